@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'electron-vite'
+import vue from '@vitejs/plugin-vue'
+
+const root = fileURLToPath(new URL('.', import.meta.url))
+const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string }
+
+// electron-vite derives build targets and the ESM capability from
+// node_modules/electron/package.json. The Electron binary (and so the package)
+// may be absent on build machines; pin the major version we target (electron
+// ^38 in package.json: Node 22, Chromium 140) so the build never needs it.
+process.env.ELECTRON_MAJOR_VER ??= '38'
+
+export default defineConfig({
+  main: {
+    build: {
+      target: 'node20',
+      outDir: resolve(root, 'out/main'),
+      // package.json "main" is out/main/index.js and "type" is module: ESM main.
+      lib: { entry: resolve(root, 'main/index.ts'), formats: ['es'] },
+      rollupOptions: { output: { entryFileNames: 'index.js' } }
+    }
+  },
+  preload: {
+    define: { __SCIOPE_VERSION__: JSON.stringify(pkg.version) },
+    build: {
+      target: 'node20',
+      outDir: resolve(root, 'out/preload'),
+      // Sandboxed preloads are loaded as classic scripts: CommonJS, only `require('electron')`.
+      lib: { entry: resolve(root, 'main/preload.ts'), formats: ['cjs'] },
+      rollupOptions: { output: { entryFileNames: 'index.cjs' } }
+    }
+  },
+  renderer: {
+    root: resolve(root, 'renderer'),
+    plugins: [vue()],
+    build: {
+      target: 'chrome128',
+      outDir: resolve(root, 'out/renderer'),
+      rollupOptions: { input: resolve(root, 'renderer/index.html') }
+    }
+  }
+})

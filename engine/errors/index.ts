@@ -1,0 +1,58 @@
+/**
+ * The engine's error family. Every error carries a stable `code` (for
+ * programs) and `details` (for people: where it happened and what was
+ * expected), so that it can cross IPC or HTTP as `{ name, code, message, details }`.
+ */
+export class EngineError extends Error {
+  readonly code: string;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.details = details;
+  }
+
+  toJSON(): { name: string; code: string; message: string; details: Record<string, unknown> } {
+    return { name: this.name, code: this.code, message: this.message, details: this.details };
+  }
+}
+
+/** One problem found while validating a model; `path` names the field, e.g. `reactions[3].rate`. */
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+/** A model that fails validation. Lists every problem found, not just the first. */
+export class ModelValidationError extends EngineError {
+  readonly issues: ValidationIssue[];
+
+  constructor(issues: ValidationIssue[], source?: string) {
+    const where = source ? `${source}: ` : '';
+    const lines = issues.map((i) => `  ${i.path}: ${i.message}`).join('\n');
+    super('MODEL_INVALID', `${where}invalid model (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines}`, {
+      source,
+      issues,
+    });
+    this.issues = issues;
+  }
+}
+
+/** A rate or propensity expression that does not parse; `position` is the 0-based column. */
+export class ExpressionSyntaxError extends EngineError {
+  readonly position: number;
+
+  constructor(message: string, text: string, position: number) {
+    super('EXPRESSION_SYNTAX', `${message} at column ${position + 1} of "${text}"`, { text, position });
+    this.position = position;
+  }
+}
+
+/** Bad settings passed to a simulator (time grid, runs, method). */
+export class SimulationSettingsError extends EngineError {
+  constructor(field: string, message: string) {
+    super('SIMULATION_SETTINGS', `${field}: ${message}`, { field });
+  }
+}

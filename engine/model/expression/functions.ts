@@ -1,0 +1,98 @@
+/**
+ * The whitelist of functions an expression may call: for each, how many
+ * arguments it takes, the JavaScript it compiles to, and its value.
+ *
+ * `emit` receives argument snippets that are already safe to use as operands
+ * (parenthesised, a call, a number or a resolved name) and must keep them so.
+ */
+import { isTrue } from './semantics';
+
+export interface FunctionSpec {
+  readonly minArgs: number;
+  readonly maxArgs: number;
+  /** Shown after an arity error, e.g. how to get a logarithm to another base. */
+  readonly hint?: string;
+  emit(args: readonly string[]): string;
+  evaluate(args: readonly number[]): number;
+}
+
+function mathUnary(name: string, fn: (x: number) => number): FunctionSpec {
+  return { minArgs: 1, maxArgs: 1, emit: (a) => `Math.${name}(${a[0]})`, evaluate: (a) => fn(a[0]) };
+}
+
+function mathVariadic(name: 'min' | 'max'): FunctionSpec {
+  const fn = Math[name];
+  return { minArgs: 2, maxArgs: Infinity, emit: (a) => `Math.${name}(${a.join(',')})`, evaluate: (a) => fn(...a) };
+}
+
+/**
+ * Hill function x^n/(K^n+x^n), computed as 1/(1+(K/x)^n): the same value, but
+ * it uses x once and does not overflow to Inf/Inf = NaN when x and K are large.
+ */
+const hill: FunctionSpec = {
+  minArgs: 3,
+  maxArgs: 3,
+  emit: ([x, k, n]) => `(1/(1+Math.pow(${k}/${x},${n})))`,
+  evaluate: ([x, k, n]) => 1 / (1 + Math.pow(k / x, n)),
+};
+
+/**
+ * SBML piecewise(value1, cond1, value2, cond2, ..., otherwise): the value of
+ * the first true (nonzero) condition, else `otherwise`, else NaN when there is
+ * no `otherwise` (even argument count).
+ */
+const piecewise: FunctionSpec = {
+  minArgs: 2,
+  maxArgs: Infinity,
+  emit(args) {
+    let out = args.length % 2 === 1 ? args[args.length - 1] : '(0/0)';
+    for (let i = (args.length & ~1) - 2; i >= 0; i -= 2) out = `(${args[i + 1]}!==0?${args[i]}:${out})`;
+    return out;
+  },
+  evaluate(args) {
+    for (let i = 0; i + 1 < args.length; i += 2) if (isTrue(args[i + 1])) return args[i];
+    return args.length % 2 === 1 ? args[args.length - 1] : NaN;
+  },
+};
+
+export const FUNCTIONS = {
+  exp: mathUnary('exp', Math.exp),
+  log: { ...mathUnary('log', Math.log), hint: 'log(x) is the natural logarithm; write log10(x) or log(x)/log(b) for other bases' },
+  log10: mathUnary('log10', Math.log10),
+  sqrt: mathUnary('sqrt', Math.sqrt),
+  abs: mathUnary('abs', Math.abs),
+  pow: { minArgs: 2, maxArgs: 2, emit: (a) => `Math.pow(${a[0]},${a[1]})`, evaluate: (a) => Math.pow(a[0], a[1]) },
+  min: mathVariadic('min'),
+  max: mathVariadic('max'),
+  floor: mathUnary('floor', Math.floor),
+  ceil: mathUnary('ceil', Math.ceil),
+  sin: mathUnary('sin', Math.sin),
+  cos: mathUnary('cos', Math.cos),
+  tan: mathUnary('tan', Math.tan),
+  sinh: mathUnary('sinh', Math.sinh),
+  cosh: mathUnary('cosh', Math.cosh),
+  tanh: mathUnary('tanh', Math.tanh),
+  hill,
+  piecewise,
+} satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof FUNCTIONS;
+
+export const FUNCTION_NAMES: readonly FunctionName[] = Object.freeze(Object.keys(FUNCTIONS) as FunctionName[]);
+
+/** Own keys only, so `constructor` or `__proto__` are never mistaken for functions. */
+export function isFunctionName(name: string): name is FunctionName {
+  return Object.hasOwn(FUNCTIONS, name);
+}
+
+export function functionSpec(name: FunctionName): FunctionSpec {
+  return FUNCTIONS[name];
+}
+
+/** Describes the arity for error messages: "1 argument", "at least 2 arguments", "2 to 3 arguments". */
+export function describeArity(spec: FunctionSpec): string {
+  const plural = (n: number): string => `${n} argument${n === 1 ? '' : 's'}`;
+  if (spec.minArgs === spec.maxArgs) return `exactly ${plural(spec.minArgs)}`;
+  if (spec.maxArgs === Infinity) return `at least ${plural(spec.minArgs)}`;
+  return `${spec.minArgs} to ${plural(spec.maxArgs)}`;
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/**
+ * The reaction-network JSON format (see README, "Model format").
+ *
+ * Structural checks live here; cross-references (unknown species, names used
+ * in expressions) are checked in validateModel, which reports every problem
+ * with the path of the offending field.
+ */
+export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Names with a fixed meaning inside expressions. */
+export const RESERVED_NAMES = new Set(['vol', 't', 'time']);
+
+const identifier = z
+  .string({ error: 'expected a name (string)' })
+  .regex(IDENTIFIER, { error: 'expected a name made of letters, digits and _, not starting with a digit' });
+
+const finiteNumber = z.number({ error: 'expected a number' }).refine(Number.isFinite, { error: 'expected a finite number' });
+
+const expression = z.union([z.string().min(1, { error: 'expected a non-empty expression' }), finiteNumber], {
+  error: 'expected an expression (string) or a number',
+});
+
+const stoichiometry = z.record(
+  identifier,
+  z
+    .number({ error: 'expected a stoichiometric coefficient (positive integer)' })
+    .int({ error: 'expected a positive integer stoichiometry' })
+    .positive({ error: 'expected a positive integer stoichiometry' }),
+  { error: 'expected an object mapping species to stoichiometry, e.g. {"A": 1, "B": 2}' },
+);
+
+export const speciesSchema = z.strictObject({
+  id: identifier,
+  initial: z
+    .number({ error: 'expected an initial count (non-negative integer)' })
+    .refine(Number.isFinite, { error: 'expected a finite initial count' })
+    .refine(Number.isInteger, { error: 'expected an integer initial count (molecules are counted)' })
+    .refine((v) => v >= 0, { error: 'expected a non-negative initial count' }),
+  name: z.string().optional(),
+});
+
+export const parameterSchema = z.strictObject({
+  id: identifier,
+  value: finiteNumber,
+  name: z.string().optional(),
+});
+
+export const reactionSchema = z.strictObject({
+  id: identifier,
+  reactants: stoichiometry.default({}),
+  products: stoichiometry.default({}),
+  /** Mass-action rate constant: a number or an expression over parameters and `vol`. */
+  rate: expression.optional(),
+  /** Custom propensity: an expression over species, parameters and `vol`. */
+  propensity: expression.optional(),
+  name: z.string().optional(),
+});
+
+export const timeSpanSchema = z.strictObject({
+  end: finiteNumber.refine((v) => v > 0, { error: 'expected an end time > 0' }),
+  points: z
+    .number({ error: 'expected a number of output points' })
+    .int({ error: 'expected an integer number of output points' })
+    .min(2, { error: 'expected at least 2 output points' }),
+});
+
+export const reactionNetworkSchema = z.strictObject({
+  name: z.string().min(1).default('model'),
+  description: z.string().optional(),
+  source: z.string().optional(),
+  volume: finiteNumber.refine((v) => v > 0, { error: 'expected a volume > 0' }).default(1),
+  species: z.array(speciesSchema, { error: 'expected an array of species' }).min(1, { error: 'expected at least one species' }),
+  parameters: z.array(parameterSchema, { error: 'expected an array of parameters' }).default([]),
+  reactions: z.array(reactionSchema, { error: 'expected an array of reactions' }).min(1, { error: 'expected at least one reaction' }),
+  time: timeSpanSchema.optional(),
+});
+
+/** A model as written in JSON (defaults optional). */
+export type ReactionNetworkInput = z.input<typeof reactionNetworkSchema>;
+/** A model after structural parsing, defaults filled in. */
+export type ReactionNetwork = z.output<typeof reactionNetworkSchema>;
+export type SpeciesSpec = z.output<typeof speciesSchema>;
+export type ParameterSpec = z.output<typeof parameterSchema>;
+export type ReactionSpec = z.output<typeof reactionSchema>;
+export type TimeSpan = z.output<typeof timeSpanSchema>;

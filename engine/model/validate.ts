@@ -1,0 +1,152 @@
+import type { z } from 'zod';
+import { ExpressionSyntaxError, ModelValidationError, type ValidationIssue } from '../errors/index.js';
+import { identifiersOf, parseExpression } from './expression/index.js';
+import { RESERVED_NAMES, reactionNetworkSchema, type ReactionNetwork } from './schema.js';
+
+/** `['reactions', 3, 'rate']` → `reactions[3].rate`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || '(model)';
+}
+
+function zodIssues(error: z.ZodError): ValidationIssue[] {
+  return error.issues.map((issue) => {
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    return { path: formatPath(issue.path), message };
+  });
+}
+
+/**
+ * Validate a model written in the JSON format. Returns the model with
+ * defaults filled in, or throws ModelValidationError listing every problem
+ * with the path of its field (`reactions[3].propensity`) and what was
+ * expected. `source` (a file name) prefixes the message.
+ */
+export function validateModel(input: unknown, source?: string): ReactionNetwork {
+  const parsed = reactionNetworkSchema.safeParse(input);
+  if (!parsed.success) throw new ModelValidationError(zodIssues(parsed.error), source);
+  const model = parsed.data;
+  const issues = crossReferenceIssues(model);
+  if (issues.length > 0) throw new ModelValidationError(issues, source);
+  return model;
+}
+
+function crossReferenceIssues(model: ReactionNetwork): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const species = new Set<string>();
+  const parameters = new Set<string>();
+  const firstUse = new Map<string, string>();
+
+  const declare = (id: string, path: string, into: Set<string>) => {
+    if (RESERVED_NAMES.has(id)) issues.push({ path, message: `"${id}" is reserved (vol is the volume, t the time); choose another name` });
+    const previous = firstUse.get(id);
+    if (previous) issues.push({ path, message: `duplicate id "${id}" (already used by ${previous}); species and parameters share one namespace` });
+    else firstUse.set(id, path);
+    into.add(id);
+  };
+  model.species.forEach((s, i) => declare(s.id, `species[${i}].id`, species));
+  model.parameters.forEach((p, i) => declare(p.id, `parameters[${i}].id`, parameters));
+
+  const reactionIds = new Map<string, number>();
+  model.reactions.forEach((reaction, i) => {
+    const at = `reactions[${i}]`;
+    const previous = reactionIds.get(reaction.id);
+    if (previous !== undefined) issues.push({ path: `${at}.id`, message: `duplicate reaction id "${reaction.id}" (already reactions[${previous}])` });
+    else reactionIds.set(reaction.id, i);
+
+    for (const side of ['reactants', 'products'] as const) {
+      for (const name of Object.keys(reaction[side])) {
+        if (!species.has(name)) issues.push({ path: `${at}.${side}.${name}`, message: `unknown species "${name}"${suggest(name, species)}` });
+      }
+    }
+    if (Object.keys(reaction.reactants).length === 0 && Object.keys(reaction.products).length === 0) {
+      issues.push({ path: at, message: `reaction "${reaction.id}" has neither reactants nor products` });
+    }
+    const hasRate = reaction.rate !== undefined;
+    const hasPropensity = reaction.propensity !== undefined;
+    if (hasRate === hasPropensity) {
+      issues.push({
+        path: at,
+        message: `reaction "${reaction.id}" needs exactly one of "rate" (mass-action constant) or "propensity" (custom expression)`,
+      });
+      return;
+    }
+    if (hasRate) checkExpression(reaction.rate!, `${at}.rate`, parameters, null, issues);
+    else checkExpression(reaction.propensity!, `${at}.propensity`, parameters, species, issues);
+  });
+  return issues;
+}
+
+/** Parse an expression and check every name in it; `species` null means species are not allowed (a rate constant). */
+function checkExpression(
+  text: string | number,
+  path: string,
+  parameters: Set<string>,
+  species: Set<string> | null,
+  issues: ValidationIssue[],
+): void {
+  if (typeof text === 'number') {
+    if (text < 0) issues.push({ path, message: `expected a non-negative rate, got ${text}` });
+    return;
+  }
+  let ast;
+  try {
+    ast = parseExpression(text);
+  } catch (error) {
+    if (error instanceof ExpressionSyntaxError) {
+      issues.push({ path, message: error.message });
+      return;
+    }
+    throw error;
+  }
+  for (const [name, position] of identifiersOf(ast)) {
+    if (name === 'vol' || parameters.has(name)) continue;
+    if (species?.has(name)) continue;
+    const where = `at column ${position + 1} of "${text}"`;
+    if (species === null && !parameters.has(name) && RESERVED_NAMES.has(name)) {
+      issues.push({ path, message: `"${name}" cannot appear in a rate constant ${where}` });
+    } else if (species === null) {
+      issues.push({
+        path,
+        message: `unknown parameter "${name}" ${where}; a mass-action rate may use parameters and vol only (write a "propensity" for state-dependent laws)`,
+      });
+    } else {
+      issues.push({ path, message: `unknown name "${name}" ${where}; expected a species, a parameter or vol${suggest(name, new Set([...species, ...parameters]))}` });
+    }
+  }
+}
+
+/** A "did you mean" hint for near-miss names (case or one edit away). */
+function suggest(name: string, known: Set<string>): string {
+  for (const candidate of known) {
+    if (candidate.toLowerCase() === name.toLowerCase() || editDistanceAtMostOne(candidate, name)) return ` (did you mean "${candidate}"?)`;
+  }
+  return '';
+}
+
+function editDistanceAtMostOne(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  let j = 0;
+  let edits = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      i++;
+      j++;
+      continue;
+    }
+    if (++edits > 1) return false;
+    if (a.length > b.length) i++;
+    else if (b.length > a.length) j++;
+    else {
+      i++;
+      j++;
+    }
+  }
+  return edits + (a.length - i) + (b.length - j) <= 1;
+}
