@@ -39,6 +39,9 @@ const UNARY_OPERAND_PREC = 7;
 
 const OPERAND = "an operand (number, name or '(')";
 
+/** Nesting (brackets, unary operators, powers) deeper than this is refused rather than overflowing the stack. */
+const MAX_NESTING = 256;
+
 /** Parses `text` into an expression tree; throws `ExpressionSyntaxError` with the position of the problem. */
 export function parseExpression(text: string): ExprNode {
   const tokens = tokenize(text);
@@ -48,6 +51,7 @@ export function parseExpression(text: string): ExprNode {
 
 class Parser {
   private index = 0;
+  private depth = 0;
 
   constructor(
     private readonly text: string,
@@ -92,6 +96,15 @@ class Parser {
   }
 
   private parsePrefix(): ExprNode {
+    if (++this.depth > MAX_NESTING) this.fail(`expression nested too deeply (more than ${MAX_NESTING} levels)`, this.peek().pos);
+    try {
+      return this.parseOperand();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseOperand(): ExprNode {
     const token = this.next();
     switch (token.kind) {
       case 'number':

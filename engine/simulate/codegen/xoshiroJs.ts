@@ -23,3 +23,24 @@ export function uniformJs(target: string): string {
 export function openUniformJs(target: string): string {
   return `${xoshiroStepJs('hi')}${xoshiroStepJs('lo')}${target}=((hi>>>5)*67108864+(lo>>>6)+1)*1.1102230246251565e-16;`;
 }
+
+/**
+ * A standard exponential deviate into `target` by the ziggurat method,
+ * exactly as exponentialZiggurat (engine/sample/random) draws it. Needs the
+ * tables `ZX`, `ZF` in scope and a scratch local `zi`.
+ */
+export function exponentialJs(target: string): string {
+  return (
+    `${xoshiroStepJs('hi')}${xoshiroStepJs('lo')}zi=lo&255;` +
+    `${target}=((hi>>>0)*2097152+(lo>>>11))*1.1102230246251565e-16*zx[zi];` +
+    `if(${target}>=zx[zi+1]){for(;;){` +
+    `if(zi===0){${openUniformJs('zu')}${target}=7.69711747013104972-Math.log(zu);break;}` +
+    `${uniformJs('zu')}if(zf[zi+1]+(zf[zi]-zf[zi+1])*zu<Math.exp(-${target}))break;` +
+    `${xoshiroStepJs('hi')}${xoshiroStepJs('lo')}zi=lo&255;` +
+    `${target}=((hi>>>0)*2097152+(lo>>>11))*1.1102230246251565e-16*zx[zi];` +
+    `if(${target}<zx[zi+1])break;}}`
+  );
+}
+
+/** Locals exponentialJs needs besides the generator's. */
+export const EXPONENTIAL_LOCALS_JS = 'const zx=ZX,zf=ZF;let zi=0,zu=0;';

@@ -1,4 +1,5 @@
 import type { CompiledNetwork } from '../../model/compile.js';
+import { ZIGGURAT_F, ZIGGURAT_X } from '../../sample/random/exponentialZiggurat.js';
 import { deriveStreamState } from '../../sample/random/seedDerivation.js';
 import type { Simulator } from '../types.js';
 import { uniformTimeGrid } from '../timeGrid.js';
@@ -61,7 +62,7 @@ function compile(source: string): DirectMethodFn {
   // The source is generated from a validated AST: identifiers map to
   // generated local names and numbers are printed by the emitter, so no user
   // text is evaluated.
-  return new Function(source)() as DirectMethodFn;
+  return new Function('ZX', 'ZF', source)(ZIGGURAT_X, ZIGGURAT_F) as DirectMethodFn;
 }
 
 /** Reactions sorted by how often they fire in a short pilot run (ties keep model order). */
