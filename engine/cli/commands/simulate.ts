@@ -1,0 +1,122 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { compileNetwork } from '../../model/index.js';
+import { createSimulator, SIMULATION_METHODS, simulateEnsemble, uniformTimeGrid, type SimulationMethod } from '../../simulate/index.js';
+import { SimulationSettingsError } from '../../errors/index.js';
+import { MAX_SEED } from '../../sample/index.js';
+import { loadModelArgument } from '../modelSource.js';
+import { openTrajectoryWriter, type TrajectoryWriter } from '../output/trajectoryWriters.js';
+import { FinalStateSummary, formatNumber, formatTable } from '../output/finalStateSummary.js';
+import { ProgressBar } from '../progressBar.js';
+
+interface SimulateOptions {
+  runs: number;
+  seed?: number;
+  tEnd?: number;
+  points?: number;
+  method: SimulationMethod;
+  out?: string;
+  param: Record<string, number>;
+  quiet?: boolean;
+}
+
+const integerOption = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) => (value: string) => {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new InvalidArgumentError(`${name} expects an integer between ${min} and ${max}, got "${value}"`);
+  }
+  return n;
+};
+
+const positiveNumber = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} expects a number > 0, got "${value}"`);
+  return n;
+};
+
+function parameterOverride(value: string, previous: Record<string, number>): Record<string, number> {
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(value);
+  const n = match ? Number(match[2]) : NaN;
+  if (!match || !Number.isFinite(n)) throw new InvalidArgumentError(`--param expects name=value with a finite number, got "${value}"`);
+  return { ...previous, [match[1]]: n };
+}
+
+/** Runs per chunk: bounds memory when streaming many trajectories to a file. */
+const CHUNK_RUNS = 256;
+
+export function registerSimulate(program: Command): void {
+  program
+    .command('simulate')
+    .description('simulate a model (built-in example name or model.json)')
+    .argument('<model>', 'example name (see `sciope examples`) or path to a model JSON file')
+    .option('-n, --runs <N>', 'number of trajectories', integerOption('--runs', 1, 10_000_000), 10)
+    .option('-s, --seed <S>', 'random seed (integer); random if omitted, and printed', integerOption('--seed', 0, MAX_SEED))
+    .option('-t, --t-end <T>', "end time (default: the model's time span, else 100)", positiveNumber('--t-end'))
+    .option('-p, --points <P>', 'number of output time points including t = 0', integerOption('--points', 2, 10_000_000))
+    .option('-m, --method <method>', `simulation method: ${SIMULATION_METHODS.join(' | ')}`, (v: string) => {
+      if (!(SIMULATION_METHODS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${SIMULATION_METHODS.join(', ')}, got "${v}"`);
+      return v as SimulationMethod;
+    }, 'ssa')
+    .option('-o, --out <file>', 'write trajectories to a .csv or .json file')
+    .option('--param <name=value>', 'override a parameter value (repeatable)', parameterOverride, {})
+    .option('-q, --quiet', 'no summary table')
+    .action((model: string, options: SimulateOptions) => simulateCommand(model, options));
+}
+
+function simulateCommand(modelArgument: string, options: SimulateOptions): void {
+  const model = loadModelArgument(modelArgument);
+  const network = compileNetwork(model);
+  const parameters = Float64Array.from(network.parameterValues);
+  for (const [name, value] of Object.entries(options.param)) {
+    const index = network.parameterIds.indexOf(name);
+    if (index < 0) throw new SimulationSettingsError('--param', `unknown parameter "${name}"; the model's parameters are ${network.parameterIds.join(', ') || '(none)'}`);
+    parameters[index] = value;
+  }
+  const end = options.tEnd ?? network.time?.end ?? 100;
+  const points = options.points ?? (options.tEnd === undefined ? network.time?.points : undefined) ?? 101;
+  const grid = uniformTimeGrid(end, points);
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const simulator = createSimulator(network, options.method);
+
+  const runInfo = { model: model.name, method: options.method, seed, runs: options.runs, parameters: Object.fromEntries(network.parameterIds.map((id, i) => [id, parameters[i]])) };
+  const writer: TrajectoryWriter | undefined = options.out ? openTrajectoryWriter(options.out, runInfo, simulator.speciesIds, grid) : undefined;
+  const summary = new FinalStateSummary(simulator.speciesIds);
+  const progress = new ProgressBar(process.stderr, `simulating ${model.name}`);
+  let events = 0;
+  const started = performance.now();
+  try {
+    for (let first = 0; first < options.runs; first += CHUNK_RUNS) {
+      const runs = Math.min(CHUNK_RUNS, options.runs - first);
+      const chunk = simulateEnsemble(simulator, {
+        runs,
+        seed,
+        grid,
+        parameters,
+        firstRun: first,
+        onProgress: (done) => progress.update(first + done, options.runs),
+      });
+      events += chunk.events;
+      summary.add(chunk);
+      writer?.write(chunk, first);
+    }
+  } finally {
+    progress.done();
+    writer?.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  if (options.quiet) return;
+
+  const unit = options.method === 'ssa' ? 'events' : options.method === 'tau' ? 'leaps' : 'steps';
+  const lines = [
+    `${model.name}: ${options.runs} trajector${options.runs === 1 ? 'y' : 'ies'}, method ${options.method}, seed ${seed}, t = 0..${end} (${points} points)`,
+    '',
+    formatTable(
+      ['species', `mean at t=${end}`, 'sd'],
+      summary.rows().map((r) => [r.species, formatNumber(r.mean), formatNumber(r.sd)]),
+    ),
+    '',
+    `${unit}: ${events.toLocaleString('en-US')} (${formatNumber(events / options.runs)} per trajectory)`,
+    `wall time: ${seconds.toFixed(3)} s, ${(seconds * 1000 / options.runs).toFixed(2)} ms per trajectory, ${formatNumber(events / seconds / 1e6)} M ${unit}/s`,
+  ];
+  if (options.out) lines.push(`trajectories written to ${options.out}`);
+  process.stdout.write(lines.join('\n') + '\n');
+}

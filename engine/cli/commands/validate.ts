@@ -1,0 +1,15 @@
+import type { Command } from 'commander';
+import { loadModelArgument } from '../modelSource.js';
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('check a model file and print a one-line summary, or every problem found')
+    .argument('<model>', 'path to a model JSON file (or an example name)')
+    .action((argument: string) => {
+      const model = loadModelArgument(argument);
+      process.stdout.write(
+        `${argument}: valid model "${model.name}" with ${model.species.length} species, ${model.parameters.length} parameters, ${model.reactions.length} reactions\n`,
+      );
+    });
+}

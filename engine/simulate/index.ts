@@ -1,0 +1,5 @@
+export type { SimulationMethod, Simulator, TrajectoryEnsemble } from './types.js';
+export { DirectMethod, type DirectMethodOptions } from './ssa/DirectMethod.js';
+export { createSimulator, SIMULATION_METHODS } from './createSimulator.js';
+export { simulateEnsemble, type EnsembleOptions } from './ensemble.js';
+export { uniformTimeGrid, assertTimeGrid } from './timeGrid.js';
