@@ -3,3 +3,5 @@ export { DirectMethod, type DirectMethodOptions } from './ssa/DirectMethod.js';
 export { createSimulator, SIMULATION_METHODS } from './createSimulator.js';
 export { simulateEnsemble, type EnsembleOptions } from './ensemble.js';
 export { uniformTimeGrid, assertTimeGrid } from './timeGrid.js';
+export { TauLeaping, type TauLeapingOptions } from './tau/index.js';
+export { OdeSolver, type OdeSolverOptions } from './ode/index.js';

@@ -15,9 +15,10 @@ import { EXPONENTIAL_LOCALS_JS, exponentialJs, uniformJs, XOSHIRO_LOCALS_JS, XOS
  *
  * The total propensity is updated incrementally after each event and
  * recomputed from scratch at every output time, which bounds round-off
- * drift; if round-off lets the selection run past the last reaction, the
- * last reaction with a positive propensity fires (the sum is exact to
- * within one ulp per term, so this changes nothing measurable).
+ * drift, and whenever its sign is in doubt; if round-off lets the
+ * selection run past the last reaction, the last reaction with a positive
+ * propensity fires (the sum is exact to within one ulp per term, so this
+ * changes nothing measurable).
  *
  * `order` is the sequence in which the selection scans reactions; scanning
  * the most frequent first (Cao, Li & Petzold 2004, "Efficient formulation of
@@ -57,6 +58,8 @@ export function directMethodSource(network: CompiledNetwork, order: readonly num
   const customCheck = custom.map((j) => `if(!(${a(j)}>=0))throw new RangeError(${JSON.stringify(`reaction ${reactions[j].id}: propensity is `)}+${a(j)}+" at t="+t+"; expected a finite value >= 0");`).join('');
 
   lines.push('for(;;){');
+  // Incremental updates can leave a total that should be 0 at ±1e-17: recompute before trusting its sign.
+  lines.push(`if(!(total>0))total=${balancedSum(nR, a)};`);
   lines.push(exponentialJs('u'));
   lines.push('tn=total>0?t+u/total:(total===0?Infinity:NaN);');
   lines.push(`if(grid[g]<tn){${customCheck}do{${record.join('')}g++;}while(g<nT&&grid[g]<tn);if(g===nT)break;total=${balancedSum(nR, a)};}`);
@@ -80,8 +83,9 @@ export function directMethodSource(network: CompiledNetwork, order: readonly num
     lines.push(`${test}{${fire(j)}}`);
   });
   // Round-off fallback: the last reaction in scan order with a positive propensity.
+  // If none is positive the running total was pure round-off: recompute it and draw again.
   const fallback = [...order].reverse().map((j, i) => `${i === 0 ? '' : 'else '}if(${a(j)}>0){${fire(j)}}`);
-  lines.push(`else{${fallback.join('')}}`);
+  lines.push(`else{${fallback.join('')}else{total=${balancedSum(nR, a)};continue;}}`);
   lines.push('if(++events>maxEvents)throw new RangeError("more than "+maxEvents+" events before t="+grid[nT-1]+"; stopped at t="+t+" (raise maxEvents if the model is meant to be this busy)");');
   lines.push('}');
   lines.push(XOSHIRO_STORE_JS);

@@ -1,0 +1,3 @@
+export { OdeSolver, type OdeSolverOptions } from './OdeSolver.js';
+export { DormandPrinceStep } from './dormandPrince.js';
+export { compileDerivative, derivativeSource, type DerivativeFn } from './derivativeSource.js';
