@@ -29,14 +29,50 @@ function zodIssues(error: z.ZodError): ValidationIssue[] {
  */
 export function validateModel(input: unknown, source?: string): ReactionNetwork {
   const parsed = reactionNetworkSchema.safeParse(input);
-  if (!parsed.success) throw new ModelValidationError(zodIssues(parsed.error), source);
+  if (!parsed.success) {
+    // Report cross-reference problems too, from whatever parts are well formed, so one run lists everything.
+    const structural = zodIssues(parsed.error);
+    const seen = new Set(structural.map((i) => i.path));
+    // If the species or parameter names themselves are malformed, names cannot be checked without cascades of false alarms.
+    const namespaceComplete = !structural.some((i) => /^(species|parameters)(\[\d+\](\.id)?)?$/.test(i.path));
+    const more = crossReferenceIssues(lenientView(input), namespaceComplete).filter((i) => !seen.has(i.path) && ![...seen].some((p) => i.path.startsWith(`${p}.`)));
+    throw new ModelValidationError([...structural, ...more], source);
+  }
   const model = parsed.data;
   const issues = crossReferenceIssues(model);
   if (issues.length > 0) throw new ModelValidationError(issues, source);
   return model;
 }
 
-function crossReferenceIssues(model: ReactionNetwork): ValidationIssue[] {
+/**
+ * The well-formed parts of a model that failed structural validation, with
+ * malformed entries reduced to what can still be cross-checked. Placeholder
+ * ids start with # so they never match a user's name.
+ */
+function lenientView(input: unknown): ReactionNetwork {
+  const record = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.map(record) : []);
+  const id = (v: unknown, fallback: string) => (typeof v === 'string' && v !== '' ? v : fallback);
+  const expression = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? v : undefined);
+  const counts = (v: unknown) => Object.fromEntries(Object.entries(record(v)).map(([k, n]) => [k, typeof n === 'number' ? n : 1]));
+  const model = record(input);
+  return {
+    name: 'model',
+    volume: 1,
+    species: list(model.species).map((s, i) => ({ id: id(s.id, `#species${i}`), initial: 0 })),
+    parameters: list(model.parameters).map((p, i) => ({ id: id(p.id, `#parameter${i}`), value: 0 })),
+    reactions: list(model.reactions).map((r, i) => ({
+      id: id(r.id, `#reaction${i}`),
+      reactants: counts(r.reactants),
+      products: counts(r.products),
+      rate: expression(r.rate),
+      propensity: expression(r.propensity),
+    })),
+    time: undefined,
+  };
+}
+
+function crossReferenceIssues(model: ReactionNetwork, checkNames = true): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const species = new Set<string>();
   const parameters = new Set<string>();
@@ -61,7 +97,7 @@ function crossReferenceIssues(model: ReactionNetwork): ValidationIssue[] {
 
     for (const side of ['reactants', 'products'] as const) {
       for (const name of Object.keys(reaction[side])) {
-        if (!species.has(name)) issues.push({ path: `${at}.${side}.${name}`, message: `unknown species "${name}"${suggest(name, species)}` });
+        if (checkNames && !species.has(name)) issues.push({ path: `${at}.${side}.${name}`, message: `unknown species "${name}"${suggest(name, species)}` });
       }
     }
     if (Object.keys(reaction.reactants).length === 0 && Object.keys(reaction.products).length === 0) {
@@ -76,8 +112,8 @@ function crossReferenceIssues(model: ReactionNetwork): ValidationIssue[] {
       });
       return;
     }
-    if (hasRate) checkExpression(reaction.rate!, `${at}.rate`, parameters, null, issues);
-    else checkExpression(reaction.propensity!, `${at}.propensity`, parameters, species, issues);
+    if (hasRate) checkExpression(reaction.rate!, `${at}.rate`, parameters, null, issues, species, checkNames);
+    else checkExpression(reaction.propensity!, `${at}.propensity`, parameters, species, issues, species, checkNames);
   });
   return issues;
 }
@@ -89,6 +125,8 @@ function checkExpression(
   parameters: Set<string>,
   species: Set<string> | null,
   issues: ValidationIssue[],
+  speciesNames: Set<string> = new Set(),
+  checkNames = true,
 ): void {
   if (typeof text === 'number') {
     if (text < 0) issues.push({ path, message: `expected a non-negative rate, got ${text}` });
@@ -105,11 +143,14 @@ function checkExpression(
     throw error;
   }
   for (const [name, position] of identifiersOf(ast)) {
+    if (!checkNames) break;
     if (name === 'vol' || parameters.has(name)) continue;
     if (species?.has(name)) continue;
     const where = `at column ${position + 1} of "${text}"`;
     if (species === null && !parameters.has(name) && RESERVED_NAMES.has(name)) {
       issues.push({ path, message: `"${name}" cannot appear in a rate constant ${where}` });
+    } else if (species === null && speciesNames.has(name)) {
+      issues.push({ path, message: `species "${name}" cannot appear in a mass-action rate ${where}; write a "propensity" for state-dependent laws` });
     } else if (species === null) {
       issues.push({
         path,

@@ -63,7 +63,8 @@ export function directMethodSource(network: CompiledNetwork, order: readonly num
   lines.push(exponentialJs('u'));
   lines.push('tn=total>0?t+u/total:(total===0?Infinity:NaN);');
   lines.push(`if(grid[g]<tn){${customCheck}do{${record.join('')}g++;}while(g<nT&&grid[g]<tn);if(g===nT)break;total=${balancedSum(nR, a)};}`);
-  lines.push(`if(!(total>0))throw new RangeError("total propensity is "+total+" at t="+t+"; a propensity is negative or not finite");`);
+  // Only a negative or non-finite propensity gets here (a zero total ends the run above); name it if we can.
+  lines.push(`if(!(total>0)){${customCheck}throw new RangeError("total propensity is "+total+" at t="+t+"; a propensity is negative or not finite");}`);
   lines.push('t=tn;');
   lines.push(uniformJs('u'));
   lines.push('u*=total;');
