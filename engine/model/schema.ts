@@ -33,11 +33,20 @@ const stoichiometry = z.record(
 
 export const speciesSchema = z.strictObject({
   id: identifier,
-  initial: z
-    .number({ error: 'expected an initial count (non-negative integer)' })
-    .refine(Number.isFinite, { error: 'expected a finite initial count' })
-    .refine(Number.isInteger, { error: 'expected an integer initial count (molecules are counted)' })
-    .refine((v) => v >= 0, { error: 'expected a non-negative initial count' }),
+  /** A non-negative integer count, or an expression over parameters (an SBML initial assignment). */
+  initial: z.union(
+    [
+      z
+        .number({ error: 'expected an initial count (non-negative integer)' })
+        .refine(Number.isFinite, { error: 'expected a finite initial count' })
+        .refine(Number.isInteger, { error: 'expected an integer initial count (molecules are counted)' })
+        .refine((v) => v >= 0, { error: 'expected a non-negative initial count' }),
+      z.string().min(1, { error: 'expected a non-empty expression' }),
+    ],
+    { error: 'expected an initial count (non-negative integer) or an expression over parameters' },
+  ),
+  /** A boundary species is read by reactions but never changed by them (SBML boundaryCondition); rules and events may set it. */
+  boundary: z.boolean().optional(),
   name: z.string().optional(),
 });
 
@@ -66,6 +75,27 @@ export const timeSpanSchema = z.strictObject({
     .min(2, { error: 'expected at least 2 output points' }),
 });
 
+/** An assignment rule: `variable` (a species or parameter) always equals `expression` (over species, parameters, vol). */
+export const ruleSchema = z.strictObject({
+  variable: identifier,
+  expression,
+});
+
+/**
+ * A discrete event (SBML semantics without delays): when `trigger` turns
+ * from false to true (non-zero), every assignment is evaluated, then applied.
+ * Triggers may use `t`; a trigger on time alone must have the form
+ * `t >= expr` or `t > expr` (expr over parameters) so it fires at exactly that time.
+ */
+export const eventSchema = z.strictObject({
+  id: identifier,
+  trigger: z.string().min(1, { error: 'expected a trigger expression' }),
+  assignments: z.record(identifier, expression, { error: 'expected an object mapping variables to expressions, e.g. {"X": "50"}' }),
+  /** Whether the trigger counts as true just before t = 0 (so a trigger true at the start does not fire). */
+  initialValue: z.boolean().default(true),
+  name: z.string().optional(),
+});
+
 export const reactionNetworkSchema = z.strictObject({
   name: z.string().min(1).default('model'),
   description: z.string().optional(),
@@ -74,6 +104,8 @@ export const reactionNetworkSchema = z.strictObject({
   species: z.array(speciesSchema, { error: 'expected an array of species' }).min(1, { error: 'expected at least one species' }),
   parameters: z.array(parameterSchema, { error: 'expected an array of parameters' }).default([]),
   reactions: z.array(reactionSchema, { error: 'expected an array of reactions' }).min(1, { error: 'expected at least one reaction' }),
+  rules: z.array(ruleSchema, { error: 'expected an array of assignment rules' }).default([]),
+  events: z.array(eventSchema, { error: 'expected an array of events' }).default([]),
   time: timeSpanSchema.optional(),
 });
 
@@ -85,3 +117,5 @@ export type SpeciesSpec = z.output<typeof speciesSchema>;
 export type ParameterSpec = z.output<typeof parameterSchema>;
 export type ReactionSpec = z.output<typeof reactionSchema>;
 export type TimeSpan = z.output<typeof timeSpanSchema>;
+export type RuleSpec = z.output<typeof ruleSchema>;
+export type EventSpec = z.output<typeof eventSchema>;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ExpressionSyntaxError, ModelValidationError, type ValidationIssue } from '../errors/index.js';
 import { identifiersOf, parseExpression } from './expression/index.js';
 import { RESERVED_NAMES, reactionNetworkSchema, type ReactionNetwork } from './schema.js';
+import { dynamicsIssues } from './validateDynamics.js';
 
 /** `['reactions', 3, 'rate']` → `reactions[3].rate`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
@@ -40,6 +41,7 @@ export function validateModel(input: unknown, source?: string): ReactionNetwork 
   }
   const model = parsed.data;
   const issues = crossReferenceIssues(model);
+  if (issues.length === 0) issues.push(...dynamicsIssues(model));
   if (issues.length > 0) throw new ModelValidationError(issues, source);
   return model;
 }
@@ -68,6 +70,8 @@ function lenientView(input: unknown): ReactionNetwork {
       rate: expression(r.rate),
       propensity: expression(r.propensity),
     })),
+    rules: [],
+    events: [],
     time: undefined,
   };
 }

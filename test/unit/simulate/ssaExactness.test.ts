@@ -331,8 +331,8 @@ describe('direct method: finite chemical master equation', () => {
     const ensemble = simulate(model, 51);
     const value = (id: string) => model.parameters!.find((p) => p.id === id)!.value;
     const [alpha1, alpha2, beta, gamma, mu] = ['alpha1', 'alpha2', 'beta', 'gamma', 'mu'].map(value);
-    const u0 = model.species.find((s) => s.id === 'U')!.initial;
-    const v0 = model.species.find((s) => s.id === 'V')!.initial;
+    const u0 = model.species.find((s) => s.id === 'U')!.initial as number;
+    const v0 = model.species.find((s) => s.id === 'V')!.initial as number;
     // Production is at most alpha <= 1 against decay mu·X, so counts above 40 are out of reach (mass < 1e-20).
     const cme = solveCme(
       [u0, v0],
