@@ -1,5 +1,18 @@
 import type { CompiledNetwork } from '../../model/compile.js';
-import { LOCAL_NAMES, propensityJs, rateConstantJs } from '../codegen/propensityJs.js';
+import { LOCAL_NAMES, propensityJs } from '../codegen/propensityJs.js';
+import {
+  dueTimeEventsJs,
+  eventBlockJs,
+  eventDeclarationsJs,
+  eventTimesJs,
+  hasTimeEvents,
+  initialEventsJs,
+  initialExpressionsJs,
+  nextEventTimeJs,
+  rateConstantsJs,
+  rulesJs,
+  type DynamicsNames,
+} from '../codegen/discreteDynamicsJs.js';
 import { EXPONENTIAL_LOCALS_JS, exponentialJs, uniformJs, XOSHIRO_LOCALS_JS, XOSHIRO_STORE_JS } from '../codegen/xoshiroJs.js';
 
 /**
@@ -25,6 +38,13 @@ import { EXPONENTIAL_LOCALS_JS, exponentialJs, uniformJs, XOSHIRO_LOCALS_JS, XOS
  * the stochastic simulation algorithm", doi:10.1063/1.1778376) shortens the
  * search and does not change the distribution of trajectories.
  *
+ * Discrete dynamics stay exact: assignment rules are re-evaluated in the
+ * branch of each reaction that changes what they read; a state-triggered
+ * event can only turn true when a reaction fires, so triggers are checked
+ * right after the reactions that can change them; a time event at T stops
+ * the clock at T (the pending reaction time is discarded, which the memoryless
+ * exponential allows), fires, and the next waiting time is drawn afresh.
+ *
  * The waiting time is drawn by the ziggurat method (no logarithm in 99% of
  * events; see exponentialZiggurat). The generated factory takes the ziggurat
  * tables (ZX, ZF) and returns a function with the signature
@@ -36,33 +56,42 @@ export function directMethodSource(network: CompiledNetwork, order: readonly num
   const reactions = network.reactions;
   const nR = reactions.length;
   const a = (j: number) => `a${j}`;
+  const names: DynamicsNames = { ...LOCAL_NAMES, propensity: a, total: 'total', integerSpecies: true };
+  const timed = hasTimeEvents(network);
   const lines: string[] = ['"use strict";', `return function directMethod(x0, p, vol, rng, grid, out, maxEvents${countFirings ? ', fired' : ''}) {`];
 
   lines.push(`let ${network.speciesIds.map((_, i) => `s${i}=x0[${i}]`).join(',')};`);
-  if (network.parameterIds.length > 0) lines.push(`const ${network.parameterIds.map((_, i) => `p${i}=p[${i}]`).join(',')};`);
-  reactions.forEach((r, j) => {
-    if (!r.rate) return;
-    lines.push(`const c${j}=${rateConstantJs(network, r, LOCAL_NAMES)};`);
-    lines.push(
-      `if(!(c${j}>=0&&c${j}<Infinity))throw new RangeError(${JSON.stringify(`reaction ${r.id}: rate constant is `)}+c${j}+"; expected a finite value >= 0");`,
-    );
-  });
+  if (network.parameterIds.length > 0) lines.push(`let ${network.parameterIds.map((_, i) => `p${i}=p[${i}]`).join(',')};`);
+  const constants = reactions.flatMap((r, j) => (r.rate ? [`c${j}=0`] : []));
+  if (constants.length > 0) lines.push(`let ${constants.join(',')};`);
+  lines.push('let t=0;');
+  lines.push(initialExpressionsJs(network, names), rulesJs(network, names), rateConstantsJs(network, names));
   lines.push(`let ${reactions.map((_, j) => `${a(j)}=${propensityJs(network, j, LOCAL_NAMES, 'stochastic')}`).join(',')};`);
+  lines.push(`let total=${balancedSum(nR, a)};`);
+  lines.push(eventDeclarationsJs(network), eventTimesJs(network, names), initialEventsJs(network, names));
+  if (timed) lines.push(`let tev=Infinity,tevStrict=0;${nextEventTimeJs(network)}`);
   lines.push(XOSHIRO_LOCALS_JS, EXPONENTIAL_LOCALS_JS);
-  lines.push(`const nT=grid.length;let g=0,t=0,tn=0,u=0,events=0,total=${balancedSum(nR, a)};`);
+  lines.push('const nT=grid.length;let g=0,tn=0,u=0,events=0,chk=0;');
 
-  // Record the state at every grid time before tn; recompute the total there.
-  const record: string[] = [];
-  for (let s = 0; s < nS; s++) record.push(`out[g${s === 0 ? '' : `+${s * 1}*nT`}]=s${s};`);
+  const record = network.speciesIds.map((_, s) => `out[g${s === 0 ? '' : `+${s}*nT`}]=s${s};`).join('');
   const custom = reactions.map((r, j) => (r.propensity ? j : -1)).filter((j) => j >= 0);
-  const customCheck = custom.map((j) => `if(!(${a(j)}>=0))throw new RangeError(${JSON.stringify(`reaction ${reactions[j].id}: propensity is `)}+${a(j)}+" at t="+t+"; expected a finite value >= 0");`).join('');
+  const customCheck = custom
+    .map((j) => `if(!(${a(j)}>=0))throw new RangeError(${JSON.stringify(`reaction ${reactions[j].id}: propensity is `)}+${a(j)}+" at t="+t+"; expected a finite value >= 0");`)
+    .join('');
 
   lines.push('for(;;){');
   // Incremental updates can leave a total that should be 0 at ±1e-17: recompute before trusting its sign.
   lines.push(`if(!(total>0))total=${balancedSum(nR, a)};`);
   lines.push(exponentialJs('u'));
   lines.push('tn=total>0?t+u/total:(total===0?Infinity:NaN);');
-  lines.push(`if(grid[g]<tn){${customCheck}do{${record.join('')}g++;}while(g<nT&&grid[g]<tn);if(g===nT)break;total=${balancedSum(nR, a)};}`);
+  if (timed) {
+    // A time event comes first: record up to it, stop the clock there, fire, and draw a new waiting time.
+    lines.push(
+      `if(tn>=tev){while(g<nT&&(grid[g]<tev||(tevStrict&&grid[g]===tev))){${record}g++;}if(g===nT)break;` +
+        `t=tev;${dueTimeEventsJs(network)}${eventBlockJs(network, names)}${nextEventTimeJs(network)}continue;}`,
+    );
+  }
+  lines.push(`if(grid[g]<tn){${customCheck}do{${record}g++;}while(g<nT&&grid[g]<tn);if(g===nT)break;total=${balancedSum(nR, a)};}`);
   // Only a negative or non-finite propensity gets here (a zero total ends the run above); name it if we can.
   lines.push(`if(!(total>0)){${customCheck}throw new RangeError("total propensity is "+total+" at t="+t+"; a propensity is negative or not finite");}`);
   lines.push('t=tn;');
@@ -73,9 +102,11 @@ export function directMethodSource(network: CompiledNetwork, order: readonly num
     const r = reactions[j];
     const body: string[] = countFirings ? [`fired[${j}]++;`] : [];
     for (const { species, delta } of r.changes) body.push(delta === 1 ? `s${species}++;` : delta === -1 ? `s${species}--;` : `s${species}+=${delta};`);
+    body.push(rulesJs(network, names, network.rulesAfter[j]));
     for (const k of network.dependents[j]) {
       body.push(`u=${propensityJs(network, k, LOCAL_NAMES, 'stochastic')};total+=u-${a(k)};${a(k)}=u;`);
     }
+    if (network.eventsAfter[j].length > 0) body.push('chk=1;');
     return body.join('');
   };
 
@@ -87,11 +118,14 @@ export function directMethodSource(network: CompiledNetwork, order: readonly num
   // If none is positive the running total was pure round-off: recompute it and draw again.
   const fallback = [...order].reverse().map((j, i) => `${i === 0 ? '' : 'else '}if(${a(j)}>0){${fire(j)}}`);
   lines.push(`else{${fallback.join('')}else{total=${balancedSum(nR, a)};continue;}}`);
-  lines.push('if(++events>maxEvents)throw new RangeError("more than "+maxEvents+" events before t="+grid[nT-1]+"; stopped at t="+t+" (raise maxEvents if the model is meant to be this busy)");');
+  if (network.events.some((e) => !e.time)) lines.push(`if(chk){chk=0;${eventBlockJs(network, names)}}`);
+  lines.push(
+    'if(++events>maxEvents)throw new RangeError("more than "+maxEvents+" events before t="+grid[nT-1]+"; stopped at t="+t+" (raise maxEvents if the model is meant to be this busy)");',
+  );
   lines.push('}');
   lines.push(XOSHIRO_STORE_JS);
   lines.push('return events;};');
-  return lines.join('\n');
+  return lines.filter((line) => line !== '').join('\n');
 }
 
 /** A pairwise sum expression; a balanced tree shortens the add dependency chain. */
