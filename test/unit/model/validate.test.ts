@@ -153,7 +153,7 @@ describe('validateModel', () => {
       [2.5, /expected an integer initial count/],
       [Infinity, /expected .*initial count/],
       [NaN, /expected .*initial count/],
-      ['5', /expected an initial count/],
+      [true, /expected an initial count \(non-negative integer\) or an expression over parameters/],
     ])('initial count %s is rejected at species[0].initial', (initial, message) => {
       expect(onlyIssue((m) => (m.species[0].initial = initial), 'species[0].initial')).toMatch(message);
     });
