@@ -86,7 +86,7 @@ export function refreshJs(network: CompiledNetwork, names: DynamicsNames): strin
 /** Scratch locals of the event block: trigger states e_k, pending flags q_k, assignment values v_k_m, and time-event bookkeeping. */
 export function eventDeclarationsJs(network: CompiledNetwork): string {
   if (network.events.length === 0) return '';
-  const vars: string[] = ['evAny=0', 'evRound=0'];
+  const vars: string[] = ['evAny=0', 'evRound=0', 'evNow=0'];
   network.events.forEach((e, k) => {
     vars.push(`e${k}=${e.initialValue ? 1 : 0}`, `q${k}=0`);
     if (e.time) vars.push(`T${k}=0`, `f${k}=0`);
@@ -126,7 +126,7 @@ export function eventBlockJs(network: CompiledNetwork, names: DynamicsNames): st
   if (network.events.length === 0) return '';
   const events = network.events;
   const triggers = events
-    .map((e, k) => (e.time ? '' : `evRound=(${expressionJs(network, names, e.trigger)})!==0?1:0;if(evRound&&!e${k})q${k}=1;e${k}=evRound;`))
+    .map((e, k) => (e.time ? '' : `evNow=(${expressionJs(network, names, e.trigger)})!==0?1:0;if(evNow&&!e${k})q${k}=1;e${k}=evNow;`))
     .join('');
   const any = `evAny=${events.map((_, k) => `q${k}`).join('|')};`;
   const evaluate = events.map((e, k) => `if(q${k}){${e.assignments.map((a, m) => `v${k}_${m}=${expressionJs(network, names, a.expression)};`).join('')}}`).join('');

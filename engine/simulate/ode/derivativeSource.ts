@@ -1,6 +1,6 @@
 import type { CompiledNetwork } from '../../model/compile.js';
 import { propensityJs } from '../codegen/propensityJs.js';
-import { ARRAY_NAMES } from '../codegen/propensityVector.js';
+import { ruleLocalNames, ruleLocalsJs } from './algebraicRules.js';
 
 /** dx = S · a(x), with c the rate constants (see tau/propensityVector.ts, compileRateConstants). */
 export type DerivativeFn = (x: Float64Array, p: Float64Array, vol: number, c: Float64Array, dx: Float64Array) => void;
@@ -10,12 +10,18 @@ export type DerivativeFn = (x: Float64Array, p: Float64Array, vol: number, c: Fl
  * deterministic propensities (powers instead of falling factorials; see
  * codegen/propensityJs.ts), as straight-line code: each propensity once into
  * a local, then each species' derivative as a sum of stoichiometry × local.
+ * Assignment rules are algebraic: they are evaluated first, into locals the
+ * propensities read (algebraicRules.ts). Boundary species have no terms
+ * (`changes` excludes them), so their derivative is 0.
  */
 export function derivativeSource(network: CompiledNetwork): string {
   const lines = ['"use strict";', 'return function derivative(x, p, vol, c, dx) {'];
   const reactions = network.reactions;
+  const names = ruleLocalNames(network);
+  const rules = ruleLocalsJs(network, names);
+  if (rules !== '') lines.push(rules);
   if (reactions.length > 0) {
-    lines.push(`const ${reactions.map((_, j) => `a${j}=${propensityJs(network, j, ARRAY_NAMES, 'deterministic')}`).join(',\n')};`);
+    lines.push(`const ${reactions.map((_, j) => `a${j}=${propensityJs(network, j, names, 'deterministic')}`).join(',\n')};`);
   }
   const terms: string[][] = network.speciesIds.map(() => []);
   reactions.forEach((r, j) => {

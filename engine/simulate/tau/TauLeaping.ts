@@ -1,10 +1,11 @@
 import { EngineError, SimulationSettingsError } from '../../errors/index.js';
-import type { CompiledNetwork } from '../../model/compile.js';
+import { hasDiscreteDynamics, type CompiledNetwork } from '../../model/compile.js';
 import { poisson } from '../../sample/random/poisson.js';
 import { Xoshiro128 } from '../../sample/random/Xoshiro128.js';
 import type { Simulator } from '../types.js';
 import { leapStructure, type LeapStructure } from './leapStructure.js';
 import { compilePropensityVector, compileRateConstants, type PropensityVectorFn, type RateConstantsFn } from '../codegen/propensityVector.js';
+import { compileDynamicsVector, type DynamicsVector } from '../codegen/discreteDynamicsVector.js';
 import { leapTau, markCritical } from './stepSize.js';
 
 export interface TauLeapingOptions {
@@ -35,6 +36,20 @@ const MAX_REJECTIONS = 60;
  * rejected and tau' halved. Leaps are shortened to end exactly on output
  * times; by memorylessness the pending critical firing is then redrawn.
  *
+ * Discrete dynamics (SBML semantics without delays, as in the SSA): initial
+ * expressions and rules are evaluated at t = 0 and rules again after every
+ * leap or SSA step; state-event triggers are checked after every leap or SSA
+ * step, so an event whose trigger turns true inside a leap fires at the
+ * leap's end, with the state reached there (an O(tau) approximation, like
+ * the leap itself; exact in the SSA steps). A time event at T cuts the leap
+ * short to end exactly at T (by memorylessness, as at output times), fires
+ * before recording an output time equal to T for `t >= T` and after it for
+ * `t > T`, and the simulation continues from the new state. After any event
+ * rate constants and propensities are recomputed. Parameters live in a
+ * per-trajectory copy, since events may assign them; the caller's array is
+ * not changed. The discrete parts are generated functions
+ * (codegen/discreteDynamicsVector.ts) sharing the SSA's snippets.
+ *
  * Propensities are one generated straight-line function (propensityVector.ts);
  * all scratch arrays belong to the simulator, so nothing is allocated per
  * step. Draws come from xoshiro128** started at `rng` and written back.
@@ -58,6 +73,12 @@ export class TauLeaping implements Simulator {
   private readonly mu: Float64Array;
   private readonly sigma2: Float64Array;
   private readonly critical: Uint8Array;
+  /** Per-trajectory parameters (events may assign them) and the event state. */
+  private readonly p: Float64Array;
+  private readonly ev: Float64Array;
+  private readonly dynamics: DynamicsVector | null;
+  /** Whether rules or state events must be revisited after every change of state. */
+  private readonly checkAfterChange: boolean;
   private steps = 0;
 
   constructor(
@@ -82,45 +103,63 @@ export class TauLeaping implements Simulator {
     this.xNew = new Float64Array(nS);
     this.mu = new Float64Array(nS);
     this.sigma2 = new Float64Array(nS);
+    this.p = new Float64Array(network.parameterIds.length);
+    this.dynamics = hasDiscreteDynamics(network) ? compileDynamicsVector(network, true) : null;
+    this.ev = new Float64Array(this.dynamics ? this.dynamics.stateLength : 2);
+    this.checkAfterChange = network.rules.length > 0 || network.events.some((e) => !e.time);
   }
 
   simulateInto(out: Float64Array, grid: Float64Array, parameters: Float64Array, rng: Uint32Array): number {
-    const { x, a, structure } = this;
+    const { x, a, c, p, ev, structure, dynamics } = this;
+    const vol = this.network.volume;
     const nS = structure.species;
     const nT = grid.length;
-    this.constants(parameters, this.network.volume, this.c);
+    p.set(parameters);
+    this.constants(p, vol, c);
     x.set(this.network.initialState);
+    if (dynamics) dynamics.start(x, p, vol, c, a, ev);
+    else ev[0] = Infinity;
+    const slot = dynamics ? dynamics.nextTimeSlot : 0;
     this.random.setState(rng);
     this.steps = 0;
     let t = 0;
     let g = 0;
     for (;;) {
+      // Time events due now: `t >= T` fires before recording an output time equal to T, `t > T` after.
+      if (t >= ev[slot] && ev[slot + 1] === 0) {
+        dynamics!.fireTimeEvents(x, p, vol, c, a, ev);
+        continue;
+      }
       while (g < nT && grid[g] <= t) {
         for (let s = 0; s < nS; s++) out[s * nT + g] = x[s];
         g++;
       }
+      if (t >= ev[slot]) {
+        dynamics!.fireTimeEvents(x, p, vol, c, a, ev);
+        continue;
+      }
       if (g === nT) break;
-      const tNext = grid[g];
+      const tNext = Math.min(grid[g], ev[slot]);
       if (this.steps >= this.maxSteps) {
         throw new EngineError('SIMULATION_STEP_LIMIT', `tau-leaping: more than ${this.maxSteps} leaps and SSA steps before t=${grid[nT - 1]}; stopped at t=${t} (raise maxSteps if the model is meant to be this busy)`, { method: 'tau', maxSteps: this.maxSteps, time: t });
       }
-      const a0 = this.updatePropensities(parameters, t);
+      const a0 = this.updatePropensities(t);
       if (a0 === 0) {
-        t = tNext; // nothing can fire, now or later
+        t = tNext; // nothing can fire before the next output or time event
         continue;
       }
       const a0c = markCritical(structure, x, a, this.criticalThreshold, this.critical);
       const tau1 = leapTau(structure, x, a, this.critical, this.epsilon, this.mu, this.sigma2);
-      t = tau1 < SSA_SWITCH / a0 ? this.ssaBurst(t, tNext, a0, parameters) : this.leap(t, tNext, tau1, a0c);
+      t = tau1 < SSA_SWITCH / a0 ? this.ssaBurst(t, tNext, a0) : this.leap(t, tNext, tau1, a0c);
     }
     rng.set(this.random.getState());
     return this.steps;
   }
 
   /** Fill the propensity vector at time t; returns a0. */
-  private updatePropensities(parameters: Float64Array, t: number): number {
+  private updatePropensities(t: number): number {
     const a = this.a;
-    this.propensities(this.x, parameters, this.network.volume, this.c, a);
+    this.propensities(this.x, this.p, this.network.volume, this.c, a);
     let a0 = 0;
     for (let j = 0; j < a.length; j++) {
       if (!(a[j] >= 0 && a[j] < Infinity)) {
@@ -132,7 +171,7 @@ export class TauLeaping implements Simulator {
   }
 
   /** Up to SSA_BURST exact direct-method steps (Gillespie 1977, doi:10.1021/j100540a008); returns the new time. */
-  private ssaBurst(t: number, tNext: number, a0: number, parameters: Float64Array): number {
+  private ssaBurst(t: number, tNext: number, a0: number): number {
     const a = this.a;
     for (let n = 0; n < SSA_BURST; n++) {
       const dt = a0 > 0 ? -Math.log(this.random.nextOpenDouble()) / a0 : Infinity;
@@ -146,8 +185,9 @@ export class TauLeaping implements Simulator {
       while (a[j] === 0) j--;
       this.apply(this.x, j, 1);
       this.steps++;
+      this.afterChange(t);
       if (this.steps >= this.maxSteps) return t;
-      a0 = this.updatePropensities(parameters, t);
+      a0 = this.updatePropensities(t);
     }
     return t;
   }
@@ -195,8 +235,14 @@ export class TauLeaping implements Simulator {
       }
       x.set(xNew);
       this.steps++;
+      this.afterChange(end);
       return end;
     }
+  }
+
+  /** Rules, then state events (approximated at the end of a leap), after the state changed at time t. */
+  private afterChange(t: number): void {
+    if (this.checkAfterChange) this.dynamics!.afterChange(this.x, this.p, this.network.volume, this.c, this.a, t, this.ev);
   }
 
   /** x += k · v_j. */
