@@ -1,0 +1,33 @@
+/**
+ * Entry point of a worker thread of the local pool (bundled by
+ * workerBundle.ts, loaded by piscina). A job arrives as UTF-8 JSON in a
+ * SharedArrayBuffer that every task of the job shares, so it is written once
+ * however many batches follow; each thread parses and prepares it on its
+ * first task of that job. Trials and results travel packed in one
+ * Float64Array each, transferred rather than copied.
+ */
+import { move } from 'piscina';
+import type { SimulationJob } from '../executor.js';
+import { prepareJob, type PreparedJob } from '../runTrial.js';
+import { packResults, unpackTrials } from './batchCodec.js';
+
+export interface ThreadTask {
+  readonly jobKey: string;
+  readonly jobBytes: SharedArrayBuffer;
+  readonly trials: Float64Array;
+}
+
+let cachedKey: string | null = null;
+let cachedJob: PreparedJob | null = null;
+
+export default function runBatch(task: ThreadTask): unknown {
+  if (cachedKey !== task.jobKey) {
+    const job = JSON.parse(new TextDecoder().decode(new Uint8Array(task.jobBytes).slice())) as SimulationJob;
+    cachedJob = prepareJob(job);
+    cachedKey = task.jobKey;
+  }
+  // Timed after preparation: the pool sizes batches from the cost of trials alone.
+  const started = performance.now();
+  const results = unpackTrials(task.trials).map((trial) => cachedJob!.run(trial));
+  return move(packResults(results, performance.now() - started));
+}

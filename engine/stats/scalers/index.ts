@@ -1,0 +1,5 @@
+export { AffineScaler, SCALER_KINDS, type ScalerKind, type ScalerSpec } from './AffineScaler.js';
+export { fitStandardScaler } from './fitStandardScaler.js';
+export { fitMinMaxScaler } from './fitMinMaxScaler.js';
+export { fitRobustScaler } from './fitRobustScaler.js';
+export { fitScaler } from './fitScaler.js';

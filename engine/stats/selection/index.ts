@@ -1,0 +1,2 @@
+export { dropUninformativeFeatures, type DroppedFeature, type FeatureSelection } from './dropUninformativeFeatures.js';
+export { selectFeatures } from './selectFeatures.js';

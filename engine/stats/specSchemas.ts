@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { SCALER_KINDS } from './scalers/AffineScaler.js';
+import { FEATURE_SETS } from './summaries/featureSets.js';
+import { parseSeriesFeature, PAIR_CORRELATION } from './summaries/seriesFeatureGrammar.js';
+
+/**
+ * zod schemas of the statistics, distance and scaler specs, with the
+ * messages users read (`statistics.lags[1]: expected a positive integer`).
+ * Defaults are filled in here, so a parsed spec is complete.
+ */
+
+const positiveInteger = z
+  .number({ error: 'expected a positive integer' })
+  .int({ error: 'expected a positive integer' })
+  .positive({ error: 'expected a positive integer' });
+
+const quantile = z
+  .number({ error: 'expected a quantile between 0 and 1' })
+  .min(0, { error: 'expected a quantile between 0 and 1' })
+  .max(1, { error: 'expected a quantile between 0 and 1' });
+
+const nonNegative = z
+  .number({ error: 'expected a non-negative number' })
+  .refine(Number.isFinite, { error: 'expected a finite number' })
+  .refine((v) => v >= 0, { error: 'expected a non-negative number' });
+
+/** Flags the second and later copies of a value in a list. */
+function noDuplicates<T>(what: string) {
+  return (list: readonly T[], ctx: z.core.$RefinementCtx<readonly T[]>) => {
+    list.forEach((value, i) => {
+      if (list.indexOf(value) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `duplicate ${what} ${JSON.stringify(value)}` });
+    });
+  };
+}
+
+function listOf<T extends z.ZodType>(item: T, what: string) {
+  return z.array(item, { error: `expected a list of ${what}s` }).min(1, { error: `expected at least one ${what}` });
+}
+
+const speciesList = listOf(z.string({ error: 'expected a species name (string)' }).min(1, { error: 'expected a species name' }), 'species name').superRefine(noDuplicates('species'));
+
+const featureList = listOf(z.string({ error: 'expected a feature name (string)' }), 'feature name')
+  .superRefine(noDuplicates('feature'))
+  .superRefine((names, ctx) => {
+    names.forEach((name, i) => {
+      if (name === PAIR_CORRELATION) return;
+      const parsed = parseSeriesFeature(name);
+      if ('problem' in parsed) ctx.addIssue({ code: 'custom', path: [i], message: parsed.problem });
+    });
+  });
+
+export const timeSeriesFeaturesSchema = z
+  .strictObject({
+    kind: z.literal('time-series-features'),
+    set: z.enum(FEATURE_SETS, { error: `expected one of ${FEATURE_SETS.join(', ')}` }).default('efficient'),
+    species: speciesList.optional(),
+    features: featureList.optional(),
+    lags: listOf(positiveInteger, 'lag').superRefine(noDuplicates('lag')).optional(),
+    quantiles: listOf(quantile, 'quantile').superRefine(noDuplicates('quantile')).optional(),
+    ensemble: z.literal('mean', { error: 'expected "mean" (runs are averaged)' }).default('mean'),
+  })
+  .superRefine((spec, ctx) => {
+    for (const key of ['lags', 'quantiles'] as const) {
+      if (spec.features && spec[key]) ctx.addIssue({ code: 'custom', path: [key], message: `not used with a custom features list; name the features instead (e.g. autocorrelation_lag2, quantile_0.3)` });
+    }
+    if (spec.set === 'minimal' && !spec.features && (spec.lags || spec.quantiles)) {
+      ctx.addIssue({ code: 'custom', path: [spec.lags ? 'lags' : 'quantiles'], message: 'the minimal set has no autocorrelations or quantiles; choose set "efficient" or "comprehensive"' });
+    }
+  });
+
+export const identitySchema = z.strictObject({ kind: z.literal('identity'), species: speciesList.optional() });
+
+export const ensembleMomentsSchema = z.strictObject({
+  kind: z.literal('ensemble-moments'),
+  moments: listOf(z.enum(['mean', 'variance'], { error: 'expected "mean" or "variance"' }), 'moment')
+    .superRefine(noDuplicates('moment'))
+    .default(['mean', 'variance']),
+  species: speciesList.optional(),
+});
+
+const normalisable = {
+  maxNormalisation: z.boolean({ error: 'expected true or false' }).default(false),
+  runningMax: z.array(nonNegative, { error: 'expected a list of non-negative numbers' }).optional(),
+};
+
+export const euclideanSchema = z.strictObject({ kind: z.literal('euclidean'), ...normalisable });
+export const manhattanSchema = z.strictObject({ kind: z.literal('manhattan'), ...normalisable });
+export const weightedEuclideanSchema = z.strictObject({ kind: z.literal('weighted-euclidean'), weights: listOf(nonNegative, 'weight') });
+export const adaptiveSchema = z.strictObject({
+  kind: z.literal('adaptive'),
+  scale: z.enum(['mad', 'sd'], { error: 'expected "mad" (median absolute deviation) or "sd" (standard deviation)' }).default('mad'),
+  scales: z.array(nonNegative, { error: 'expected a list of non-negative numbers' }).optional(),
+});
+
+export const scalerSchema = z
+  .strictObject({
+    kind: z.enum(SCALER_KINDS, { error: `expected one of ${SCALER_KINDS.join(', ')}` }),
+    center: z.array(z.number({ error: 'expected a number' }).refine(Number.isFinite, { error: 'expected a finite number' }), { error: 'expected a list of numbers' }),
+    scale: z.array(
+      z.number({ error: 'expected a positive number' }).refine((v) => v > 0 && Number.isFinite(v), { error: 'expected a positive finite number' }),
+      { error: 'expected a list of positive numbers' },
+    ),
+  })
+  .refine((s) => s.center.length === s.scale.length, { error: 'expected as many scales as centers', path: ['scale'] });
