@@ -6,6 +6,7 @@
  * first task of that job. Trials and results travel packed in one
  * Float64Array each, transferred rather than copied.
  */
+import { existsSync, unlinkSync } from 'node:fs';
 import { move } from 'piscina';
 import type { SimulationJob } from '../executor.js';
 import { prepareJob, type PreparedJob } from '../runTrial.js';
@@ -20,7 +21,25 @@ export interface ThreadTask {
 let cachedKey: string | null = null;
 let cachedJob: PreparedJob | null = null;
 
+/**
+ * Test hook for crash recovery: when SCIOPE_TEST_CRASH_FILE names an existing
+ * file, the first worker to see it deletes it and exits abruptly, as a
+ * thread that ran out of memory would.
+ */
+function crashIfAsked(): void {
+  const marker = process.env.SCIOPE_TEST_CRASH_FILE;
+  if (marker && existsSync(marker)) {
+    try {
+      unlinkSync(marker);
+    } catch {
+      return; // another worker took it
+    }
+    process.exit(70);
+  }
+}
+
 export default function runBatch(task: ThreadTask): unknown {
+  crashIfAsked();
   if (cachedKey !== task.jobKey) {
     const job = JSON.parse(new TextDecoder().decode(new Uint8Array(task.jobBytes).slice())) as SimulationJob;
     cachedJob = prepareJob(job);
