@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { EngineError } from '../errors/index.js';
 import { registerExamples } from './commands/examples.js';
+import { registerInfer } from './commands/infer.js';
+import { registerImport } from './commands/import.js';
+import { registerDsmts } from './commands/dsmts.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerValidate } from './commands/validate.js';
 
@@ -15,8 +18,11 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerSimulate(program);
+  registerInfer(program);
   registerExamples(program);
   registerValidate(program);
+  registerImport(program);
+  registerDsmts(program);
   program.commands.forEach((command) => command.exitOverride());
   return program;
 }

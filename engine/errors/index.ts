@@ -56,3 +56,53 @@ export class SimulationSettingsError extends EngineError {
     super('SIMULATION_SETTINGS', `${field}: ${message}`, { field });
   }
 }
+
+/**
+ * One reason an SBML document cannot be imported. `kind`: `xml` (not
+ * well-formed XML), `sbml` (libSBML finds the document invalid), `unsupported`
+ * (valid SBML the engine cannot run). `element` and `id` name the SBML
+ * element (`reaction`, "R1"); `line` and `column` are 1-based when known.
+ */
+export interface SbmlProblem {
+  kind: 'xml' | 'sbml' | 'unsupported';
+  message: string;
+  element?: string;
+  id?: string;
+  line?: number;
+  column?: number;
+}
+
+/** An SBML document that cannot be imported. Lists every problem found, not just the first. */
+export class SbmlImportError extends EngineError {
+  readonly problems: SbmlProblem[];
+
+  constructor(problems: SbmlProblem[], source?: string) {
+    const where = source ? `${source}: ` : '';
+    const lines = problems.map((p) => `  ${formatSbmlProblem(p)}`).join('\n');
+    super('SBML_IMPORT', `${where}cannot import SBML (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines}`, { source, problems });
+    this.problems = problems;
+  }
+}
+
+function formatSbmlProblem(p: SbmlProblem): string {
+  const at = p.line !== undefined ? `line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ''}: ` : '';
+  const element = p.element ? `${p.element}${p.id !== undefined ? ` "${p.id}"` : ''}: ` : '';
+  return `${at}${element}${p.message}`;
+}
+
+/**
+ * A remote node of the SSH pool that cannot be used or was lost: `node` names
+ * it (user@host:port), `reason` says what went wrong (`unknown-host`,
+ * `host-key-changed`, `connect`, `auth`, `node-missing`, `node-too-old`,
+ * `deploy`, `protocol`, `lost`, `all-lost`), the message says what to do.
+ */
+export class RemoteNodeError extends EngineError {
+  readonly node: string;
+  readonly reason: string;
+
+  constructor(node: string, reason: string, message: string, details: Record<string, unknown> = {}) {
+    super('REMOTE_NODE', message, { node, reason, ...details });
+    this.node = node;
+    this.reason = reason;
+  }
+}

@@ -46,8 +46,8 @@ const CHUNK_RUNS = 256;
 export function registerSimulate(program: Command): void {
   program
     .command('simulate')
-    .description('simulate a model (built-in example name or model.json)')
-    .argument('<model>', 'example name (see `sciope examples`) or path to a model JSON file')
+    .description('simulate a model (built-in example name, model.json or SBML file)')
+    .argument('<model>', 'example name (see `sciope examples`), a model JSON file or an SBML file (.xml, .sbml)')
     .option('-n, --runs <N>', 'number of trajectories', integerOption('--runs', 1, 10_000_000), 10)
     .option('-s, --seed <S>', 'random seed (integer); random if omitted, and printed', integerOption('--seed', 0, MAX_SEED))
     .option('-t, --t-end <T>', "end time (default: the model's time span, else 100)", positiveNumber('--t-end'))
@@ -62,8 +62,8 @@ export function registerSimulate(program: Command): void {
     .action((model: string, options: SimulateOptions) => simulateCommand(model, options));
 }
 
-function simulateCommand(modelArgument: string, options: SimulateOptions): void {
-  const model = loadModelArgument(modelArgument);
+async function simulateCommand(modelArgument: string, options: SimulateOptions): Promise<void> {
+  const model = await loadModelArgument(modelArgument);
   const network = compileNetwork(model);
   const parameters = Float64Array.from(network.parameterValues);
   for (const [name, value] of Object.entries(options.param)) {

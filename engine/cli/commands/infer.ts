@@ -1,0 +1,153 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { getExample } from '../../model/index.js';
+import { MAX_SEED } from '../../sample/index.js';
+import { InferenceError, parseObservedCsv, parseStudy, runStudy, type InferenceProgress, type Posterior, type Study } from '../../infer/index.js';
+import { InputFileError, readJsonFile } from '../jsonFile.js';
+import { loadModelArgument } from '../modelSource.js';
+import { formatNumber, formatTable } from '../output/finalStateSummary.js';
+import { ProgressBar } from '../progressBar.js';
+
+interface InferOptions {
+  out?: string;
+  seed?: number;
+  populations?: number;
+  populationSize?: number;
+  quiet?: boolean;
+}
+
+const STUDY_FORMAT = `
+Study file (JSON; paths are relative to the study file):
+  model        example name ("vilar"), model JSON or SBML path, or {"example": name} / {"file": path}
+  observed     CSV with a "time" column, one column per species and optionally a
+               "trajectory" column (the format \`sciope simulate --out x.csv\` writes);
+               every trajectory needs the same increasing times, starting at t >= 0
+  species      species columns used, e.g. ["C", "A", "R"] (default: every species column)
+  priors       {"name": prior}: {"kind": "uniform", "lower", "upper"} (or [lower, upper]),
+               "logUniform" (lower, upper), "normal" (mean, sd), "logNormal" (mu, sigma of log),
+               "truncatedNormal" (mean, sd, lower?, upper?)
+  summaries    statistics spec, default {"kind": "time-series-features", "set": "efficient"};
+               also sets "minimal" | "comprehensive", {"kind": "ensemble-moments"}, {"kind": "identity"}
+  distance     default {"kind": "adaptive"} (Prangle 2017); "euclidean" | "manhattan"
+               (with "maxNormalisation": true for Sciope's scaling), "weighted-euclidean"
+  simulation   {"method": "ssa" | "tau" | "ode", "runsPerTrial": 1}; output times are the observed ones
+  algorithm    {"kind": "smcAbc", "populationSize": 1000, "maxGenerations": 10, "epsilonTarget": 0,
+                "minAcceptanceRate": 0.01, "maxSimulations", "epsilon": {"kind": "quantile", "alpha": 0.5},
+                "kernel": {"kind": "multivariateNormal", "scale": 2} | {"kind": "localCovariance"}}
+               {"kind": "abcRejection", "epsilon", "populationSize", "maxTrials"} or
+               {"kind": "abcRejection", "budget": 10000, "quantile": 0.01 | "k"}
+               {"kind": "replenishmentSmcAbc", "populationSize", "alpha": 0.5, "rTrial": 10, "c": 0.01, "pMin": 0.05}
+  seed         integer (random and printed if absent)
+  output       posterior file, .csv (final particles, weights, distances) or .json (every generation)
+  truth        {"name": value}: shown next to the estimates
+
+Example: resources/studies/toggle-switch/study.json`;
+
+const integerOption = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) => (value: string) => {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} expects an integer between ${min} and ${max}, got "${value}"`);
+  return n;
+};
+
+export function registerInfer(program: Command): void {
+  program
+    .command('infer')
+    .description('fit model parameters to observed time series with ABC (rejection, SMC-ABC, replenishment SMC-ABC)')
+    .argument('<study>', 'study JSON file (format below)')
+    .option('-o, --out <file>', "write the posterior to a .csv or .json file (default: the study's output)")
+    .option('-s, --seed <S>', "random seed (overrides the study's)", integerOption('--seed', 0, MAX_SEED))
+    .option('-g, --populations <G>', 'maximum number of generations (SMC algorithms)', integerOption('--populations', 1))
+    .option('-n, --population-size <N>', 'particles per generation', integerOption('--population-size', 2))
+    .option('-q, --quiet', 'no progress and no table')
+    .addHelpText('after', STUDY_FORMAT)
+    .action((study: string, options: InferOptions) => inferCommand(study, options));
+}
+
+async function loadStudyModel(study: Study, base: string) {
+  const spec = study.model;
+  if (typeof spec === 'object' && 'example' in spec) return loadModelArgument(spec.example);
+  const path = resolve(base, typeof spec === 'string' ? spec : spec.file);
+  if (typeof spec === 'string' && !existsSync(path) && getExample(spec)) return loadModelArgument(spec);
+  return loadModelArgument(path);
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputFileError(file, code === 'ENOENT' ? 'no such file' : (error as Error).message);
+  }
+}
+
+async function inferCommand(studyPath: string, options: InferOptions): Promise<void> {
+  const study = parseStudy(readJsonFile(studyPath), studyPath);
+  const base = dirname(studyPath);
+  const out = options.out ?? (study.output ? resolve(base, study.output) : undefined);
+  if (out && !['.csv', '.json'].includes(extname(out).toLowerCase())) throw new InputFileError(out, 'unsupported output format; expected a .csv or .json file');
+  const model = await loadStudyModel(study, base);
+  const observedPath = resolve(base, study.observed);
+  const observed = parseObservedCsv(readText(observedPath), { source: observedPath, species: study.species });
+  const seed = options.seed ?? study.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const show = !options.quiet && Boolean(process.stderr.isTTY);
+  let bar = new ProgressBar(process.stderr, `${study.name}: generation 0`);
+  const onProgress = (event: InferenceProgress) => {
+    if (!show) return;
+    if (event.phase === 'sampling') {
+      bar.update(Math.min(event.accepted, event.populationSize), event.populationSize);
+      return;
+    }
+    bar.done();
+    process.stderr.write(`generation ${event.generation}: epsilon ${formatNumber(event.epsilon)}, acceptance ${(100 * event.acceptanceRate).toFixed(1)}%, ${event.simulations.toLocaleString('en-US')} simulations\n`);
+    bar = new ProgressBar(process.stderr, `${study.name}: generation ${event.generation + 1}`);
+  };
+  const controller = new AbortController();
+  const interrupt = () => controller.abort();
+  process.once('SIGINT', interrupt);
+  const started = performance.now();
+  let posterior: Posterior;
+  try {
+    posterior = await runStudy(study, model, observed, { seed, onProgress, signal: controller.signal, populationSize: options.populationSize, maxGenerations: options.populations });
+  } catch (error) {
+    if (controller.signal.aborted) throw new InferenceError(`${study.name}: cancelled (interrupted)`);
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', interrupt);
+    bar.done();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  if (out) writeFileSync(out, extname(out).toLowerCase() === '.csv' ? posterior.toCsv() : JSON.stringify({ study: study.name, summary: posterior.summary(), posterior: posterior.toJSON() }));
+  if (options.quiet) return;
+  process.stdout.write(report(study, posterior, seed, seconds, out) + '\n');
+}
+
+function report(study: Study, posterior: Posterior, seed: number, seconds: number, out: string | undefined): string {
+  const last = posterior.last;
+  const truth = study.truth;
+  const header = ['parameter', 'mean', 'median', '2.5%', '97.5%', ...(truth ? ['truth'] : [])];
+  const rows = posterior.summary(0.95).map((r) => [
+    r.parameter,
+    formatNumber(r.mean),
+    formatNumber(r.median),
+    formatNumber(r.lower),
+    formatNumber(r.upper),
+    ...(truth ? [truth[r.parameter] !== undefined ? formatNumber(truth[r.parameter]) : ''] : []),
+  ]);
+  const algorithm = String(posterior.config.algorithm);
+  const lines = [
+    `${study.name}: ${algorithm}, seed ${seed}, ${posterior.generations.length} generation${posterior.generations.length === 1 ? '' : 's'}, ${posterior.simulations.toLocaleString('en-US')} simulations, stopped: ${posterior.stopReason}`,
+    `final generation ${last.index}: ${last.count} particles, epsilon ${formatNumber(last.epsilon)}, ESS ${formatNumber(Math.round(last.ess))}, acceptance ${(100 * last.acceptanceRate).toFixed(1)}%`,
+    '',
+    formatTable(header, rows),
+    '',
+  ];
+  if (truth) {
+    const mean = posterior.mean();
+    const errors = posterior.parameterNames.map((name, k) => (truth[name] === undefined ? NaN : Math.abs(mean[k] - truth[name]))).filter((e) => !Number.isNaN(e));
+    if (errors.length > 0) lines.push(`mean absolute error of the posterior mean: ${formatNumber(errors.reduce((a, b) => a + b, 0) / errors.length)}`);
+  }
+  lines.push(`wall time: ${seconds.toFixed(1)} s (${formatNumber((posterior.simulations / seconds))} trials/s)`);
+  if (out) lines.push(`posterior written to ${out}`);
+  return lines.join('\n');
+}

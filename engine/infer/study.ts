@@ -1,0 +1,213 @@
+import { z } from 'zod';
+import type { Executor } from '../compute/executor.js';
+import type { ReactionNetworkInput } from '../model/schema.js';
+import { createIndependentPrior, PriorSpecError } from '../sample/priors/registry.js';
+import type { IndependentPrior } from '../sample/priors/IndependentPrior.js';
+import { MAX_SEED } from '../sample/random/seedDerivation.js';
+import { SIMULATION_METHODS } from '../simulate/createSimulator.js';
+import { createDistance, createSummaryStatistics, PartSpecError } from '../stats/index.js';
+import type { PartSpec } from '../stats/types.js';
+import { abcRejection } from './abcRejection.js';
+import { StudyError } from './errors.js';
+import type { ObservedData } from './observedData.js';
+import type { Posterior } from './Posterior.js';
+import { replenishmentSmcAbc } from './replenishmentSmcAbc.js';
+import { smcAbc } from './smcAbc.js';
+import type { Generation, InferenceProgress } from './types.js';
+
+const count = (what: string) => z.number({ error: `expected ${what}` }).int({ error: `expected ${what}` }).min(1, { error: `expected ${what}` });
+const integer = count('an integer >= 1');
+const probability = z.number({ error: 'expected a number in (0, 1)' }).gt(0, { error: 'expected a number in (0, 1)' }).lt(1, { error: 'expected a number in (0, 1)' });
+const nonNegative = z.number({ error: 'expected a number >= 0' }).min(0, { error: 'expected a number >= 0' });
+const part = z.looseObject({ kind: z.string({ error: 'expected a "kind" naming the part' }) });
+
+const algorithmSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({
+      kind: z.literal('smcAbc'),
+      populationSize: count('an integer >= 2').min(2, { error: 'expected an integer >= 2' }).optional(),
+      epsilon: part.optional(),
+      kernel: part.optional(),
+      epsilonTarget: nonNegative.optional(),
+      maxGenerations: integer.optional(),
+      minAcceptanceRate: z.number({ error: 'expected a number in [0, 1]' }).min(0).max(1).optional(),
+      maxSimulations: integer.optional(),
+    }),
+    z.strictObject({
+      kind: z.literal('abcRejection'),
+      epsilon: nonNegative.optional(),
+      populationSize: integer.optional(),
+      maxTrials: integer.optional(),
+      budget: integer.optional(),
+      quantile: probability.optional(),
+      k: integer.optional(),
+    }),
+    z.strictObject({
+      kind: z.literal('replenishmentSmcAbc'),
+      populationSize: count('an integer >= 4').min(4, { error: 'expected an integer >= 4' }).optional(),
+      alpha: probability.optional(),
+      rTrial: integer.optional(),
+      c: probability.optional(),
+      pMin: probability.optional(),
+      kernelScale: z.number().positive({ error: 'expected a number > 0' }).optional(),
+      epsilonTarget: nonNegative.optional(),
+      maxGenerations: integer.optional(),
+      maxSimulations: integer.optional(),
+    }),
+  ],
+  { error: 'expected "kind": "smcAbc", "abcRejection" or "replenishmentSmcAbc"' },
+);
+
+const studySchema = z.strictObject({
+  name: z.string().optional(),
+  description: z.string().optional(),
+  model: z.union([z.string().min(1), z.strictObject({ example: z.string().min(1) }), z.strictObject({ file: z.string().min(1) })], {
+    error: 'expected an example name, a model file path, or {"example": name} / {"file": path}',
+  }),
+  observed: z.string({ error: 'expected the path of a CSV file (time, species columns, optional trajectory column)' }).min(1),
+  species: z.array(z.string().min(1), { error: 'expected a list of species names' }).min(1).optional(),
+  priors: z.record(z.string(), z.unknown(), { error: 'expected an object mapping parameter names to priors' }),
+  summaries: part.optional(),
+  distance: part.optional(),
+  simulation: z
+    .strictObject({
+      method: z.enum(SIMULATION_METHODS as ['ssa', 'tau', 'ode'], { error: `expected one of ${SIMULATION_METHODS.join(', ')}` }).optional(),
+      runsPerTrial: integer.optional(),
+    })
+    .optional(),
+  algorithm: algorithmSchema.optional(),
+  seed: z.number({ error: 'expected an integer seed' }).int().min(0).max(MAX_SEED).optional(),
+  output: z.string().min(1).optional(),
+  truth: z.record(z.string(), z.number({ error: 'expected a number' })).optional(),
+});
+
+export type StudyInput = z.input<typeof studySchema>;
+export type AlgorithmSettings = z.output<typeof algorithmSchema>;
+
+/** A validated study: parts built, defaults filled in. */
+export interface Study {
+  readonly source: string;
+  readonly name: string;
+  readonly model: string | { example: string } | { file: string };
+  readonly observed: string;
+  readonly species: readonly string[] | undefined;
+  readonly prior: IndependentPrior;
+  readonly summaries: PartSpec;
+  readonly distance: PartSpec;
+  readonly method: 'ssa' | 'tau' | 'ode';
+  readonly runsPerTrial: number;
+  readonly algorithm: AlgorithmSettings;
+  readonly seed: number | undefined;
+  readonly output: string | undefined;
+  readonly truth: Readonly<Record<string, number>> | undefined;
+}
+
+export const DEFAULT_STUDY_SUMMARIES: PartSpec = { kind: 'time-series-features', set: 'efficient' };
+export const DEFAULT_STUDY_DISTANCE: PartSpec = { kind: 'adaptive' };
+
+type Issue = { path: string; message: string };
+
+function partIssues(error: unknown, from: string, to: string): Issue[] {
+  if (error instanceof PartSpecError) return error.issues.map((i) => ({ path: i.path.replace(from, to), message: i.message }));
+  if (error instanceof Error) return [{ path: to, message: error.message }];
+  throw error;
+}
+
+/** Validate a study's JSON; every problem is reported with its path. Paths in it stay relative (the caller resolves them). */
+export function parseStudy(json: unknown, source: string): Study {
+  const parsed = studySchema.safeParse(json);
+  if (!parsed.success) {
+    throw new StudyError(source, parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(study)', message: i.code === 'unrecognized_keys' ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}` : i.message })));
+  }
+  const s = parsed.data;
+  const issues: Issue[] = [];
+  let prior: IndependentPrior | undefined;
+  try {
+    prior = createIndependentPrior(s.priors, 'priors');
+  } catch (error) {
+    if (!(error instanceof PriorSpecError)) throw error;
+    issues.push(...error.issues);
+  }
+  const summaries: PartSpec = { ...(s.summaries ?? DEFAULT_STUDY_SUMMARIES) };
+  if (s.species && summaries.species === undefined) (summaries as Record<string, unknown>).species = s.species;
+  try {
+    createSummaryStatistics(summaries);
+  } catch (error) {
+    issues.push(...partIssues(error, 'statistics', 'summaries'));
+  }
+  const distance = s.distance ?? DEFAULT_STUDY_DISTANCE;
+  try {
+    createDistance(distance);
+  } catch (error) {
+    issues.push(...partIssues(error, 'distance', 'distance'));
+  }
+  for (const name of Object.keys(s.truth ?? {})) {
+    if (!(name in s.priors)) issues.push({ path: `truth.${name}`, message: `no prior for "${name}"; truth names parameters in "priors"` });
+  }
+  if (issues.length > 0 || !prior) throw new StudyError(source, issues);
+  return {
+    source,
+    name: s.name ?? source.replace(/^.*[\\/]/, '').replace(/\.json$/i, ''),
+    model: s.model,
+    observed: s.observed,
+    species: s.species,
+    prior,
+    summaries,
+    distance,
+    method: s.simulation?.method ?? 'ssa',
+    runsPerTrial: s.simulation?.runsPerTrial ?? 1,
+    algorithm: s.algorithm ?? { kind: 'smcAbc' },
+    seed: s.seed,
+    output: s.output,
+    truth: s.truth,
+  };
+}
+
+export interface StudyRunOptions {
+  readonly executor?: Executor;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (event: InferenceProgress) => void;
+  readonly onGeneration?: (generation: Generation) => void | Promise<void>;
+  /** Overrides of the study's settings (CLI flags). */
+  readonly seed?: number;
+  readonly populationSize?: number;
+  readonly maxGenerations?: number;
+}
+
+/** Run a validated study on a loaded model and observed data (the CLI and the app read the files). */
+export async function runStudy(study: Study, model: ReactionNetworkInput, observed: ObservedData, options: StudyRunOptions = {}): Promise<Posterior> {
+  const issues: Issue[] = [];
+  const parameterIds = (model.parameters ?? []).map((p) => p.id);
+  for (const name of study.prior.names) {
+    if (!parameterIds.includes(name)) issues.push({ path: `priors.${name}`, message: `the model "${model.name}" has no parameter "${name}"; its parameters are ${parameterIds.join(', ')}` });
+  }
+  const speciesIds = (model.species ?? []).map((sp) => sp.id);
+  for (const id of observed.speciesIds) {
+    if (!speciesIds.includes(id)) issues.push({ path: 'observed', message: `column "${id}" is not a species of the model "${model.name}" (species: ${speciesIds.join(', ')})` });
+  }
+  if (issues.length > 0) throw new StudyError(study.source, issues);
+  const seed = options.seed ?? study.seed;
+  const common = {
+    prior: study.prior,
+    simulation: { model, method: study.method, time: Array.from(observed.time), runsPerTrial: study.runsPerTrial },
+    summaries: study.summaries,
+    distance: study.distance,
+    observed,
+    executor: options.executor,
+    seed,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    onGeneration: options.onGeneration,
+  };
+  const { kind, ...settings } = study.algorithm;
+  const populationSize = options.populationSize ?? (settings as { populationSize?: number }).populationSize;
+  switch (kind) {
+    case 'smcAbc':
+      return smcAbc({ ...common, ...(settings as object), populationSize, maxGenerations: options.maxGenerations ?? (settings as { maxGenerations?: number }).maxGenerations });
+    case 'replenishmentSmcAbc':
+      return replenishmentSmcAbc({ ...common, ...(settings as object), populationSize, maxGenerations: options.maxGenerations ?? (settings as { maxGenerations?: number }).maxGenerations });
+    case 'abcRejection':
+      return abcRejection({ ...common, ...(settings as object), populationSize });
+  }
+}

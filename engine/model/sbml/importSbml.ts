@@ -1,0 +1,106 @@
+/**
+ * SBML Level 2 and 3 core → the engine's reaction network.
+ *
+ * `importSbml` reads the document with libSBML, stops at XML or SBML errors
+ * (with line and column), runs libSBML's consistency checks (errors stop the
+ * import, warnings are returned), maps the model (mapModel.ts) and validates
+ * the result (validateModel). It either returns the model with every warning,
+ * or throws one SbmlImportError listing every problem: nothing is dropped
+ * silently and nothing is printed.
+ */
+import { ModelValidationError, SbmlImportError, type SbmlProblem } from '../../errors/index.js';
+import type { ReactionNetwork } from '../schema.js';
+import { validateModel } from '../validate.js';
+import { documentAttributes } from './documentChecks.js';
+import { readErrorLog, specificPart, type LogRecord } from './errorLog.js';
+import { loadLibsbml, type LibsbmlModule, type LibsbmlWasm, type SbmlDocument } from './libsbml.js';
+import { mapModel } from './mapModel.js';
+import type { SbmlWarning } from './warnings.js';
+
+export interface SbmlImportOptions {
+  /**
+   * The libSBML wasm binary (libsbmljs_stable/libsbml.wasm): a file path, also
+   * inside an Electron asar archive, or its bytes. Only the first import in a
+   * process loads it; later ones reuse the module.
+   */
+  wasm: LibsbmlWasm;
+  /** Names the document in messages, e.g. its file name. */
+  source?: string;
+}
+
+export interface SbmlImportResult {
+  model: ReactionNetwork;
+  warnings: SbmlWarning[];
+}
+
+/** libSBML's category of unit-consistency checks: reported as warnings, since units are taken as written. */
+const UNITS_CATEGORY = 'LIBSBML_CAT_UNITS_CONSISTENCY';
+/** libSBML checks that only say units are undeclared or could not be checked: summarised in one warning. */
+const UNDECLARED_UNITS = new Set([20511, 20512, 20513, 20616, 20702, 80701, 99505, 99506, 99507, 99508]);
+/** "Compartment has no size": mapModel says so itself, with what it assumes. */
+const COMPARTMENT_WITHOUT_SIZE = 80501;
+
+export async function importSbml(xml: string, options: SbmlImportOptions): Promise<SbmlImportResult> {
+  const module = await loadLibsbml(options.wasm);
+  const reader = new module.SBMLReader();
+  let document: SbmlDocument | undefined;
+  try {
+    document = reader.readSBMLFromString(xml);
+    return convertDocument(module, document, xml, options.source);
+  } finally {
+    if (document) module.destroy(document);
+    module.destroy(reader);
+  }
+}
+
+function convertDocument(module: LibsbmlModule, document: SbmlDocument, xml: string, source: string | undefined): SbmlImportResult {
+  const model = document.getModel();
+  const hasModel = model !== null && model !== undefined && model.ptr !== 0;
+  const readProblems = readErrorLog(module, document, hasModel ? 'warning' : 'error').filter(isError).map(toProblem);
+  if (readProblems.length > 0) throw new SbmlImportError(readProblems, source);
+  if (!hasModel) throw new SbmlImportError([{ kind: 'sbml', message: 'the document has no <model>' }], source);
+  const level = document.getLevel();
+  if (level < 2) {
+    throw new SbmlImportError([{ kind: 'unsupported', element: 'sbml', message: `SBML Level ${level} is not supported; convert the document to Level 2 or 3` }], source);
+  }
+
+  document.checkConsistency();
+  const problems: SbmlProblem[] = [];
+  const warnings: SbmlWarning[] = [];
+  const undeclaredUnits = new Set<number>();
+  for (const record of readErrorLog(module, document, 'warning')) {
+    if (isError(record) && record.category !== module[UNITS_CATEGORY]) problems.push(toProblem(record));
+    else if (record.errorId !== undefined && UNDECLARED_UNITS.has(record.errorId)) undeclaredUnits.add(record.line ?? 0);
+    else if (record.errorId !== COMPARTMENT_WITHOUT_SIZE) warnings.push({ message: `libSBML: ${specificPart(record.message)}`, ...position(record) });
+  }
+  warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  if (undeclaredUnits.size > 0) {
+    const lines = [...undeclaredUnits].filter((l) => l > 0).sort((a, b) => a - b);
+    const shown = lines.length > 8 ? `${lines.slice(0, 8).join(', ')}... (${lines.length} lines)` : lines.join(', ');
+    warnings.unshift({ message: `libSBML: units are undeclared, so unit consistency could not be fully checked${lines.length ? ` (line ${shown})` : ''}; numbers are taken as written` });
+  }
+
+  const mapped = mapModel(module, model, documentAttributes(xml), level);
+  problems.push(...mapped.problems);
+  if (problems.length > 0) throw new SbmlImportError(problems, source);
+  try {
+    return { model: validateModel(mapped.network, source), warnings: [...mapped.warnings, ...warnings] };
+  } catch (error) {
+    if (!(error instanceof ModelValidationError)) throw error;
+    // The engine's own rules for what the SBML maps to (e.g. the form of time triggers).
+    throw new SbmlImportError(error.issues.map((issue) => ({ kind: 'unsupported', element: `imported ${issue.path}`, message: issue.message })), source);
+  }
+}
+
+function isError(record: LogRecord): boolean {
+  return record.severity === 'error' || record.severity === 'fatal';
+}
+
+function toProblem(record: LogRecord): SbmlProblem {
+  const kind = record.errorId !== undefined && record.errorId < 10000 ? 'xml' : 'sbml';
+  return { kind, message: specificPart(record.message), ...position(record) };
+}
+
+function position(record: LogRecord): { line?: number; column?: number } {
+  return { ...(record.line !== undefined ? { line: record.line } : {}), ...(record.column !== undefined ? { column: record.column } : {}) };
+}

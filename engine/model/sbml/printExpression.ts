@@ -1,0 +1,70 @@
+/**
+ * Expression tree → text in the engine's expression language, with as few
+ * parentheses as the grammar allows (see expression/parse.ts for the
+ * precedences), such that parseExpression(printExpression(e)) is e again
+ * (positions aside). Used to write imported SBML math into the JSON model.
+ */
+import type { BinaryOp, ExprNode } from '../expression/index.js';
+
+const PRECEDENCE: Record<BinaryOp, number> = {
+  '||': 1, '&&': 2, '<': 3, '<=': 3, '>': 3, '>=': 3, '==': 3, '!=': 3, '+': 4, '-': 4, '*': 5, '/': 5, '^': 7,
+};
+const CONDITIONAL = 0;
+const COMPARISON = 3;
+const UNARY = 6;
+const ATOM = 8;
+
+function precedenceOf(node: ExprNode): number {
+  switch (node.type) {
+    case 'number':
+      return node.value < 0 || Object.is(node.value, -0) ? UNARY : ATOM;
+    case 'identifier':
+    case 'call':
+      return ATOM;
+    case 'unary':
+      return UNARY;
+    case 'binary':
+      return PRECEDENCE[node.op];
+    case 'conditional':
+      return CONDITIONAL;
+  }
+}
+
+/** Print a finite number so the tokenizer reads back the same double. */
+function printNumber(value: number): string {
+  if (!Number.isFinite(value)) throw new RangeError(`cannot write the number ${value} in an expression`);
+  const text = String(Math.abs(value));
+  return value < 0 || Object.is(value, -0) ? `-${text}` : text;
+}
+
+export function printExpression(node: ExprNode): string {
+  const wrap = (child: ExprNode, needsParens: boolean) => (needsParens ? `(${print(child)})` : print(child));
+  const print = (n: ExprNode): string => {
+    switch (n.type) {
+      case 'number':
+        return printNumber(n.value);
+      case 'identifier':
+        return n.name;
+      case 'call':
+        return `${n.fn}(${n.args.map(print).join(', ')})`;
+      case 'unary':
+        // The operand of a unary operator is parsed above the unary level: only ^ and atoms go bare.
+        return `${n.op}${wrap(n.arg, precedenceOf(n.arg) <= UNARY)}`;
+      case 'binary': {
+        const p = PRECEDENCE[n.op];
+        const left = precedenceOf(n.left);
+        const right = precedenceOf(n.right);
+        const comparison = p === COMPARISON;
+        const rightAssoc = n.op === '^';
+        const leftParens = left < p || (left === p && (rightAssoc || comparison)) || (rightAssoc && left === UNARY);
+        const rightParens = right < p || (right === p && (!rightAssoc || comparison)) || (rightAssoc && right === UNARY);
+        const op = n.op === '^' ? '^' : ` ${n.op} `;
+        return `${wrap(n.left, leftParens)}${op}${wrap(n.right, rightParens)}`;
+      }
+      case 'conditional':
+        // The test is parsed at the level of ||; the branches are full expressions.
+        return `${wrap(n.test, precedenceOf(n.test) === CONDITIONAL)} ? ${print(n.then)} : ${print(n.otherwise)}`;
+    }
+  };
+  return print(node);
+}
