@@ -6,6 +6,8 @@ import { registerImport } from './commands/import.js';
 import { registerDsmts } from './commands/dsmts.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerValidate } from './commands/validate.js';
+import { registerNodes } from './commands/nodes.js';
+import { registerWorker } from './commands/worker.js';
 
 /** Exit codes: 0 success, 1 failure while running, 2 bad input (arguments, files, models). */
 export const EXIT_FAILURE = 1;
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
   registerInfer(program);
   registerExamples(program);
   registerValidate(program);
+  registerNodes(program);
+  registerWorker(program);
   registerImport(program);
   registerDsmts(program);
   program.commands.forEach((command) => command.exitOverride());

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { addExecutorOptions, createExecutor, type ExecutorFlags } from '../executorOptions.js';
 import { dirname, extname, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { getExample } from '../../model/index.js';
@@ -9,7 +10,7 @@ import { loadModelArgument } from '../modelSource.js';
 import { formatNumber, formatTable } from '../output/finalStateSummary.js';
 import { ProgressBar } from '../progressBar.js';
 
-interface InferOptions {
+interface InferOptions extends ExecutorFlags {
   out?: string;
   seed?: number;
   populations?: number;
@@ -51,7 +52,7 @@ const integerOption = (name: string, min: number, max = Number.MAX_SAFE_INTEGER)
 };
 
 export function registerInfer(program: Command): void {
-  program
+  const command = program
     .command('infer')
     .description('fit model parameters to observed time series with ABC (rejection, SMC-ABC, replenishment SMC-ABC)')
     .argument('<study>', 'study JSON file (format below)')
@@ -60,8 +61,8 @@ export function registerInfer(program: Command): void {
     .option('-g, --populations <G>', 'maximum number of generations (SMC algorithms)', integerOption('--populations', 1))
     .option('-n, --population-size <N>', 'particles per generation', integerOption('--population-size', 2))
     .option('-q, --quiet', 'no progress and no table')
-    .addHelpText('after', STUDY_FORMAT)
-    .action((study: string, options: InferOptions) => inferCommand(study, options));
+    .addHelpText('after', STUDY_FORMAT);
+  addExecutorOptions(command, 'all').action((study: string, options: InferOptions) => inferCommand(study, options));
 }
 
 async function loadStudyModel(study: Study, base: string) {
@@ -105,16 +106,25 @@ async function inferCommand(studyPath: string, options: InferOptions): Promise<v
   const controller = new AbortController();
   const interrupt = () => controller.abort();
   process.once('SIGINT', interrupt);
+  const executor = await createExecutor(options, 'all');
   const started = performance.now();
   let posterior: Posterior;
   try {
-    posterior = await runStudy(study, model, observed, { seed, onProgress, signal: controller.signal, populationSize: options.populationSize, maxGenerations: options.populations });
+    posterior = await runStudy(study, model, observed, {
+      seed,
+      executor,
+      onProgress,
+      signal: controller.signal,
+      populationSize: options.populationSize,
+      maxGenerations: options.populations,
+    });
   } catch (error) {
     if (controller.signal.aborted) throw new InferenceError(`${study.name}: cancelled (interrupted)`);
     throw error;
   } finally {
     process.removeListener('SIGINT', interrupt);
     bar.done();
+    await executor.close();
   }
   const seconds = (performance.now() - started) / 1000;
   if (out) writeFileSync(out, extname(out).toLowerCase() === '.csv' ? posterior.toCsv() : JSON.stringify({ study: study.name, summary: posterior.summary(), posterior: posterior.toJSON() }));

@@ -1,6 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { compileNetwork } from '../../model/index.js';
-import { createSimulator, SIMULATION_METHODS, simulateEnsemble, uniformTimeGrid, type SimulationMethod } from '../../simulate/index.js';
+import { SIMULATION_METHODS, uniformTimeGrid, type SimulationMethod, type TrajectoryEnsemble } from '../../simulate/index.js';
+import type { SimulationJob, Trial } from '../../compute/executor.js';
+import { addExecutorOptions, createExecutor, type ExecutorFlags } from '../executorOptions.js';
 import { SimulationSettingsError } from '../../errors/index.js';
 import { MAX_SEED } from '../../sample/index.js';
 import { loadModelArgument } from '../modelSource.js';
@@ -8,7 +10,7 @@ import { openTrajectoryWriter, type TrajectoryWriter } from '../output/trajector
 import { FinalStateSummary, formatNumber, formatTable } from '../output/finalStateSummary.js';
 import { ProgressBar } from '../progressBar.js';
 
-interface SimulateOptions {
+interface SimulateOptions extends ExecutorFlags {
   runs: number;
   seed?: number;
   tEnd?: number;
@@ -44,7 +46,7 @@ function parameterOverride(value: string, previous: Record<string, number>): Rec
 const CHUNK_RUNS = 256;
 
 export function registerSimulate(program: Command): void {
-  program
+  const command = program
     .command('simulate')
     .description('simulate a model (built-in example name, model.json or SBML file)')
     .argument('<model>', 'example name (see `sciope examples`), a model JSON file or an SBML file (.xml, .sbml)')
@@ -58,8 +60,8 @@ export function registerSimulate(program: Command): void {
     }, 'ssa')
     .option('-o, --out <file>', 'write trajectories to a .csv or .json file')
     .option('--param <name=value>', 'override a parameter value (repeatable)', parameterOverride, {})
-    .option('-q, --quiet', 'no summary table')
-    .action((model: string, options: SimulateOptions) => simulateCommand(model, options));
+    .option('-q, --quiet', 'no summary table');
+  addExecutorOptions(command, 1).action((model: string, options: SimulateOptions) => simulateCommand(model, options));
 }
 
 async function simulateCommand(modelArgument: string, options: SimulateOptions): Promise<void> {
@@ -75,32 +77,49 @@ async function simulateCommand(modelArgument: string, options: SimulateOptions):
   const points = options.points ?? (options.tEnd === undefined ? network.time?.points : undefined) ?? 101;
   const grid = uniformTimeGrid(end, points);
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const simulator = createSimulator(network, options.method);
+  const speciesIds = network.speciesIds;
 
+  // Trajectory i is trial i of a job: its random stream is (seed, i, 0) whichever executor runs it,
+  // so --workers and --executor change the speed, never the numbers.
+  const job: SimulationJob = {
+    model,
+    method: options.method,
+    time: Array.from(grid),
+    parameterIds: network.parameterIds,
+    runsPerTrial: 1,
+    statistics: null,
+    returnTrajectories: true,
+    seed,
+  };
   const runInfo = { model: model.name, method: options.method, seed, runs: options.runs, parameters: Object.fromEntries(network.parameterIds.map((id, i) => [id, parameters[i]])) };
-  const writer: TrajectoryWriter | undefined = options.out ? openTrajectoryWriter(options.out, runInfo, simulator.speciesIds, grid) : undefined;
-  const summary = new FinalStateSummary(simulator.speciesIds);
+  const executor = await createExecutor(options, 1);
+  const writer: TrajectoryWriter | undefined = options.out ? openTrajectoryWriter(options.out, runInfo, speciesIds, grid) : undefined;
+  const summary = new FinalStateSummary(speciesIds);
   const progress = new ProgressBar(process.stderr, `simulating ${model.name}`);
+  const chunkRuns = CHUNK_RUNS * executor.concurrency;
   let events = 0;
   const started = performance.now();
   try {
-    for (let first = 0; first < options.runs; first += CHUNK_RUNS) {
-      const runs = Math.min(CHUNK_RUNS, options.runs - first);
-      const chunk = simulateEnsemble(simulator, {
-        runs,
-        seed,
-        grid,
-        parameters,
-        firstRun: first,
-        onProgress: (done) => progress.update(first + done, options.runs),
+    for (let first = 0; first < options.runs; first += chunkRuns) {
+      const runs = Math.min(chunkRuns, options.runs - first);
+      const trials: Trial[] = Array.from({ length: runs }, (_, i) => ({ index: first + i, parameters, stream: [first + i] }));
+      const results = await executor.map(job, trials, { onProgress: (done) => progress.update(first + done, options.runs) });
+      const block = speciesIds.length * grid.length;
+      const data = new Float64Array(runs * block);
+      let chunkEvents = 0;
+      results.forEach((r, i) => {
+        data.set(r.trajectories!, i * block);
+        chunkEvents += r.events;
       });
-      events += chunk.events;
+      const chunk: TrajectoryEnsemble = { speciesIds, time: grid, runs, data, events: chunkEvents };
+      events += chunkEvents;
       summary.add(chunk);
       writer?.write(chunk, first);
     }
   } finally {
     progress.done();
     writer?.close();
+    await executor.close();
   }
   const seconds = (performance.now() - started) / 1000;
   if (options.quiet) return;
