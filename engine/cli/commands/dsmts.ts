@@ -19,7 +19,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, type Command, Option } from 'commander';
 import { EngineError } from '../../errors/index.js';
 import { compileNetwork, type CompiledNetwork } from '../../model/index.js';
 import { importSbml } from '../../model/sbml/index.js';
@@ -218,7 +218,7 @@ export function registerDsmts(program: Command): void {
     .description('run the DSMTS stochastic test suite on its SBML models; exits non-zero when a case fails')
     .argument('<suite-folder>', 'folder with the cases (NNNNN/NNNNN-sbml-l3v1.xml, -settings.txt, -results.csv)')
     .option('-n, --runs <N>', 'trajectories per case (the suite recommends 10,000)', integer('--runs', 2), 10_000)
-    .option('-c, --cases <list>', 'cases to run, e.g. 1-39 or 1,3,30-33', parseCaseList, parseCaseList('1-39'))
+    .addOption(new Option('-c, --cases <list>', 'cases to run, e.g. 1-39 or 1,3,30-33').argParser(parseCaseList).default(parseCaseList('1-39'), '1-39'))
     .option('-s, --seed <S>', 'base seed; case k uses S + k', integer('--seed', 0), 0)
     .option('-m, --method <method>', `simulation method: ${SIMULATION_METHODS.join(' | ')}`, (v: string) => {
       if (!(SIMULATION_METHODS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${SIMULATION_METHODS.join(', ')}, got "${v}"`);
