@@ -1,7 +1,18 @@
-import { InvalidArgumentError } from 'commander';
 import type { Executor } from '../compute/executor.js';
+import { loadNodesFile, SshNodePool, type NodeEvent } from '../compute/ssh/index.js';
 
-/** Placeholder until the SSH node pool lands: a clear message instead of a crash. */
+/** The SSH node pool for `--executor ssh --nodes nodes.json` (node list format: see `sciope nodes check --help`). */
 export async function createSshExecutor(nodesFile: string): Promise<Executor> {
-  throw new InvalidArgumentError(`--executor ssh (${nodesFile}): the SSH node pool is not available in this build`);
+  return new SshNodePool({ nodes: loadNodesFile(nodesFile), onNodeEvent: (event) => process.stderr.write(`sciope: ${describeNodeEvent(event)}\n`) });
+}
+
+function describeNodeEvent(event: NodeEvent): string {
+  switch (event.type) {
+    case 'ready':
+      return `node ${event.node}: ${event.workers} workers, Node ${event.nodeVersion}${event.uploaded ? ', worker uploaded' : ''}`;
+    case 'unavailable':
+      return `node ${event.node} unavailable: ${event.error.message}`;
+    case 'lost':
+      return `node ${event.node} lost (${event.error.message}); ${event.redispatched} batch(es) sent to the other nodes`;
+  }
 }

@@ -6,6 +6,8 @@ import type { Executor, SimulationJob, Trial, TrialResult } from '../../../engin
 import { InProcessExecutor } from '../../../engine/compute/InProcessExecutor.js';
 import { WorkerPoolExecutor } from '../../../engine/compute/pool/WorkerPoolExecutor.js';
 import { getExample } from '../../../engine/model/index.js';
+import { SshNodePool } from '../../../engine/compute/ssh/index.js';
+import { sshdAvailable, startSshd, type SshServer } from './ssh/sshServer.js';
 
 /**
  * One suite over every executor (pyABC's sampler tests do the same): for the
@@ -36,11 +38,20 @@ function bytes(results: readonly TrialResult[]): string {
   return results.map((r) => `${r.index}:${r.events}:${Buffer.from(r.features!.buffer, r.features!.byteOffset, r.features!.byteLength).toString('hex')}`).join('|');
 }
 
+// A real sshd on 127.0.0.1 (test/unit/compute/ssh/sshServer.ts); two connections count as two nodes.
+const sshd: SshServer | null = sshdAvailable ? await startSshd() : null;
+afterAll(() => sshd?.stop());
+
 const executors: Array<[string, () => Executor]> = [
   ['in-process, batch 1', () => new InProcessExecutor({ batchSize: 1 })],
   ['in-process, batch 7', () => new InProcessExecutor({ batchSize: 7 })],
   ['worker pool, adaptive batches', () => new WorkerPoolExecutor({ workers: 2 })],
   ['worker pool, batch 3', () => new WorkerPoolExecutor({ workers: 2, batchSize: 3 })],
+  ...(sshd
+    ? ([
+        ['SSH pool, two nodes', () => new SshNodePool({ nodes: [sshd.node({ workers: 1 }), sshd.node({ workers: 1 })], knownHosts: sshd.knownHosts })],
+      ] as Array<[string, () => Executor]>)
+    : []),
 ];
 
 describe.each(executors)('executor conformance: %s', (_name, make) => {
