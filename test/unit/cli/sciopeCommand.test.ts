@@ -1,24 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { sciope } from './runSciope.js';
 
-const run = promisify(execFile);
 const bin = new URL('../../../bin/sciope.js', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'sciope-cli-'));
 
-/** Run the real `sciope` command as a user would; never throws, returns code and output. */
-async function sciope(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, FORCE_COLOR: '0' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 function writeModel(name: string, text: string): string {
   const file = join(work, name);

@@ -5,29 +5,18 @@
  * mean below 0.5 (prior uniform on [0.5θ, 2θ]; the prior mean alone scores 0.35,
  * so we also require the identifiable parameters alpha1, alpha2, mu within 0.15).
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseObservedCsv, parseStudy, runStudy, StudyError } from '../../../engine/infer';
 import { getExample } from '../../../engine/model';
+import { sciope } from '../cli/runSciope.js';
 
 const studies = new URL('../../../resources/studies/', import.meta.url);
 const readStudy = (name: string) => JSON.parse(readFileSync(new URL(`${name}/study.json`, studies), 'utf8'));
-const run = promisify(execFile);
 const bin = new URL('../../../bin/sciope.js', import.meta.url).pathname;
 
-async function sciope(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, FORCE_COLOR: '0' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 function studyErrors(json: unknown): string[] {
   try {

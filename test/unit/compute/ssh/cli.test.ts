@@ -1,7 +1,6 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationJob, Trial } from '../../../../engine/compute/executor.js';
 import { InProcessExecutor } from '../../../../engine/compute/InProcessExecutor.js';
@@ -9,19 +8,10 @@ import { packTrials, unpackResults } from '../../../../engine/compute/pool/batch
 import { encodeFrame, float64At, FrameDecoder, FrameType, jsonBytes, PROTOCOL, u32, type Frame } from '../../../../engine/compute/ssh/frames.js';
 import { getExample } from '../../../../engine/model/index.js';
 import { sshdAvailable, SSHD_MISSING, startSshd, type SshServer } from './sshServer.js';
+import { sciope } from '../../cli/runSciope.js';
 
-const run = promisify(execFile);
 const bin = new URL('../../../../bin/sciope.js', import.meta.url).pathname;
 
-async function sciope(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, FORCE_COLOR: '0' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('sciope worker', () => {
   it('speaks the framed protocol on stdin/stdout: hello, job, batches in; results out; exits when stdin closes', async () => {

@@ -4,29 +4,18 @@
  * on stderr), errors with line and column, and `dsmts` (per-case line,
  * summary, non-zero exit when a case fails).
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { validateModel } from '../../../../engine/model';
+import { sciope } from '../../cli/runSciope.js';
 
-const run = promisify(execFile);
 const bin = new URL('../../../../bin/sciope.js', import.meta.url).pathname;
 const fixture = (name: string) => new URL(`../../../fixtures/sbml/${name}`, import.meta.url).pathname;
 const DSMTS = new URL('../../../fixtures/dsmts/sbml/', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'sciope-sbml-cli-'));
 
-async function sciope(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, FORCE_COLOR: '0' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('sciope import', () => {
   it('prints species, parameters, reactions, rules, events and warnings, and writes the model JSON', async () => {
