@@ -1,9 +1,15 @@
 import type { Executor } from '../compute/executor.js';
 import { loadNodesFile, SshNodePool, type NodeEvent } from '../compute/ssh/index.js';
+import { promptPassphrase } from './commands/nodes.js';
 
 /** The SSH node pool for `--executor ssh --nodes nodes.json` (node list format: see `sciope nodes check --help`). */
 export async function createSshExecutor(nodesFile: string): Promise<Executor> {
-  return new SshNodePool({ nodes: loadNodesFile(nodesFile), onNodeEvent: (event) => process.stderr.write(`sciope: ${describeNodeEvent(event)}\n`) });
+  return new SshNodePool({
+    nodes: loadNodesFile(nodesFile),
+    // An encrypted key without ssh-agent: ask on the terminal, as ssh does.
+    promptPassphrase,
+    onNodeEvent: (event) => process.stderr.write(`sciope: ${describeNodeEvent(event)}\n`),
+  });
 }
 
 function describeNodeEvent(event: NodeEvent): string {
