@@ -8,6 +8,7 @@ import { registerSimulate } from './commands/simulate.js';
 import { registerValidate } from './commands/validate.js';
 import { registerNodes } from './commands/nodes.js';
 import { registerWorker } from './commands/worker.js';
+import { registerProject } from './commands/project.js';
 
 /** Exit codes: 0 success, 1 failure while running, 2 bad input (arguments, files, models). */
 export const EXIT_FAILURE = 1;
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerNodes(program);
   registerWorker(program);
+  registerProject(program);
   registerImport(program);
   registerDsmts(program);
   program.commands.forEach((command) => command.exitOverride());

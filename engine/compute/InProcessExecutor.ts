@@ -1,5 +1,5 @@
 import type { Executor, MapOptions, SimulationJob, Trial, TrialResult } from './executor.js';
-import { prepareJob, type PreparedJob, type StatisticsFactory } from './runTrial.js';
+import { prepareJobAsync, type PreparedJob, type StatisticsFactory } from './runTrial.js';
 
 export interface InProcessExecutorOptions {
   /**
@@ -40,7 +40,7 @@ export class InProcessExecutor implements Executor {
     signal?.throwIfAborted();
     // Prepared once per job (compiling a model costs far more than a trial).
     if (this.lastJob !== job) {
-      this.lastPrepared = prepareJob(job, this.factory);
+      this.lastPrepared = await prepareJobAsync(job, this.factory);
       this.lastJob = job;
     }
     const prepared = this.lastPrepared!;

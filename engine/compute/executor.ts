@@ -1,4 +1,5 @@
 import type { ReactionNetworkInput } from '../model/schema.js';
+import type { BlackBoxSimulatorSpec } from '../simulate/blackbox/spec.js';
 import type { SimulationMethod } from '../simulate/types.js';
 import type { PartSpec } from '../stats/types.js';
 
@@ -22,6 +23,12 @@ export interface SimulationJob {
   readonly returnTrajectories: boolean;
   /** The run's seed; trial streams derive from (seed, ...trial.stream, run). */
   readonly seed: number;
+  /**
+   * A black-box simulator (JS module or external command) that replaces the
+   * model: `model` then only describes its interface (see blackBoxModel) and
+   * `method` is ignored. Jobs with a simulator need `prepareJobAsync`.
+   */
+  readonly simulator?: BlackBoxSimulatorSpec;
 }
 
 /** One parameter point to simulate. */

@@ -1,6 +1,8 @@
 import { compileNetwork, validateModel } from '../model/index.js';
 import { deriveStreamState } from '../sample/random/seedDerivation.js';
 import { createSimulator } from '../simulate/createSimulator.js';
+import { sharedBlackBoxSimulator } from '../simulate/blackbox/create.js';
+import { parseBlackBoxSpec } from '../simulate/blackbox/spec.js';
 import { assertTimeGrid } from '../simulate/timeGrid.js';
 import type { Simulator } from '../simulate/types.js';
 import { SimulationSettingsError } from '../errors/index.js';
@@ -32,8 +34,23 @@ export interface PreparedJob {
 }
 
 export function prepareJob(job: SimulationJob, factory?: StatisticsFactory): PreparedJob {
+  if (job.simulator) throw new SimulationSettingsError('simulator', 'a job with a black-box simulator is prepared with prepareJobAsync');
   const network = compileNetwork(validateModel(job.model, 'job.model'));
-  const simulator = createSimulator(network, job.method);
+  return prepareWithSimulator(job, createSimulator(network, job.method), factory);
+}
+
+/**
+ * Like prepareJob, and also for jobs with a black-box simulator (the module
+ * is imported, or the command started and its handshake checked; one
+ * process per thread is shared by successive jobs with the same simulator).
+ */
+export async function prepareJobAsync(job: SimulationJob, factory?: StatisticsFactory): Promise<PreparedJob> {
+  if (!job.simulator) return prepareJob(job, factory);
+  const spec = parseBlackBoxSpec(job.simulator, 'job.simulator');
+  return prepareWithSimulator(job, await sharedBlackBoxSimulator(spec), factory);
+}
+
+function prepareWithSimulator(job: SimulationJob, simulator: Simulator, factory?: StatisticsFactory): PreparedJob {
   const grid = Float64Array.from(job.time);
   assertTimeGrid(grid);
   if (!Number.isInteger(job.runsPerTrial) || job.runsPerTrial < 1) throw new SimulationSettingsError('runsPerTrial', `expected an integer >= 1, got ${job.runsPerTrial}`);

@@ -106,3 +106,21 @@ export class RemoteNodeError extends EngineError {
     this.reason = reason;
   }
 }
+
+/**
+ * A project file (`.sciope`, SQLite) that cannot be opened or written.
+ * `reason`: `not-found`, `exists`, `not-a-project` (not SQLite, or SQLite
+ * without the Sciope application id), `newer-version` (made by a newer
+ * Sciope), `corrupted`, `in-use` (another process holds the write lock past
+ * the busy timeout), `disk-full`, `read-only`, `io`. The file is left unchanged.
+ */
+export class ProjectFileError extends EngineError {
+  readonly file: string;
+  readonly reason: string;
+
+  constructor(file: string, reason: string, message: string, details: Record<string, unknown> = {}) {
+    super('PROJECT_FILE', `${file}: ${message}`, { file, reason, ...details });
+    this.file = file;
+    this.reason = reason;
+  }
+}

@@ -6,6 +6,7 @@ import { MultivariateNormalKernel } from './parts/kernels.js';
 import { Posterior } from './Posterior.js';
 import { baseConfig, completeGeneration, createRunSetup, featureRows, finishRun, makeGeneration, type RunSetup } from './runSetup.js';
 import { PROPOSAL_STREAM, proposalRandom, sampleTrials } from './sampleTrials.js';
+import { resumeOptions, type ResumePoint } from './resume.js';
 import type { AbcOptions, Generation, StopReason } from './types.js';
 
 export interface ReplenishmentSmcAbcOptions extends AbcOptions {
@@ -27,6 +28,8 @@ export interface ReplenishmentSmcAbcOptions extends AbcOptions {
   readonly maxGenerations?: number;
   /** Total trials for the run (default unlimited); checked between MCMC iterations. */
   readonly maxSimulations?: number;
+  /** Continue from stored generations 0 .. k (see SmcAbcOptions.resumeFrom): bit-identical to the uninterrupted run. */
+  readonly resumeFrom?: ResumePoint;
 }
 
 /** Stream of the resampling draw of slot s in generation g (never a run index, so apart from simulations). */
@@ -51,7 +54,7 @@ const RESAMPLE_STREAM = PROPOSAL_STREAM - 1;
  * stream (seed, g, i): results do not depend on executor or batching.
  */
 export async function replenishmentSmcAbc(options: ReplenishmentSmcAbcOptions): Promise<Posterior> {
-  const setup = createRunSetup('replenishmentSmcAbc', options);
+  const setup = createRunSetup('replenishmentSmcAbc', resumeOptions(options));
   try {
     return await run(setup, options);
   } finally {
@@ -89,31 +92,49 @@ async function run(setup: RunSetup, options: ReplenishmentSmcAbcOptions): Promis
   const N = s.populationSize;
   const prior = options.prior;
   const d = prior.dimension;
-  const first = await sampleTrials(setup, {
-    generation: 0,
-    target: N,
-    epsilon: Infinity,
-    measure: false,
-    maxTrials: N,
-    propose: (trial, out) => void prior.sample(proposalRandom(setup.seed, 0, trial), out),
-  });
-  const f = first.featureCount;
-  setup.distance.initialize?.({ features: featureRows(first.features, N, f), observed: setup.observed });
-  let particles = first.particles;
-  let features = first.features;
-  let distances = Float64Array.from(featureRows(features, N, f), (row) => setup.distance.distance(row, setup.observed));
   const uniform = new Float64Array(N).fill(1 / N);
+  const resumed = options.resumeFrom?.generations ?? [];
+  let particles: Float64Array;
+  let features: Float64Array;
+  let distances: Float64Array;
+  let f: number;
+  if (resumed.length > 0) {
+    // The state after generation k is its particles, statistics and distances (the weights stay uniform).
+    const last = resumed[resumed.length - 1];
+    particles = last.particles.slice();
+    features = last.features.slice();
+    distances = last.distances.slice();
+    f = last.featureCount;
+  } else {
+    const first = await sampleTrials(setup, {
+      generation: 0,
+      target: N,
+      epsilon: Infinity,
+      measure: false,
+      maxTrials: N,
+      propose: (trial, out) => void prior.sample(proposalRandom(setup.seed, 0, trial), out),
+    });
+    f = first.featureCount;
+    setup.distance.initialize?.({ features: featureRows(first.features, N, f), observed: setup.observed });
+    particles = first.particles;
+    features = first.features;
+    distances = Float64Array.from(featureRows(features, N, f), (row) => setup.distance.distance(row, setup.observed));
+  }
   const record = (index: number, epsilon: number, simulations: number, acceptanceRate: number): Generation =>
     makeGeneration(setup, { index, epsilon, count: N, particles, weights: uniform, distances, features, featureCount: f, simulations, acceptanceRate });
-  const generations = [record(0, maximum(distances), N, 1)];
-  await completeGeneration(setup, generations[0], N);
-  let total = N;
+  const generations = resumed.length > 0 ? [...resumed] : [record(0, maximum(distances), N, 1)];
+  if (resumed.length === 0) await completeGeneration(setup, generations[0], N);
+  let total = generations.reduce((sum, g) => sum + g.simulations, 0);
+  setup.simulations = total;
   const kernel = new MultivariateNormalKernel({ scale: s.kernelScale });
   const dropped = Math.floor(s.alpha * N);
   const kept = N - dropped;
-  let stopReason: StopReason;
+  let stopReason: StopReason | undefined;
+  const resumedLast = resumed[resumed.length - 1];
+  // A stored generation whose move rate fell below pMin ended the run.
+  if (resumedLast && resumedLast.index > 0 && resumedLast.acceptanceRate < s.pMin) stopReason = 'minAcceptanceRate';
 
-  for (let g = 1; ; g++) {
+  for (let g = generations[generations.length - 1].index + 1; stopReason === undefined; g++) {
     if (maximum(distances) <= s.epsilonTarget) { stopReason = 'epsilonTarget'; break; }
     if (generations.length >= s.maxGenerations) { stopReason = 'maxGenerations'; break; }
     if (total >= s.maxSimulations) { stopReason = 'maxSimulations'; break; }
@@ -154,7 +175,7 @@ async function run(setup: RunSetup, options: ReplenishmentSmcAbcOptions): Promis
     if (pAcc < s.pMin) { stopReason = 'minAcceptanceRate'; break; }
   }
   const config = { ...baseConfig(setup), populationSize: N, alpha: s.alpha, rTrial: s.rTrial, c: s.c, pMin: s.pMin, kernelScale: s.kernelScale, epsilonTarget: s.epsilonTarget, maxGenerations: s.maxGenerations, maxSimulations: Number.isFinite(s.maxSimulations) ? s.maxSimulations : null };
-  return new Posterior(setup.job.parameterIds, generations, config, stopReason, total);
+  return new Posterior(setup.job.parameterIds, generations, config, stopReason!, total);
 }
 
 function maximum(values: Float64Array): number {

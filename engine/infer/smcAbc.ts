@@ -6,6 +6,7 @@ import { Posterior } from './Posterior.js';
 import { baseConfig, completeGeneration, createRunSetup, featureRows, finishRun, makeGeneration, recomputeDistances, type RunSetup } from './runSetup.js';
 import { proposalRandom, sampleTrials } from './sampleTrials.js';
 import type { AbcOptions, EpsilonFunction, EpsilonSchedule, Generation, PerturbationKernel, StopReason } from './types.js';
+import { resumeOptions, type ResumePoint } from './resume.js';
 import { cumulativeWeights, logSumExp, pickIndex, weightsFromLog } from './weighted.js';
 
 export interface SmcAbcOptions extends AbcOptions {
@@ -25,6 +26,14 @@ export interface SmcAbcOptions extends AbcOptions {
   readonly maxSimulations?: number;
   /** Kernel draws tried per trial to land inside the prior's support (default 10,000). */
   readonly maxProposalAttempts?: number;
+  /**
+   * Continue a run from its stored generations (0 .. k, as onGeneration gave
+   * them) instead of starting over: generation k + 1 is sampled next, the
+   * distance is rebuilt from generation k's learnt state, and onGeneration is
+   * called for new generations only. With the same seed and settings the
+   * result is bit-identical to the uninterrupted run (see resume.ts).
+   */
+  readonly resumeFrom?: ResumePoint;
 }
 
 /**
@@ -47,12 +56,41 @@ export interface SmcAbcOptions extends AbcOptions {
  * whatever the executor or batch sizes.
  */
 export async function smcAbc(options: SmcAbcOptions): Promise<Posterior> {
-  const setup = createRunSetup('smcAbc', options);
+  const setup = createRunSetup('smcAbc', resumeOptions(options));
   try {
     return await run(setup, options);
   } finally {
     await finishRun(setup);
   }
+}
+
+/** Generation 0: prior draws, all accepted; adaptive distances learn their scales from them. */
+async function firstGeneration(setup: RunSetup, N: number): Promise<Generation> {
+  const prior = setup.options.prior;
+  const first = await sampleTrials(setup, {
+    generation: 0,
+    target: N,
+    epsilon: Infinity,
+    measure: false,
+    maxTrials: N,
+    propose: (trial, out) => void prior.sample(proposalRandom(setup.seed, 0, trial), out),
+  });
+  setup.distance.initialize?.({ features: featureRows(first.features, N, first.featureCount), observed: setup.observed });
+  const firstDistances = Float64Array.from(featureRows(first.features, N, first.featureCount), (row) => setup.distance.distance(row, setup.observed));
+  const generation = makeGeneration(setup, {
+    index: 0,
+    epsilon: firstDistances.reduce((m, v) => (v > m ? v : m), -Infinity),
+    count: N,
+    particles: first.particles,
+    weights: new Float64Array(N).fill(1 / N),
+    distances: firstDistances,
+    features: first.features,
+    featureCount: first.featureCount,
+    simulations: N,
+    acceptanceRate: 1,
+  });
+  await completeGeneration(setup, generation, N);
+  return generation;
 }
 
 function settings(options: SmcAbcOptions) {
@@ -89,33 +127,10 @@ async function run(setup: RunSetup, options: SmcAbcOptions): Promise<Posterior> 
     maxSimulations: Number.isFinite(s.maxSimulations) ? s.maxSimulations : null,
   });
 
-  // Generation 0: prior draws, all accepted; adaptive distances learn their scales from them.
-  const first = await sampleTrials(setup, {
-    generation: 0,
-    target: N,
-    epsilon: Infinity,
-    measure: false,
-    maxTrials: N,
-    propose: (trial, out) => void prior.sample(proposalRandom(setup.seed, 0, trial), out),
-  });
-  setup.distance.initialize?.({ features: featureRows(first.features, N, first.featureCount), observed: setup.observed });
-  const firstDistances = Float64Array.from(featureRows(first.features, N, first.featureCount), (row) => setup.distance.distance(row, setup.observed));
-  const generations: Generation[] = [
-    makeGeneration(setup, {
-      index: 0,
-      epsilon: firstDistances.reduce((m, v) => (v > m ? v : m), -Infinity),
-      count: N,
-      particles: first.particles,
-      weights: new Float64Array(N).fill(1 / N),
-      distances: firstDistances,
-      features: first.features,
-      featureCount: first.featureCount,
-      simulations: N,
-      acceptanceRate: 1,
-    }),
-  ];
-  await completeGeneration(setup, generations[0], N);
-  let total = N;
+  const resumed = options.resumeFrom?.generations ?? [];
+  const generations: Generation[] = resumed.length > 0 ? [...resumed] : [await firstGeneration(setup, N)];
+  let total = generations.reduce((sum, g) => sum + g.simulations, 0);
+  setup.simulations = total;
   let stopReason: StopReason;
 
   for (;;) {

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import type { Executor } from '../compute/executor.js';
+import type { Executor, SimulationJob } from '../compute/executor.js';
+import { InProcessExecutor } from '../compute/InProcessExecutor.js';
 import type { ReactionNetworkInput } from '../model/schema.js';
 import { createIndependentPrior, PriorSpecError } from '../sample/priors/registry.js';
 import type { IndependentPrior } from '../sample/priors/IndependentPrior.js';
 import { MAX_SEED } from '../sample/random/seedDerivation.js';
+import { blackBoxModel, BlackBoxSpecError, parseBlackBoxSpec, resolveSpecPaths, type BlackBoxSimulatorSpec } from '../simulate/blackbox/spec.js';
 import { SIMULATION_METHODS } from '../simulate/createSimulator.js';
 import { createDistance, createSummaryStatistics, PartSpecError } from '../stats/index.js';
 import type { PartSpec } from '../stats/types.js';
@@ -62,9 +64,11 @@ const algorithmSchema = z.discriminatedUnion(
 const studySchema = z.strictObject({
   name: z.string().optional(),
   description: z.string().optional(),
-  model: z.union([z.string().min(1), z.strictObject({ example: z.string().min(1) }), z.strictObject({ file: z.string().min(1) })], {
-    error: 'expected an example name, a model file path, or {"example": name} / {"file": path}',
-  }),
+  model: z.union(
+    [z.string().min(1), z.strictObject({ example: z.string().min(1) }), z.strictObject({ file: z.string().min(1) }), z.strictObject({ simulator: z.unknown() })],
+    // The message predates black-box simulators (tests pin it); docs/blackbox-protocol.md documents {"simulator": ...}.
+    { error: 'expected an example name, a model file path, or {"example": name} / {"file": path}' },
+  ),
   observed: z.string({ error: 'expected the path of a CSV file (time, species columns, optional trajectory column)' }).min(1),
   species: z.array(z.string().min(1), { error: 'expected a list of species names' }).min(1).optional(),
   priors: z.record(z.string(), z.unknown(), { error: 'expected an object mapping parameter names to priors' }),
@@ -89,7 +93,13 @@ export type AlgorithmSettings = z.output<typeof algorithmSchema>;
 export interface Study {
   readonly source: string;
   readonly name: string;
-  readonly model: string | { example: string } | { file: string };
+  readonly model: string | { example: string } | { file: string } | { simulator: BlackBoxSimulatorSpec };
+  /**
+   * The black-box simulator of `model` when it is one, with its paths made
+   * relative to the study's folder (module path; command cwd, by default
+   * that folder).
+   */
+  readonly simulator?: BlackBoxSimulatorSpec;
   readonly observed: string;
   readonly species: readonly string[] | undefined;
   readonly prior: IndependentPrior;
@@ -145,11 +155,27 @@ export function parseStudy(json: unknown, source: string): Study {
   for (const name of Object.keys(s.truth ?? {})) {
     if (!(name in s.priors)) issues.push({ path: `truth.${name}`, message: `no prior for "${name}"; truth names parameters in "priors"` });
   }
+  let simulator: BlackBoxSimulatorSpec | undefined;
+  if (typeof s.model === 'object' && 'simulator' in s.model) {
+    try {
+      simulator = resolveSpecPaths(parseBlackBoxSpec(s.model.simulator, 'model.simulator'), source.replace(/[\\/]?[^\\/]*$/, ''));
+    } catch (error) {
+      if (!(error instanceof BlackBoxSpecError)) throw error;
+      issues.push(...error.issues);
+    }
+  }
+  if (simulator && prior) {
+    const declared = simulator.parameters.map((p) => p.id);
+    for (const name of prior.names) {
+      if (!declared.includes(name)) issues.push({ path: `priors.${name}`, message: `the simulator declares no parameter "${name}"; its parameters are ${declared.join(', ') || '(none)'}` });
+    }
+  }
   if (issues.length > 0 || !prior) throw new StudyError(source, issues);
   return {
     source,
     name: s.name ?? source.replace(/^.*[\\/]/, '').replace(/\.json$/i, ''),
-    model: s.model,
+    model: s.model as Study['model'],
+    simulator,
     observed: s.observed,
     species: s.species,
     prior,
@@ -177,6 +203,7 @@ export interface StudyRunOptions {
 
 /** Run a validated study on a loaded model and observed data (the CLI and the app read the files). */
 export async function runStudy(study: Study, model: ReactionNetworkInput, observed: ObservedData, options: StudyRunOptions = {}): Promise<Posterior> {
+  if (study.simulator) return runBlackBoxStudy(study, study.simulator, observed, options);
   const issues: Issue[] = [];
   const parameterIds = (model.parameters ?? []).map((p) => p.id);
   for (const name of study.prior.names) {
@@ -209,5 +236,39 @@ export async function runStudy(study: Study, model: ReactionNetworkInput, observ
       return replenishmentSmcAbc({ ...common, ...(settings as object), populationSize, maxGenerations: options.maxGenerations ?? (settings as { maxGenerations?: number }).maxGenerations });
     case 'abcRejection':
       return abcRejection({ ...common, ...(settings as object), populationSize });
+  }
+}
+
+/**
+ * A study whose model is a black-box simulator: the run sees its interface
+ * as a model (blackBoxModel) and every job carries the simulator, added by a
+ * thin executor wrapper (one augmented job per job, so executors still
+ * prepare each job once).
+ */
+async function runBlackBoxStudy(study: Study, simulator: BlackBoxSimulatorSpec, observed: ObservedData, options: StudyRunOptions): Promise<Posterior> {
+  const issues: Issue[] = [];
+  for (const id of observed.speciesIds) {
+    if (!simulator.species.includes(id)) issues.push({ path: 'observed', message: `column "${id}" is not a species of the simulator (species: ${simulator.species.join(', ')})` });
+  }
+  if (issues.length > 0) throw new StudyError(study.source, issues);
+  const inner = options.executor ?? new InProcessExecutor();
+  const withSimulator = new WeakMap<SimulationJob, SimulationJob>();
+  const executor: Executor = {
+    kind: inner.kind,
+    concurrency: inner.concurrency,
+    map(job, trials, mapOptions) {
+      let augmented = withSimulator.get(job);
+      if (!augmented) {
+        augmented = { ...job, simulator };
+        withSimulator.set(job, augmented);
+      }
+      return inner.map(augmented, trials, mapOptions);
+    },
+    close: () => inner.close(),
+  };
+  try {
+    return await runStudy({ ...study, simulator: undefined }, blackBoxModel(simulator), observed, { ...options, executor });
+  } finally {
+    if (!options.executor) await inner.close();
   }
 }

@@ -7,8 +7,10 @@ import { MAX_SEED } from '../../sample/index.js';
 import { InferenceError, parseObservedCsv, parseStudy, runStudy, type InferenceProgress, type Posterior, type Study } from '../../infer/index.js';
 import { InputFileError, readJsonFile } from '../jsonFile.js';
 import { loadModelArgument } from '../modelSource.js';
+import { blackBoxModel } from '../../simulate/blackbox/spec.js';
 import { formatNumber, formatTable } from '../output/finalStateSummary.js';
 import { ProgressBar } from '../progressBar.js';
+import { recordRun, type RunRecorder } from '../../store/recorder.js';
 
 interface InferOptions extends ExecutorFlags {
   out?: string;
@@ -16,6 +18,7 @@ interface InferOptions extends ExecutorFlags {
   populations?: number;
   populationSize?: number;
   quiet?: boolean;
+  project?: string;
 }
 
 const STUDY_FORMAT = `
@@ -61,12 +64,15 @@ export function registerInfer(program: Command): void {
     .option('-g, --populations <G>', 'maximum number of generations (SMC algorithms)', integerOption('--populations', 1))
     .option('-n, --population-size <N>', 'particles per generation', integerOption('--population-size', 2))
     .option('-q, --quiet', 'no progress and no table')
+    .option('--project <file>', 'store the model, observed data, study and every generation in this .sciope project (created if missing); continue a killed run with `sciope resume`')
     .addHelpText('after', STUDY_FORMAT);
   addExecutorOptions(command, 'all').action((study: string, options: InferOptions) => inferCommand(study, options));
 }
 
 async function loadStudyModel(study: Study, base: string) {
   const spec = study.model;
+  // A black-box simulator: the model is its declared interface (the simulator itself travels in the jobs).
+  if (typeof spec === 'object' && 'simulator' in spec) return blackBoxModel(study.simulator ?? spec.simulator);
   if (typeof spec === 'object' && 'example' in spec) return loadModelArgument(spec.example);
   const path = resolve(base, typeof spec === 'string' ? spec : spec.file);
   if (typeof spec === 'string' && !existsSync(path) && getExample(spec)) return loadModelArgument(spec);
@@ -107,6 +113,15 @@ async function inferCommand(studyPath: string, options: InferOptions): Promise<v
   const interrupt = () => controller.abort();
   process.once('SIGINT', interrupt);
   const executor = await createExecutor(options, 'all');
+  let recorder: RunRecorder | undefined;
+  try {
+    if (options.project) recorder = recordRun(options.project, { study, studyPath, model, seed, populationSize: options.populationSize, maxGenerations: options.populations });
+  } catch (error) {
+    process.removeListener('SIGINT', interrupt);
+    await executor.close();
+    throw error;
+  }
+  if (recorder && !options.quiet) process.stderr.write(`run ${recorder.runId} stored in ${options.project}\n`);
   const started = performance.now();
   let posterior: Posterior;
   try {
@@ -114,11 +129,13 @@ async function inferCommand(studyPath: string, options: InferOptions): Promise<v
       seed,
       executor,
       onProgress,
+      onGeneration: recorder?.onGeneration,
       signal: controller.signal,
       populationSize: options.populationSize,
       maxGenerations: options.populations,
     });
   } catch (error) {
+    recorder?.fail(error, controller.signal.aborted);
     if (controller.signal.aborted) throw new InferenceError(`${study.name}: cancelled (interrupted)`);
     throw error;
   } finally {
@@ -126,6 +143,7 @@ async function inferCommand(studyPath: string, options: InferOptions): Promise<v
     bar.done();
     await executor.close();
   }
+  recorder?.complete(posterior);
   const seconds = (performance.now() - started) / 1000;
   if (out) writeFileSync(out, extname(out).toLowerCase() === '.csv' ? posterior.toCsv() : JSON.stringify({ study: study.name, summary: posterior.summary(), posterior: posterior.toJSON() }));
   if (options.quiet) return;

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { compileNetwork } from '../../model/index.js';
 import { SIMULATION_METHODS, uniformTimeGrid, type SimulationMethod, type TrajectoryEnsemble } from '../../simulate/index.js';
@@ -6,6 +8,8 @@ import { addExecutorOptions, createExecutor, type ExecutorFlags } from '../execu
 import { SimulationSettingsError } from '../../errors/index.js';
 import { MAX_SEED } from '../../sample/index.js';
 import { loadModelArgument } from '../modelSource.js';
+import { readJsonFile } from '../jsonFile.js';
+import { blackBoxModel, parseBlackBoxSpec, resolveSpecPaths, type BlackBoxSimulatorSpec } from '../../simulate/blackbox/spec.js';
 import { openTrajectoryWriter, type TrajectoryWriter } from '../output/trajectoryWriters.js';
 import { FinalStateSummary, formatNumber, formatTable } from '../output/finalStateSummary.js';
 import { ProgressBar } from '../progressBar.js';
@@ -49,7 +53,7 @@ export function registerSimulate(program: Command): void {
   const command = program
     .command('simulate')
     .description('simulate a model (built-in example name, model.json or SBML file)')
-    .argument('<model>', 'example name (see `sciope examples`), a model JSON file or an SBML file (.xml, .sbml)')
+    .argument('<model>', 'example name (see `sciope examples`), a model JSON file, an SBML file (.xml, .sbml), or a black-box simulator JSON file ({"simulator": {...}}, see docs/blackbox-protocol.md)')
     .option('-n, --runs <N>', 'number of trajectories', integerOption('--runs', 1, 10_000_000), 10)
     .option('-s, --seed <S>', 'random seed (integer); random if omitted, and printed', integerOption('--seed', 0, MAX_SEED))
     .option('-t, --t-end <T>', "end time (default: the model's time span, else 100)", positiveNumber('--t-end'))
@@ -64,9 +68,21 @@ export function registerSimulate(program: Command): void {
   addExecutorOptions(command, 1).action((model: string, options: SimulateOptions) => simulateCommand(model, options));
 }
 
+/** A `{"simulator": {...}}` JSON file (a black-box simulator, paths relative to the file), else null. */
+function readSimulatorFile(argument: string): BlackBoxSimulatorSpec | null {
+  if (!/\.json$/i.test(argument) || !existsSync(argument)) return null;
+  const json = readJsonFile(argument) as { simulator?: unknown } | null;
+  if (json === null || typeof json !== 'object' || !('simulator' in json)) return null;
+  return resolveSpecPaths(parseBlackBoxSpec(json.simulator, argument), dirname(argument));
+}
+
 async function simulateCommand(modelArgument: string, options: SimulateOptions): Promise<void> {
-  const model = await loadModelArgument(modelArgument);
-  const network = compileNetwork(model);
+  const simulator = readSimulatorFile(modelArgument);
+  const loaded = simulator ? null : await loadModelArgument(modelArgument);
+  const model = loaded ?? { ...blackBoxModel(simulator!), name: blackBoxModel(simulator!).name ?? 'simulator' };
+  const network = loaded
+    ? compileNetwork(loaded)
+    : { parameterValues: simulator!.parameters.map((p) => p.value), parameterIds: simulator!.parameters.map((p) => p.id), speciesIds: simulator!.species, time: undefined };
   const parameters = Float64Array.from(network.parameterValues);
   for (const [name, value] of Object.entries(options.param)) {
     const index = network.parameterIds.indexOf(name);
@@ -83,6 +99,7 @@ async function simulateCommand(modelArgument: string, options: SimulateOptions):
   // so --workers and --executor change the speed, never the numbers.
   const job: SimulationJob = {
     model,
+    ...(simulator ? { simulator } : {}),
     method: options.method,
     time: Array.from(grid),
     parameterIds: network.parameterIds,
@@ -124,7 +141,7 @@ async function simulateCommand(modelArgument: string, options: SimulateOptions):
   const seconds = (performance.now() - started) / 1000;
   if (options.quiet) return;
 
-  const unit = options.method === 'ssa' ? 'events' : options.method === 'tau' ? 'leaps' : 'steps';
+  const unit = simulator ? 'simulations' : options.method === 'ssa' ? 'events' : options.method === 'tau' ? 'leaps' : 'steps';
   const lines = [
     `${model.name}: ${options.runs} trajector${options.runs === 1 ? 'y' : 'ies'}, method ${options.method}, seed ${seed}, t = 0..${end} (${points} points)`,
     '',

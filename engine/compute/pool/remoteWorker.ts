@@ -19,10 +19,11 @@
 import { realpathSync } from 'node:fs';
 import { availableParallelism, endianness } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { SimulationJob } from '../executor.js';
-import { prepareJob, type PreparedJob } from '../runTrial.js';
+import { prepareJobAsync, type PreparedJob } from '../runTrial.js';
 import { encodeFrame, FrameDecoder, FrameType, float64At, jsonBytes, NO_BATCH, PROTOCOL, u32, type Frame, type Hello, type WireError } from '../ssh/frames.js';
 import { packResults, unpackTrials } from './batchCodec.js';
 
@@ -197,20 +198,18 @@ export function runRemoteWorker(options: RemoteWorkerOptions): Promise<number> {
 function runRemoteThread(): void {
   consoleToStderr();
   const port = parentPort!;
-  let current: { jobId: number; prepared: PreparedJob | null; error: unknown } | null = null;
-  port.on('message', (message: ToThread) => {
+  // Preparation may be asynchronous (a black-box simulator's module or process); batches await it.
+  let current: { jobId: number; prepared: Promise<PreparedJob> } | null = null;
+  port.on('message', async (message: ToThread) => {
     if (message.type === 'job') {
-      try {
-        current = { jobId: message.jobId, prepared: prepareJob(JSON.parse(message.json) as SimulationJob), error: null };
-      } catch (error) {
-        current = { jobId: message.jobId, prepared: null, error };
-      }
+      const prepared = Promise.resolve().then(() => prepareJobAsync(JSON.parse(message.json) as SimulationJob));
+      prepared.catch(() => undefined);
+      current = { jobId: message.jobId, prepared };
       return;
     }
     try {
       if (!current || current.jobId !== message.jobId) throw new Error(`job ${message.jobId} was not sent to this thread`);
-      if (!current.prepared) throw current.error;
-      const prepared = current.prepared;
+      const prepared = await current.prepared;
       const started = performance.now();
       const results = unpackTrials(message.trials).map((trial) => prepared.run(trial));
       const packed = packResults(results, performance.now() - started);
@@ -233,6 +232,8 @@ function isEntryModule(): boolean {
 if (!isMainThread && (workerData as { sciopeRemoteThread?: boolean } | null)?.sciopeRemoteThread === true) {
   runRemoteThread();
 } else if (isEntryModule()) {
+  // Module simulators shipped in jobs are stored next to this file (inherited by the threads).
+  process.env.SCIOPE_SIMULATOR_DIR ??= dirname(fileURLToPath(import.meta.url));
   try {
     const args = parseWorkerArgs(process.argv.slice(2));
     void runRemoteWorker({ ...args, threadScript: new URL(import.meta.url) }).then((code) => process.exit(code));

@@ -9,7 +9,7 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { move } from 'piscina';
 import type { SimulationJob } from '../executor.js';
-import { prepareJob, type PreparedJob } from '../runTrial.js';
+import { prepareJobAsync, type PreparedJob } from '../runTrial.js';
 import { packResults, unpackTrials } from './batchCodec.js';
 
 export interface ThreadTask {
@@ -38,11 +38,12 @@ function crashIfAsked(): void {
   }
 }
 
-export default function runBatch(task: ThreadTask): unknown {
+export default async function runBatch(task: ThreadTask): Promise<unknown> {
   crashIfAsked();
   if (cachedKey !== task.jobKey) {
     const job = JSON.parse(new TextDecoder().decode(new Uint8Array(task.jobBytes).slice())) as SimulationJob;
-    cachedJob = prepareJob(job);
+    cachedKey = null;
+    cachedJob = await prepareJobAsync(job);
     cachedKey = task.jobKey;
   }
   // Timed after preparation: the pool sizes batches from the cost of trials alone.

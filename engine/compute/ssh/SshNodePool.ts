@@ -4,6 +4,7 @@ import { nextBatchSize } from '../pool/batchSizing.js';
 import { packTrials, unpackResults } from '../pool/batchCodec.js';
 import { connectNode, type ConnectOptions, type NodeConnection } from './connection.js';
 import { deployWorker, remoteWorkerBundle } from './deploy.js';
+import { inlineModuleSource } from '../../simulate/blackbox/loadModule.js';
 import { jsonBytes, type WireError } from './frames.js';
 import { NodeSession, type SessionTiming } from './NodeSession.js';
 import { nodeLabel, parseNodeSettings, type NodeSettings, type NodeSettingsInput, type NodesFile } from './nodeSettings.js';
@@ -185,9 +186,11 @@ export class SshNodePool implements Executor {
     return result;
   }
 
-  private async runMap(job: SimulationJob, trials: readonly Trial[], options: MapOptions): Promise<TrialResult[]> {
+  private async runMap(original: SimulationJob, trials: readonly Trial[], options: MapOptions): Promise<TrialResult[]> {
     const { signal, onProgress } = options;
     signal?.throwIfAborted();
+    // A module simulator travels inside the job (content-hashed, stored next to the remote worker).
+    const job = inlineModuleSource(original);
     let jobEntry = this.jobIds.get(job);
     if (!jobEntry) {
       jobEntry = { id: this.nextJobId++, json: jsonBytes(job) };

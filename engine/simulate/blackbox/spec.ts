@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { EngineError } from '../../errors/index.js';
+import type { ReactionNetworkInput } from '../../model/schema.js';
+
+/**
+ * The JSON description of a black-box simulator, travelling in a study, in
+ * a `{"simulator": {...}}` file and in a SimulationJob (so worker threads
+ * and remote nodes rebuild it). It declares what the engine cannot ask a
+ * black box: its parameters (with default values), in order, and the names
+ * of the species it emits, in order.
+ *
+ * - `module`: a JS/TS module exporting `simulate(input)` (see ModuleSimulator).
+ * - `command`: an external program speaking the JSON-lines protocol of
+ *   docs/blackbox-protocol.md (see CommandSimulator).
+ */
+const identifier = z.string({ error: 'expected a name' }).min(1, { error: 'expected a non-empty name' });
+const parameter = z.strictObject({
+  id: identifier,
+  value: z.number({ error: 'expected a number' }).refine(Number.isFinite, { error: 'expected a finite number' }),
+});
+const common = {
+  name: z.string().optional(),
+  parameters: z.array(parameter, { error: 'expected a list of {"id", "value"} parameters' }),
+  species: z.array(identifier, { error: 'expected a list of species names' }).min(1, { error: 'expected at least one species' }),
+};
+
+export const moduleSimulatorSchema = z.strictObject({
+  kind: z.literal('module'),
+  /** File of the module (.js, .mjs; .ts where a TypeScript loader runs). Relative to the study file in studies. */
+  path: z.string().min(1, { error: 'expected the path of the module' }),
+  /** Name of the exported function (default "simulate"). */
+  export: z.string().min(1).optional(),
+  /**
+   * The module's text and its SHA-256, filled in by executors that ship the
+   * module to other machines (the SSH pool): the worker stores it under a
+   * content-hashed name next to itself and imports that file instead of `path`.
+   */
+  source: z.string().optional(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  ...common,
+});
+
+export const commandSimulatorSchema = z.strictObject({
+  kind: z.literal('command'),
+  /** Program and arguments, e.g. ["python3", "birth_death.py"]; no shell. */
+  command: z.array(z.string().min(1), { error: 'expected the command as a list, e.g. ["python3", "sim.py"]' }).min(1, { error: 'expected at least the program' }),
+  /** Working directory (default: the study's folder in studies, else the current one). */
+  cwd: z.string().min(1).optional(),
+  /** Extra environment variables. */
+  env: z.record(z.string(), z.string()).optional(),
+  /** Time-out of one simulation in ms (default 30 000). */
+  timeoutMs: z.number().int().min(1).optional(),
+  /** Time-out of the handshake in ms (default 10 000). */
+  startTimeoutMs: z.number().int().min(1).optional(),
+  ...common,
+});
+
+export const blackBoxSimulatorSchema = z
+  .discriminatedUnion('kind', [moduleSimulatorSchema, commandSimulatorSchema], { error: 'expected "kind": "module" or "command"' })
+  .superRefine((spec, ctx) => {
+    const seen = new Set<string>();
+    spec.parameters.forEach((p, i) => {
+      if (seen.has(p.id)) ctx.addIssue({ code: 'custom', path: ['parameters', i, 'id'], message: `parameter "${p.id}" is declared twice` });
+      seen.add(p.id);
+    });
+    const species = new Set<string>();
+    spec.species.forEach((s, i) => {
+      if (species.has(s)) ctx.addIssue({ code: 'custom', path: ['species', i], message: `species "${s}" is declared twice` });
+      species.add(s);
+    });
+  });
+
+export type ModuleSimulatorSpec = z.output<typeof moduleSimulatorSchema>;
+export type CommandSimulatorSpec = z.output<typeof commandSimulatorSchema>;
+export type BlackBoxSimulatorSpec = ModuleSimulatorSpec | CommandSimulatorSpec;
+
+export class BlackBoxSpecError extends EngineError {
+  constructor(
+    readonly source: string,
+    readonly issues: ReadonlyArray<{ path: string; message: string }>,
+  ) {
+    super('BLACKBOX_SPEC', `${source}: invalid simulator: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { source, issues });
+  }
+}
+
+/** Validate a simulator description (the value of a `"simulator"` field). */
+export function parseBlackBoxSpec(json: unknown, source = 'simulator'): BlackBoxSimulatorSpec {
+  const parsed = blackBoxSimulatorSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  throw new BlackBoxSpecError(source, parsed.error.issues.map((i) => ({ path: [source, ...i.path.map(String)].join('.'), message: i.message })));
+}
+
+const isAbsolute = (path: string) => path.startsWith('/') || path.startsWith('\\') || /^[A-Za-z]:[\\/]/.test(path);
+const join = (base: string, path: string) => (isAbsolute(path) || base === '' ? path : `${base.replace(/[\\/]+$/, '')}/${path}`);
+
+/**
+ * Paths made relative to `base` (a study's folder): the module's path, and
+ * the command's cwd (which defaults to `base`). The command itself is not
+ * touched: it runs in its cwd, found on PATH or relative to the cwd.
+ */
+export function resolveSpecPaths(spec: BlackBoxSimulatorSpec, base: string): BlackBoxSimulatorSpec {
+  if (spec.kind === 'module') return { ...spec, path: join(base, spec.path) };
+  return { ...spec, cwd: spec.cwd === undefined ? base || undefined : join(base, spec.cwd) };
+}
+
+/**
+ * A reaction-network description of the simulator's interface (its species
+ * at 0 and declared parameters, no reactions): what code that reads a
+ * model's names (runs' stored configuration, parameter lists) sees. It is
+ * never simulated.
+ */
+export function blackBoxModel(spec: BlackBoxSimulatorSpec): ReactionNetworkInput {
+  return {
+    name: spec.name ?? (spec.kind === 'module' ? spec.path.replace(/^.*[\\/]/, '') : spec.command.join(' ')),
+    description: `black-box ${spec.kind} simulator`,
+    species: spec.species.map((id) => ({ id, initial: 0 })),
+    parameters: spec.parameters.map((p) => ({ id: p.id, value: p.value })),
+    reactions: [],
+  };
+}

@@ -1,0 +1,68 @@
+import { hostname } from 'node:os';
+import type { Executor } from '../compute/executor.js';
+import { ProjectFileError } from '../errors/index.js';
+import { parseObservedCsv } from '../infer/observedData.js';
+import type { Posterior } from '../infer/Posterior.js';
+import { resumeStudy } from '../infer/resume.js';
+import { parseStudy } from '../infer/study.js';
+import type { InferenceProgress } from '../infer/types.js';
+import type { ReactionNetworkInput } from '../model/schema.js';
+import type { ProjectStore, RunRecord } from './ProjectStore.js';
+import { recorderFor } from './recorder.js';
+
+export interface ResumeRunOptions {
+  readonly executor?: Executor;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (event: InferenceProgress) => void;
+}
+
+export interface ResumedRun {
+  readonly run: RunRecord;
+  /** Generations that were already stored when the run resumed. */
+  readonly resumedAfter: number;
+  readonly posterior: Posterior;
+}
+
+/**
+ * Continue an interrupted (or failed, or cancelled) run of a project from its
+ * last stored generation and store the rest as it is produced. The final
+ * posterior is bit-identical to the one the uninterrupted run would have
+ * given: same study, model, observed data, seed and overrides, all read
+ * from the project.
+ */
+export async function resumeRun(store: ProjectStore, runId: number, options: ResumeRunOptions = {}): Promise<ResumedRun> {
+  const run = store.getRun(runId);
+  if (!run) throw new ProjectFileError(store.path, 'no-run', `no run ${runId} in the project (see \`sciope project runs ${store.path}\`)`);
+  if (run.status === 'completed') throw new ProjectFileError(store.path, 'run-completed', `run ${runId} is already completed; nothing to resume`);
+  if (run.status === 'running') {
+    const where = run.host === hostname() ? `process ${run.pid}` : `host ${run.host}, process ${run.pid}`;
+    throw new ProjectFileError(store.path, 'in-use', `run ${runId} is still running (${where}); wait for it or stop it first`);
+  }
+  const study = store.getStudy(run.studyId);
+  const model = study?.modelId != null ? store.getModel(study.modelId) : undefined;
+  const observedRecord = study?.observedId != null ? store.getObserved(study.observedId) : undefined;
+  if (!study || !model || !observedRecord) throw new ProjectFileError(store.path, 'corrupted', `run ${runId}: its study, model or observed data is missing from the project`);
+  const parsed = parseStudy(study.config, study.source);
+  const observed = parseObservedCsv(observedRecord.source, { source: observedRecord.name, species: observedRecord.species ?? undefined });
+  const generations = store.loadGenerations(runId);
+  const overrides = run.options as { populationSize?: number; maxGenerations?: number };
+  store.claimRun(runId);
+  const recorder = recorderFor(store, runId, false);
+  try {
+    const posterior = await resumeStudy(parsed, model.parsed as ReactionNetworkInput, observed, {
+      seed: run.seed,
+      generations,
+      populationSize: overrides.populationSize,
+      maxGenerations: overrides.maxGenerations,
+      executor: options.executor,
+      signal: options.signal,
+      onProgress: options.onProgress,
+      onGeneration: recorder.onGeneration,
+    });
+    recorder.complete(posterior);
+    return { run: store.getRun(runId)!, resumedAfter: generations.length, posterior };
+  } catch (error) {
+    recorder.fail(error, options.signal?.aborted ?? false);
+    throw error;
+  }
+}
