@@ -1,10 +1,21 @@
 import { app, BrowserWindow } from 'electron'
+import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 // IPC handlers that forward to engine/api arrive with the EngineApi; main stays thin.
 
 const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url))
 const indexHtmlPath = fileURLToPath(new URL('../renderer/index.html', import.meta.url))
+
+// node_modules/better-sqlite3 is built for Node (tests, CLI). In development
+// Electron loads the copy built for its own ABI by build/native/electronSqlite.mjs
+// (run by `npm run dev` / `npm start`); packaged apps are rebuilt by electron-builder.
+if (!app.isPackaged) {
+  const electronBuild = fileURLToPath(
+    new URL(`../../build/native/electron/${process.versions.electron}/better_sqlite3.node`, import.meta.url)
+  )
+  if (existsSync(electronBuild)) process.env.SCIOPE_SQLITE_BINDING ??= electronBuild
+}
 
 let mainWindow: BrowserWindow | null = null
 
