@@ -5,7 +5,7 @@ import { InferenceError } from './errors.js';
 import { MultivariateNormalKernel } from './parts/kernels.js';
 import { Posterior } from './Posterior.js';
 import { baseConfig, completeGeneration, createRunSetup, featureRows, finishRun, makeGeneration, type RunSetup } from './runSetup.js';
-import { PROPOSAL_STREAM, proposalRandom, sampleTrials } from './sampleTrials.js';
+import { PROPOSAL_STREAM, proposalRandom, samplePriorGeneration, sampleTrials } from './sampleTrials.js';
 import { resumeOptions, type ResumePoint } from './resume.js';
 import type { AbcOptions, Generation, StopReason } from './types.js';
 
@@ -106,16 +106,8 @@ async function run(setup: RunSetup, options: ReplenishmentSmcAbcOptions): Promis
     distances = last.distances.slice();
     f = last.featureCount;
   } else {
-    const first = await sampleTrials(setup, {
-      generation: 0,
-      target: N,
-      epsilon: Infinity,
-      measure: false,
-      maxTrials: N,
-      propose: (trial, out) => void prior.sample(proposalRandom(setup.seed, 0, trial), out),
-    });
+    const first = await samplePriorGeneration(setup, N);
     f = first.featureCount;
-    setup.distance.initialize?.({ features: featureRows(first.features, N, f), observed: setup.observed });
     particles = first.particles;
     features = first.features;
     distances = Float64Array.from(featureRows(features, N, f), (row) => setup.distance.distance(row, setup.observed));

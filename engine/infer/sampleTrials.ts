@@ -2,7 +2,7 @@ import type { Trial } from '../compute/executor.js';
 import { Xoshiro128 } from '../sample/random/Xoshiro128.js';
 import { deriveStreamState } from '../sample/random/seedDerivation.js';
 import { InferenceError } from './errors.js';
-import type { RunSetup } from './runSetup.js';
+import { featureRows, type RunSetup } from './runSetup.js';
 
 /**
  * Proposals of trial i in generation g draw from the stream
@@ -123,4 +123,23 @@ export async function sampleTrials(setup: RunSetup, request: SampleRequest): Pro
     complete,
     allFeatures: all,
   };
+}
+
+/**
+ * Generation 0 of the SMC algorithms: N prior draws, all accepted (trial i
+ * proposes from stream (seed, 0, i)); adaptive distances learn their scales
+ * from these features before any distance is computed.
+ */
+export async function samplePriorGeneration(setup: RunSetup, N: number): Promise<SampleResult> {
+  const prior = setup.options.prior;
+  const first = await sampleTrials(setup, {
+    generation: 0,
+    target: N,
+    epsilon: Infinity,
+    measure: false,
+    maxTrials: N,
+    propose: (trial, out) => void prior.sample(proposalRandom(setup.seed, 0, trial), out),
+  });
+  setup.distance.initialize?.({ features: featureRows(first.features, N, first.featureCount), observed: setup.observed });
+  return first;
 }

@@ -4,7 +4,7 @@ import { createEpsilon } from './parts/epsilon.js';
 import { createKernel } from './parts/kernels.js';
 import { Posterior } from './Posterior.js';
 import { baseConfig, completeGeneration, createRunSetup, featureRows, finishRun, makeGeneration, recomputeDistances, type RunSetup } from './runSetup.js';
-import { proposalRandom, sampleTrials } from './sampleTrials.js';
+import { proposalRandom, samplePriorGeneration, sampleTrials } from './sampleTrials.js';
 import type { AbcOptions, EpsilonFunction, EpsilonSchedule, Generation, PerturbationKernel, StopReason } from './types.js';
 import { resumeOptions, type ResumePoint } from './resume.js';
 import { cumulativeWeights, logSumExp, pickIndex, weightsFromLog } from './weighted.js';
@@ -66,16 +66,7 @@ export async function smcAbc(options: SmcAbcOptions): Promise<Posterior> {
 
 /** Generation 0: prior draws, all accepted; adaptive distances learn their scales from them. */
 async function firstGeneration(setup: RunSetup, N: number): Promise<Generation> {
-  const prior = setup.options.prior;
-  const first = await sampleTrials(setup, {
-    generation: 0,
-    target: N,
-    epsilon: Infinity,
-    measure: false,
-    maxTrials: N,
-    propose: (trial, out) => void prior.sample(proposalRandom(setup.seed, 0, trial), out),
-  });
-  setup.distance.initialize?.({ features: featureRows(first.features, N, first.featureCount), observed: setup.observed });
+  const first = await samplePriorGeneration(setup, N);
   const firstDistances = Float64Array.from(featureRows(first.features, N, first.featureCount), (row) => setup.distance.distance(row, setup.observed));
   const generation = makeGeneration(setup, {
     index: 0,
