@@ -1,13 +1,8 @@
 /// <reference types="vite/client" />
 
 /** Exposed by main/preload.ts through contextBridge; absent in web mode. */
-interface SciopeBridge {
-  readonly version: string
-  readonly platform: string
-}
-
 interface Window {
-  readonly sciope?: SciopeBridge
+  readonly sciope?: import('../../engine/api/contract').PreloadBridge
 }
 
 declare module '*.vue' {

@@ -1,0 +1,392 @@
+import { z } from 'zod';
+
+/**
+ * The EngineApi contract: every method the app may call, with the zod schema
+ * of its one argument object and the type of its result, and the events the
+ * engine pushes. Three front doors speak it (Electron IPC in main/, HTTP +
+ * WebSocket in engine/serve, and the CLI), and the renderer imports only
+ * these types, so this file must stay free of Node built-ins.
+ *
+ * Everything crossing the boundary is plain JSON: typed arrays travel as
+ * number arrays, matrices row-major with their shape alongside; non-finite
+ * numbers (NaN features) travel as null.
+ */
+
+const id = z.number({ error: 'expected a numeric id' }).int({ error: 'expected an integer id' }).positive({ error: 'expected a positive id' });
+const name = z.string({ error: 'expected a name (string)' }).trim().min(1, { error: 'expected a non-empty name' }).max(200, { error: 'expected a name of at most 200 characters' });
+const path = z.string({ error: 'expected a file path (string)' }).min(1, { error: 'expected a non-empty file path' }).max(4096, { error: 'file path too long' });
+const seed = z.number({ error: 'expected an integer seed' }).int({ error: 'expected an integer seed' }).min(0, { error: 'expected a seed >= 0' }).max(2 ** 31 - 1, { error: 'expected a seed below 2^31' });
+const positiveInt = (max: number, what: string) =>
+  z.number({ error: `expected ${what} (an integer)` }).int({ error: `expected ${what} (an integer)` }).min(1, { error: `expected ${what} >= 1` }).max(max, { error: `expected ${what} <= ${max}` });
+const finite = z.number({ error: 'expected a number' }).refine(Number.isFinite, { error: 'expected a finite number' });
+const method = z.enum(['ssa', 'tau', 'ode'], { error: 'expected "ssa", "tau" or "ode"' });
+
+const none = z.strictObject({}).optional();
+
+/** A prior as a study writes it (validated by engine/sample's registry, which names the bad field). */
+const priorSpec = z.record(z.string(), z.unknown(), { error: 'expected a prior object like {"kind": "uniform", "lower": 0, "upper": 1}' });
+const partSpec = z.looseObject({ kind: z.string({ error: 'expected a "kind"' }) }, { error: 'expected an object with a "kind"' });
+
+export const apiSchemas = {
+  'app.info': none,
+  'projects.create': z.strictObject({ path }),
+  'projects.open': z.strictObject({ path }),
+  'projects.close': none,
+  'projects.recent': none,
+  'projects.contents': none,
+
+  'models.examples': none,
+  'models.addExample': z.strictObject({ example: name, name: name.optional() }),
+  'models.importSbml': z.strictObject({ name, xml: z.string({ error: 'expected the SBML document as text' }).min(1, { error: 'the SBML document is empty' }).max(50_000_000, { error: 'SBML document larger than 50 MB' }) }),
+  /** Validate a model as the user types: returns the issues, never throws on a bad model. */
+  'models.check': z.strictObject({ model: z.unknown() }),
+  'models.save': z.strictObject({ id: id.optional(), name, model: z.unknown() }),
+  'models.get': z.strictObject({ id }),
+  'models.delete': z.strictObject({ id }),
+
+  'simulate.preview': z.strictObject({
+    modelId: id,
+    runs: positiveInt(1000, 'the number of runs').default(10),
+    tEnd: finite.refine((v) => v > 0, { error: 'expected an end time > 0' }).optional(),
+    points: positiveInt(100_000, 'the number of time points').min(2, { error: 'expected at least 2 time points' }).default(101),
+    method: method.default('ssa'),
+    seed: seed.optional(),
+    parameters: z.record(z.string(), finite).optional(),
+  }),
+
+  'priors.sample': z.strictObject({ priors: z.record(z.string(), priorSpec), n: positiveInt(100_000, 'the number of samples').default(1000), seed: seed.optional() }),
+  /** Default priors for a model's parameters: uniform over [value / 10, value * 10] (log-uniform when positive), as Sciope's examples do. */
+  'priors.defaults': z.strictObject({ modelId: id, parameters: z.array(z.string()).optional() }),
+
+  'observed.importCsv': z.strictObject({ name, csv: z.string({ error: 'expected the CSV as text' }).min(1, { error: 'the CSV is empty' }).max(200_000_000, { error: 'CSV larger than 200 MB' }), species: z.array(z.string()).optional() }),
+  'observed.get': z.strictObject({ id }),
+
+  'studies.save': z.strictObject({
+    id: id.optional(),
+    name,
+    modelId: id,
+    observedId: id,
+    species: z.array(z.string()).optional(),
+    priors: z.record(z.string(), priorSpec),
+    summaries: partSpec.optional(),
+    distance: partSpec.optional(),
+    simulation: z.strictObject({ method: method.optional(), runsPerTrial: positiveInt(1000, 'runs per trial').optional() }).optional(),
+    algorithm: partSpec.optional(),
+    seed: seed.optional(),
+    truth: z.record(z.string(), finite).optional(),
+  }),
+  'studies.get': z.strictObject({ id }),
+
+  'runs.start': z.strictObject({ studyId: id, seed: seed.optional(), populationSize: positiveInt(1_000_000, 'the population size').min(2, { error: 'expected a population size >= 2' }).optional(), maxGenerations: positiveInt(1000, 'the number of generations').optional() }),
+  'runs.cancel': z.strictObject({ runId: id }),
+  'runs.resume': z.strictObject({ runId: id }),
+  'runs.list': z.strictObject({ studyId: id.optional() }).optional(),
+  'runs.get': z.strictObject({ runId: id }),
+  'runs.posterior': z.strictObject({ runId: id, generation: z.number().int().min(0).optional(), kdePoints: positiveInt(1000, 'KDE points').default(100) }),
+  'runs.predictive': z.strictObject({ runId: id, samples: positiveInt(200, 'the number of posterior samples').default(20), seed: seed.optional() }),
+  'runs.export': z.strictObject({ runId: id, format: z.enum(['csv', 'json'], { error: 'expected "csv" or "json"' }), generation: z.number().int().min(0).optional() }),
+  'runs.delete': z.strictObject({ runId: id }),
+
+  'settings.get': none,
+  'settings.setWorkers': z.strictObject({ workers: positiveInt(1024, 'the number of local workers').nullable() }),
+  'settings.setNodes': z.strictObject({ nodes: z.array(z.record(z.string(), z.unknown())), executor: z.enum(['local', 'ssh']) }),
+  'settings.checkNodes': z.strictObject({ nodes: z.array(z.record(z.string(), z.unknown())).min(1, { error: 'expected at least one node' }) }),
+} as const;
+
+export type ApiMethod = keyof typeof apiSchemas;
+export type ApiArgs<M extends ApiMethod> = z.input<(typeof apiSchemas)[M]>;
+export type ApiParsedArgs<M extends ApiMethod> = z.output<(typeof apiSchemas)[M]>;
+
+// ---- results ----
+
+export interface ProjectSummary {
+  readonly path: string;
+  readonly name: string;
+  readonly bytes: number;
+  readonly schemaVersion: number;
+}
+
+export interface AppInfo {
+  readonly engineVersion: string;
+  readonly cores: number;
+  readonly workers: number;
+  readonly executor: 'local' | 'ssh';
+  readonly project: ProjectSummary | null;
+}
+
+export interface ModelListItem {
+  readonly id: number;
+  readonly name: string;
+  readonly format: string;
+  readonly createdAt: string;
+}
+
+export interface ParameterInfo {
+  readonly id: string;
+  readonly value: number;
+}
+
+export interface ModelDetail {
+  readonly id: number;
+  readonly name: string;
+  readonly format: string;
+  /** The model as JSON (engine/model schema); for a black-box simulator its declared interface. */
+  readonly model: Record<string, unknown>;
+  readonly species: readonly string[];
+  readonly parameters: readonly ParameterInfo[];
+  /** A sensible preview horizon (the example's, else 100). */
+  readonly tEnd: number;
+}
+
+export interface ExampleInfo {
+  readonly name: string;
+  readonly title: string;
+  readonly species: number;
+  readonly reactions: number;
+  readonly parameters: number;
+}
+
+export interface Issue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface SbmlImportResult {
+  readonly model: ModelDetail;
+  readonly warnings: readonly { message: string; element?: string; id?: string; line?: number }[];
+}
+
+export interface SimulationPreview {
+  readonly time: number[];
+  readonly species: string[];
+  readonly runs: number;
+  /** runs × species × time, row-major. */
+  readonly data: number[];
+  /** species × time. */
+  readonly mean: number[];
+  readonly sd: number[];
+  readonly seed: number;
+  readonly events: number;
+  readonly seconds: number;
+}
+
+export interface PriorSample {
+  readonly names: string[];
+  /** n × names.length, row-major. */
+  readonly samples: number[];
+  readonly lower: number[];
+  readonly upper: number[];
+}
+
+export interface ObservedDetail {
+  readonly id: number;
+  readonly name: string;
+  readonly species: string[];
+  readonly time: number[];
+  readonly trajectories: number;
+  /** trajectories × species × time. */
+  readonly data: number[];
+}
+
+export interface StudyDetail {
+  readonly id: number;
+  readonly name: string;
+  readonly modelId: number | null;
+  readonly observedId: number | null;
+  readonly config: Record<string, unknown>;
+}
+
+export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed' | 'cancelled';
+
+export interface RunListItem {
+  readonly id: number;
+  readonly studyId: number;
+  readonly studyName: string;
+  readonly algorithm: string;
+  readonly status: RunStatus;
+  readonly seed: number;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly generations: number;
+  readonly simulations: number | null;
+  readonly parameterNames: readonly string[];
+  readonly error: string | null;
+}
+
+export interface GenerationSummary {
+  readonly index: number;
+  readonly epsilon: number;
+  readonly acceptanceRate: number;
+  readonly simulations: number;
+  readonly ess: number;
+  readonly count: number;
+}
+
+export interface RunDetail extends RunListItem {
+  readonly generationList: readonly GenerationSummary[];
+  readonly priors: Record<string, unknown>;
+  readonly truth: Record<string, number> | null;
+  readonly stopReason: string | null;
+}
+
+export interface MarginalSummary {
+  readonly parameter: string;
+  readonly mean: number;
+  readonly median: number;
+  readonly sd: number;
+  readonly lower: number;
+  readonly upper: number;
+  /** Prior range shown behind the marginal. */
+  readonly priorLower: number;
+  readonly priorUpper: number;
+  readonly truth: number | null;
+  readonly kde: { x: number[]; density: number[] };
+}
+
+export interface PosteriorView {
+  readonly runId: number;
+  readonly generation: number;
+  readonly parameterNames: string[];
+  readonly count: number;
+  /** count × parameters, row-major. */
+  readonly particles: number[];
+  readonly weights: number[];
+  readonly distances: number[];
+  readonly marginals: MarginalSummary[];
+  readonly epsilons: number[];
+}
+
+export interface PredictiveCheck {
+  readonly time: number[];
+  readonly species: string[];
+  readonly samples: number;
+  /** samples × species × time: one trajectory per posterior sample. */
+  readonly data: number[];
+  readonly observed: ObservedDetail;
+}
+
+export interface ExportResult {
+  readonly fileName: string;
+  readonly mimeType: string;
+  readonly content: string;
+}
+
+export interface ProjectContents {
+  readonly project: ProjectSummary;
+  readonly models: ModelListItem[];
+  readonly observed: Array<{ id: number; name: string; createdAt: string }>;
+  readonly studies: Array<{ id: number; name: string; modelId: number | null; observedId: number | null; createdAt: string }>;
+  readonly runs: RunListItem[];
+}
+
+export interface NodeCheckReport {
+  readonly node: string;
+  readonly ok: boolean;
+  readonly message: string;
+  readonly facts: Record<string, unknown> | null;
+}
+
+export interface EngineSettings {
+  readonly workers: number | null;
+  readonly cores: number;
+  readonly executor: 'local' | 'ssh';
+  readonly nodes: Array<Record<string, unknown>>;
+}
+
+export interface ApiResults {
+  'app.info': AppInfo;
+  'projects.create': ProjectSummary;
+  'projects.open': ProjectSummary;
+  'projects.close': null;
+  'projects.recent': string[];
+  'projects.contents': ProjectContents;
+  'models.examples': ExampleInfo[];
+  'models.addExample': ModelDetail;
+  'models.importSbml': SbmlImportResult;
+  'models.check': { issues: Issue[] };
+  'models.save': ModelDetail;
+  'models.get': ModelDetail;
+  'models.delete': null;
+  'simulate.preview': SimulationPreview;
+  'priors.sample': PriorSample;
+  'priors.defaults': { priors: Record<string, { kind: string; lower: number; upper: number }> };
+  'observed.importCsv': ObservedDetail;
+  'observed.get': ObservedDetail;
+  'studies.save': StudyDetail;
+  'studies.get': StudyDetail;
+  'runs.start': { runId: number };
+  'runs.cancel': null;
+  'runs.resume': { runId: number };
+  'runs.list': RunListItem[];
+  'runs.get': RunDetail;
+  'runs.posterior': PosteriorView;
+  'runs.predictive': PredictiveCheck;
+  'runs.export': ExportResult;
+  'runs.delete': null;
+  'settings.get': EngineSettings;
+  'settings.setWorkers': EngineSettings;
+  'settings.setNodes': EngineSettings;
+  'settings.checkNodes': NodeCheckReport[];
+}
+
+// ---- events ----
+
+export interface RunProgressEvent {
+  readonly type: 'run.progress';
+  readonly runId: number;
+  readonly phase: 'sampling' | 'generation';
+  readonly generation: number;
+  readonly epsilon: number;
+  readonly accepted: number;
+  readonly populationSize: number;
+  readonly acceptanceRate: number;
+  readonly simulations: number;
+  readonly elapsedSeconds: number;
+  /** Estimated from the generations so far and maxGenerations; null when unknown. */
+  readonly remainingSeconds: number | null;
+  readonly maxGenerations: number | null;
+}
+
+export interface RunFinishedEvent {
+  readonly type: 'run.finished';
+  readonly runId: number;
+  readonly status: RunStatus;
+  readonly error: WireError | null;
+}
+
+export interface ProjectChangedEvent {
+  readonly type: 'project.changed';
+  readonly project: ProjectSummary | null;
+}
+
+export type EngineEvent = RunProgressEvent | RunFinishedEvent | ProjectChangedEvent;
+
+/** An error as it crosses IPC or HTTP: never a stack trace. */
+export interface WireError {
+  readonly name: string;
+  readonly code: string;
+  readonly message: string;
+  readonly details: Record<string, unknown>;
+}
+
+/** The typed surface the renderer programs against (window.sciope in Electron, HTTP/WebSocket in web mode). */
+export interface EngineClient {
+  call<M extends ApiMethod>(method: M, args?: ApiArgs<M>): Promise<ApiResults[M]>;
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+}
+
+export const API_METHODS = Object.keys(apiSchemas) as ApiMethod[];
+
+/** What one call returns across IPC (Electron drops an Error's fields, so errors travel as values). */
+export type CallOutcome<T = unknown> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WireError };
+
+/** The one global the Electron preload exposes (window.sciope). */
+export interface PreloadBridge {
+  readonly version: string;
+  readonly platform: string;
+  call(method: string, args: unknown): Promise<CallOutcome>;
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+  /** Native dialogs and menu commands, handled by main/ (absent in web mode). */
+  openFileDialog?(options: { title?: string; filters?: Array<{ name: string; extensions: string[] }>; save?: boolean; defaultPath?: string }): Promise<string | null>;
+  onMenuCommand?(listener: (command: string, payload?: unknown) => void): () => void;
+}
