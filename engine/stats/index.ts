@@ -13,6 +13,15 @@ export {
 export { TimeSeriesFeatures, type TimeSeriesFeaturesOptions, type TimeSeriesFeaturesSpec } from './summaries/TimeSeriesFeatures.js';
 export { IdentityStatistics, type IdentityStatisticsSpec } from './summaries/IdentityStatistics.js';
 export { EnsembleMoments, type EnsembleMoment, type EnsembleMomentsSpec } from './summaries/EnsembleMoments.js';
+export {
+  NeuralNetworkStatistics,
+  NEURAL_NETWORK_ARCHITECTURES,
+  type NeuralNetworkSpec,
+  type NeuralNetworkArchitecture,
+  type InputNormalisation,
+} from './summaries/NeuralNetworkStatistics.js';
+export { planNetwork, LAYER_TYPES, type LayerSpec, type LayerType, type NetworkGraph, type NetworkPlan, type PlannedLayer } from './summaries/nn/topology.js';
+export { float32ToBase64, base64ToFloat32, float32Bytes, bytesToFloat32 } from './summaries/nn/float32Base64.js';
 export { featureSetNames, FEATURE_SETS, MINIMAL_FEATURES, type FeatureSetName, type FeatureSetOptions } from './summaries/featureSets.js';
 export { parseSeriesFeature, PLAIN_FEATURES, PAIR_CORRELATION, type SeriesFeature } from './summaries/seriesFeatureGrammar.js';
 export * from './distances/index.js';

@@ -8,6 +8,7 @@ import { AffineScaler } from './scalers/AffineScaler.js';
 import * as schemas from './specSchemas.js';
 import { EnsembleMoments } from './summaries/EnsembleMoments.js';
 import { IdentityStatistics } from './summaries/IdentityStatistics.js';
+import { NeuralNetworkStatistics, type NeuralNetworkSpec } from './summaries/NeuralNetworkStatistics.js';
 import { TimeSeriesFeatures } from './summaries/TimeSeriesFeatures.js';
 import type { Distance, PartSpec, SummaryStatistics } from './types.js';
 
@@ -25,6 +26,7 @@ const STATISTICS: Record<string, Entry<SummaryStatistics>> = {
   'time-series-features': { schema: schemas.timeSeriesFeaturesSchema, build: (s: z.output<typeof schemas.timeSeriesFeaturesSchema>) => new TimeSeriesFeatures(s) },
   identity: { schema: schemas.identitySchema, build: (s: z.output<typeof schemas.identitySchema>) => new IdentityStatistics(s) },
   'ensemble-moments': { schema: schemas.ensembleMomentsSchema, build: (s: z.output<typeof schemas.ensembleMomentsSchema>) => new EnsembleMoments(s) },
+  'neural-network': { schema: schemas.neuralNetworkSchema, build: (s: z.output<typeof schemas.neuralNetworkSchema>) => new NeuralNetworkStatistics(s as NeuralNetworkSpec) },
 };
 
 const DISTANCES: Record<string, Entry<Distance>> = {
@@ -69,7 +71,8 @@ function build<T>(prefix: string, what: string, table: Record<string, Entry<T>>,
 /**
  * Summary statistics from their JSON spec (as `toJSON()` wrote it, or as a
  * user wrote it); the default spec when none is given. Kinds:
- * `time-series-features`, `identity`, `ensemble-moments`. Throws
+ * `time-series-features`, `identity`, `ensemble-moments`, `neural-network`
+ * (a trained network with its weights, see engine/learn/nn). Throws
  * PartSpecError listing every problem, e.g. `statistics.lags[1]: expected a positive integer`.
  */
 export function createSummaryStatistics(spec: unknown = DEFAULT_SUMMARY_STATISTICS_SPEC): SummaryStatistics {

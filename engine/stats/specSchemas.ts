@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { SCALER_KINDS } from './scalers/AffineScaler.js';
 import { FEATURE_SETS } from './summaries/featureSets.js';
 import { parseSeriesFeature, PAIR_CORRELATION } from './summaries/seriesFeatureGrammar.js';
+import { NEURAL_NETWORK_ARCHITECTURES } from './summaries/NeuralNetworkStatistics.js';
+import { base64ToFloat32 } from './summaries/nn/float32Base64.js';
+import { planNetwork, type NetworkGraph } from './summaries/nn/topology.js';
 
 /**
  * zod schemas of the statistics, distance and scaler specs, with the
@@ -77,6 +80,80 @@ export const ensembleMomentsSchema = z.strictObject({
     .default(['mean', 'variance']),
   species: speciesList.optional(),
 });
+
+const finiteNumber = z.number({ error: 'expected a number' }).refine(Number.isFinite, { error: 'expected a finite number' });
+
+const layerSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('conv1d'), filters: positiveInteger, kernelSize: positiveInteger }),
+    z.strictObject({ type: z.literal('relu') }),
+    z.strictObject({ type: z.literal('maxPool1d'), poolSize: positiveInteger }),
+    z.strictObject({ type: z.literal('globalAveragePool1d') }),
+    z.strictObject({ type: z.literal('flatten') }),
+    z.strictObject({ type: z.literal('dense'), units: positiveInteger }),
+    z.strictObject({ type: z.literal('batchNorm'), epsilon: z.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' }) }),
+  ],
+  { error: 'expected a layer {"type": "conv1d" | "relu" | "maxPool1d" | "globalAveragePool1d" | "flatten" | "dense" | "batchNorm", ...}' },
+);
+
+const networkGraphSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('sequential'), layers: listOf(layerSchema, 'layer') }),
+    z.strictObject({ type: z.literal('pen'), order: positiveInteger, inner: listOf(layerSchema, 'layer'), outer: listOf(layerSchema, 'layer') }),
+  ],
+  { error: 'expected a network {"type": "sequential", "layers": [...]} or {"type": "pen", "order": d, "inner": [...], "outer": [...]}' },
+);
+
+/**
+ * A trained network with its weights, as engine/learn exports it. Besides the
+ * fields, checks that the layers fit the input (species × timePoints) and
+ * end with one output per parameter, and that the weights have the count the
+ * layers need.
+ */
+export const neuralNetworkSchema = z
+  .strictObject({
+    kind: z.literal('neural-network'),
+    architecture: z.enum(NEURAL_NETWORK_ARCHITECTURES as ['cnn', 'dnn', 'pen'], { error: `expected one of ${NEURAL_NETWORK_ARCHITECTURES.join(', ')}` }),
+    species: speciesList,
+    timePoints: positiveInteger,
+    parameters: listOf(z.string({ error: 'expected a parameter name (string)' }).min(1, { error: 'expected a parameter name' }), 'parameter name').superRefine(noDuplicates('parameter')),
+    lower: z.array(finiteNumber, { error: 'expected a list of numbers' }),
+    upper: z.array(finiteNumber, { error: 'expected a list of numbers' }),
+    normalisation: z.strictObject({
+      transform: z.enum(['log1p', 'none'], { error: 'expected "log1p" or "none"' }),
+      mean: z.array(finiteNumber, { error: 'expected a list of numbers' }),
+      sd: z.array(finiteNumber.refine((v) => v > 0, { error: 'expected a positive number' }), { error: 'expected a list of positive numbers' }),
+    }),
+    network: networkGraphSchema,
+    weights: z.string({ error: 'expected the weights as base64 text (little-endian float32)' }),
+  })
+  .superRefine((spec, ctx) => {
+    const P = spec.parameters.length;
+    const S = spec.species.length;
+    if (spec.lower.length !== P) ctx.addIssue({ code: 'custom', path: ['lower'], message: `expected ${P} values (one per parameter), got ${spec.lower.length}` });
+    if (spec.upper.length !== P) ctx.addIssue({ code: 'custom', path: ['upper'], message: `expected ${P} values (one per parameter), got ${spec.upper.length}` });
+    spec.upper.forEach((u, i) => {
+      if (i < spec.lower.length && !(u > spec.lower[i])) ctx.addIssue({ code: 'custom', path: ['upper', i], message: `expected a value above lower[${i}] = ${spec.lower[i]}` });
+    });
+    for (const key of ['mean', 'sd'] as const) {
+      if (spec.normalisation[key].length !== S) ctx.addIssue({ code: 'custom', path: ['normalisation', key], message: `expected ${S} values (one per species), got ${spec.normalisation[key].length}` });
+    }
+    const plan = planNetwork(spec.network as NetworkGraph, spec.timePoints, S, P);
+    if ('issues' in plan) {
+      for (const issue of plan.issues) ctx.addIssue({ code: 'custom', path: ['network', ...issue.path.split(/[.[\]]+/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k))], message: issue.message });
+      return;
+    }
+    let count: number;
+    try {
+      count = base64ToFloat32(spec.weights).length;
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['weights'], message: (error as Error).message });
+      return;
+    }
+    if (count !== plan.weightCount) ctx.addIssue({ code: 'custom', path: ['weights'], message: `expected ${plan.weightCount} float32 values for this network, got ${count}` });
+  });
 
 const normalisable = {
   maxNormalisation: z.boolean({ error: 'expected true or false' }).default(false),

@@ -1,0 +1,76 @@
+import { tf } from '../backend.js';
+import type { LayerSpec, NetworkGraph } from '../../stats/index.js';
+import { LeadingPoints, SumOverTime, TimeWindows, UnfoldConv1D } from './layers.js';
+
+/**
+ * A TensorFlow.js model built from a NetworkGraph, with the tf layer behind
+ * each graph layer (sequential layers, or PEN's inner then outer layers), in
+ * the order the exported weights are stored.
+ */
+export interface BuiltModel {
+  readonly model: tf.LayersModel;
+  readonly layers: readonly tf.layers.Layer[];
+}
+
+/** Moving averages of batch norm: 0.9 rather than Keras' 0.99, so the inference statistics catch up within the few hundred steps of a short training. */
+const BATCH_NORM_MOMENTUM = 0.9;
+
+function tfLayer(spec: LayerSpec, seed: number): tf.layers.Layer {
+  switch (spec.type) {
+    case 'conv1d':
+      return new UnfoldConv1D({ filters: spec.filters, kernelSize: spec.kernelSize, seed });
+    case 'dense':
+      return tf.layers.dense({ units: spec.units, kernelInitializer: tf.initializers.glorotUniform({ seed }) });
+    case 'relu':
+      return tf.layers.reLU();
+    case 'maxPool1d':
+      return tf.layers.maxPooling1d({ poolSize: spec.poolSize, strides: spec.poolSize, padding: 'valid' });
+    case 'globalAveragePool1d':
+      return tf.layers.globalAveragePooling1d();
+    case 'flatten':
+      return tf.layers.flatten();
+    case 'batchNorm':
+      return tf.layers.batchNormalization({ axis: -1, epsilon: spec.epsilon, momentum: BATCH_NORM_MOMENTUM });
+  }
+}
+
+function stack(specs: readonly LayerSpec[], input: tf.SymbolicTensor, seed: { next: number }, out: tf.layers.Layer[]): tf.SymbolicTensor {
+  let x = input;
+  for (const spec of specs) {
+    const layer = tfLayer(spec, seed.next++);
+    out.push(layer);
+    x = layer.apply(x) as tf.SymbolicTensor;
+  }
+  return x;
+}
+
+/** Build the model for an input of [timePoints, channels]; initial weights are a function of `seed` only (each layer gets seed + its index). */
+export function buildModel(graph: NetworkGraph, timePoints: number, channels: number, seed: number): BuiltModel {
+  const input = tf.input({ shape: [timePoints, channels] });
+  const layers: tf.layers.Layer[] = [];
+  const seeds = { next: seed };
+  let output: tf.SymbolicTensor;
+  if (graph.type === 'sequential') {
+    output = stack(graph.layers, input, seeds, layers);
+  } else {
+    const windows = new TimeWindows({ order: graph.order }).apply(input) as tf.SymbolicTensor;
+    const phi = stack(graph.inner, windows, seeds, layers);
+    const summed = new SumOverTime({}).apply(phi) as tf.SymbolicTensor;
+    const head = new LeadingPoints({ count: graph.order }).apply(input) as tf.SymbolicTensor;
+    const joined = tf.layers.concatenate({ axis: -1 }).apply([head, summed]) as tf.SymbolicTensor;
+    output = stack(graph.outer, joined, seeds, layers);
+  }
+  return { model: tf.model({ inputs: input, outputs: output }), layers };
+}
+
+/** Every weight of the graph's layers, flat in storage order (kernel then bias; gamma, beta, moving mean, moving variance). */
+export function exportWeights(built: BuiltModel): Float32Array {
+  const parts = built.layers.flatMap((layer) => layer.getWeights().map((w) => w.dataSync() as Float32Array));
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
