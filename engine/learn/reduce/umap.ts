@@ -1,0 +1,62 @@
+import { UMAP } from 'umap-js';
+import { Xoshiro128 } from '../../sample/random/Xoshiro128.js';
+import type { DenseMatrix } from './featureMatrix.js';
+import { yieldControl } from './yieldControl.js';
+
+export interface UmapOptions {
+  /** Size of the local neighbourhood (default 15, capped at n - 1). */
+  readonly nNeighbors?: number;
+  /** Minimum distance between embedded points (default 0.1). */
+  readonly minDist?: number;
+  /** Optimisation epochs (default: umap-js's choice, 500 for n <= 10,000, else 200). */
+  readonly nEpochs?: number;
+  readonly seed: number;
+  readonly signal?: AbortSignal;
+  /** Called with (epochs done, epochs in total) every few epochs. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Epochs run between two yields to the event loop. */
+const EPOCHS_PER_YIELD = 10;
+
+/**
+ * UMAP embedding to 2-D (McInnes, Healy & Melville 2018, "UMAP: Uniform
+ * Manifold Approximation and Projection", arXiv:1802.03426;
+ * doi:10.21105/joss.00861) through umap-js. umap-js draws every random
+ * number (random-projection trees, NN-descent, initial layout, negative
+ * sampling) from the `random` function it is given, so passing a seeded
+ * xoshiro128** makes the embedding a pure function of (data, options, seed).
+ */
+export async function umapEmbed(matrix: DenseMatrix, options: UmapOptions): Promise<Float64Array> {
+  const { rows: n, columns: d, data } = matrix;
+  const out = new Float64Array(n * 2);
+  if (n < 3) {
+    // UMAP needs a neighbourhood; one or two points are placed on a line.
+    for (let i = 0; i < n; i++) out[i * 2] = i;
+    return out;
+  }
+  const rng = Xoshiro128.fromSeed(options.seed, 0x75);
+  const umap = new UMAP({
+    nComponents: 2,
+    nNeighbors: Math.max(2, Math.min(options.nNeighbors ?? 15, n - 1)),
+    minDist: options.minDist ?? 0.1,
+    nEpochs: options.nEpochs,
+    random: () => rng.nextDouble(),
+  });
+  const table: number[][] = new Array(n);
+  for (let i = 0; i < n; i++) table[i] = Array.from(data.subarray(i * d, (i + 1) * d));
+  options.signal?.throwIfAborted();
+  const epochs = umap.initializeFit(table);
+  for (let epoch = 0; epoch < epochs; ) {
+    const stop = Math.min(epochs, epoch + EPOCHS_PER_YIELD);
+    while (epoch < stop) epoch = umap.step();
+    options.onProgress?.(epoch, epochs);
+    if (epoch < epochs) await yieldControl(options.signal);
+  }
+  const embedding = umap.getEmbedding();
+  for (let i = 0; i < n; i++) {
+    out[i * 2] = embedding[i][0];
+    out[i * 2 + 1] = embedding[i][1];
+  }
+  return out;
+}
