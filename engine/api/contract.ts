@@ -40,9 +40,9 @@ export const apiSchemas = {
   'models.importSbml': z.strictObject({ name, xml: z.string({ error: 'expected the SBML document as text' }).min(1, { error: 'the SBML document is empty' }).max(50_000_000, { error: 'SBML document larger than 50 MB' }) }),
   /** Validate a model as the user types: returns the issues, never throws on a bad model. */
   'models.check': z.strictObject({ model: z.unknown() }),
-  'models.save': z.strictObject({ id: id.optional(), name, model: z.unknown() }),
+  /** Always stores a new model (runs keep pointing at the model they simulated). */
+  'models.save': z.strictObject({ name, model: z.unknown() }),
   'models.get': z.strictObject({ id }),
-  'models.delete': z.strictObject({ id }),
 
   'simulate.preview': z.strictObject({
     modelId: id,
@@ -61,8 +61,8 @@ export const apiSchemas = {
   'observed.importCsv': z.strictObject({ name, csv: z.string({ error: 'expected the CSV as text' }).min(1, { error: 'the CSV is empty' }).max(200_000_000, { error: 'CSV larger than 200 MB' }), species: z.array(z.string()).optional() }),
   'observed.get': z.strictObject({ id }),
 
+  /** Always stores a new study (runs keep pointing at the study they ran). */
   'studies.save': z.strictObject({
-    id: id.optional(),
     name,
     modelId: id,
     observedId: id,
@@ -306,7 +306,6 @@ export interface ApiResults {
   'models.check': { issues: Issue[] };
   'models.save': ModelDetail;
   'models.get': ModelDetail;
-  'models.delete': null;
   'simulate.preview': SimulationPreview;
   'priors.sample': PriorSample;
   'priors.defaults': { priors: Record<string, { kind: string; lower: number; upper: number }> };

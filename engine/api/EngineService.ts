@@ -1,0 +1,433 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { basename, resolve } from 'node:path';
+import type { Executor, SimulationJob, Trial } from '../compute/executor.js';
+import { WorkerPoolExecutor } from '../compute/pool/WorkerPoolExecutor.js';
+import { EngineError, ModelValidationError } from '../errors/index.js';
+import { parseObservedCsv } from '../infer/observedData.js';
+import { parseStudy, type Study } from '../infer/study.js';
+import { exampleNames, getExample, validateModel } from '../model/index.js';
+import type { ReactionNetworkInput } from '../model/schema.js';
+import { importSbml } from '../model/sbml/index.js';
+import { createIndependentPrior } from '../sample/priors/index.js';
+import { Xoshiro128 } from '../sample/random/index.js';
+import { parseBlackBoxSpec, type BlackBoxSimulatorSpec } from '../simulate/blackbox/spec.js';
+import { ENGINE_VERSION, ProjectStore } from '../store/ProjectStore.js';
+import { runToCsv, runToJson } from '../store/export.js';
+import { API_METHODS, apiSchemas, type ApiMethod, type ApiParsedArgs, type ApiResults, type CallOutcome, type EngineEvent, type EngineSettings, type ProjectSummary } from './contract.js';
+import { EngineSettingsFile } from './engineSettings.js';
+import { modelDetail, observedDetail, posteriorView, requireModel, requireObserved, requireRun, runDetail, runListItem, storedPosterior, studyNameMap } from './projectViews.js';
+import { RunManager } from './RunManager.js';
+import { ApiArgumentError, ApiStateError, jsonSafe, toWireError, zodIssues } from './wire.js';
+
+export interface EngineServiceOptions {
+  /** Folder for machine-level settings (workers, SSH nodes, recent projects). */
+  readonly configDir: string;
+  /** Overrides the stored worker count (tests, `sciope serve --workers`). */
+  readonly workers?: number;
+  /** Where errors that are not the user's are logged (with their stack). Default: stderr. */
+  readonly log?: (message: string) => void;
+}
+
+type Handler<M extends ApiMethod> = (args: ApiParsedArgs<M>) => Promise<ApiResults[M]> | ApiResults[M];
+type Handlers = { [M in ApiMethod]: Handler<M> };
+
+/**
+ * The EngineApi: one typed service behind every front door (Electron IPC,
+ * `sciope serve`, the CLI). It holds the open project, the executor (local
+ * worker threads or the SSH node pool) and the runs in flight. `invoke`
+ * validates its argument with the method's zod schema and never throws:
+ * errors come back as `{ name, code, message, details }`.
+ */
+export class EngineService {
+  private store: ProjectStore | null = null;
+  private readonly settings: EngineSettingsFile;
+  private readonly listeners = new Set<(event: EngineEvent) => void>();
+  private executorInstance: Executor | null = null;
+  private readonly runs: RunManager;
+  private readonly log: (message: string) => void;
+  private readonly handlers: Handlers;
+
+  constructor(private readonly options: EngineServiceOptions) {
+    this.settings = new EngineSettingsFile(options.configDir);
+    this.log = options.log ?? ((message) => process.stderr.write(`${message}\n`));
+    this.runs = new RunManager({
+      executor: () => this.executor(),
+      emit: (event) => this.emit(event),
+      log: this.log,
+    });
+    this.handlers = this.createHandlers();
+  }
+
+  /** Validate and run one call. Never throws. */
+  async invoke(method: string, args: unknown): Promise<CallOutcome> {
+    try {
+      if (typeof method !== 'string' || !(API_METHODS as string[]).includes(method)) {
+        throw new ApiStateError('UNKNOWN_METHOD', `unknown engine method ${JSON.stringify(method)}`, { method });
+      }
+      const m = method as ApiMethod;
+      const parsed = apiSchemas[m].safeParse(args ?? undefined);
+      if (!parsed.success) throw new ApiArgumentError(m, zodIssues(parsed.error));
+      const value = await (this.handlers[m] as Handler<ApiMethod>)(parsed.data as never);
+      return { ok: true, value: jsonSafe(value ?? null) };
+    } catch (error) {
+      const wire = toWireError(error);
+      if (wire.code === 'INTERNAL') this.log(`sciope engine: ${method}: ${(error as Error)?.stack ?? String(error)}`);
+      return { ok: false, error: wire };
+    }
+  }
+
+  /** Typed call for in-process callers (tests, CLI): throws the engine error. */
+  async call<M extends ApiMethod>(method: M, args?: unknown): Promise<ApiResults[M]> {
+    const outcome = await this.invoke(method, args);
+    if (!outcome.ok) throw Object.assign(new EngineError(outcome.error.code, outcome.error.message, outcome.error.details), { name: outcome.error.name });
+    return outcome.value as ApiResults[M];
+  }
+
+  onEvent(listener: (event: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: EngineEvent): void {
+    const safe = jsonSafe(event) as EngineEvent;
+    for (const listener of this.listeners) {
+      try {
+        listener(safe);
+      } catch (error) {
+        this.log(`sciope engine: event listener failed: ${(error as Error).stack ?? String(error)}`);
+      }
+    }
+  }
+
+  /** Cancel runs, stop workers, close the project. */
+  async close(): Promise<void> {
+    await this.runs.cancelAll();
+    await this.executorInstance?.close();
+    this.executorInstance = null;
+    this.store?.close();
+    this.store = null;
+  }
+
+  // ---- state ----
+
+  private project(): ProjectStore {
+    if (!this.store) throw new ApiStateError('NO_PROJECT', 'no project is open: create or open a project first');
+    return this.store;
+  }
+
+  private summary(): ProjectSummary | null {
+    if (!this.store) return null;
+    const info = this.store.info();
+    return { path: info.path, name: basename(info.path).replace(/\.sciope$/i, ''), bytes: info.bytes, schemaVersion: info.schemaVersion };
+  }
+
+  private workers(): number {
+    return this.options.workers ?? this.settings.value.workers ?? availableParallelism();
+  }
+
+  private async executor(): Promise<Executor> {
+    if (this.executorInstance) return this.executorInstance;
+    const { executor, nodes } = this.settings.value;
+    if (executor === 'ssh' && nodes.length > 0) {
+      const { SshNodePool, parseNodeSettings } = await import('../compute/ssh/index.js');
+      this.executorInstance = new SshNodePool({ nodes: nodes.map((n, i) => parseNodeSettings(n, `nodes[${i}]`)) });
+    } else {
+      this.executorInstance = new WorkerPoolExecutor({ workers: this.workers() });
+    }
+    return this.executorInstance;
+  }
+
+  private async replaceExecutor(): Promise<void> {
+    if (this.runs.count() > 0) throw new ApiStateError('RUN_IN_PROGRESS', 'a run is in progress: wait for it or cancel it before changing where simulations run');
+    const old = this.executorInstance;
+    this.executorInstance = null;
+    await old?.close();
+  }
+
+  private engineSettings(): EngineSettings {
+    const { workers, executor, nodes } = this.settings.value;
+    return { workers, cores: availableParallelism(), executor, nodes };
+  }
+
+  private openStore(path: string, create: boolean): ProjectSummary {
+    if (this.runs.count() > 0) throw new ApiStateError('RUN_IN_PROGRESS', 'a run is in progress in the open project: wait for it or cancel it first');
+    const absolute = resolve(path.startsWith('~/') ? `${process.env.HOME ?? ''}${path.slice(1)}` : path);
+    if (create && existsSync(absolute)) throw new ApiStateError('PROJECT_EXISTS', `${absolute} already exists; open it instead, or choose another file name`, { path: absolute });
+    if (!create && !existsSync(absolute)) throw new ApiStateError('NOT_FOUND', `${absolute}: no such project file`, { path: absolute });
+    const next = ProjectStore.open(absolute, { create });
+    this.store?.close();
+    this.store = next;
+    this.settings.addRecent(absolute);
+    const summary = this.summary();
+    this.emit({ type: 'project.changed', project: summary });
+    return summary!;
+  }
+
+  // ---- handlers ----
+
+  private createHandlers(): Handlers {
+    return {
+      'app.info': () => ({ engineVersion: ENGINE_VERSION, cores: availableParallelism(), workers: this.workers(), executor: this.settings.value.executor, project: this.summary() }),
+
+      'projects.create': ({ path }) => this.openStore(path, true),
+      'projects.open': ({ path }) => this.openStore(path, false),
+      'projects.close': () => {
+        if (this.runs.count() > 0) throw new ApiStateError('RUN_IN_PROGRESS', 'a run is in progress: wait for it or cancel it before closing the project');
+        this.store?.close();
+        this.store = null;
+        this.emit({ type: 'project.changed', project: null });
+        return null;
+      },
+      'projects.recent': () => this.settings.value.recent.filter((p) => existsSync(p)),
+      'projects.contents': () => {
+        const store = this.project();
+        const names = studyNameMap(store);
+        return {
+          project: this.summary()!,
+          models: store.listModels(),
+          observed: store.listObserved().map((o) => ({ id: o.id, name: o.name, createdAt: o.createdAt })),
+          studies: store.listStudies().map((s) => ({ id: s.id, name: s.name, modelId: s.modelId, observedId: s.observedId, createdAt: s.createdAt })),
+          runs: store.listRuns().map((run) => runListItem(store, run, names)),
+        };
+      },
+
+      'models.examples': () =>
+        exampleNames().map((name) => {
+          const model = getExample(name)!;
+          return { name, title: model.description ?? name, species: model.species?.length ?? 0, reactions: model.reactions?.length ?? 0, parameters: model.parameters?.length ?? 0 };
+        }),
+      'models.addExample': ({ example, name }) => {
+        const model = getExample(example);
+        if (!model) throw new ApiStateError('NOT_FOUND', `no built-in example "${example}"; examples: ${exampleNames().join(', ')}`, { example });
+        const store = this.project();
+        const id = store.addModel({ name: name ?? example, format: 'example', source: example, parsed: validateModel(model, example) });
+        return modelDetail(requireModel(store, id));
+      },
+      'models.importSbml': async ({ name, xml }) => {
+        const store = this.project();
+        const result = await importSbml(xml, { wasm: libsbmlWasm(), source: name });
+        const id = store.addModel({ name: name.replace(/\.(xml|sbml)$/i, ''), format: 'sbml', source: xml, parsed: result.model });
+        return { model: modelDetail(requireModel(store, id)), warnings: result.warnings.map((w) => ({ ...w })) };
+      },
+      'models.check': ({ model }) => {
+        try {
+          validateModel(model);
+          return { issues: [] };
+        } catch (error) {
+          if (error instanceof ModelValidationError) return { issues: error.issues };
+          throw error;
+        }
+      },
+      'models.save': ({ name, model }) => {
+        const store = this.project();
+        const parsed = validateModel(model, name);
+        const id = store.addModel({ name, format: 'json', source: JSON.stringify(model, null, 2), parsed });
+        return modelDetail(requireModel(store, id));
+      },
+      'models.get': ({ id }) => modelDetail(requireModel(this.project(), id)),
+
+      'simulate.preview': async ({ modelId, runs, tEnd, points, method, seed, parameters }) => {
+        const record = requireModel(this.project(), modelId);
+        const detail = modelDetail(record);
+        const end = tEnd ?? detail.tEnd;
+        const time = Array.from({ length: points }, (_, i) => (end * i) / (points - 1));
+        const ids = detail.parameters.map((p) => p.id);
+        for (const key of Object.keys(parameters ?? {})) {
+          if (!ids.includes(key)) throw new ApiArgumentError('simulate.preview', [{ path: `parameters.${key}`, message: `the model has no parameter "${key}"; its parameters are ${ids.join(', ')}` }]);
+        }
+        const values = Float64Array.from(detail.parameters, (p) => parameters?.[p.id] ?? p.value);
+        const runSeed = seed ?? Math.floor(Math.random() * 2 ** 31);
+        const job: SimulationJob = { ...this.jobBase(record), method, time, parameterIds: ids, runsPerTrial: 1, statistics: null, returnTrajectories: true, seed: runSeed };
+        const trials: Trial[] = Array.from({ length: runs }, (_, i) => ({ index: i, parameters: values, stream: [i] }));
+        const started = performance.now();
+        const results = await (await this.executor()).map(job, trials);
+        results.sort((a, b) => a.index - b.index);
+        const block = detail.species.length * points;
+        const data = new Float64Array(runs * block);
+        results.forEach((r, i) => data.set(r.trajectories!.subarray(0, block), i * block));
+        const { mean, sd } = ensembleMoments(data, runs, block);
+        return { time, species: detail.species.slice(), runs, data: Array.from(data), mean, sd, seed: runSeed, events: results.reduce((s, r) => s + r.events, 0), seconds: (performance.now() - started) / 1000 };
+      },
+
+      'priors.sample': ({ priors, n, seed }) => {
+        const prior = createIndependentPrior(priors, 'priors');
+        const rng = Xoshiro128.fromSeed(seed ?? Math.floor(Math.random() * 2 ** 31), 0);
+        const samples = new Float64Array(n * prior.dimension);
+        for (let i = 0; i < n; i++) prior.sample(rng, samples.subarray(i * prior.dimension, (i + 1) * prior.dimension));
+        const range = prior.components.map((p) => [Number.isFinite(p.bounds[0]) ? p.bounds[0] : p.quantile(0.001), Number.isFinite(p.bounds[1]) ? p.bounds[1] : p.quantile(0.999)]);
+        return { names: [...prior.names], samples: Array.from(samples), lower: range.map((r) => r[0]), upper: range.map((r) => r[1]) };
+      },
+      'priors.defaults': ({ modelId, parameters }) => {
+        const detail = modelDetail(requireModel(this.project(), modelId));
+        const chosen = parameters ?? detail.parameters.map((p) => p.id);
+        const priors: Record<string, { kind: string; lower: number; upper: number }> = {};
+        for (const id of chosen) {
+          const p = detail.parameters.find((q) => q.id === id);
+          if (!p) throw new ApiArgumentError('priors.defaults', [{ path: 'parameters', message: `the model has no parameter "${id}"` }]);
+          // Sciope's convention: uniform on [θ/2, 2θ] around the current value.
+          priors[id] = p.value > 0 ? { kind: 'uniform', lower: p.value / 2, upper: p.value * 2 } : p.value < 0 ? { kind: 'uniform', lower: p.value * 2, upper: p.value / 2 } : { kind: 'uniform', lower: 0, upper: 1 };
+        }
+        return { priors };
+      },
+
+      'observed.importCsv': ({ name, csv, species }) => {
+        const store = this.project();
+        parseObservedCsv(csv, { source: name, species });
+        const id = store.addObserved({ name, source: csv, species: species ?? null });
+        return observedDetail(requireObserved(store, id));
+      },
+      'observed.get': ({ id }) => observedDetail(requireObserved(this.project(), id)),
+
+      'studies.save': (args) => {
+        const store = this.project();
+        const model = requireModel(store, args.modelId);
+        const observed = requireObserved(store, args.observedId);
+        const config: Record<string, unknown> = {
+          name: args.name,
+          model: model.format === 'simulator' ? { simulator: JSON.parse(model.source) } : model.format === 'example' ? { example: model.source } : model.name,
+          observed: observed.name,
+          priors: args.priors,
+        };
+        for (const key of ['species', 'summaries', 'distance', 'simulation', 'algorithm', 'seed', 'truth'] as const) {
+          if (args[key] !== undefined) config[key] = args[key];
+        }
+        const study = parseStudy(config, `study "${args.name}"`);
+        checkStudyAgainst(study, model.parsed as ReactionNetworkInput, observedDetail(observed).species);
+        const id = store.addStudy({ name: args.name, source: `app:${args.name}`, config, modelId: model.id, observedId: observed.id });
+        return { id, name: args.name, modelId: model.id, observedId: observed.id, config };
+      },
+      'studies.get': ({ id }) => {
+        const study = this.project().getStudy(id);
+        if (!study) throw new ApiStateError('NOT_FOUND', `no study ${id} in this project`, { studyId: id });
+        return { id: study.id, name: study.name, modelId: study.modelId, observedId: study.observedId, config: study.config };
+      },
+
+      'runs.start': (args) => ({ runId: this.runs.start(this.project(), args) }),
+      'runs.cancel': ({ runId }) => {
+        requireRun(this.project(), runId);
+        if (!this.runs.cancel(runId)) throw new ApiStateError('RUN_NOT_ACTIVE', `run ${runId} is not running in this app`, { runId });
+        return null;
+      },
+      'runs.resume': ({ runId }) => ({ runId: this.runs.resume(this.project(), runId) }),
+      'runs.list': (args) => {
+        const store = this.project();
+        const names = studyNameMap(store);
+        return store.listRuns(args?.studyId ? { studyId: args.studyId } : {}).map((run) => runListItem(store, run, names));
+      },
+      'runs.get': ({ runId }) => runDetail(this.project(), requireRun(this.project(), runId)),
+      'runs.posterior': ({ runId, generation, kdePoints }) => posteriorView(this.project(), requireRun(this.project(), runId), generation, kdePoints),
+      'runs.predictive': async ({ runId, samples, seed }) => {
+        const store = this.project();
+        const run = requireRun(store, runId);
+        const study = store.getStudy(run.studyId);
+        if (!study?.modelId || !study.observedId) throw new ApiStateError('NOT_FOUND', `run ${runId}: its study, model or observed data is missing`);
+        const parsed = parseStudy(study.config, study.source);
+        const model = requireModel(store, study.modelId);
+        const observed = observedDetail(requireObserved(store, study.observedId));
+        const posterior = storedPosterior(store, run);
+        const g = posterior.last;
+        const rng = Xoshiro128.fromSeed(seed ?? run.seed, 7);
+        const detail = modelDetail(model);
+        const ids = detail.parameters.map((p) => p.id);
+        const trials: Trial[] = [];
+        for (let i = 0; i < samples; i++) {
+          const row = weightedIndex(g.weights, rng.nextDouble());
+          const values = Float64Array.from(detail.parameters, (p) => p.value);
+          run.parameterNames.forEach((name, k) => (values[ids.indexOf(name)] = g.particles[row * g.dimension + k]));
+          trials.push({ index: i, parameters: values, stream: [i] });
+        }
+        const job: SimulationJob = { ...this.jobBase(model), method: parsed.method, time: observed.time, parameterIds: ids, runsPerTrial: 1, statistics: null, returnTrajectories: true, seed: seed ?? run.seed };
+        const results = (await (await this.executor()).map(job, trials)).sort((a, b) => a.index - b.index);
+        // Keep the observed species only, in the observed order.
+        const speciesIndex = observed.species.map((s) => detail.species.indexOf(s));
+        const n = observed.time.length;
+        const data: number[] = [];
+        for (const r of results) for (const s of speciesIndex) for (let t = 0; t < n; t++) data.push(r.trajectories![s * n + t]);
+        return { time: observed.time, species: observed.species, samples, data, observed };
+      },
+      'runs.export': ({ runId, format, generation }) => {
+        const store = this.project();
+        const run = requireRun(store, runId);
+        const base = `run-${run.id}-${run.algorithm}`;
+        return format === 'csv'
+          ? { fileName: `${base}.csv`, mimeType: 'text/csv', content: runToCsv(store, runId, generation) }
+          : { fileName: `${base}.json`, mimeType: 'application/json', content: JSON.stringify(runToJson(store, runId), null, 1) };
+      },
+      'runs.delete': ({ runId }) => {
+        const store = this.project();
+        requireRun(store, runId);
+        if (this.runs.isActive(runId)) throw new ApiStateError('RUN_IN_PROGRESS', `run ${runId} is running: cancel it before deleting it`, { runId });
+        store.deleteRun(runId);
+        return null;
+      },
+
+      'settings.get': () => this.engineSettings(),
+      'settings.setWorkers': async ({ workers }) => {
+        await this.replaceExecutor();
+        this.settings.update({ workers });
+        return this.engineSettings();
+      },
+      'settings.setNodes': async ({ nodes, executor }) => {
+        const { parseNodeSettings } = await import('../compute/ssh/index.js');
+        nodes.forEach((n, i) => parseNodeSettings(n, `nodes[${i}]`));
+        if (executor === 'ssh' && nodes.length === 0) throw new ApiArgumentError('settings.setNodes', [{ path: 'nodes', message: 'the SSH executor needs at least one node' }]);
+        await this.replaceExecutor();
+        this.settings.update({ nodes, executor });
+        return this.engineSettings();
+      },
+      'settings.checkNodes': async ({ nodes }) => {
+        const { checkNodes } = await import('../compute/ssh/index.js');
+        const reports = await checkNodes(nodes as never[]);
+        return reports.map((report) => {
+          const { node, ok, ...facts } = report as unknown as { node: string; ok: boolean; error?: { message?: string } } & Record<string, unknown>;
+          const message = ok ? `ready: Node ${String(facts.nodeVersion ?? '?')}, ${String(facts.workers ?? '?')} workers` : String(facts.error?.message ?? facts.error ?? 'check failed');
+          return { node, ok, message, facts: jsonSafe({ ...facts, error: undefined }) as Record<string, unknown> };
+        });
+      },
+    };
+  }
+
+  /** The model (or black-box simulator) part of a job for a stored model. */
+  private jobBase(record: { format: string; source: string; parsed: unknown }): { model: ReactionNetworkInput; simulator?: BlackBoxSimulatorSpec } {
+    const model = record.parsed as ReactionNetworkInput;
+    return record.format === 'simulator' ? { model, simulator: parseBlackBoxSpec(JSON.parse(record.source)) } : { model };
+  }
+}
+
+function libsbmlWasm(): string {
+  return createRequire(import.meta.url).resolve('libsbmljs_stable/libsbml.wasm');
+}
+
+function weightedIndex(weights: Float64Array, u: number): number {
+  let acc = 0;
+  for (let i = 0; i < weights.length; i++) {
+    acc += weights[i];
+    if (u < acc) return i;
+  }
+  return weights.length - 1;
+}
+
+function ensembleMoments(data: Float64Array, runs: number, block: number): { mean: number[]; sd: number[] } {
+  const mean = new Array<number>(block).fill(0);
+  const sd = new Array<number>(block).fill(0);
+  for (let r = 0; r < runs; r++) for (let j = 0; j < block; j++) mean[j] += data[r * block + j] / runs;
+  for (let r = 0; r < runs; r++) for (let j = 0; j < block; j++) sd[j] += (data[r * block + j] - mean[j]) ** 2;
+  for (let j = 0; j < block; j++) sd[j] = runs > 1 ? Math.sqrt(sd[j] / (runs - 1)) : 0;
+  return { mean, sd };
+}
+
+/** The checks runStudy makes, made when the study is saved, so the user hears of them before a run. */
+function checkStudyAgainst(study: Study, model: ReactionNetworkInput, observedSpecies: readonly string[]): void {
+  const issues: Array<{ path: string; message: string }> = [];
+  const parameterIds = (model.parameters ?? []).map((p) => p.id);
+  for (const name of study.prior.names) {
+    if (!parameterIds.includes(name)) issues.push({ path: `priors.${name}`, message: `the model has no parameter "${name}"; its parameters are ${parameterIds.join(', ')}` });
+  }
+  const speciesIds = (model.species ?? []).map((s) => s.id);
+  for (const id of study.species ?? observedSpecies) {
+    if (!speciesIds.includes(id)) issues.push({ path: 'species', message: `"${id}" is not a species of the model (species: ${speciesIds.join(', ')})` });
+  }
+  if (issues.length > 0) throw new ApiArgumentError('studies.save', issues);
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { EngineError } from '../errors/index.js';
+import type { WireError } from './contract.js';
+
+/** A method argument that fails its schema: names every bad field. */
+export class ApiArgumentError extends EngineError {
+  constructor(method: string, issues: Array<{ path: string; message: string }>) {
+    const lines = issues.map((i) => `  ${i.path}: ${i.message}`).join('\n');
+    super('INVALID_ARGUMENT', `${method}: invalid argument (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines}`, { method, issues });
+  }
+}
+
+/** A call the engine cannot serve in its current state (no project open, a run in progress, ...). */
+export class ApiStateError extends EngineError {
+  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
+    super(code, message, details);
+  }
+}
+
+export function zodIssues(error: z.ZodError): Array<{ path: string; message: string }> {
+  return error.issues.map((issue) => ({
+    path: issue.path.map((key) => (typeof key === 'number' ? `[${key}]` : String(key))).join('.').replace(/\.\[/g, '[') || '(argument)',
+    message: issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message,
+  }));
+}
+
+/**
+ * An error as it crosses IPC or HTTP. Engine errors keep their code and
+ * details; anything else is an internal error whose message is kept but
+ * whose stack stays on this side (the caller logs it).
+ */
+export function toWireError(error: unknown): WireError {
+  if (error instanceof EngineError) return { ...error.toJSON(), details: jsonSafe(error.details) as Record<string, unknown> };
+  if (error instanceof Error && error.name === 'AbortError') return { name: 'AbortError', code: 'CANCELLED', message: 'cancelled', details: {} };
+  if (error instanceof RangeError) return { name: 'SimulationError', code: 'SIMULATION_FAILED', message: `simulation failed: ${error.message}`, details: {} };
+  const message = error instanceof Error ? error.message : String(error);
+  return { name: 'InternalError', code: 'INTERNAL', message: `internal error: ${message} (please report this)`, details: {} };
+}
+
+/** Plain JSON: typed arrays to arrays, non-finite numbers to null, no functions. */
+export function jsonSafe(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (value === null || typeof value !== 'object') return typeof value === 'function' || typeof value === 'symbol' ? undefined : value;
+  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>, (v) => (Number.isFinite(v) ? v : null));
+  if (Array.isArray(value)) return value.map(jsonSafe);
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const safe = jsonSafe(v);
+    if (safe !== undefined) out[key] = safe;
+  }
+  return out;
+}
