@@ -9,6 +9,7 @@ import { registerValidate } from './commands/validate.js';
 import { registerNodes } from './commands/nodes.js';
 import { registerWorker } from './commands/worker.js';
 import { registerProject } from './commands/project.js';
+import { registerServe } from './commands/serve.js';
 
 /** Exit codes: 0 success, 1 failure while running, 2 bad input (arguments, files, models). */
 export const EXIT_FAILURE = 1;
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerNodes(program);
   registerWorker(program);
   registerProject(program);
+  registerServe(program);
   registerImport(program);
   registerDsmts(program);
   program.commands.forEach((command) => command.exitOverride());
