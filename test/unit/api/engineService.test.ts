@@ -1,0 +1,198 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EngineService, type EngineEvent, type RunFinishedEvent } from '../../../engine/api/index.js';
+
+const root = new URL('../../../', import.meta.url).pathname;
+const toggleObserved = readFileSync(join(root, 'resources/studies/toggle-switch/observed.csv'), 'utf8');
+
+function finished(service: EngineService, runId: number): Promise<RunFinishedEvent> {
+  return new Promise((resolve) => {
+    const off = service.onEvent((event) => {
+      if (event.type === 'run.finished' && event.runId === runId) {
+        off();
+        resolve(event);
+      }
+    });
+  });
+}
+
+describe('EngineService', () => {
+  let dir: string;
+  let service: EngineService;
+  const events: EngineEvent[] = [];
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sciope-api-'));
+    service = new EngineService({ configDir: join(dir, 'config'), workers: 2, log: () => {} });
+    service.onEvent((event) => events.push(event));
+  });
+
+  afterAll(async () => {
+    await service.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses work before a project is open, naming what to do', async () => {
+    const outcome = await service.invoke('models.examples', {});
+    expect(outcome.ok).toBe(true);
+    const refused = await service.invoke('models.addExample', { example: 'birth-death' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'NO_PROJECT', message: expect.stringContaining('create or open a project') } });
+  });
+
+  it('validates every argument and names the bad field', async () => {
+    const outcome = await service.invoke('simulate.preview', { modelId: 1, runs: 0, method: 'euler' });
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.error.code).toBe('INVALID_ARGUMENT');
+    const issues = outcome.error.details.issues as Array<{ path: string; message: string }>;
+    expect(issues.map((i) => i.path).sort()).toEqual(['method', 'runs']);
+    expect(issues.find((i) => i.path === 'method')!.message).toContain('"ssa", "tau" or "ode"');
+    expect(await service.invoke('nope.method', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    expect(await service.invoke('projects.open', { path: '' , extra: 1 })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+  });
+
+  it('creates a project, refuses to create over an existing file, and remembers it as recent', async () => {
+    const path = join(dir, 'p.sciope');
+    const project = await service.call('projects.create', { path });
+    expect(project).toMatchObject({ path, name: 'p', schemaVersion: 1 });
+    expect(await service.invoke('projects.create', { path })).toMatchObject({ ok: false, error: { code: 'PROJECT_EXISTS' } });
+    expect(await service.call('projects.recent')).toEqual([path]);
+    expect(events).toContainEqual({ type: 'project.changed', project: expect.objectContaining({ path }) });
+    expect(await service.invoke('projects.open', { path: join(dir, 'missing.sciope') })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('reports model problems as the user types, and refuses to save an invalid model', async () => {
+    const bad = { name: 'x', species: [{ id: 'A', initial: 1 }], reactions: [{ reactants: { B: 1 }, products: {}, rate: 'k' }] };
+    const { issues } = await service.call('models.check', { model: bad });
+    expect(issues.length).toBeGreaterThan(0);
+    expect(issues.some((i) => i.path.startsWith('reactions[0]'))).toBe(true);
+    const refused = await service.invoke('models.save', { name: 'x', model: bad });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'MODEL_INVALID' } });
+  });
+
+  it('imports SBML with its warnings and reports a malformed document with its line', async () => {
+    const xml = readFileSync(join(root, 'test/fixtures/sbml/vilar.xml'), 'utf8');
+    const result = await service.call('models.importSbml', { name: 'vilar.xml', xml });
+    expect(result.model.format).toBe('sbml');
+    expect(result.model.species).toContain('R');
+    const malformed = await service.invoke('models.importSbml', { name: 'bad.xml', xml: readFileSync(join(root, 'test/fixtures/sbml/malformed.xml'), 'utf8') });
+    expect(malformed.ok).toBe(false);
+    if (!malformed.ok) {
+      expect(malformed.error.code).toBe('SBML_IMPORT');
+      expect(JSON.stringify(malformed.error.details)).toMatch(/"line":\d+/);
+    }
+  });
+
+  it('previews simulations reproducibly for a seed, with mean and sd per species', async () => {
+    const model = await service.call('models.addExample', { example: 'birth-death' });
+    const a = await service.call('simulate.preview', { modelId: model.id, runs: 20, points: 11, seed: 5 });
+    const b = await service.call('simulate.preview', { modelId: model.id, runs: 20, points: 11, seed: 5 });
+    expect(a.data).toEqual(b.data);
+    expect(a.data).toHaveLength(20 * model.species.length * 11);
+    expect(a.mean[0]).toBe(a.data[0]);
+    expect(a.sd[0]).toBe(0);
+    const other = await service.invoke('simulate.preview', { modelId: model.id, parameters: { nope: 1 } });
+    expect(other).toMatchObject({ ok: false, error: { details: { issues: [{ path: 'parameters.nope' }] } } });
+  });
+
+  it('samples priors reproducibly inside their bounds and proposes defaults around the current values', async () => {
+    const model = await service.call('models.addExample', { example: 'toggle-switch' });
+    const { priors } = await service.call('priors.defaults', { modelId: model.id });
+    expect(priors.beta).toEqual({ kind: 'uniform', lower: 1, upper: 4 });
+    const s1 = await service.call('priors.sample', { priors, n: 500, seed: 3 });
+    const s2 = await service.call('priors.sample', { priors, n: 500, seed: 3 });
+    expect(s1.samples).toEqual(s2.samples);
+    const k = s1.names.indexOf('beta');
+    for (let i = 0; i < 500; i++) expect(s1.samples[i * s1.names.length + k]).toBeGreaterThanOrEqual(1);
+    expect(await service.invoke('priors.sample', { priors: { a: { kind: 'uniform', lower: 2, upper: 1 } } })).toMatchObject({ ok: false, error: { code: 'PRIOR_INVALID' } });
+  });
+
+  it('reports a bad observed CSV with its line', async () => {
+    const outcome = await service.invoke('observed.importCsv', { name: 'obs.csv', csv: 'time,U\n0,1\n1,x\n' });
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.error.message).toMatch(/obs\.csv.*line 3/);
+  });
+
+  it('runs a toggle-switch SMC-ABC in the background with progress, stores it, and shows the posterior', async () => {
+    const model = (await service.call('projects.contents')).models.find((m) => m.name === 'toggle-switch')!;
+    const observed = await service.call('observed.importCsv', { name: 'observed.csv', csv: toggleObserved });
+    expect(observed).toMatchObject({ species: ['U', 'V'], trajectories: 100 });
+    const { priors } = await service.call('priors.defaults', { modelId: model.id });
+    const unknown = await service.invoke('studies.save', { name: 's', modelId: model.id, observedId: observed.id, priors: { ...priors, nope: { kind: 'uniform', lower: 0, upper: 1 } } });
+    expect(unknown).toMatchObject({ ok: false, error: { details: { issues: [{ path: 'priors.nope' }] } } });
+    const study = await service.call('studies.save', {
+      name: 'toggle',
+      modelId: model.id,
+      observedId: observed.id,
+      priors,
+      simulation: { runsPerTrial: 2 },
+      algorithm: { kind: 'smcAbc', populationSize: 60, maxGenerations: 3 },
+      seed: 11,
+      truth: { alpha1: 1, alpha2: 1, beta: 2, gamma: 2, mu: 1 },
+    });
+    const { runId } = await service.call('runs.start', { studyId: study.id });
+    const done = await finished(service, runId);
+    expect(done).toMatchObject({ status: 'completed', error: null });
+    const progress = events.filter((e) => e.type === 'run.progress' && e.runId === runId && e.phase === 'generation');
+    expect(progress.map((e) => (e as { generation: number }).generation)).toEqual([0, 1, 2]);
+    const run = await service.call('runs.get', { runId });
+    expect(run).toMatchObject({ status: 'completed', generations: 3, truth: { beta: 2 } });
+    const view = await service.call('runs.posterior', { runId, kdePoints: 50 });
+    expect(view.count).toBe(60);
+    expect(view.epsilons).toHaveLength(3);
+    expect(view.epsilons[2]).toBeLessThan(view.epsilons[0]);
+    const beta = view.marginals.find((m) => m.parameter === 'beta')!;
+    expect(beta).toMatchObject({ priorLower: 1, priorUpper: 4, truth: 2 });
+    expect(beta.kde.x).toHaveLength(50);
+    const predictive = await service.call('runs.predictive', { runId, samples: 5 });
+    expect(predictive.data).toHaveLength(5 * 2 * observed.time.length);
+    const csv = await service.call('runs.export', { runId, format: 'csv' });
+    expect(csv.content.split('\n')[0]).toBe('generation,alpha1,alpha2,beta,gamma,mu,weight,distance');
+    const contents = await service.call('projects.contents');
+    expect(contents.runs.map((r) => r.id)).toContain(runId);
+  });
+
+  it('cancels a run, and resuming it gives the posterior of an uninterrupted run bit for bit', async () => {
+    const contents = await service.call('projects.contents');
+    const studyId = contents.studies.find((s) => s.name === 'toggle')!.id;
+    const reference = await service.call('runs.start', { studyId, populationSize: 40, maxGenerations: 3, seed: 99 });
+    await finished(service, reference.runId);
+    const { runId } = await service.call('runs.start', { studyId, populationSize: 40, maxGenerations: 3, seed: 99 });
+    const stopped = finished(service, runId);
+    const off = service.onEvent((event) => {
+      if (event.type === 'run.progress' && event.runId === runId && event.phase === 'generation' && event.generation === 0) void service.call('runs.cancel', { runId });
+    });
+    expect((await stopped).status).toBe('cancelled');
+    off();
+    expect((await service.call('runs.get', { runId })).status).toBe('cancelled');
+    const resumedDone = finished(service, runId);
+    await service.call('runs.resume', { runId });
+    expect((await resumedDone).status).toBe('completed');
+    const a = await service.call('runs.posterior', { runId: reference.runId });
+    const b = await service.call('runs.posterior', { runId });
+    expect(b.particles).toEqual(a.particles);
+    expect(b.weights).toEqual(a.weights);
+  });
+
+  it('keeps machine settings in the config folder and validates SSH nodes', async () => {
+    const settings = await service.call('settings.setWorkers', { workers: 1 });
+    expect(settings.workers).toBe(1);
+    const stored = JSON.parse(readFileSync(join(dir, 'config', 'settings.json'), 'utf8'));
+    expect(stored.workers).toBe(1);
+    const bad = await service.invoke('settings.setNodes', { executor: 'ssh', nodes: [{ host: 'h' }] });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'NODE_SETTINGS' } });
+    await service.call('settings.setWorkers', { workers: null });
+  });
+
+  it('starts from defaults when the settings file is damaged', async () => {
+    const config = join(dir, 'damaged');
+    const first = new EngineService({ configDir: config, log: () => {} });
+    await first.close();
+    writeFileSync(join(config, 'settings.json'), '{ not json');
+    const second = new EngineService({ configDir: config, log: () => {} });
+    expect((await second.call('settings.get')).executor).toBe('local');
+    await second.close();
+  });
+});
