@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { ProjectContents, ProjectSummary } from '../../../engine/api/contract'
+import type { AppInfo, ProjectContents, ProjectSummary } from '../../../engine/api/contract'
 import { engine } from '../api/client'
 
 /**
@@ -9,18 +9,85 @@ import { engine } from '../api/client'
  * they change the project.
  */
 export const useProjectStore = defineStore('project', () => {
+  const info = ref<AppInfo | null>(null)
   const project = ref<ProjectSummary | null>(null)
   const contents = ref<ProjectContents | null>(null)
+  const recent = ref<string[]>([])
   const selectedModelId = ref<number | null>(null)
   const selectedObservedId = ref<number | null>(null)
   const selectedStudyId = ref<number | null>(null)
   const selectedRunId = ref<number | null>(null)
+  let listening = false
 
   async function refresh(): Promise<void> {
-    const info = await engine().call('app.info')
-    project.value = info.project
-    contents.value = info.project ? await engine().call('projects.contents') : null
+    const next = await engine().call('app.info')
+    info.value = next
+    const switched = next.project?.path !== project.value?.path
+    project.value = next.project
+    contents.value = next.project ? await engine().call('projects.contents') : null
+    if (switched) clearSelection()
+    // A selection that no longer exists (deleted) is dropped.
+    const c = contents.value
+    if (c) {
+      if (selectedModelId.value !== null && !c.models.some((m) => m.id === selectedModelId.value)) selectedModelId.value = null
+      if (selectedObservedId.value !== null && !c.observed.some((o) => o.id === selectedObservedId.value)) selectedObservedId.value = null
+      if (selectedModelId.value === null && c.models.length > 0) selectedModelId.value = c.models[c.models.length - 1].id
+      if (selectedObservedId.value === null && c.observed.length > 0) selectedObservedId.value = c.observed[c.observed.length - 1].id
+    }
   }
 
-  return { project, contents, selectedModelId, selectedObservedId, selectedStudyId, selectedRunId, refresh }
+  async function refreshRecent(): Promise<void> {
+    recent.value = await engine().call('projects.recent')
+  }
+
+  function clearSelection(): void {
+    selectedModelId.value = null
+    selectedObservedId.value = null
+    selectedStudyId.value = null
+    selectedRunId.value = null
+  }
+
+  async function create(path: string): Promise<ProjectSummary> {
+    const summary = await engine().call('projects.create', { path })
+    await Promise.all([refresh(), refreshRecent()])
+    return summary
+  }
+
+  async function open(path: string): Promise<ProjectSummary> {
+    const summary = await engine().call('projects.open', { path })
+    await Promise.all([refresh(), refreshRecent()])
+    return summary
+  }
+
+  async function close(): Promise<void> {
+    await engine().call('projects.close')
+    await Promise.all([refresh(), refreshRecent()])
+  }
+
+  /** Follow the engine's 'project.changed' and run events so the sidebar stays current. */
+  function listen(): void {
+    if (listening) return
+    listening = true
+    engine().onEvent((event) => {
+      if (event.type === 'project.changed' || event.type === 'run.finished') void refresh().catch(() => undefined)
+    })
+  }
+
+  return {
+    info,
+    project,
+    contents,
+    recent,
+    selectedModelId,
+    selectedObservedId,
+    selectedStudyId,
+    selectedRunId,
+    refresh,
+    refreshRecent,
+    create,
+    open,
+    close,
+    listen,
+    clearSelection
+  }
 })

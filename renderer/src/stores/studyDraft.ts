@@ -1,0 +1,164 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { ApiArgs } from '../../../engine/api/contract'
+
+export const PRIOR_KINDS = ['uniform', 'logUniform', 'normal', 'logNormal', 'truncatedNormal'] as const
+export type PriorKind = (typeof PRIOR_KINDS)[number]
+
+/** The fields each prior family takes, in the order the table shows them. */
+export const PRIOR_FIELDS: Record<PriorKind, readonly string[]> = {
+  uniform: ['lower', 'upper'],
+  logUniform: ['lower', 'upper'],
+  normal: ['mean', 'sd'],
+  logNormal: ['mu', 'sigma'],
+  truncatedNormal: ['mean', 'sd', 'lower', 'upper']
+}
+
+/** One row of the priors table: a model parameter, whether to infer it, and its prior. */
+export interface PriorRow {
+  readonly parameter: string
+  /** The model's value (the prior's centre by default; the truth when the data were simulated from the model). */
+  readonly value: number
+  infer: boolean
+  kind: PriorKind
+  /** Field values by name (lower, upper, mean, sd, mu, sigma); null = not given (optional bounds of truncatedNormal). */
+  fields: Record<string, number | null>
+}
+
+export type PartSpec = { kind: string; [field: string]: unknown }
+export type PriorSpec = { kind: PriorKind; [field: string]: number | string }
+
+/** A prior as the engine reads it, or a message saying what is missing or wrong. */
+export function priorSpecOf(row: PriorRow): PriorSpec | string {
+  const spec: PriorSpec = { kind: row.kind }
+  for (const field of PRIOR_FIELDS[row.kind]) {
+    const v = row.fields[field]
+    const optional = row.kind === 'truncatedNormal' && (field === 'lower' || field === 'upper')
+    if (v === null || v === undefined || Number.isNaN(v)) {
+      if (optional) continue
+      return `${field} is required`
+    }
+    if (!Number.isFinite(v)) return `${field} must be a finite number`
+    spec[field] = v
+  }
+  const lower = spec.lower as number | undefined
+  const upper = spec.upper as number | undefined
+  if (lower !== undefined && upper !== undefined && !(upper > lower)) return 'upper must be greater than lower'
+  if (row.kind === 'logUniform' && lower !== undefined && lower <= 0) return 'lower must be > 0 for a log-uniform prior'
+  if ((row.kind === 'normal' || row.kind === 'truncatedNormal') && !((spec.sd as number) > 0)) return 'sd must be > 0'
+  if (row.kind === 'logNormal' && !((spec.sigma as number) > 0)) return 'sigma must be > 0'
+  return spec
+}
+
+/** Fill a row's fields for a new family from what it had (bounds stay bounds; centre and spread are derived). */
+export function fieldsFor(kind: PriorKind, row: Pick<PriorRow, 'value' | 'fields'>): Record<string, number | null> {
+  const f = row.fields
+  const centre = row.value !== 0 ? row.value : 1
+  const lower = f.lower ?? (f.mean != null && f.sd != null ? f.mean - 2 * f.sd : Math.abs(centre) / 10)
+  const upper = f.upper ?? (f.mean != null && f.sd != null ? f.mean + 2 * f.sd : Math.abs(centre) * 10)
+  const round = (v: number) => Number(v.toPrecision(4))
+  switch (kind) {
+    case 'uniform':
+      return { lower: round(lower), upper: round(upper) }
+    case 'logUniform':
+      return { lower: round(lower > 0 ? lower : Math.abs(centre) / 10), upper: round(upper) }
+    case 'normal':
+      return { mean: round(f.mean ?? centre), sd: round(f.sd ?? Math.abs(upper - lower) / 4) }
+    case 'logNormal':
+      return { mu: round(f.mu ?? Math.log(Math.abs(centre))), sigma: round(f.sigma ?? 0.5) }
+    case 'truncatedNormal':
+      return { mean: round(f.mean ?? centre), sd: round(f.sd ?? Math.abs(upper - lower) / 4), lower: round(lower), upper: round(upper) }
+  }
+}
+
+/**
+ * The study being put together across the Model, Priors and Data views;
+ * the Inference view turns it into studies.save + runs.start (toStudyArgs).
+ */
+export const useStudyDraftStore = defineStore('studyDraft', () => {
+  const modelId = ref<number | null>(null)
+  const observedId = ref<number | null>(null)
+  /** Observed species to fit (empty = all the observed species). */
+  const species = ref<string[]>([])
+  const priorRows = ref<PriorRow[]>([])
+  const summaries = ref<PartSpec>({ kind: 'time-series-features', set: 'efficient' })
+  const distance = ref<PartSpec>({ kind: 'adaptive' })
+  const algorithm = ref<PartSpec>({ kind: 'smcAbc', populationSize: 200, maxGenerations: 8 })
+  const simulation = ref<{ method: 'ssa' | 'tau' | 'ode'; runsPerTrial: number }>({ method: 'ssa', runsPerTrial: 10 })
+  const seed = ref<number | null>(null)
+  /** Known true parameter values (for synthetic data), shown next to the posterior. */
+  const truth = ref<Record<string, number> | null>(null)
+
+  /** The priors of the parameters to infer, as studies.save wants them (rows with a problem are left out). */
+  const priors = computed<Record<string, PriorSpec>>(() => {
+    const out: Record<string, PriorSpec> = {}
+    for (const row of priorRows.value) {
+      if (!row.infer) continue
+      const spec = priorSpecOf(row)
+      if (typeof spec !== 'string') out[row.parameter] = spec
+    }
+    return out
+  })
+
+  /** What still stops the study from being saved, in words. */
+  const problems = computed<string[]>(() => {
+    const out: string[] = []
+    if (modelId.value === null) out.push('Choose a model (Model view).')
+    if (observedId.value === null) out.push('Load observed data (Data view).')
+    const inferred = priorRows.value.filter((r) => r.infer)
+    if (inferred.length === 0) out.push('Choose at least one parameter to infer (Priors view).')
+    for (const row of inferred) {
+      const spec = priorSpecOf(row)
+      if (typeof spec === 'string') out.push(`Prior of ${row.parameter}: ${spec}.`)
+    }
+    return out
+  })
+
+  /** Set the model; the priors table is reset when the model changes. */
+  function setModel(id: number | null): void {
+    if (id === modelId.value) return
+    modelId.value = id
+    priorRows.value = []
+    truth.value = null
+  }
+
+  function setPriorRows(rows: PriorRow[]): void {
+    priorRows.value = rows
+  }
+
+  /** The arguments of studies.save for this draft (call only when problems is empty). */
+  function toStudyArgs(name: string): ApiArgs<'studies.save'> {
+    if (modelId.value === null || observedId.value === null) throw new Error(problems.value.join(' '))
+    return {
+      name,
+      modelId: modelId.value,
+      observedId: observedId.value,
+      species: species.value.length > 0 ? [...species.value] : undefined,
+      priors: priors.value,
+      summaries: summaries.value,
+      distance: distance.value,
+      algorithm: algorithm.value,
+      simulation: { ...simulation.value },
+      seed: seed.value ?? undefined,
+      truth: truth.value ?? undefined
+    }
+  }
+
+  return {
+    modelId,
+    observedId,
+    species,
+    priorRows,
+    priors,
+    summaries,
+    distance,
+    algorithm,
+    simulation,
+    seed,
+    truth,
+    problems,
+    setModel,
+    setPriorRows,
+    toStudyArgs
+  }
+})
