@@ -18,6 +18,8 @@ function describeNodeEvent(event: NodeEvent): string {
       return `node ${event.node}: ${event.workers} workers, Node ${event.nodeVersion}${event.uploaded ? ', worker uploaded' : ''}`;
     case 'unavailable':
       return `node ${event.node} unavailable: ${event.error.message}`;
+    case 'excluded':
+      return `${event.error.message}; its share goes to the other nodes`;
     case 'lost':
       return `node ${event.node} lost (${event.error.message}); ${event.redispatched} batch(es) sent to the other nodes`;
   }

@@ -5,7 +5,9 @@ import type { ObservedData } from './observedData.js';
 import type { Posterior } from './Posterior.js';
 import { replenishmentSmcAbc } from './replenishmentSmcAbc.js';
 import { smcAbc } from './smcAbc.js';
-import type { Study, StudyRunOptions } from './study.js';
+import { withBlackBoxSimulator, type Study, type StudyRunOptions } from './study.js';
+import { InProcessExecutor } from '../compute/InProcessExecutor.js';
+import { blackBoxModel } from '../simulate/blackbox/spec.js';
 import type { AbcOptions, DistanceFunction, Generation } from './types.js';
 
 /**
@@ -53,13 +55,23 @@ export interface StudyResumeOptions extends StudyRunOptions {
 /**
  * Continue a study's SMC-ABC or replenishment SMC-ABC run from its stored
  * generations; the same options as runStudy otherwise (seed and overrides as
- * the run was started with).
+ * the run was started with). A black-box simulator study runs as runStudy
+ * runs it: the simulator's interface as the model (the stored model when
+ * given), the simulator added to every job.
  */
 export async function resumeStudy(study: Study, model: ReactionNetworkInput, observed: ObservedData, options: StudyResumeOptions): Promise<Posterior> {
   const { kind, ...settings } = study.algorithm;
-  // Black-box simulator studies run through runStudy's executor wrapper, which resuming does not reproduce yet.
-  if ((study as { simulator?: unknown }).simulator) throw new InferenceError(`${study.name}: runs of a black-box simulator cannot be resumed yet; start the run again`);
   if (!(RESUMABLE_ALGORITHMS as readonly string[]).includes(kind)) throw new InferenceError(`${study.name}: ${kind} runs cannot be resumed (only ${RESUMABLE_ALGORITHMS.join(' and ')}); start the run again`);
+  if (study.simulator) {
+    const simulator = study.simulator;
+    const inner = options.executor ?? new InProcessExecutor();
+    try {
+      const interfaceModel = model.reactions?.length === 0 ? model : blackBoxModel(simulator);
+      return await resumeStudy({ ...study, simulator: undefined }, interfaceModel, observed, { ...options, executor: withBlackBoxSimulator(inner, simulator) });
+    } finally {
+      if (!options.executor) await inner.close();
+    }
+  }
   const common = {
     prior: study.prior,
     simulation: { model, method: study.method, time: Array.from(observed.time), runsPerTrial: study.runsPerTrial },

@@ -252,8 +252,18 @@ async function runBlackBoxStudy(study: Study, simulator: BlackBoxSimulatorSpec, 
   }
   if (issues.length > 0) throw new StudyError(study.source, issues);
   const inner = options.executor ?? new InProcessExecutor();
+  const executor = withBlackBoxSimulator(inner, simulator);
+  try {
+    return await runStudy({ ...study, simulator: undefined }, blackBoxModel(simulator), observed, { ...options, executor });
+  } finally {
+    if (!options.executor) await inner.close();
+  }
+}
+
+/** `inner` with `simulator` added to every job (one augmented job per job, so executors still prepare each job once). */
+export function withBlackBoxSimulator(inner: Executor, simulator: BlackBoxSimulatorSpec): Executor {
   const withSimulator = new WeakMap<SimulationJob, SimulationJob>();
-  const executor: Executor = {
+  return {
     kind: inner.kind,
     concurrency: inner.concurrency,
     map(job, trials, mapOptions) {
@@ -266,9 +276,4 @@ async function runBlackBoxStudy(study: Study, simulator: BlackBoxSimulatorSpec, 
     },
     close: () => inner.close(),
   };
-  try {
-    return await runStudy({ ...study, simulator: undefined }, blackBoxModel(simulator), observed, { ...options, executor });
-  } finally {
-    if (!options.executor) await inner.close();
-  }
 }

@@ -6,6 +6,7 @@ import type { Posterior } from '../infer/Posterior.js';
 import type { Study } from '../infer/study.js';
 import type { Generation } from '../infer/types.js';
 import { ProjectStore, type ModelRecord } from './ProjectStore.js';
+import { storedSimulator } from '../simulate/blackbox/fingerprint.js';
 
 const SBML_EXTENSIONS = new Set(['.xml', '.sbml']);
 
@@ -50,6 +51,7 @@ export function recordRun(projectPath: string, input: RecordRunInput): RunRecord
   const model = modelSource(study, base);
   const observedPath = resolve(base, study.observed);
   const observedText = readFileSync(observedPath, 'utf8');
+  const simulator = study.simulator ? storedSimulator(study.simulator) : undefined;
   const store = ProjectStore.open(projectPath, { create: true });
   try {
     const runId = store.transaction('storing the study', () => {
@@ -60,9 +62,11 @@ export function recordRun(projectPath: string, input: RecordRunInput): RunRecord
       const observedId = store.findObserved(observedRecord) ?? store.addObserved(observedRecord);
       const studyRecord = { name: study.name, source: studyPath, config: studyJson, modelId, observedId };
       const studyId = store.findStudy(studyRecord) ?? store.addStudy(studyRecord);
-      const options: Record<string, number> = {};
+      const options: Record<string, unknown> = {};
       if (input.populationSize !== undefined) options.populationSize = input.populationSize;
       if (input.maxGenerations !== undefined) options.maxGenerations = input.maxGenerations;
+      // A black-box simulator: its spec with absolute paths and the hashes of its files (see resumeRun).
+      if (simulator) options.simulator = simulator;
       return store.createRun({ studyId, algorithm: study.algorithm.kind, seed: input.seed, options, parameterNames: study.prior.names });
     });
     return recorderFor(store, runId);

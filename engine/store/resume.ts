@@ -4,7 +4,9 @@ import { ProjectFileError } from '../errors/index.js';
 import { parseObservedCsv } from '../infer/observedData.js';
 import type { Posterior } from '../infer/Posterior.js';
 import { resumeStudy } from '../infer/resume.js';
-import { parseStudy } from '../infer/study.js';
+import { parseStudy, type Study } from '../infer/study.js';
+import { verifySimulatorFiles, type StoredSimulator } from '../simulate/blackbox/fingerprint.js';
+import { parseBlackBoxSpec } from '../simulate/blackbox/spec.js';
 import type { InferenceProgress } from '../infer/types.js';
 import type { ReactionNetworkInput } from '../model/schema.js';
 import type { ProjectStore, RunRecord } from './ProjectStore.js';
@@ -21,6 +23,19 @@ export interface ResumedRun {
   /** Generations that were already stored when the run resumed. */
   readonly resumedAfter: number;
   readonly posterior: Posterior;
+}
+
+/**
+ * A black-box study resumes with the simulator its run stored (absolute
+ * paths, so from any folder), once every file it runs still has the hash
+ * it had; a changed file refuses the resume (SimulatorChangedError naming
+ * it). Runs stored before simulators were recorded keep the study's own.
+ */
+function withStoredSimulator(study: Study, run: RunRecord): Study {
+  const stored = (run.options as { simulator?: StoredSimulator }).simulator;
+  if (!study.simulator || !stored) return study;
+  verifySimulatorFiles(stored.files, `run ${run.id}`);
+  return { ...study, simulator: parseBlackBoxSpec(stored.spec, `run ${run.id}: stored simulator`) };
 }
 
 /**
@@ -42,7 +57,7 @@ export async function resumeRun(store: ProjectStore, runId: number, options: Res
   const model = study?.modelId != null ? store.getModel(study.modelId) : undefined;
   const observedRecord = study?.observedId != null ? store.getObserved(study.observedId) : undefined;
   if (!study || !model || !observedRecord) throw new ProjectFileError(store.path, 'corrupted', `run ${runId}: its study, model or observed data is missing from the project`);
-  const parsed = parseStudy(study.config, study.source);
+  const parsed = withStoredSimulator(parseStudy(study.config, study.source), run);
   const observed = parseObservedCsv(observedRecord.source, { source: observedRecord.name, species: observedRecord.species ?? undefined });
   const generations = store.loadGenerations(runId);
   const overrides = run.options as { populationSize?: number; maxGenerations?: number };

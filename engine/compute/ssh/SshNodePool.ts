@@ -9,6 +9,8 @@ import { jsonBytes, type WireError } from './frames.js';
 import { NodeSession, type SessionTiming } from './NodeSession.js';
 import { nodeLabel, parseNodeSettings, type NodeSettings, type NodeSettingsInput, type NodesFile } from './nodeSettings.js';
 import { asRemoteError, checkNodes, inspectNode, type NodeReport } from './preflight.js';
+import { checkSimulatorOnNode, simulatorRequirement, type SimulatorRequirement } from './simulatorCheck.js';
+import type { BlackBoxSimulatorSpec } from '../../simulate/blackbox/spec.js';
 
 export interface SshNodePoolOptions extends ConnectOptions, Partial<SessionTiming> {
   /** Nodes as settings (validated here) or as a loaded nodes file (its knownHosts is used unless given). */
@@ -24,6 +26,8 @@ export interface SshNodePoolOptions extends ConnectOptions, Partial<SessionTimin
 export type NodeEvent =
   | { readonly type: 'ready'; readonly node: string; readonly workers: number; readonly nodeVersion: string; readonly uploaded: boolean; readonly remoteFile: string }
   | { readonly type: 'unavailable'; readonly node: string; readonly error: RemoteNodeError }
+  /** The node is up but cannot run the job's command simulator (see simulatorCheck); the others take its share. */
+  | { readonly type: 'excluded'; readonly node: string; readonly error: RemoteNodeError }
   | { readonly type: 'lost'; readonly node: string; readonly error: RemoteNodeError; readonly redispatched: number };
 
 interface Batch {
@@ -42,6 +46,10 @@ interface Slot {
   /** Set when a run fails while this node is still starting: stop its worker as soon as it is up. */
   discard: boolean;
   readonly inFlight: Map<number, Batch>;
+  /** Per simulator requirement (its key): null when this node's session can run it, else why not. */
+  readonly verdicts: Map<string, RemoteNodeError | null>;
+  /** Simulator checks under way, by requirement key. */
+  readonly checking: Set<string>;
 }
 
 /** The scheduling side of one map() call. */
@@ -83,6 +91,7 @@ export class SshNodePool implements Executor {
   private run: Run | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly jobIds = new WeakMap<SimulationJob, { id: number; json: Buffer }>();
+  private readonly requirements = new WeakMap<SimulationJob, SimulatorRequirement | null>();
   private nextJobId = 1;
   private nextBatchId = 1;
 
@@ -90,7 +99,7 @@ export class SshNodePool implements Executor {
     const file = Array.isArray(options.nodes) ? { nodes: options.nodes as readonly NodeSettingsInput[] } : (options.nodes as NodesFile);
     const nodes = file.nodes.map((n, i) => parseNodeSettings(n, `nodes[${i}]`));
     if (nodes.length === 0) throw new RangeError('an SSH pool needs at least one node');
-    this.slots = nodes.map((settings) => ({ settings, label: nodeLabel(settings), session: null, starting: null, lastError: null, discard: false, inFlight: new Map() }));
+    this.slots = nodes.map((settings) => ({ settings, label: nodeLabel(settings), session: null, starting: null, lastError: null, discard: false, inFlight: new Map(), verdicts: new Map(), checking: new Set() }));
     const knownHosts = options.knownHosts ?? ('knownHosts' in file ? file.knownHosts : undefined);
     this.connect = { ...options, ...(knownHosts ? { knownHosts } : {}) };
     const heartbeatMs = options.heartbeatMs ?? 1000;
@@ -110,12 +119,33 @@ export class SshNodePool implements Executor {
     return this.slots.reduce((n, s) => n + (s.settings.workers ?? 1), 0);
   }
 
-  /** Pre-flight report per node (connect, Node version, cores), without starting workers. */
-  check(): Promise<NodeReport[]> {
+  /** Pre-flight report per node (connect, Node version, cores; the simulator when given), without starting workers. */
+  check(simulator?: BlackBoxSimulatorSpec): Promise<NodeReport[]> {
     return checkNodes(
       this.slots.map((s) => s.settings),
       this.connect,
+      simulator,
     );
+  }
+
+  /**
+   * Check once per session that the node can run the job's command
+   * simulator; until the verdict is in, the node gets no batch of that job,
+   * and a node that cannot is excluded (reported as an `excluded` event).
+   */
+  private checkSimulator(slot: Slot, requirement: SimulatorRequirement): void {
+    const session = slot.session;
+    if (!session?.alive || slot.checking.has(requirement.key) || slot.verdicts.has(requirement.key)) return;
+    slot.checking.add(requirement.key);
+    void checkSimulatorOnNode(session.connection, requirement)
+      .catch((error: unknown) => asRemoteError(slot.label, error))
+      .then((verdict) => {
+        slot.checking.delete(requirement.key);
+        if (slot.session !== session) return;
+        slot.verdicts.set(requirement.key, verdict);
+        if (verdict) this.onNodeEvent({ type: 'excluded', node: slot.label, error: verdict });
+      })
+      .finally(() => this.run?.pump());
   }
 
   /** Bring every node up (connect, check, deploy, start its worker); resolves when each is up or has failed. */
@@ -171,6 +201,7 @@ export class SshNodePool implements Executor {
 
   private onLost(slot: Slot, error: RemoteNodeError): void {
     slot.session = null;
+    slot.verdicts.clear();
     slot.lastError = error;
     const batches = [...slot.inFlight.values()];
     slot.inFlight.clear();
@@ -191,6 +222,12 @@ export class SshNodePool implements Executor {
     signal?.throwIfAborted();
     // A module simulator travels inside the job (content-hashed, stored next to the remote worker).
     const job = inlineModuleSource(original);
+    // A command simulator runs only on the nodes that have its program and files.
+    let requirement = this.requirements.get(job);
+    if (requirement === undefined) {
+      requirement = simulatorRequirement(job.simulator);
+      this.requirements.set(job, requirement);
+    }
     let jobEntry = this.jobIds.get(job);
     if (!jobEntry) {
       jobEntry = { id: this.nextJobId++, json: jsonBytes(job) };
@@ -216,13 +253,29 @@ export class SshNodePool implements Executor {
       };
       const onAbort = () => finish({ ok: false, error: signal!.reason });
       const live = () => this.slots.filter((s) => s.session?.alive);
+      const key = requirement?.key;
+      const verdict = (s: Slot) => (key === undefined ? null : s.verdicts.get(key));
       const run: Run = {
         pump: () => {
           if (settled) return;
           if (completed >= trials.length) return finish({ ok: true });
-          const nodes = live();
+          const up = live();
+          if (requirement) for (const slot of up) this.checkSimulator(slot, requirement);
+          const nodes = up.filter((s) => verdict(s) === null);
           if (nodes.length === 0) {
-            if (this.slots.some((s) => s.starting)) return;
+            if (this.slots.some((s) => s.starting) || up.some((s) => verdict(s) === undefined)) return;
+            const excluded = this.slots.filter((s) => verdict(s));
+            if (excluded.length > 0) {
+              const lines = this.slots.map((s) => `  - ${verdict(s)?.message ?? s.lastError?.message ?? `${s.label}: unavailable`}`).join('\n');
+              return finish({
+                ok: false,
+                error: new RemoteNodeError('all nodes', 'simulator-missing', `no SSH node can run the simulator's command ${JSON.stringify(requirement!.spec.command.join(' '))}; ${completed} of ${trials.length} trials done:\n${lines}`, {
+                  completed,
+                  total: trials.length,
+                  nodes: this.slots.map((s) => ({ node: s.label, error: (verdict(s) ?? s.lastError)?.toJSON() })),
+                }),
+              });
+            }
             const lines = this.slots.map((s) => `  - ${s.lastError?.message ?? `${s.label}: unavailable`}`).join('\n');
             return finish({
               ok: false,

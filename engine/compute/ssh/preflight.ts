@@ -2,6 +2,9 @@ import { RemoteNodeError } from '../../errors/index.js';
 import { keyTypeLabel } from './knownHosts.js';
 import { connectNode, shellQuote, type ConnectOptions, type NodeConnection } from './connection.js';
 import { nodeLabel, parseNodeSettings, type NodeSettingsInput } from './nodeSettings.js';
+import { checkSimulatorOnNode, simulatorRequirement } from './simulatorCheck.js';
+import type { BlackBoxSimulatorSpec } from '../../simulate/blackbox/spec.js';
+import { simulatorFiles } from '../../simulate/blackbox/fingerprint.js';
 
 /** The remote worker is bundled for this Node major and later. */
 export const MIN_NODE_MAJOR = 20;
@@ -25,6 +28,12 @@ export interface NodeReport {
   readonly workers?: number;
   /** Connection set-up time (TCP, key exchange, authentication). */
   readonly connectMs?: number;
+  /**
+   * When a black-box simulator was given: `ok` (a command found, with its
+   * files), `missing` (see the error), `shipped` (a module: it travels with
+   * the job, nothing to check on the node).
+   */
+  readonly simulator?: 'ok' | 'missing' | 'shipped';
   readonly error?: RemoteNodeError;
 }
 
@@ -64,11 +73,17 @@ export async function inspectNode(connection: NodeConnection): Promise<NodeFacts
 
 /**
  * Pre-flight every node in parallel: connect (host key verified), Node
- * version, cores. Throws NodeSettingsError for invalid settings; a node that
- * fails its checks does not throw: its report holds the error.
+ * version, cores and, given a black-box simulator, that the node can run
+ * it (see simulatorCheck). Throws NodeSettingsError for invalid settings,
+ * BlackBoxSpecError for an unreadable local module; a node that fails its
+ * checks does not throw: its report holds the error.
  */
-export async function checkNodes(nodes: readonly NodeSettingsInput[], options: ConnectOptions = {}): Promise<NodeReport[]> {
+export async function checkNodes(nodes: readonly NodeSettingsInput[], options: ConnectOptions = {}, simulator?: BlackBoxSimulatorSpec): Promise<NodeReport[]> {
   const settings = nodes.map((n, i) => parseNodeSettings(n, `nodes[${i}]`));
+  const requirement = simulatorRequirement(simulator);
+  // A module is shipped with the job: it only has to be readable here.
+  if (simulator?.kind === 'module') simulatorFiles(simulator);
+  const simulatorStatus = simulator === undefined ? {} : { simulator: requirement ? ('ok' as const) : ('shipped' as const) };
   return Promise.all(
     settings.map(async (node): Promise<NodeReport> => {
       const label = nodeLabel(node);
@@ -79,7 +94,9 @@ export async function checkNodes(nodes: readonly NodeSettingsInput[], options: C
         const connectMs = performance.now() - started;
         try {
           const facts = await inspectNode(connection);
-          return { node: label, ok: true, hostKey: connection.hostKey, connectMs, ...facts };
+          const missing = requirement ? await checkSimulatorOnNode(connection, requirement) : null;
+          if (missing) return { node: label, ok: false, hostKey: connection.hostKey, connectMs, ...facts, simulator: 'missing', error: missing };
+          return { node: label, ok: true, hostKey: connection.hostKey, connectMs, ...facts, ...simulatorStatus };
         } catch (error) {
           return { node: label, ok: false, hostKey: connection.hostKey, connectMs, error: asRemoteError(label, error) };
         }
