@@ -1,0 +1,194 @@
+/**
+ * The inference settings as the form edits them, their defaults, and their
+ * translation to the study's part specs (`summaries`, `distance`,
+ * `algorithm`, `simulation`) and back (so a draft loaded from an example
+ * study fills the form). Pure: no engine calls, no Vue.
+ */
+
+export type SummaryKind = 'time-series-features' | 'ensemble-moments' | 'identity'
+export type FeatureSet = 'minimal' | 'efficient' | 'comprehensive'
+export type DistanceKind = 'adaptive' | 'euclidean' | 'manhattan' | 'weighted-euclidean'
+export type AlgorithmKind = 'smcAbc' | 'abcRejection' | 'replenishmentSmcAbc'
+
+export interface SummarySettings {
+  kind: SummaryKind
+  set: FeatureSet
+  moments: Array<'mean' | 'variance'>
+  /** Species the statistics use; empty = all. */
+  species: string[]
+}
+
+export interface DistanceSettings {
+  kind: DistanceKind
+  scale: 'mad' | 'sd'
+  maxNormalisation: boolean
+  /** Comma- or space-separated weights, one per summary statistic. */
+  weights: string
+}
+
+export interface AlgorithmSettings {
+  kind: AlgorithmKind
+  populationSize: number
+  maxGenerations: number
+  /** Quantile of last generation's distances that sets the next epsilon (SMC-ABC) / alpha (replenishment). */
+  alpha: number
+  minAcceptanceRate: number
+  kernel: 'multivariateNormal' | 'localCovariance'
+  kernelScale: number
+  /** 0 or empty = no limit. */
+  maxSimulations: number | null
+  epsilonTarget: number | null
+  /** ABC rejection: keep the nearest `quantile` of `budget` prior draws, or accept within `epsilon`. */
+  rejectionMode: 'budget' | 'epsilon'
+  budget: number
+  quantile: number
+  epsilon: number | null
+  pMin: number
+}
+
+export interface SimulationSettings {
+  method: 'ssa' | 'tau' | 'ode'
+  runsPerTrial: number
+}
+
+export interface InferenceSettings {
+  summaries: SummarySettings
+  distance: DistanceSettings
+  algorithm: AlgorithmSettings
+  simulation: SimulationSettings
+  seed: number
+}
+
+export function randomSeed(): number {
+  return Math.floor(Math.random() * 1_000_000)
+}
+
+export function defaultSettings(): InferenceSettings {
+  return {
+    summaries: { kind: 'time-series-features', set: 'efficient', moments: ['mean', 'variance'], species: [] },
+    distance: { kind: 'adaptive', scale: 'mad', maxNormalisation: true, weights: '' },
+    algorithm: {
+      kind: 'smcAbc',
+      populationSize: 200,
+      maxGenerations: 8,
+      alpha: 0.5,
+      minAcceptanceRate: 0.01,
+      kernel: 'multivariateNormal',
+      kernelScale: 2,
+      maxSimulations: null,
+      epsilonTarget: null,
+      rejectionMode: 'budget',
+      budget: 10_000,
+      quantile: 0.01,
+      epsilon: null,
+      pMin: 0.05
+    },
+    simulation: { method: 'ssa', runsPerTrial: 10 },
+    seed: randomSeed()
+  }
+}
+
+type Spec = { kind: string } & Record<string, unknown>
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
+
+export function summariesSpec(s: SummarySettings): Spec {
+  const species = s.species.length > 0 ? { species: [...s.species] } : {}
+  if (s.kind === 'time-series-features') return { kind: s.kind, set: s.set, ...species }
+  if (s.kind === 'ensemble-moments') return { kind: s.kind, moments: s.moments.length > 0 ? [...s.moments] : ['mean', 'variance'], ...species }
+  return { kind: 'identity', ...species }
+}
+
+export function parseWeights(text: string): number[] {
+  return text
+    .split(/[\s,;]+/)
+    .filter((t) => t !== '')
+    .map(Number)
+}
+
+export function distanceSpec(d: DistanceSettings): Spec {
+  if (d.kind === 'adaptive') return { kind: 'adaptive', scale: d.scale }
+  if (d.kind === 'weighted-euclidean') return { kind: 'weighted-euclidean', weights: parseWeights(d.weights) }
+  return { kind: d.kind, maxNormalisation: d.maxNormalisation }
+}
+
+export function algorithmSpec(a: AlgorithmSettings): Spec {
+  const limit = a.maxSimulations && a.maxSimulations > 0 ? { maxSimulations: a.maxSimulations } : {}
+  const target = a.epsilonTarget !== null && a.epsilonTarget >= 0 && Number.isFinite(a.epsilonTarget) ? { epsilonTarget: a.epsilonTarget } : {}
+  if (a.kind === 'smcAbc') {
+    return {
+      kind: 'smcAbc',
+      populationSize: a.populationSize,
+      maxGenerations: a.maxGenerations,
+      minAcceptanceRate: a.minAcceptanceRate,
+      epsilon: { kind: 'quantile', alpha: a.alpha },
+      kernel: a.kernel === 'localCovariance' ? { kind: 'localCovariance' } : { kind: 'multivariateNormal', scale: a.kernelScale },
+      ...limit,
+      ...target
+    }
+  }
+  if (a.kind === 'replenishmentSmcAbc') {
+    return { kind: 'replenishmentSmcAbc', populationSize: a.populationSize, maxGenerations: a.maxGenerations, alpha: a.alpha, pMin: a.pMin, kernelScale: a.kernelScale, ...limit, ...target }
+  }
+  if (a.rejectionMode === 'epsilon' && a.epsilon !== null) return { kind: 'abcRejection', epsilon: a.epsilon, populationSize: a.populationSize, ...(a.maxSimulations ? { maxTrials: a.maxSimulations } : {}) }
+  return { kind: 'abcRejection', budget: a.budget, quantile: a.quantile }
+}
+
+/** Fill settings from a study's specs (as an example study or a saved draft has them); unknown fields keep defaults. */
+export function settingsFromSpecs(base: InferenceSettings, specs: { summaries?: unknown; distance?: unknown; algorithm?: unknown; simulation?: unknown; seed?: unknown }): InferenceSettings {
+  const out: InferenceSettings = structuredClone(base)
+  const sum = specs.summaries as Spec | undefined
+  if (sum && (sum.kind === 'time-series-features' || sum.kind === 'ensemble-moments' || sum.kind === 'identity')) {
+    out.summaries.kind = sum.kind
+    if (sum.set === 'minimal' || sum.set === 'efficient' || sum.set === 'comprehensive') out.summaries.set = sum.set
+    if (Array.isArray(sum.moments)) out.summaries.moments = sum.moments.filter((m): m is 'mean' | 'variance' => m === 'mean' || m === 'variance')
+    if (Array.isArray(sum.species)) out.summaries.species = sum.species.filter((s): s is string => typeof s === 'string')
+  }
+  const dist = specs.distance as Spec | undefined
+  if (dist && ['adaptive', 'euclidean', 'manhattan', 'weighted-euclidean'].includes(dist.kind)) {
+    out.distance.kind = dist.kind as DistanceKind
+    if (dist.scale === 'mad' || dist.scale === 'sd') out.distance.scale = dist.scale
+    if (typeof dist.maxNormalisation === 'boolean') out.distance.maxNormalisation = dist.maxNormalisation
+    if (Array.isArray(dist.weights)) out.distance.weights = dist.weights.join(', ')
+  }
+  const alg = specs.algorithm as Spec | undefined
+  if (alg && (alg.kind === 'smcAbc' || alg.kind === 'abcRejection' || alg.kind === 'replenishmentSmcAbc')) {
+    const a = out.algorithm
+    a.kind = alg.kind
+    a.populationSize = num(alg.populationSize) ?? a.populationSize
+    a.maxGenerations = num(alg.maxGenerations) ?? a.maxGenerations
+    a.minAcceptanceRate = num(alg.minAcceptanceRate) ?? a.minAcceptanceRate
+    a.maxSimulations = num(alg.maxSimulations) ?? num(alg.maxTrials) ?? a.maxSimulations
+    a.epsilonTarget = num(alg.epsilonTarget) ?? a.epsilonTarget
+    a.alpha = num(alg.alpha) ?? num((alg.epsilon as Spec | undefined)?.alpha) ?? a.alpha
+    a.pMin = num(alg.pMin) ?? a.pMin
+    a.kernelScale = num(alg.kernelScale) ?? num((alg.kernel as Spec | undefined)?.scale) ?? a.kernelScale
+    if ((alg.kernel as Spec | undefined)?.kind === 'localCovariance') a.kernel = 'localCovariance'
+    a.budget = num(alg.budget) ?? a.budget
+    a.quantile = num(alg.quantile) ?? a.quantile
+    if (num(alg.epsilon) !== undefined) {
+      a.rejectionMode = 'epsilon'
+      a.epsilon = num(alg.epsilon)!
+    }
+  }
+  const sim = specs.simulation as Partial<SimulationSettings> | undefined
+  if (sim) {
+    if (sim.method === 'ssa' || sim.method === 'tau' || sim.method === 'ode') out.simulation.method = sim.method
+    out.simulation.runsPerTrial = num(sim.runsPerTrial) ?? out.simulation.runsPerTrial
+  }
+  if (num(specs.seed) !== undefined) out.seed = num(specs.seed)!
+  return out
+}
+
+/** A human line for the settings (shown in the run header). */
+export function describeAlgorithm(a: AlgorithmSettings): string {
+  if (a.kind === 'smcAbc') return `SMC-ABC · ${a.populationSize} particles · up to ${a.maxGenerations} generations`
+  if (a.kind === 'replenishmentSmcAbc') return `Replenishment SMC-ABC · ${a.populationSize} particles`
+  return a.rejectionMode === 'epsilon' ? `ABC rejection · epsilon ${a.epsilon}` : `ABC rejection · ${a.budget} draws, keep ${a.quantile * 100}%`
+}
+
+export const ALGORITHM_LABELS: Record<string, string> = {
+  smcAbc: 'SMC-ABC',
+  abcRejection: 'ABC rejection',
+  replenishmentSmcAbc: 'Replenishment SMC-ABC'
+}
