@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
-import { basename, resolve } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import type { Executor, SimulationJob, Trial } from '../compute/executor.js';
 import { WorkerPoolExecutor } from '../compute/pool/WorkerPoolExecutor.js';
 import { EngineError, ModelValidationError } from '../errors/index.js';
@@ -12,7 +12,7 @@ import type { ReactionNetworkInput } from '../model/schema.js';
 import { importSbml } from '../model/sbml/index.js';
 import { createIndependentPrior } from '../sample/priors/index.js';
 import { Xoshiro128 } from '../sample/random/index.js';
-import { parseBlackBoxSpec, type BlackBoxSimulatorSpec } from '../simulate/blackbox/spec.js';
+import { BlackBoxSpecError, blackBoxModel, parseBlackBoxSpec, type BlackBoxSimulatorSpec } from '../simulate/blackbox/spec.js';
 import { ENGINE_VERSION, ProjectStore } from '../store/ProjectStore.js';
 import { runToCsv, runToJson } from '../store/export.js';
 import { API_METHODS, apiSchemas, type ApiMethod, type ApiParsedArgs, type ApiResults, type CallOutcome, type EngineEvent, type EngineSettings, type ProjectSummary } from './contract.js';
@@ -227,6 +227,14 @@ export class EngineService {
         return modelDetail(requireModel(store, id));
       },
       'models.get': ({ id }) => modelDetail(requireModel(this.project(), id)),
+      'models.addSimulator': ({ name, simulator }) => {
+        const store = this.project();
+        const spec = parseBlackBoxSpec(simulator, 'simulator');
+        checkSimulatorPaths(spec);
+        const stored = { ...spec, name: spec.name ?? name };
+        const id = store.addModel({ name, format: 'simulator', source: JSON.stringify(stored), parsed: blackBoxModel(stored) });
+        return modelDetail(requireModel(store, id));
+      },
 
       'simulate.preview': async ({ modelId, runs, tEnd, points, method, seed, parameters }) => {
         const record = requireModel(this.project(), modelId);
@@ -430,4 +438,20 @@ function checkStudyAgainst(study: Study, model: ReactionNetworkInput, observedSp
     if (!speciesIds.includes(id)) issues.push({ path: 'species', message: `"${id}" is not a species of the model (species: ${speciesIds.join(', ')})` });
   }
   if (issues.length > 0) throw new ApiArgumentError('studies.save', issues);
+}
+
+/**
+ * The app has no study folder to resolve relative paths against, so a
+ * simulator's module and working directory must be absolute, and must exist
+ * (a typo should be caught when the simulator is added, not mid-run).
+ */
+function checkSimulatorPaths(spec: BlackBoxSimulatorSpec): void {
+  const issues: Array<{ path: string; message: string }> = [];
+  const check = (field: string, path: string, what: string) => {
+    if (!isAbsolute(path)) issues.push({ path: field, message: `expected an absolute path of the ${what}, got "${path}"` });
+    else if (!existsSync(path)) issues.push({ path: field, message: `no such ${what}: ${path}` });
+  };
+  if (spec.kind === 'module') check('simulator.path', spec.path, 'module file');
+  else if (spec.cwd !== undefined) check('simulator.cwd', spec.cwd, 'working directory');
+  if (issues.length > 0) throw new BlackBoxSpecError('simulator', issues);
 }

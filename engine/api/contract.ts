@@ -43,6 +43,8 @@ export const apiSchemas = {
   /** Always stores a new model (runs keep pointing at the model they simulated). */
   'models.save': z.strictObject({ name, model: z.unknown() }),
   'models.get': z.strictObject({ id }),
+  /** A black-box simulator (JS module or external command, see docs/blackbox-protocol.md) used wherever a model is. Paths must be absolute. */
+  'models.addSimulator': z.strictObject({ name, simulator: z.unknown() }),
 
   'simulate.preview': z.strictObject({
     modelId: id,
@@ -306,6 +308,7 @@ export interface ApiResults {
   'models.check': { issues: Issue[] };
   'models.save': ModelDetail;
   'models.get': ModelDetail;
+  'models.addSimulator': ModelDetail;
   'simulate.preview': SimulationPreview;
   'priors.sample': PriorSample;
   'priors.defaults': { priors: Record<string, { kind: string; lower: number; upper: number }> };

@@ -176,6 +176,37 @@ describe('EngineService', () => {
     expect(b.weights).toEqual(a.weights);
   });
 
+  it('adds black-box simulators (module and command) that preview and run like models', async () => {
+    const relative = await service.invoke('models.addSimulator', { name: 'decay', simulator: { kind: 'module', path: 'decay-module.mjs', parameters: [{ id: 'a0', value: 100 }, { id: 'k', value: 0.1 }], species: ['A', 'B'] } });
+    expect(relative).toMatchObject({ ok: false, error: { code: 'BLACKBOX_SPEC', details: { issues: [{ path: 'simulator.path' }] } } });
+    const decay = await service.call('models.addSimulator', { name: 'decay', simulator: { kind: 'module', path: join(root, 'test/fixtures/blackbox/decay-module.mjs'), parameters: [{ id: 'a0', value: 100 }, { id: 'k', value: 0.1 }], species: ['A', 'B'] } });
+    expect(decay).toMatchObject({ format: 'simulator', species: ['A', 'B'], parameters: [{ id: 'a0', value: 100 }, { id: 'k', value: 0.1 }] });
+    const preview = await service.call('simulate.preview', { modelId: decay.id, runs: 1, points: 11, tEnd: 10, seed: 1 });
+    expect(preview.data[0]).toBeCloseTo(100, -1);
+    expect(preview.data[10] + preview.data[21]).toBeCloseTo(100, 6);
+    const python = await service.call('models.addSimulator', {
+      name: 'birth-death (Python)',
+      simulator: { kind: 'command', command: ['python3', join(root, 'resources/simulators/birth_death.py')], parameters: [{ id: 'lambda', value: 0.3 }, { id: 'mu', value: 0.6 }, { id: 'x0', value: 100 }], species: ['X'] },
+    });
+    const observed = await service.call('observed.importCsv', { name: 'mean.csv', csv: readFileSync(join(root, 'test/fixtures/blackbox/birth-death-mean.csv'), 'utf8') });
+    const study = await service.call('studies.save', {
+      name: 'python birth-death',
+      modelId: python.id,
+      observedId: observed.id,
+      priors: { mu: { kind: 'uniform', lower: 0.1, upper: 1.5 } },
+      summaries: { kind: 'identity' },
+      distance: { kind: 'euclidean' },
+      simulation: { runsPerTrial: 4 },
+      algorithm: { kind: 'abcRejection', budget: 300, quantile: 0.05 },
+      seed: 5,
+    });
+    const { runId } = await service.call('runs.start', { studyId: study.id });
+    expect((await finished(service, runId)).status).toBe('completed');
+    const view = await service.call('runs.posterior', { runId });
+    // The observed series is the closed-form mean at mu = 0.6; the prior spreads over [0.1, 1.5].
+    expect(Math.abs(view.marginals[0].mean - 0.6)).toBeLessThan(0.1);
+  });
+
   it('keeps machine settings in the config folder and validates SSH nodes', async () => {
     const settings = await service.call('settings.setWorkers', { workers: 1 });
     expect(settings.workers).toBe(1);
