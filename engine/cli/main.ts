@@ -10,6 +10,7 @@ import { registerNodes } from './commands/nodes.js';
 import { registerWorker } from './commands/worker.js';
 import { registerProject } from './commands/project.js';
 import { registerServe } from './commands/serve.js';
+import { registerExplore } from './commands/explore.js';
 
 /** Exit codes: 0 success, 1 failure while running, 2 bad input (arguments, files, models). */
 export const EXIT_FAILURE = 1;
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerImport(program);
   registerDsmts(program);
+  registerExplore(program);
   program.commands.forEach((command) => command.exitOverride());
   return program;
 }

@@ -67,7 +67,9 @@ export const sessionSchema = z.strictObject({
   batchSize: intAtLeast(1).optional(),
   /** Trajectories kept per batch for display (the first points of the batch). */
   keepTrajectories: intAtLeast(0).optional(),
-  reduction: z.union([reductionSchema.shape.method, reductionSchema]).optional(),
+  reduction: z
+    .union([reductionSchema.shape.method, reductionSchema], { error: `expected ${REDUCTION_METHODS.map((k) => `"${k}"`).join(', ')} or {"method", "nNeighbors", "minDist", "iterations", "perplexity"}` })
+    .optional(),
   propagation: propagationSchema.optional(),
   activeLearning: activeLearningSchema.optional(),
   classes: z.array(z.string().min(1), { error: 'expected a list of class names' }).optional(),
