@@ -5,7 +5,9 @@ import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
-const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string }
+const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string; homepage?: string }
+// Help ▸ Documentation opens package.json's "homepage", and only an https one.
+const docsUrl = pkg.homepage?.startsWith('https://') ? pkg.homepage : null
 
 // electron-vite derives build targets and the ESM capability from
 // node_modules/electron/package.json. The Electron binary (and so the package)
@@ -15,6 +17,7 @@ process.env.ELECTRON_MAJOR_VER ??= '38'
 
 export default defineConfig({
   main: {
+    define: { __SCIOPE_DOCS_URL__: JSON.stringify(docsUrl) },
     build: {
       target: 'node20',
       outDir: resolve(root, 'out/main'),

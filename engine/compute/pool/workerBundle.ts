@@ -2,27 +2,42 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 
 /**
  * The worker as one self-contained ES module (engine code, zod; no native
  * modules), built with esbuild on first use and cached under a name derived
  * from its content hash. The same file is what the SSH pool uploads.
+ *
+ * Where the engine runs bundled (the Electron app, packaged or not) its .ts
+ * sources are not at hand: `npm run build` writes the bundles ahead of time
+ * (build/workerBundle.mjs, via writeWorkerBundle) and
+ * $SCIOPE_WORKER_BUNDLE_DIR names the folder holding `<entry>.mjs`.
  */
 const cache = new Map<string, Promise<string>>();
 
-export function workerBundlePath(entry: 'threadWorker' | 'remoteWorker' = 'threadWorker'): Promise<string> {
+export type WorkerEntry = 'threadWorker' | 'remoteWorker';
+
+export function workerBundlePath(entry: WorkerEntry = 'threadWorker'): Promise<string> {
   let pending = cache.get(entry);
   if (!pending) {
-    pending = bundle(entry);
+    const prebuilt = process.env.SCIOPE_WORKER_BUNDLE_DIR;
+    pending = prebuilt ? prebuiltBundle(prebuilt, entry) : bundle(entry);
     cache.set(entry, pending);
     pending.catch(() => cache.delete(entry));
   }
   return pending;
 }
 
-async function bundle(entry: string): Promise<string> {
+async function prebuiltBundle(dir: string, entry: WorkerEntry): Promise<string> {
+  const file = join(dir, `${entry}.mjs`);
+  if (!existsSync(file)) throw new Error(`worker bundle ${file} is missing ($SCIOPE_WORKER_BUNDLE_DIR); run \`npm run build\``);
+  return file;
+}
+
+async function bundleCode(entry: WorkerEntry): Promise<Uint8Array> {
   const source = fileURLToPath(new URL(`./${entry}.ts`, import.meta.url));
+  // Imported on demand: the bundled app never loads esbuild (or its native binary).
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [source],
     bundle: true,
@@ -38,7 +53,19 @@ async function bundle(entry: string): Promise<string> {
     external: entry === 'threadWorker' ? ['piscina'] : [],
     banner: { js: "import { createRequire as __sciopeRequire } from 'node:module'; const require = __sciopeRequire(import.meta.url);" },
   });
-  const code = result.outputFiles[0].contents;
+  return result.outputFiles[0].contents;
+}
+
+/** Write `<entry>.mjs` into `dir` (for build/workerBundle.mjs); returns its path. */
+export async function writeWorkerBundle(entry: WorkerEntry, dir: string): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${entry}.mjs`);
+  writeFileSync(file, await bundleCode(entry));
+  return file;
+}
+
+async function bundle(entry: WorkerEntry): Promise<string> {
+  const code = await bundleCode(entry);
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
   // Inside the project's node_modules so that the external 'piscina' resolves to the same copy the pool runs.
   const dir = fileURLToPath(new URL('../../../node_modules/.cache/sciope-worker/', import.meta.url));
