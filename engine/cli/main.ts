@@ -11,6 +11,7 @@ import { registerWorker } from './commands/worker.js';
 import { registerProject } from './commands/project.js';
 import { registerServe } from './commands/serve.js';
 import { registerExplore } from './commands/explore.js';
+import { registerLearn } from './commands/learn.js';
 
 /** Exit codes: 0 success, 1 failure while running, 2 bad input (arguments, files, models). */
 export const EXIT_FAILURE = 1;
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerDsmts(program);
   registerExplore(program);
+  registerLearn(program);
   program.commands.forEach((command) => command.exitOverride());
   return program;
 }

@@ -114,6 +114,30 @@ export interface Study {
 }
 
 export const DEFAULT_STUDY_SUMMARIES: PartSpec = { kind: 'time-series-features', set: 'efficient' };
+
+/**
+ * A study's pointer to a trained network instead of the network itself:
+ * `{"kind": "neural-network", "file": "net.json"}` (relative to the study) or
+ * `{"kind": "neural-network", "network": 3}` (an id in the project). The
+ * front door that has the files and the project (the CLI, the app) replaces
+ * it by the inline spec before the run (resolveStudySummaries in engine/learn/nn).
+ */
+export type NeuralNetworkReference = { readonly kind: 'neural-network'; readonly file: string } | { readonly kind: 'neural-network'; readonly network: number };
+
+/** A `neural-network` summaries spec that points to a file or a project network rather than carrying the weights. */
+export function isNeuralNetworkReference(spec: PartSpec): spec is PartSpec & NeuralNetworkReference {
+  return spec.kind === 'neural-network' && !('weights' in spec) && ('file' in spec || 'network' in spec);
+}
+
+function referenceIssues(spec: PartSpec): Issue[] {
+  const issues: Issue[] = [];
+  const extra = Object.keys(spec).filter((k) => k !== 'kind' && k !== 'file' && k !== 'network');
+  if (extra.length > 0) issues.push({ path: 'summaries', message: `unknown field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `"${k}"`).join(', ')} next to a network reference; expected only "file" or "network"` });
+  if ('file' in spec && 'network' in spec) issues.push({ path: 'summaries', message: 'give either "file" (a network JSON written by `sciope learn --out`) or "network" (an id in the project), not both' });
+  if ('file' in spec && (typeof spec.file !== 'string' || spec.file === '')) issues.push({ path: 'summaries.file', message: 'expected the path of a network JSON file (written by `sciope learn --out`)' });
+  if ('network' in spec && !(Number.isSafeInteger(spec.network) && (spec.network as number) >= 1)) issues.push({ path: 'summaries.network', message: 'expected the id of a network stored in the project (an integer >= 1)' });
+  return issues;
+}
 export const DEFAULT_STUDY_DISTANCE: PartSpec = { kind: 'adaptive' };
 
 type Issue = { path: string; message: string };
@@ -140,11 +164,16 @@ export function parseStudy(json: unknown, source: string): Study {
     issues.push(...error.issues);
   }
   const summaries: PartSpec = { ...(s.summaries ?? DEFAULT_STUDY_SUMMARIES) };
-  if (s.species && summaries.species === undefined) (summaries as Record<string, unknown>).species = s.species;
-  try {
-    createSummaryStatistics(summaries);
-  } catch (error) {
-    issues.push(...partIssues(error, 'statistics', 'summaries'));
+  if (isNeuralNetworkReference(summaries)) {
+    // Resolved (read, validated) later by whoever has the file or the project.
+    issues.push(...referenceIssues(summaries));
+  } else {
+    if (s.species && summaries.species === undefined) (summaries as Record<string, unknown>).species = s.species;
+    try {
+      createSummaryStatistics(summaries);
+    } catch (error) {
+      issues.push(...partIssues(error, 'statistics', 'summaries'));
+    }
   }
   const distance = s.distance ?? DEFAULT_STUDY_DISTANCE;
   try {
@@ -203,6 +232,10 @@ export interface StudyRunOptions {
 
 /** Run a validated study on a loaded model and observed data (the CLI and the app read the files). */
 export async function runStudy(study: Study, model: ReactionNetworkInput, observed: ObservedData, options: StudyRunOptions = {}): Promise<Posterior> {
+  if (isNeuralNetworkReference(study.summaries)) {
+    const what = 'file' in study.summaries ? `file ${JSON.stringify(study.summaries.file)}` : `project network ${study.summaries.network}`;
+    throw new StudyError(study.source, [{ path: 'summaries', message: `the network reference (${what}) must be resolved to the network spec before the run (resolveStudySummaries in engine/learn/nn)` }]);
+  }
   if (study.simulator) return runBlackBoxStudy(study, study.simulator, observed, options);
   const issues: Issue[] = [];
   const parameterIds = (model.parameters ?? []).map((p) => p.id);

@@ -1,0 +1,13 @@
+/** engine/learn/nn: neural-network summary statistics (training with TensorFlow.js; inference is engine/stats' `neural-network`). */
+export { initLearnBackend, learnBackendName, type LearnBackend } from '../backend.js';
+export { NeuralNetworkError } from './errors.js';
+export { cnnGraph, dnnGraph, penGraph, architectureGraph, type ArchitectureOptions, type CnnOptions, type DnnOptions, type PenOptions } from './architectures.js';
+export { buildModel, exportWeights, type BuiltModel } from './buildModel.js';
+export { UnfoldConv1D, TimeWindows, SumOverTime, LeadingPoints, unfoldTime } from './layers.js';
+export { toNetworkSpec, type NetworkSpecFields } from './networkSpec.js';
+export { fitNormalisation, normalise, signedLog1p } from './normalisation.js';
+export { trainModel, type TrainingOptions, type TrainingHistory, type EpochProgress } from './train.js';
+export { simulateTrainingSet, type SimulateTrainingSetOptions, type TrainingSet, type BoxedPrior } from './trainingSet.js';
+export { learnSummaryStatistics, type LearnStatisticsOptions, type LearnedStatistics } from './learnStatistics.js';
+export { storeNetwork, loadNetwork, type NetworkRepository } from './networkStore.js';
+export { resolveStudySummaries, type ResolveSummariesOptions } from './studySummaries.js';
