@@ -15,8 +15,9 @@ import { Xoshiro128 } from '../sample/random/index.js';
 import { BlackBoxSpecError, blackBoxModel, parseBlackBoxSpec, type BlackBoxSimulatorSpec } from '../simulate/blackbox/spec.js';
 import { ENGINE_VERSION, ProjectStore } from '../store/ProjectStore.js';
 import { runToCsv, runToJson } from '../store/export.js';
-import { API_METHODS, apiSchemas, type ApiMethod, type ApiParsedArgs, type ApiResults, type CallOutcome, type EngineEvent, type EngineSettings, type ProjectSummary } from './contract.js';
+import { API_METHODS, apiSchemas, type ApiMethod, type ApiParsedArgs, type ApiResults, type CallOutcome, type EngineEvent, type EngineSettings, type ExplorationView, type ProjectSummary } from './contract.js';
 import { EngineSettingsFile } from './engineSettings.js';
+import { attachSessionStore, createExplorationSession, listExplorationSessions, loadExplorationSession, type ExplorationSession } from '../explore/index.js';
 import { modelDetail, observedDetail, posteriorView, requireModel, requireObserved, requireRun, runDetail, runListItem, storedPosterior, studyNameMap } from './projectViews.js';
 import { RunManager } from './RunManager.js';
 import { ApiArgumentError, ApiStateError, jsonSafe, toWireError, zodIssues } from './wire.js';
@@ -48,6 +49,8 @@ export class EngineService {
   private readonly runs: RunManager;
   private readonly log: (message: string) => void;
   private readonly handlers: Handlers;
+  /** Exploration sessions in use, by name (they live in the open project). */
+  private readonly sessions = new Map<string, { session: ExplorationSession; modelId: number | null }>();
 
   constructor(private readonly options: EngineServiceOptions) {
     this.settings = new EngineSettingsFile(options.configDir);
@@ -159,6 +162,7 @@ export class EngineService {
     const next = ProjectStore.open(absolute, { create });
     this.store?.close();
     this.store = next;
+    this.sessions.clear();
     this.settings.addRecent(absolute);
     const summary = this.summary();
     this.emit({ type: 'project.changed', project: summary });
@@ -177,6 +181,7 @@ export class EngineService {
         if (this.runs.count() > 0) throw new ApiStateError('RUN_IN_PROGRESS', 'a run is in progress: wait for it or cancel it before closing the project');
         this.store?.close();
         this.store = null;
+        this.sessions.clear();
         this.emit({ type: 'project.changed', project: null });
         return null;
       },
@@ -371,6 +376,50 @@ export class EngineService {
         return null;
       },
 
+      'explore.list': () => listExplorationSessions(this.project()),
+      'explore.create': ({ modelId, session }) => {
+        const store = this.project();
+        const record = requireModel(store, modelId);
+        const name = typeof session.name === 'string' && session.name ? session.name : `exploration ${listExplorationSessions(store).length + 1}`;
+        if (listExplorationSessions(store).includes(name)) throw new ApiStateError('EXISTS', `the project already has an exploration session "${name}"; open it or choose another name`, { name });
+        const model = record.format === 'simulator' ? { simulator: JSON.parse(record.source) } : record.format === 'example' ? { example: record.source } : record.name;
+        const created = createExplorationSession({ ...session, name, model }, record.parsed as ReactionNetworkInput, `session "${name}"`);
+        attachSessionStore(store, created);
+        this.sessions.set(name, { session: created, modelId });
+        return this.explorationView(name);
+      },
+      'explore.open': ({ name }) => {
+        this.session(name);
+        return this.explorationView(name);
+      },
+      'explore.runBatch': async ({ name, n, source }) => {
+        const session = this.session(name);
+        const executor = await this.executor();
+        const onProgress = throttled((completed, total) => this.emit({ type: 'task.progress', task: `explore:${name}`, completed, total, message: `simulating batch ${session.batches.length}` }));
+        if (source && typeof source === 'object' && source.kind === 'parameters') {
+          await session.runBatch(executor, { source: { kind: 'parameters', parameters: source.parameters, origin: { kind: 'proposal', strategy: source.strategy ?? 'user' } }, onProgress });
+        } else {
+          await session.runBatch(executor, { source: (source ?? 'design') as never, n, onProgress });
+        }
+        return this.explorationView(name);
+      },
+      'explore.embed': async ({ name, method }) => {
+        const session = this.session(name);
+        const started = performance.now();
+        const onProgress = throttled((completed, total) => this.emit({ type: 'task.progress', task: `explore:${name}`, completed, total, message: `embedding (${method ?? session.config.reduction.method})` }));
+        const result = await session.embed({ method, onProgress });
+        return { ...result, seconds: (performance.now() - started) / 1000 };
+      },
+      'explore.label': ({ name, labels, classes }) => {
+        const session = this.session(name);
+        // New class names first, so the palette order is the user's.
+        if (classes) for (const c of classes) if (!session.classNames.includes(c)) session.classNames.push(c);
+        session.setLabels(labels);
+        return this.explorationView(name);
+      },
+      'explore.propagate': ({ name }) => this.session(name).propagate(),
+      'explore.propose': ({ name, n, strategy, class: chosen }) => this.session(name).propose({ n, strategy, class: chosen }),
+
       'settings.get': () => this.engineSettings(),
       'settings.setWorkers': async ({ workers }) => {
         await this.replaceExecutor();
@@ -395,6 +444,42 @@ export class EngineService {
         });
       },
     };
+  }
+
+  /** An open exploration session of this project (loaded from the project on first use). */
+  private session(name: string): ExplorationSession {
+    const store = this.project();
+    let entry = this.sessions.get(name);
+    if (!entry) {
+      entry = { session: loadExplorationSession(store, name), modelId: null };
+      this.sessions.set(name, entry);
+    }
+    return entry.session;
+  }
+
+  private explorationView(name: string): ExplorationView {
+    const entry = this.sessions.get(name)!;
+    const snapshot = entry.session.snapshot();
+    return {
+      name: snapshot.name,
+      modelId: entry.modelId ?? this.modelIdOf(entry.session),
+      parameterNames: snapshot.parameterNames,
+      bounds: snapshot.bounds,
+      featureNames: snapshot.featureNames,
+      classNames: snapshot.classNames,
+      batches: snapshot.batches.map((b) => ({ index: b.index, first: b.first, count: b.count, origin: b.origin as unknown as Record<string, unknown> })),
+      parameters: snapshot.parameters,
+      features: snapshot.features as Array<Array<number | null>>,
+      labels: snapshot.labels as unknown as Record<string, number>,
+    };
+  }
+
+  /** The stored model a reloaded session simulates (same JSON), so the app can preview its points. */
+  private modelIdOf(session: ExplorationSession): number | null {
+    const store = this.project();
+    const wanted = JSON.stringify(session.model);
+    const match = store.listModels().reverse().find((m) => JSON.stringify(store.getModel(m.id)?.parsed) === wanted);
+    return match?.id ?? null;
   }
 
   /** The model (or black-box simulator) part of a job for a stored model. */
@@ -454,4 +539,15 @@ function checkSimulatorPaths(spec: BlackBoxSimulatorSpec): void {
   if (spec.kind === 'module') check('simulator.path', spec.path, 'module file');
   else if (spec.cwd !== undefined) check('simulator.cwd', spec.cwd, 'working directory');
   if (issues.length > 0) throw new BlackBoxSpecError('simulator', issues);
+}
+
+/** Progress callbacks at most ten times a second (and always the last one), so events stay cheap over IPC. */
+function throttled(report: (completed: number, total: number) => void): (completed: number, total: number) => void {
+  let last = 0;
+  return (completed, total) => {
+    const now = performance.now();
+    if (completed < total && now - last < 100) return;
+    last = now;
+    report(completed, total);
+  };
 }

@@ -89,6 +89,29 @@ export const apiSchemas = {
   'runs.export': z.strictObject({ runId: id, format: z.enum(['csv', 'json'], { error: 'expected "csv" or "json"' }), generation: z.number().int().min(0).optional() }),
   'runs.delete': z.strictObject({ runId: id }),
 
+  'explore.list': none,
+  /** A new exploration session on a stored model; `session` is the session JSON of `sciope explore` without "model". */
+  'explore.create': z.strictObject({ modelId: id, session: z.record(z.string(), z.unknown(), { error: 'expected the session settings as an object' }) }),
+  'explore.open': z.strictObject({ name }),
+  'explore.runBatch': z.strictObject({
+    name,
+    n: positiveInt(100_000, 'the batch size').optional(),
+    /** Where the points come from: the session's design (default), a box of parameter values, around selected points, or given parameter rows (a proposal). */
+    source: z
+      .union([
+        z.literal('design'),
+        z.strictObject({ kind: z.literal('box'), lower: z.record(z.string(), finite), upper: z.record(z.string(), finite) }),
+        z.strictObject({ kind: z.literal('around'), points: z.array(z.number().int().min(0)).min(1, { error: 'select at least one point' }), spread: finite.optional() }),
+        z.strictObject({ kind: z.literal('parameters'), parameters: z.array(z.array(finite)).min(1), strategy: z.string().optional() }),
+      ], { error: 'expected "design", {"kind": "box"}, {"kind": "around"} or {"kind": "parameters"}' })
+      .optional(),
+  }),
+  'explore.embed': z.strictObject({ name, method: z.enum(['pca', 'umap', 'tsne'], { error: 'expected "pca", "umap" or "tsne"' }).optional() }),
+  /** Point index → class index or name (new names become classes); null removes a label. */
+  'explore.label': z.strictObject({ name, labels: z.record(z.string().regex(/^\d+$/, { error: 'expected a point index' }), z.union([z.number().int().min(0), z.string().min(1), z.null()])), classes: z.array(z.string().min(1)).optional() }),
+  'explore.propagate': z.strictObject({ name }),
+  'explore.propose': z.strictObject({ name, n: positiveInt(10_000, 'the number of points').optional(), strategy: z.enum(['entropy', 'margin', 'class'], { error: 'expected "entropy", "margin" or "class"' }).optional(), class: z.union([z.number().int().min(0), z.string().min(1)]).optional() }),
+
   'settings.get': none,
   'settings.setWorkers': z.strictObject({ workers: positiveInt(1024, 'the number of local workers').nullable() }),
   'settings.setNodes': z.strictObject({ nodes: z.array(z.record(z.string(), z.unknown())), executor: z.enum(['local', 'ssh']) }),
@@ -295,6 +318,59 @@ export interface EngineSettings {
   readonly nodes: Array<Record<string, unknown>>;
 }
 
+/** An exploration session as the app shows it (points over all batches, in order). */
+export interface ExplorationView {
+  readonly name: string;
+  readonly modelId: number | null;
+  readonly parameterNames: string[];
+  readonly bounds: Array<[number, number]>;
+  readonly featureNames: string[];
+  readonly classNames: string[];
+  readonly batches: Array<{ index: number; first: number; count: number; origin: Record<string, unknown> }>;
+  /** points × parameters. */
+  readonly parameters: number[][];
+  /** points × features (null where a feature is undefined). */
+  readonly features: Array<Array<number | null>>;
+  /** User labels: point index → class index. */
+  readonly labels: Record<string, number>;
+}
+
+export interface ExplorationEmbedding {
+  readonly method: 'pca' | 'umap' | 'tsne';
+  readonly x: number[];
+  readonly y: number[];
+  readonly explainedVariance?: [number, number];
+  readonly notes: string[];
+  readonly seconds: number;
+}
+
+export interface ExplorationPropagation {
+  readonly classes: string[];
+  readonly soft: number[][];
+  readonly hard: number[];
+  readonly entropy: number[];
+  readonly margin: number[];
+  readonly gamma: number;
+  readonly notes: string[];
+}
+
+export interface ExplorationProposal {
+  readonly strategy: string;
+  readonly parameterNames: string[];
+  readonly parameters: number[][];
+  readonly scores: number[];
+  readonly predicted: number[][];
+}
+
+export interface TaskProgressEvent {
+  readonly type: 'task.progress';
+  /** e.g. `explore:<session>` or `learn:<name>`. */
+  readonly task: string;
+  readonly completed: number;
+  readonly total: number;
+  readonly message: string;
+}
+
 export interface ApiResults {
   'app.info': AppInfo;
   'projects.create': ProjectSummary;
@@ -325,6 +401,14 @@ export interface ApiResults {
   'runs.predictive': PredictiveCheck;
   'runs.export': ExportResult;
   'runs.delete': null;
+  'explore.list': string[];
+  'explore.create': ExplorationView;
+  'explore.open': ExplorationView;
+  'explore.runBatch': ExplorationView;
+  'explore.embed': ExplorationEmbedding;
+  'explore.label': ExplorationView;
+  'explore.propagate': ExplorationPropagation;
+  'explore.propose': ExplorationProposal;
   'settings.get': EngineSettings;
   'settings.setWorkers': EngineSettings;
   'settings.setNodes': EngineSettings;
@@ -361,7 +445,7 @@ export interface ProjectChangedEvent {
   readonly project: ProjectSummary | null;
 }
 
-export type EngineEvent = RunProgressEvent | RunFinishedEvent | ProjectChangedEvent;
+export type EngineEvent = RunProgressEvent | RunFinishedEvent | ProjectChangedEvent | TaskProgressEvent;
 
 /** An error as it crosses IPC or HTTP: never a stack trace. */
 export interface WireError {

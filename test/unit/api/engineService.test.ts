@@ -207,6 +207,41 @@ describe('EngineService', () => {
     expect(Math.abs(view.marginals[0].mean - 0.6)).toBeLessThan(0.1);
   });
 
+  it('explores a model: batches, embedding, labels, propagation, proposals, and reloads the session from the project', async () => {
+    const model = await service.call('models.addExample', { example: 'toggle-switch', name: 'toggle for exploration' });
+    const created = await service.call('explore.create', {
+      modelId: model.id,
+      session: { name: 'toggle map', parameters: { alpha1: [0.5, 2], beta: [1, 4] }, time: { end: 20, points: 21 }, batchSize: 40, design: { kind: 'sobol' }, reduction: 'pca', seed: 3 },
+    });
+    expect(created).toMatchObject({ name: 'toggle map', modelId: model.id, parameterNames: ['alpha1', 'beta'], batches: [] });
+    expect(await service.invoke('explore.create', { modelId: model.id, session: { name: 'toggle map', parameters: { alpha1: [0.5, 2] } } })).toMatchObject({ ok: false, error: { code: 'EXISTS' } });
+    const afterBatch = await service.call('explore.runBatch', { name: 'toggle map' });
+    expect(afterBatch.parameters).toHaveLength(40);
+    expect(afterBatch.features[0].length).toBe(afterBatch.featureNames.length);
+    const embedding = await service.call('explore.embed', { name: 'toggle map' });
+    expect(embedding.x).toHaveLength(40);
+    expect(embedding.method).toBe('pca');
+    const labelled = await service.call('explore.label', { name: 'toggle map', labels: { 0: 'low', 1: 'high', 2: 'low' }, classes: ['low', 'high'] });
+    expect(labelled.classNames).toEqual(['low', 'high']);
+    expect(labelled.labels).toEqual({ 0: 0, 1: 1, 2: 0 });
+    const propagation = await service.call('explore.propagate', { name: 'toggle map' });
+    expect(propagation.hard).toHaveLength(40);
+    expect(propagation.hard[0]).toBe(0);
+    const proposal = await service.call('explore.propose', { name: 'toggle map', n: 5 });
+    expect(proposal.parameters).toHaveLength(5);
+    const grown = await service.call('explore.runBatch', { name: 'toggle map', source: { kind: 'parameters', parameters: proposal.parameters, strategy: proposal.strategy } });
+    expect(grown.batches.map((b) => b.count)).toEqual([40, 5]);
+    expect(await service.invoke('explore.label', { name: 'toggle map', labels: { 999: 'low' } })).toMatchObject({ ok: false, error: { message: expect.stringContaining('no point 999') } });
+    // Reopen the project: the session comes back from the file with its batches and labels.
+    const path = (await service.call('app.info')).project!.path;
+    await service.call('projects.open', { path });
+    expect(await service.call('explore.list')).toContain('toggle map');
+    const reloaded = await service.call('explore.open', { name: 'toggle map' });
+    expect(reloaded.parameters).toEqual(grown.parameters);
+    expect(reloaded.labels).toEqual({ 0: 0, 1: 1, 2: 0 });
+    expect(reloaded.modelId).toBe(model.id);
+  });
+
   it('keeps machine settings in the config folder and validates SSH nodes', async () => {
     const settings = await service.call('settings.setWorkers', { workers: 1 });
     expect(settings.workers).toBe(1);
