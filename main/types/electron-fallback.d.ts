@@ -60,6 +60,7 @@ export interface WebContents {
   readonly id: number
   readonly mainFrame: WebFrameMain
   send(channel: string, ...args: any[]): void
+  getLastWebPreferences(): WebPreferences | null
   setWindowOpenHandler(handler: (details: { url: string }) => WindowOpenHandlerResponse): void
   on(event: 'will-navigate' | 'will-redirect', listener: (event: Event) => void): this
   on(event: 'will-attach-webview', listener: (event: Event, webPreferences: WebPreferences, params: Record<string, string>) => void): this
