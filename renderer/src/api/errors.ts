@@ -48,7 +48,11 @@ export function problemsOf(details: Record<string, unknown>): Problem[] {
 /** What to show for anything a call threw: the engine's message and details, or a plain message for anything else. */
 export function describeError(error: unknown): ShownError {
   if (error instanceof EngineCallError) {
-    return { message: error.message, code: error.code, issues: issuesOf(error.details), problems: problemsOf(error.details) }
+    const issues = issuesOf(error.details)
+    const problems = problemsOf(error.details)
+    // Engine messages list the problems on further lines; shown as a list below, so keep only the headline.
+    const message = issues.length + problems.length > 0 ? error.message.split('\n')[0].trim() : error.message
+    return { message, code: error.code, issues, problems }
   }
   const message = error instanceof Error ? error.message : typeof error === 'string' ? error : 'Something went wrong.'
   return { message, code: null, issues: [], problems: [] }
