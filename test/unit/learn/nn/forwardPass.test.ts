@@ -18,10 +18,12 @@ const P = 2;
 /** Random weights everywhere (batch-norm variances positive), so every layer's arithmetic shows in the output. */
 function randomiseWeights(model: tf.LayersModel, rng: Xoshiro128): void {
   model.setWeights(
-    model.getWeights().map((w) => {
+    model.weights.map((w) => {
       const positive = w.name.includes('moving_variance');
-      const values = Float32Array.from({ length: w.size }, () => (positive ? 0.5 + rng.nextDouble() : 0.4 * rng.nextNormal()));
-      return tf.tensor(values, w.shape);
+      const shape = w.shape as number[];
+      const size = shape.reduce((a, b) => a * b, 1);
+      const values = Float32Array.from({ length: size }, () => (positive ? 0.5 + rng.nextDouble() : 0.4 * rng.nextNormal()));
+      return tf.tensor(values, shape);
     }),
   );
 }
