@@ -14,6 +14,7 @@ export function useProjectActions() {
   async function create(path: string): Promise<boolean> {
     try {
       const summary = await store.create(path)
+      notices.clear() // earlier errors were about another project
       notices.info(`Created project ${summary.name}.`)
       nav.go('model')
       return true
@@ -26,6 +27,7 @@ export function useProjectActions() {
   async function open(path: string): Promise<boolean> {
     try {
       const summary = await store.open(path)
+      notices.clear()
       notices.info(`Opened project ${summary.name}.`)
       return true
     } catch (err) {
