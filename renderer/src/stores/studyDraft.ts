@@ -114,12 +114,26 @@ export const useStudyDraftStore = defineStore('studyDraft', () => {
     return out
   })
 
-  /** Set the model; the priors table is reset when the model changes. */
+  /** Priors chosen for other models this session, restored when the user comes back to one. */
+  const byModel = new Map<number, { rows: PriorRow[]; truth: Record<string, number> | null }>()
+
+  /** Set the model; each model keeps its own priors table (empty until the Priors view fills it with defaults). */
   function setModel(id: number | null): void {
     if (id === modelId.value) return
+    if (modelId.value !== null) byModel.set(modelId.value, { rows: priorRows.value, truth: truth.value })
     modelId.value = id
-    priorRows.value = []
-    truth.value = null
+    const saved = id === null ? undefined : byModel.get(id)
+    priorRows.value = saved?.rows ?? []
+    truth.value = saved?.truth ?? null
+  }
+
+  /** Forget the priors of a model (deleted, or its parameters changed). */
+  function forgetModel(id: number): void {
+    byModel.delete(id)
+    if (modelId.value === id) {
+      priorRows.value = []
+      truth.value = null
+    }
   }
 
   function setPriorRows(rows: PriorRow[]): void {
@@ -158,6 +172,7 @@ export const useStudyDraftStore = defineStore('studyDraft', () => {
     truth,
     problems,
     setModel,
+    forgetModel,
     setPriorRows,
     toStudyArgs
   }
