@@ -9,13 +9,15 @@
  * that list, so CI fails on new serious findings only. Locations inside
  * bundles move with every edit, so a finding is matched by check and file.
  *
- * electronegativity 1.10 requires `commander` without declaring it and
- * breaks on the project's commander 14; the tool is run here with
- * `require('commander')` pointed at the commander 5 its own dependency
- * (@electron/asar) brings.
+ * Two workarounds for electronegativity 1.10, applied in the child process
+ * that runs it: it requires `commander` without declaring it and breaks on
+ * the project's commander 14, so `require('commander')` is pointed at the
+ * commander 5 its own dependency (@electron/asar) brings; and it writes the
+ * CSV header and the rows with two concurrent fs.writeFile calls, which
+ * sometimes garble the file, so fs.writeFile is made synchronous there.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import fs, { existsSync, readFileSync, rmSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +33,15 @@ if (process.argv[2] === '--tool') {
   Module._resolveFilename = function (request, parent, ...rest) {
     if (request === 'commander' && parent?.filename?.startsWith(toolDir)) return commander5;
     return resolve.call(this, request, parent, ...rest);
+  };
+  fs.writeFile = (file, data, options, callback) => {
+    if (typeof options === 'function') [callback, options] = [options, undefined];
+    try {
+      fs.writeFileSync(file, data, options);
+      callback?.(null);
+    } catch (error) {
+      callback?.(error);
+    }
   };
   process.argv.splice(2, 1);
   require(join(toolDir, 'dist', 'index.js'));
@@ -75,6 +86,7 @@ function audit() {
     process.exit(2);
   }
   const report = join(input, 'electronegativity.csv');
+  rmSync(report, { force: true });
   const version = electronVersion();
   const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--tool', '-i', input, '-o', report, '-r', '-e', version], {
     cwd: root,
@@ -89,6 +101,10 @@ function audit() {
 
   const [header, ...rows] = parseCsv(readFileSync(report, 'utf8')).filter((r) => r.length > 1);
   const col = (name) => header.indexOf(name);
+  if (col('issue') !== 0 || rows.some((r) => r.length !== header.length)) {
+    console.error(`audit:electron: cannot read ${report} (unexpected CSV layout)`);
+    process.exit(2);
+  }
   const findings = rows.map((r) => ({
     check: r[col('issue')],
     severity: r[col('severity')].toUpperCase(),
