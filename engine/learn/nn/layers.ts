@@ -23,6 +23,20 @@ export function unfoldTime(x: tf.Tensor, taps: number): tf.Tensor {
 }
 
 /**
+ * a · b with a gradient that multiplies explicitly transposed operands:
+ * the WASM backend runs matMul with a transpose flag on a slow generic path
+ * (several times slower than XNNPACK's), and the default gradient of
+ * matMul uses those flags (dA = dy · bᵀ, dB = aᵀ · dy).
+ */
+export const matMulExplicitGrad = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(dy as tf.Tensor2D, tf.transpose(saved[1]) as tf.Tensor2D), tf.matMul(tf.transpose(saved[0]) as tf.Tensor2D, dy as tf.Tensor2D)],
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+
+/**
  * Conv1D ('same' zero padding, stride 1) as unfold + matMul: pad the time
  * axis as TensorFlow does (floor((k−1)/2) before), concatenate the k shifted
  * slices and multiply by the [k·C, filters] kernel. Same numbers as
@@ -62,7 +76,7 @@ export class UnfoldConv1D extends tf.layers.Layer {
       const before = (this.kernelSize - 1) >> 1;
       const padded = tf.pad(x, [[0, 0], [before, this.kernelSize - 1 - before], [0, 0]]);
       const columns = tf.reshape(unfoldTime(padded, this.kernelSize), [-1, this.kernelSize * channels]);
-      const y = tf.add(tf.matMul(columns, this.kernel.read()), this.bias.read());
+      const y = tf.add(matMulExplicitGrad(columns, this.kernel.read()), this.bias.read());
       return tf.reshape(y, [-1, length, this.filters]);
     });
   }

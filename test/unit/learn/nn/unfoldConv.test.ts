@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initLearnBackend, tf } from '../../../../engine/learn/backend.js';
-import { UnfoldConv1D } from '../../../../engine/learn/nn/layers.js';
+import { matMulExplicitGrad, UnfoldConv1D } from '../../../../engine/learn/nn/layers.js';
 
 let backend: string;
 beforeAll(async () => {
@@ -31,6 +31,18 @@ describe('UnfoldConv1D (unfold + matMul)', () => {
       expect(tf.max(tf.abs(tf.sub(ours, reference))).dataSync()[0]).toBeLessThan(1e-5);
     });
     model.dispose();
+  });
+
+  it('matMulExplicitGrad has the gradients of tf.matMul', () => {
+    tf.tidy(() => {
+      const a = tf.randomNormal([50, 7], 0, 1, 'float32', 1);
+      const b = tf.randomNormal([7, 4], 0, 1, 'float32', 2);
+      const loss = (f: (x: tf.Tensor, y: tf.Tensor) => tf.Tensor) => (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(f(x, y)));
+      const ours = tf.grads(loss(matMulExplicitGrad))([a, b]);
+      const reference = tf.grads(loss((x, y) => tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D)))([a, b]);
+      // Same products in float32, summed in possibly different orders.
+      for (let i = 0; i < 2; i++) expect(tf.max(tf.abs(tf.sub(ours[i], reference[i]))).dataSync()[0]).toBeLessThan(1e-3);
+    });
   });
 
   it(`has gradients and trains on the backend in use (WASM here, which lacks conv gradients)`, async () => {
