@@ -10,11 +10,11 @@ import { basename } from 'node:path'
  * runs.export).
  */
 export type MenuCommand =
-  | 'project.new' // New Project…: ask for a path (save dialog), then projects.create
-  | 'project.open' // Open Project…: ask for a .sciope file, then projects.open
-  | 'project.openRecent' // Open Recent ▸ item; payload: the project's path
-  | 'model.importSbml' // Import SBML…: ask for an SBML file, then models.importSbml
-  | 'run.export' // Export Run…: export the selected run (runs.export) to a chosen file
+  | 'new-project' // New Project…: ask for a path (save dialog), then projects.create
+  | 'open-project' // Open Project…: ask for a .sciope file, then projects.open
+  | 'open-recent' // Open Recent ▸ item; payload: the project's path
+  | 'import-sbml' // Import SBML…: ask for an SBML file, then models.importSbml
+  | 'export-run' // Export Run…: export the selected run (runs.export) to a chosen file
 
 export interface MenuOptions {
   readonly dev: boolean
@@ -37,7 +37,7 @@ export function buildMenu(options: MenuOptions): Menu {
   const { dev, recent, send } = options
   const mac = process.platform === 'darwin'
   const recentItems: MenuItemConstructorOptions[] = recent.length
-    ? recent.slice(0, 10).map((path) => ({ label: basename(path), toolTip: path, click: () => send('project.openRecent', path) }))
+    ? recent.slice(0, 10).map((path) => ({ label: basename(path), toolTip: path, click: () => send('open-recent', path) }))
     : [{ label: 'No Recent Projects', enabled: false }]
 
   const template: MenuItemConstructorOptions[] = [
@@ -45,12 +45,12 @@ export function buildMenu(options: MenuOptions): Menu {
     {
       label: '&File',
       submenu: [
-        { label: 'New Project…', accelerator: 'CmdOrCtrl+N', click: () => send('project.new') },
-        { label: 'Open Project…', accelerator: 'CmdOrCtrl+O', click: () => send('project.open') },
+        { label: 'New Project…', accelerator: 'CmdOrCtrl+N', click: () => send('new-project') },
+        { label: 'Open Project…', accelerator: 'CmdOrCtrl+O', click: () => send('open-project') },
         { label: 'Open Recent', submenu: recentItems },
         { type: 'separator' },
-        { label: 'Import SBML…', accelerator: 'CmdOrCtrl+I', click: () => send('model.importSbml') },
-        { label: 'Export Run…', accelerator: 'CmdOrCtrl+E', click: () => send('run.export') },
+        { label: 'Import SBML…', accelerator: 'CmdOrCtrl+I', click: () => send('import-sbml') },
+        { label: 'Export Run…', accelerator: 'CmdOrCtrl+E', click: () => send('export-run') },
         ...(mac ? [] : [{ type: 'separator' } satisfies MenuItemConstructorOptions, { role: 'quit' } satisfies MenuItemConstructorOptions])
       ]
     },

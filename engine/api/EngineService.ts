@@ -225,11 +225,25 @@ export class EngineService {
           throw error;
         }
       },
-      'models.save': ({ name, model }) => {
+      'models.save': ({ id: replace, name, model }) => {
         const store = this.project();
         const parsed = validateModel(model, name);
-        const id = store.addModel({ name, format: 'json', source: JSON.stringify(model, null, 2), parsed });
-        return modelDetail(requireModel(store, id));
+        const record = { name, format: 'json' as const, source: JSON.stringify(model, null, 2), parsed };
+        if (replace !== undefined && requireModel(store, replace) && store.studiesOfModel(replace).length === 0) {
+          store.updateModel(replace, record);
+          return modelDetail(requireModel(store, replace));
+        }
+        return modelDetail(requireModel(store, store.addModel(record)));
+      },
+      'models.delete': ({ id }) => {
+        const store = this.project();
+        requireModel(store, id);
+        const studies = store.studiesOfModel(id);
+        if (studies.length > 0) {
+          throw new ApiStateError('MODEL_IN_USE', `the model is used by ${studies.length === 1 ? 'study' : 'studies'} ${studies.map((s) => `"${s.name}"`).join(', ')}; it stays so that their runs remain reproducible`, { studies });
+        }
+        store.deleteModel(id);
+        return null;
       },
       'models.get': ({ id }) => modelDetail(requireModel(this.project(), id)),
       'models.addSimulator': ({ name, simulator }) => {

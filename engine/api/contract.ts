@@ -40,8 +40,14 @@ export const apiSchemas = {
   'models.importSbml': z.strictObject({ name, xml: z.string({ error: 'expected the SBML document as text' }).min(1, { error: 'the SBML document is empty' }).max(50_000_000, { error: 'SBML document larger than 50 MB' }) }),
   /** Validate a model as the user types: returns the issues, never throws on a bad model. */
   'models.check': z.strictObject({ model: z.unknown() }),
-  /** Always stores a new model (runs keep pointing at the model they simulated). */
-  'models.save': z.strictObject({ name, model: z.unknown() }),
+  /**
+   * Store a model. With `id`, the model is replaced in place when no study
+   * uses it yet; otherwise a new model is stored (runs keep pointing at the
+   * model they simulated).
+   */
+  'models.save': z.strictObject({ id: id.optional(), name, model: z.unknown() }),
+  /** Refused while a study uses the model. */
+  'models.delete': z.strictObject({ id }),
   'models.get': z.strictObject({ id }),
   /** A black-box simulator (JS module or external command, see docs/blackbox-protocol.md) used wherever a model is. Paths must be absolute. */
   'models.addSimulator': z.strictObject({ name, simulator: z.unknown() }),
@@ -384,6 +390,7 @@ export interface ApiResults {
   'models.check': { issues: Issue[] };
   'models.save': ModelDetail;
   'models.get': ModelDetail;
+  'models.delete': null;
   'models.addSimulator': ModelDetail;
   'simulate.preview': SimulationPreview;
   'priors.sample': PriorSample;

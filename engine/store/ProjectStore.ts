@@ -377,6 +377,21 @@ export class ProjectStore {
     return row && { id: row.id as number, name: row.name as string, format: row.format as ModelRecord['format'], source: row.source as string, parsed: parse(row.parsed as string), createdAt: row.created_at as string };
   }
 
+  /** Studies that use a model (a used model is kept: its runs must stay reproducible). */
+  studiesOfModel(id: number): Array<{ id: number; name: string }> {
+    return this.guard('reading studies', () => this.stmt('SELECT id, name FROM studies WHERE model_id = ? ORDER BY id').all(id)) as Array<{ id: number; name: string }>;
+  }
+
+  /** Replace a model no study uses yet (edits in the model editor). */
+  updateModel(id: number, model: { name: string; format: ModelRecord['format']; source: string; parsed: unknown }): void {
+    this.transaction('updating a model', () => this.stmt('UPDATE models SET name = ?, format = ?, source = ?, parsed = ? WHERE id = ?').run(model.name, model.format, model.source, json(model.parsed), id));
+  }
+
+  /** Delete a model no study uses (the schema refuses otherwise). */
+  deleteModel(id: number): void {
+    this.transaction('deleting a model', () => this.stmt('DELETE FROM models WHERE id = ?').run(id));
+  }
+
   listModels(): Array<Omit<ModelRecord, 'source' | 'parsed'>> {
     return this.guard('listing models', () => this.stmt('SELECT id, name, format, created_at AS createdAt FROM models ORDER BY id').all()) as Array<Omit<ModelRecord, 'source' | 'parsed'>>;
   }

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'

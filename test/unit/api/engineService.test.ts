@@ -72,6 +72,16 @@ describe('EngineService', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'MODEL_INVALID' } });
   });
 
+  it('replaces an unused model in place, keeps a used one, and refuses to delete a used model', async () => {
+    const model = (await service.call('models.addExample', { example: 'birth-death', name: 'editable' })).model;
+    const saved = await service.call('models.save', { name: 'mine', model });
+    const edited = await service.call('models.save', { id: saved.id, name: 'mine v2', model });
+    expect(edited.id).toBe(saved.id);
+    expect(edited.name).toBe('mine v2');
+    await service.call('models.delete', { id: saved.id });
+    expect(await service.invoke('models.get', { id: saved.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
   it('imports SBML with its warnings and reports a malformed document with its line', async () => {
     const xml = readFileSync(join(root, 'test/fixtures/sbml/vilar.xml'), 'utf8');
     const result = await service.call('models.importSbml', { name: 'vilar.xml', xml });
@@ -132,6 +142,9 @@ describe('EngineService', () => {
       seed: 11,
       truth: { alpha1: 1, alpha2: 1, beta: 2, gamma: 2, mu: 1 },
     });
+    expect(await service.invoke('models.delete', { id: model.id })).toMatchObject({ ok: false, error: { code: 'MODEL_IN_USE' } });
+    const kept = await service.call('models.save', { id: model.id, name: 'toggle edited', model: (await service.call('models.get', { id: model.id })).model });
+    expect(kept.id).not.toBe(model.id);
     const { runId } = await service.call('runs.start', { studyId: study.id });
     const done = await finished(service, runId);
     expect(done).toMatchObject({ status: 'completed', error: null });
