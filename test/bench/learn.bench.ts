@@ -13,7 +13,7 @@
  * (BENCH_LEARN_N, BENCH_LEARN_EPOCHS, BENCH_LEARN_SMALL_EPOCHS override the sizes.)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkerPoolExecutor } from '../../engine/compute/pool/WorkerPoolExecutor.js';
 import { formatTable } from '../../engine/cli/output/finalStateSummary.js';
@@ -110,8 +110,8 @@ const rows = [
 console.log(`CNN training, ${TIME.length} points × ${SPECIES.length} species, batch ${BATCH}, Adam, backend ${backend}, ${cpus()[0]?.model}\n`);
 console.log(formatTable(['series', 'filters', 'dense', 'first epoch s', 'median s/epoch', 'min', 'max', 'ms/series'], rows.map((r) => [r.series.toLocaleString('en-US'), r.filters, r.dense, r.first.toFixed(1), r.median.toFixed(1), r.min.toFixed(1), r.max.toFixed(1), ((1000 * r.median) / r.series).toFixed(2)])));
 console.log(`\nDESIGN.md: about ${DESIGN_SECONDS} s per epoch per 2,000 series with filters [16, 32, 32]; here ${rows[1].median.toFixed(1)} s`);
-console.log(`training set simulated in ${simulationSeconds.toFixed(0)} s (${availableParallelism()} workers)`);
+console.log(`training set simulated in ${simulationSeconds.toFixed(0)} s (${availableParallelism()} workers); load average at the end ${loadavg()[0].toFixed(1)} (other processes share these cores)`);
 const out = new URL('./results/', import.meta.url);
 mkdirSync(out, { recursive: true });
-writeFileSync(new URL('learn.json', out), JSON.stringify({ benchmark: 'learn', date: new Date().toISOString(), backend, cpu: cpus()[0]?.model, timePoints: TIME.length, species: SPECIES, batchSize: BATCH, simulationSeconds, designSecondsPer2000: DESIGN_SECONDS, rows: rows.map((r, i) => ({ ...r, epochs: i === 0 ? large : small })) }, null, 2) + '\n');
+writeFileSync(new URL('learn.json', out), JSON.stringify({ benchmark: 'learn', date: new Date().toISOString(), backend, cpu: cpus()[0]?.model, timePoints: TIME.length, species: SPECIES, batchSize: BATCH, simulationSeconds, loadAverage: loadavg(), designSecondsPer2000: DESIGN_SECONDS, rows: rows.map((r, i) => ({ ...r, epochs: i === 0 ? large : small })) }, null, 2) + '\n');
 console.log('written to test/bench/results/learn.json');

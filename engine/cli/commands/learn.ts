@@ -4,6 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { parseObservedCsv, parseStudy, type Study } from '../../infer/index.js';
 import { InferenceError } from '../../infer/errors.js';
 import type { ArchitectureOptions } from '../../learn/nn/architectures.js';
+import { NeuralNetworkError } from '../../learn/nn/errors.js';
 import { getExample } from '../../model/index.js';
 import { MAX_SEED } from '../../sample/index.js';
 import { blackBoxModel } from '../../simulate/blackbox/spec.js';
@@ -94,7 +95,7 @@ function readText(file: string): string {
 }
 
 function architectureOf(options: LearnOptions): ArchitectureOptions {
-  if (options.filters && options.architecture !== 'cnn') throw new InvalidArgumentError('--filters applies to --architecture cnn only');
+  if (options.filters && options.architecture !== 'cnn') throw new NeuralNetworkError('--filters', `applies to --architecture cnn only, got --architecture ${options.architecture}`);
   if (options.architecture === 'cnn') return options.filters ? { architecture: 'cnn', filters: options.filters } : { architecture: 'cnn' };
   return { architecture: options.architecture };
 }
