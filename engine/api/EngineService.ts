@@ -15,11 +15,12 @@ import { Xoshiro128 } from '../sample/random/index.js';
 import { BlackBoxSpecError, blackBoxModel, parseBlackBoxSpec, type BlackBoxSimulatorSpec } from '../simulate/blackbox/spec.js';
 import { ENGINE_VERSION, ProjectStore } from '../store/ProjectStore.js';
 import { runToCsv, runToJson } from '../store/export.js';
-import { API_METHODS, apiSchemas, type ApiMethod, type ApiParsedArgs, type ApiResults, type CallOutcome, type EngineEvent, type EngineSettings, type ExplorationView, type ProjectSummary } from './contract.js';
+import { API_METHODS, apiSchemas, type ApiMethod, type ApiParsedArgs, type ApiResults, type CallOutcome, type EngineEvent, type EngineSettings, type ExplorationView, type NetworkListItem, type ProjectSummary } from './contract.js';
 import { EngineSettingsFile } from './engineSettings.js';
 import { attachSessionStore, createExplorationSession, listExplorationSessions, loadExplorationSession, type ExplorationSession } from '../explore/index.js';
 import { modelDetail, observedDetail, posteriorView, requireModel, requireObserved, requireRun, runDetail, runListItem, storedPosterior, studyNameMap } from './projectViews.js';
 import { RunManager } from './RunManager.js';
+import { LearnManager } from './LearnManager.js';
 import { ApiArgumentError, ApiStateError, jsonSafe, toWireError, zodIssues } from './wire.js';
 
 export interface EngineServiceOptions {
@@ -47,6 +48,7 @@ export class EngineService {
   private readonly listeners = new Set<(event: EngineEvent) => void>();
   private executorInstance: Executor | null = null;
   private readonly runs: RunManager;
+  private readonly learning: LearnManager;
   private readonly log: (message: string) => void;
   private readonly handlers: Handlers;
   /** Exploration sessions in use, by name (they live in the open project). */
@@ -60,6 +62,7 @@ export class EngineService {
       emit: (event) => this.emit(event),
       log: this.log,
     });
+    this.learning = new LearnManager({ executor: () => this.executor(), emit: (event) => this.emit(event), log: this.log });
     this.handlers = this.createHandlers();
   }
 
@@ -106,6 +109,7 @@ export class EngineService {
 
   /** Cancel runs, stop workers, close the project. */
   async close(): Promise<void> {
+    this.learning.cancelAll();
     await this.runs.cancelAll();
     await this.executorInstance?.close();
     this.executorInstance = null;
@@ -434,6 +438,17 @@ export class EngineService {
       'explore.propagate': ({ name }) => this.session(name).propagate(),
       'explore.propose': ({ name, n, strategy, class: chosen }) => this.session(name).propose({ n, strategy, class: chosen }),
 
+      'learn.backend': async () => ({ backend: await this.learning.backend() }),
+      'learn.train': (args) => ({ taskId: this.learning.start(this.project(), args) }),
+      'learn.cancel': ({ taskId }) => {
+        if (!this.learning.cancel(taskId)) throw new ApiStateError('TASK_NOT_ACTIVE', `training ${taskId} is not running`, { taskId });
+        return null;
+      },
+      'learn.networks': () => {
+        const store = this.project();
+        return store.listNetworks().map((n) => networkListItem(store.getNetwork(n.id)!));
+      },
+
       'settings.get': () => this.engineSettings(),
       'settings.setWorkers': async ({ workers }) => {
         await this.replaceExecutor();
@@ -563,5 +578,26 @@ function throttled(report: (completed: number, total: number) => void): (complet
     if (completed < total && now - last < 100) return;
     last = now;
     report(completed, total);
+  };
+}
+
+function networkListItem(record: { id: number; name: string; topology: unknown; meta: Record<string, unknown>; createdAt: string }): NetworkListItem {
+  const topology = record.topology as { architecture?: string; parameters?: string[]; species?: string[] };
+  const meta = record.meta as { backend?: string; trainingSize?: number; bestEpoch?: number; trainLoss?: number[]; valLoss?: number[] };
+  const valLoss = meta.valLoss ?? [];
+  const best = meta.bestEpoch ?? null;
+  return {
+    id: record.id,
+    name: record.name,
+    createdAt: record.createdAt,
+    architecture: topology.architecture ?? null,
+    parameters: topology.parameters ?? [],
+    species: topology.species ?? [],
+    backend: meta.backend ?? null,
+    trainingSize: meta.trainingSize ?? null,
+    bestEpoch: best,
+    validationRmse: best !== null && valLoss[best - 1] !== undefined ? Math.sqrt(valLoss[best - 1]) : null,
+    trainLoss: meta.trainLoss ?? [],
+    valLoss,
   };
 }

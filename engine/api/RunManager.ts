@@ -1,6 +1,7 @@
 import type { Executor } from '../compute/executor.js';
 import { parseObservedCsv } from '../infer/observedData.js';
 import { parseStudy, runStudy } from '../infer/study.js';
+import { resolveStudySummaries } from '../learn/nn/studySummaries.js';
 import type { InferenceProgress } from '../infer/types.js';
 import type { ReactionNetworkInput } from '../model/schema.js';
 import type { ProjectStore } from '../store/ProjectStore.js';
@@ -64,7 +65,8 @@ export class RunManager {
     const record = store.getStudy(args.studyId);
     if (!record) throw new ApiStateError('NOT_FOUND', `no study ${args.studyId} in this project`, { studyId: args.studyId });
     if (record.modelId === null || record.observedId === null) throw new ApiStateError('STUDY_INCOMPLETE', `study ${args.studyId} has no model or observed data`);
-    const study = parseStudy(record.config, record.source);
+    // A network named by id is inlined here, so every executor runs it unchanged.
+    const study = resolveStudySummaries(parseStudy(record.config, record.source), { baseDir: '', readJson: noFiles, networks: store });
     const model = requireModel(store, record.modelId).parsed as ReactionNetworkInput;
     const observedRecord = requireObserved(store, record.observedId);
     const observed = parseObservedCsv(observedRecord.source, { source: observedRecord.name, species: study.species ?? observedRecord.species ?? undefined });
@@ -176,4 +178,9 @@ function remaining(active: ActiveRun, event: InferenceProgress, now: number): nu
   const mean = active.generationSeconds.reduce((a, b) => a + b, 0) / done;
   const inCurrent = event.phase === 'generation' ? 0 : (now - active.lastGenerationAt) / 1000;
   return Math.max(0, mean * Math.max(0, active.maxGenerations - done) - inCurrent);
+}
+
+/** Studies made in the app name networks by project id, never by file. */
+function noFiles(path: string): never {
+  throw new ApiStateError('NOT_SUPPORTED', `a study in the app names a trained network by its id in the project, not by a file (${path})`);
 }

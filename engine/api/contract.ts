@@ -118,6 +118,25 @@ export const apiSchemas = {
   'explore.propagate': z.strictObject({ name }),
   'explore.propose': z.strictObject({ name, n: positiveInt(10_000, 'the number of points').optional(), strategy: z.enum(['entropy', 'margin', 'class'], { error: 'expected "entropy", "margin" or "class"' }).optional(), class: z.union([z.number().int().min(0), z.string().min(1)]).optional() }),
 
+  /** TensorFlow.js backend that training uses here ("tensorflow" native, "wasm" or "cpu"); loads it. */
+  'learn.backend': none,
+  /** Train summary statistics for a stored study (in the background; events learn.epoch, learn.finished). */
+  'learn.train': z.strictObject({
+    studyId: id,
+    architecture: z.enum(['cnn', 'dnn', 'pen'], { error: 'expected "cnn", "dnn" or "pen"' }).default('cnn'),
+    filters: z.array(positiveInt(1024, 'filters')).min(1).max(8).optional(),
+    train: positiveInt(1_000_000, 'the training-set size').min(20, { error: 'expected at least 20 training series' }).default(2000),
+    epochs: positiveInt(10_000, 'the number of epochs').default(50),
+    batchSize: positiveInt(100_000, 'the batch size').default(64),
+    learningRate: finite.refine((v) => v > 0, { error: 'expected a learning rate > 0' }).default(1e-3),
+    patience: positiveInt(1000, 'the patience').default(10),
+    validationSplit: z.number({ error: 'expected a fraction in (0, 1)' }).gt(0, { error: 'expected a fraction in (0, 1)' }).lt(1, { error: 'expected a fraction in (0, 1)' }).default(0.2),
+    seed: seed.optional(),
+    name: name.optional(),
+  }),
+  'learn.cancel': z.strictObject({ taskId: positiveInt(Number.MAX_SAFE_INTEGER, 'a task id') }),
+  'learn.networks': none,
+
   'settings.get': none,
   'settings.setWorkers': z.strictObject({ workers: positiveInt(1024, 'the number of local workers').nullable() }),
   'settings.setNodes': z.strictObject({ nodes: z.array(z.record(z.string(), z.unknown())), executor: z.enum(['local', 'ssh']) }),
@@ -368,6 +387,43 @@ export interface ExplorationProposal {
   readonly predicted: number[][];
 }
 
+export interface NetworkListItem {
+  readonly id: number;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly architecture: string | null;
+  readonly parameters: string[];
+  readonly species: string[];
+  readonly backend: string | null;
+  readonly trainingSize: number | null;
+  readonly bestEpoch: number | null;
+  /** Validation RMSE at the best epoch, in [0, 1]-scaled parameter units (1/√12 ≈ 0.29 is what the prior alone gives). */
+  readonly validationRmse: number | null;
+  readonly trainLoss: number[];
+  readonly valLoss: number[];
+}
+
+export interface LearnEpochEvent {
+  readonly type: 'learn.epoch';
+  readonly taskId: number;
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly trainLoss: number;
+  readonly valLoss: number;
+  readonly learningRate: number;
+  readonly elapsedSeconds: number;
+  readonly best: boolean;
+}
+
+export interface LearnFinishedEvent {
+  readonly type: 'learn.finished';
+  readonly taskId: number;
+  readonly status: 'completed' | 'failed' | 'cancelled';
+  readonly networkId: number | null;
+  readonly backend: string | null;
+  readonly error: WireError | null;
+}
+
 export interface TaskProgressEvent {
   readonly type: 'task.progress';
   /** e.g. `explore:<session>` or `learn:<name>`. */
@@ -416,6 +472,10 @@ export interface ApiResults {
   'explore.label': ExplorationView;
   'explore.propagate': ExplorationPropagation;
   'explore.propose': ExplorationProposal;
+  'learn.backend': { backend: string };
+  'learn.train': { taskId: number };
+  'learn.cancel': null;
+  'learn.networks': NetworkListItem[];
   'settings.get': EngineSettings;
   'settings.setWorkers': EngineSettings;
   'settings.setNodes': EngineSettings;
@@ -452,7 +512,7 @@ export interface ProjectChangedEvent {
   readonly project: ProjectSummary | null;
 }
 
-export type EngineEvent = RunProgressEvent | RunFinishedEvent | ProjectChangedEvent | TaskProgressEvent;
+export type EngineEvent = RunProgressEvent | RunFinishedEvent | ProjectChangedEvent | TaskProgressEvent | LearnEpochEvent | LearnFinishedEvent;
 
 /** An error as it crosses IPC or HTTP: never a stack trace. */
 export interface WireError {

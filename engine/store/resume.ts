@@ -1,3 +1,5 @@
+import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Executor } from '../compute/executor.js';
 import { ProjectFileError } from '../errors/index.js';
@@ -5,6 +7,7 @@ import { parseObservedCsv } from '../infer/observedData.js';
 import type { Posterior } from '../infer/Posterior.js';
 import { resumeStudy } from '../infer/resume.js';
 import { parseStudy, type Study } from '../infer/study.js';
+import { resolveStudySummaries } from '../learn/nn/studySummaries.js';
 import { verifySimulatorFiles, type StoredSimulator } from '../simulate/blackbox/fingerprint.js';
 import { parseBlackBoxSpec } from '../simulate/blackbox/spec.js';
 import type { InferenceProgress } from '../infer/types.js';
@@ -57,7 +60,12 @@ export async function resumeRun(store: ProjectStore, runId: number, options: Res
   const model = study?.modelId != null ? store.getModel(study.modelId) : undefined;
   const observedRecord = study?.observedId != null ? store.getObserved(study.observedId) : undefined;
   if (!study || !model || !observedRecord) throw new ProjectFileError(store.path, 'corrupted', `run ${runId}: its study, model or observed data is missing from the project`);
-  const parsed = withStoredSimulator(parseStudy(study.config, study.source), run);
+  // A trained network named by file (relative to the study) or by id in this project is inlined, as the run did.
+  const parsed = resolveStudySummaries(withStoredSimulator(parseStudy(study.config, study.source), run), {
+    baseDir: dirname(study.source),
+    readJson: (path) => JSON.parse(readFileSync(path, 'utf8')),
+    networks: store,
+  });
   const observed = parseObservedCsv(observedRecord.source, { source: observedRecord.name, species: observedRecord.species ?? undefined });
   const generations = store.loadGenerations(runId);
   const overrides = run.options as { populationSize?: number; maxGenerations?: number };

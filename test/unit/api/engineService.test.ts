@@ -255,6 +255,42 @@ describe('EngineService', () => {
     expect(reloaded.modelId).toBe(model.id);
   });
 
+  it('trains summary statistics for a study in the background and runs ABC with the stored network', async () => {
+    const contents = await service.call('projects.contents');
+    const study = contents.studies.find((s) => s.name === 'toggle')!;
+    const taskId = (await service.call('learn.train', { studyId: study.id, architecture: 'dnn', train: 60, epochs: 2, batchSize: 16, seed: 4, name: 'tiny dnn' })).taskId;
+    const epochs: number[] = [];
+    const done = await new Promise<EngineEvent>((resolve) => {
+      const off = service.onEvent((event) => {
+        if (event.type === 'learn.epoch' && event.taskId === taskId) epochs.push(event.epoch);
+        if (event.type === 'learn.finished' && event.taskId === taskId) {
+          off();
+          resolve(event);
+        }
+      });
+    });
+    expect(done).toMatchObject({ status: 'completed', error: null, backend: expect.stringMatching(/^(tensorflow|wasm|cpu)$/) });
+    expect(epochs).toEqual([1, 2]);
+    const networkId = (done as { networkId: number }).networkId;
+    const networks = await service.call('learn.networks');
+    expect(networks.find((n) => n.id === networkId)).toMatchObject({ name: 'tiny dnn', architecture: 'dnn', parameters: ['alpha1', 'alpha2', 'beta', 'gamma', 'mu'], trainingSize: 60 });
+    const config = (await service.call('studies.get', { id: study.id })).config as { modelId?: number; priors: Record<string, Record<string, unknown>> };
+    const learned = await service.call('studies.save', {
+      name: 'toggle with learned statistics',
+      modelId: study.modelId!,
+      observedId: study.observedId!,
+      priors: config.priors,
+      summaries: { kind: 'neural-network', network: networkId },
+      distance: { kind: 'euclidean' },
+      algorithm: { kind: 'abcRejection', budget: 100, quantile: 0.1 },
+      seed: 1,
+    });
+    const { runId } = await service.call('runs.start', { studyId: learned.id });
+    expect((await finished(service, runId)).status).toBe('completed');
+    expect((await service.call('runs.posterior', { runId })).count).toBe(10);
+    expect(await service.invoke('learn.cancel', { taskId: 999 })).toMatchObject({ ok: false, error: { code: 'TASK_NOT_ACTIVE' } });
+  });
+
   it('keeps machine settings in the config folder and validates SSH nodes', async () => {
     const settings = await service.call('settings.setWorkers', { workers: 1 });
     expect(settings.workers).toBe(1);
