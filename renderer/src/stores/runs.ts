@@ -104,7 +104,10 @@ export const useRunsStore = defineStore('runs', () => {
     listen()
     const resumed = await engine().call('runs.resume', { runId })
     const run = entry(resumed.runId)
+    // The events from before the interruption no longer describe the run.
     run.finished = null
+    run.progress = null
+    run.generation = null
     patchListed(resumed.runId, { status: 'running', error: null })
     return resumed.runId
   }
