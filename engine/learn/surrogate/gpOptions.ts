@@ -21,8 +21,8 @@ export const gaussianProcessOptionsSchema = z.strictObject({
   bounds: z.array(intervalSchema(), { error: 'expected an array of [lower, upper] pairs' }).optional(),
   /** Fixed noise variance in output units; learned when absent. */
   noiseVariance: positiveSchema().optional(),
-  /** Random restarts of the optimiser besides the default start (default 3). */
-  restarts: integerSchema(0, 100).default(3),
+  /** Random restarts of the optimiser besides the default start (default 3 up to 300 points, 1 above: see defaultRestarts). */
+  restarts: integerSchema(0, 100).optional(),
   /** L-BFGS iterations per start (default 100). */
   maxIterations: integerSchema(1).default(100),
   seed: integerSchema(0, MAX_SEED).default(0),

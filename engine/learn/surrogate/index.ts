@@ -8,7 +8,8 @@ export { GaussianProcess, type Prediction, type Rows } from './GaussianProcess.j
 export { MultiOutputGp } from './MultiOutputGp.js';
 export { gaussianProcessOptionsSchema, gaussianProcessJsonSchema, type GaussianProcessOptions, type GaussianProcessJson, type GpHyperparameters } from './gpOptions.js';
 export { KERNEL_KINDS, kernelProfile, covarianceMatrix, crossCovariance, type KernelKind, type KernelProfile } from './kernels.js';
-export { logMarginalLikelihood, type MarginalLikelihood } from './marginalLikelihood.js';
+export { logMarginalLikelihood, likelihoodWorkspace, type LikelihoodWorkspace, type MarginalLikelihood } from './marginalLikelihood.js';
+export { defaultRestarts } from './fitHyperparameters.js';
 export { lbfgs, type LbfgsOptions, type LbfgsResult, type Objective } from './optimise/lbfgs.js';
 export { choleskyInPlace, choleskyWithJitter, choleskySolve, choleskyInverse, solveLower, solveUpper } from './linalg/cholesky.js';
 export { MlpRegressor } from './mlp/MlpRegressor.js';

@@ -68,6 +68,16 @@ describe('reduceDimension', () => {
     expect(Array.from(c.embedding)).not.toEqual(Array.from(a.embedding));
   });
 
+  it('UMAP takes precomputed neighbour lists (as label spreading builds them) and gives the same embedding', async () => {
+    const { umapEmbed, toDenseMatrix, standardiseColumns } = await import('../../../../engine/learn/reduce/index.js');
+    const { nearestNeighbours } = await import('../../../../engine/learn/semiSupervised/index.js');
+    const { rows } = twoClusters(60);
+    const matrix = standardiseColumns(toDenseMatrix(rows)).matrix;
+    const own = await umapEmbed(matrix, { seed: 2, nEpochs: 50 });
+    const given = await umapEmbed(matrix, { seed: 2, nEpochs: 50, neighbours: nearestNeighbours(matrix, 20) });
+    expect(Array.from(given)).toEqual(Array.from(own));
+  });
+
   it('exact t-SNE separates the clusters too (purity >= 0.99), reproducibly', async () => {
     const { rows, truth } = twoClusters(60);
     const a = await reduceDimension(rows, { method: 'tsne', seed: 1, iterations: 500, perplexity: 15 });

@@ -70,7 +70,7 @@ describe('label spreading and propagation (Zhou et al. 2004; Zhu & Ghahramani 20
   });
 });
 
-describe('nearestNeighbours (vantage-point tree)', () => {
+describe('nearestNeighbours (exact, blocked brute force)', () => {
   it('agrees with brute force, duplicates included', () => {
     const { rows } = twoBlobs(100, 3);
     rows.push(Float64Array.from(rows[0]), Float64Array.from(rows[0]));
@@ -88,5 +88,31 @@ describe('nearestNeighbours (vantage-point tree)', () => {
         .map((x) => x.d);
       expect(Array.from(lists.distances.subarray(i * k, (i + 1) * k))).toEqual(brute.map((d) => expect.closeTo(d, 12)));
     }
+  });
+
+  it('agrees with a naive scan in 49-D across block boundaries (203 rows, odd count, duplicates), indices included', async () => {
+    const { Xoshiro128 } = await import('../../../../engine/sample/random/Xoshiro128.js');
+    const rng = Xoshiro128.fromSeed(21);
+    const n = 203;
+    const d = 49;
+    const data = Float64Array.from({ length: n * d }, () => rng.nextNormal());
+    data.copyWithin(100 * d, 7 * d, 8 * d); // row 100 duplicates row 7
+    const k = 7;
+    const lists = nearestNeighbours({ rows: n, columns: d, data }, k);
+    for (let i = 0; i < n; i++) {
+      const brute = Array.from({ length: n }, (_, j) => {
+        let s = 0;
+        for (let c = 0; c < d; c++) s += (data[i * d + c] - data[j * d + c]) ** 2;
+        return { j, d: Math.sqrt(s) };
+      })
+        .filter((x) => x.j !== i)
+        .sort((a, b) => a.d - b.d || a.j - b.j)
+        .slice(0, k);
+      // Continuous random data: no ties except the duplicate pair, so the indices must match too.
+      expect(Array.from(lists.indices.subarray(i * k, (i + 1) * k))).toEqual(brute.map((x) => x.j));
+      expect(Array.from(lists.distances.subarray(i * k, (i + 1) * k))).toEqual(brute.map((x) => expect.closeTo(x.d, 12)));
+    }
+    expect(lists.distances[7 * k]).toBe(0);
+    expect(lists.indices[7 * k]).toBe(100);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GaussianProcess, KERNEL_KINDS, logMarginalLikelihood, MultiOutputGp, SurrogateError, SurrogateSpecError, choleskyWithJitter, covarianceMatrix, kernelProfile } from '../../../../engine/learn/surrogate/index.js';
+import { GaussianProcess, KERNEL_KINDS, likelihoodWorkspace, logMarginalLikelihood, MultiOutputGp, SurrogateError, SurrogateSpecError, choleskyWithJitter, covarianceMatrix, defaultRestarts, kernelProfile } from '../../../../engine/learn/surrogate/index.js';
 import { Xoshiro128 } from '../../../../engine/sample/random/index.js';
 
 /** y = sin(x) + N(0, σ²) at 20 equally spaced points of [0, 2π] (ends included). */
@@ -62,6 +62,22 @@ describe('GaussianProcess', () => {
       }
     });
 
+    it('gives the same value and gradient with a reused workspace as with a fresh one', () => {
+      const rng = Xoshiro128.fromSeed(6);
+      const n = 30;
+      const d = 2;
+      const x = Float64Array.from({ length: n * d }, () => rng.nextDouble());
+      const y = Float64Array.from({ length: n }, () => rng.nextNormal());
+      const workspace = likelihoodWorkspace(n, d);
+      for (const theta of [[-1, -0.5, 0.2, -2], [0.5, -1.5, -0.4, -5], [-1, -0.5, 0.2, -2]]) {
+        const th = Float64Array.from(theta);
+        const fresh = logMarginalLikelihood(kernel, x, n, d, y, th, true);
+        const reused = logMarginalLikelihood(kernel, x, n, d, y, th, true, workspace);
+        expect(reused.value).toBe(fresh.value);
+        expect(Array.from(reused.gradient!)).toEqual(Array.from(fresh.gradient!));
+      }
+    });
+
     it('builds positive semi-definite covariance matrices', () => {
       const rng = Xoshiro128.fromSeed(9);
       const n = 80;
@@ -114,6 +130,14 @@ describe('GaussianProcess', () => {
     expect(Array.from(b.mean)).toEqual(Array.from(a.mean));
     expect(Array.from(b.variance)).toEqual(Array.from(a.variance));
     expect(copy.hyperparameters).toEqual(gp.hyperparameters);
+  });
+
+  it('uses 3 random restarts by default up to 300 points and 1 above (defaultRestarts)', () => {
+    expect(defaultRestarts(300)).toBe(3);
+    expect(defaultRestarts(301)).toBe(1);
+    // At 20 points the default is 3: the same fit as asking for 3.
+    const { x, y } = noisySine(8, 0.1);
+    expect(JSON.stringify(GaussianProcess.fit(x, y, { seed: 5, restarts: 3 }))).toBe(JSON.stringify(GaussianProcess.fit(x, y, { seed: 5 })));
   });
 
   it('is deterministic for a seed', () => {
