@@ -11,6 +11,9 @@ import { blackBoxModel } from '../../simulate/blackbox/spec.js';
 import { formatNumber, formatTable } from '../output/finalStateSummary.js';
 import { ProgressBar } from '../progressBar.js';
 import { recordRun, type RunRecorder } from '../../store/recorder.js';
+import { ProjectStore } from '../../store/ProjectStore.js';
+import { isNeuralNetworkReference } from '../../infer/study.js';
+import { resolveStudySummaries } from '../../learn/nn/studySummaries.js';
 
 interface InferOptions extends ExecutorFlags {
   out?: string;
@@ -88,9 +91,20 @@ function readText(file: string): string {
   }
 }
 
+/** A learned network named by file (relative to the study) or by id in --project, inlined so every executor runs it. */
+function withNetwork(study: Study, base: string, project: string | undefined): Study {
+  if (!isNeuralNetworkReference(study.summaries)) return study;
+  const store = project && existsSync(project) && 'network' in study.summaries ? ProjectStore.open(project) : undefined;
+  try {
+    return resolveStudySummaries(study, { baseDir: base, readJson: readJsonFile, networks: store });
+  } finally {
+    store?.close();
+  }
+}
+
 async function inferCommand(studyPath: string, options: InferOptions): Promise<void> {
-  const study = parseStudy(readJsonFile(studyPath), studyPath);
   const base = dirname(studyPath);
+  const study = withNetwork(parseStudy(readJsonFile(studyPath), studyPath), base, options.project);
   const out = options.out ?? (study.output ? resolve(base, study.output) : undefined);
   if (out && !['.csv', '.json'].includes(extname(out).toLowerCase())) throw new InputFileError(out, 'unsupported output format; expected a .csv or .json file');
   const model = await loadStudyModel(study, base);
