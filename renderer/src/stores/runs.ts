@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
-import type { ApiArgs, EngineEvent, ExportResult, RunFinishedEvent, RunListItem, RunProgressEvent, RunStatus } from '../../../engine/api/contract'
+import type { ApiArgs, EngineEvent, ExportResult, RunFinishedEvent, RunListItem, RunProgressEvent, RunStatus, StudyDetail } from '../../../engine/api/contract'
 import { engine } from '../api/client'
 
 /** What the UI knows of a run while it runs: the last events, when they arrived. */
@@ -85,10 +85,15 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
+  /** Store the study (a new one each time: runs and networks keep pointing at the study they used). */
+  async function saveStudy(study: ApiArgs<'studies.save'>): Promise<StudyDetail> {
+    return engine().call('studies.save', study)
+  }
+
   /** Save the study, then start a run of it; returns the run id. */
   async function start(study: ApiArgs<'studies.save'>): Promise<number> {
     listen()
-    const saved = await engine().call('studies.save', study)
+    const saved = await saveStudy(study)
     const { runId } = await engine().call('runs.start', { studyId: saved.id })
     entry(runId)
     activeRunId.value = runId
@@ -136,5 +141,5 @@ export const useRunsStore = defineStore('runs', () => {
 
   listen()
 
-  return { list, live, activeRunId, loading, running, listen, refreshList, start, cancel, resume, remove, exportRun, statusOf, entry }
+  return { list, live, activeRunId, loading, running, listen, refreshList, saveStudy, start, cancel, resume, remove, exportRun, statusOf, entry }
 })

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { ApiArgs } from '../../../engine/api/contract'
+import type { ApiArgs, ParameterInfo, StudyDetail } from '../../../engine/api/contract'
 
 export const PRIOR_KINDS = ['uniform', 'logUniform', 'normal', 'logNormal', 'truncatedNormal'] as const
 export type PriorKind = (typeof PRIOR_KINDS)[number]
@@ -140,6 +140,39 @@ export const useStudyDraftStore = defineStore('studyDraft', () => {
     priorRows.value = rows
   }
 
+  /** The stored study the draft was last filled from (so it is loaded once, not again over the user's edits). */
+  const loadedStudyId = ref<number | null>(null)
+
+  /**
+   * Fill the draft from a stored study (studies.get): model, data, species,
+   * priors (one row per model parameter; those without a prior are not
+   * inferred), the inference choices, seed and truth.
+   */
+  function applyStudy(study: StudyDetail, parameters: readonly ParameterInfo[]): void {
+    const config = study.config
+    setModel(study.modelId)
+    observedId.value = study.observedId
+    species.value = Array.isArray(config.species) ? config.species.filter((s): s is string => typeof s === 'string') : []
+    const priorsOf = (config.priors ?? {}) as Record<string, Record<string, unknown>>
+    priorRows.value = parameters.map((p) => {
+      const spec = priorsOf[p.id]
+      const kind = spec && (PRIOR_KINDS as readonly string[]).includes(String(spec.kind)) ? (spec.kind as PriorKind) : 'uniform'
+      const fields = spec
+        ? Object.fromEntries(PRIOR_FIELDS[kind].map((f) => [f, typeof spec[f] === 'number' ? (spec[f] as number) : null]))
+        : fieldsFor(kind, { value: p.value, fields: {} })
+      return { parameter: p.id, value: p.value, infer: spec !== undefined, kind, fields }
+    })
+    const part = (v: unknown): PartSpec | null => (v && typeof v === 'object' && typeof (v as PartSpec).kind === 'string' ? (v as PartSpec) : null)
+    summaries.value = part(config.summaries) ?? { kind: 'time-series-features', set: 'efficient' }
+    distance.value = part(config.distance) ?? { kind: 'adaptive' }
+    algorithm.value = part(config.algorithm) ?? { kind: 'smcAbc', populationSize: 200, maxGenerations: 8 }
+    const sim = (config.simulation ?? {}) as Partial<{ method: 'ssa' | 'tau' | 'ode'; runsPerTrial: number }>
+    simulation.value = { method: sim.method ?? 'ssa', runsPerTrial: sim.runsPerTrial ?? 10 }
+    seed.value = typeof config.seed === 'number' ? config.seed : null
+    truth.value = config.truth && typeof config.truth === 'object' ? { ...(config.truth as Record<string, number>) } : null
+    loadedStudyId.value = study.id
+  }
+
   /** The arguments of studies.save for this draft (call only when problems is empty). */
   function toStudyArgs(name: string): ApiArgs<'studies.save'> {
     if (modelId.value === null || observedId.value === null) throw new Error(problems.value.join(' '))
@@ -174,6 +207,8 @@ export const useStudyDraftStore = defineStore('studyDraft', () => {
     setModel,
     forgetModel,
     setPriorRows,
+    loadedStudyId,
+    applyStudy,
     toStudyArgs
   }
 })

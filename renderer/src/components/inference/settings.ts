@@ -5,7 +5,7 @@
  * study fills the form). Pure: no engine calls, no Vue.
  */
 
-export type SummaryKind = 'time-series-features' | 'ensemble-moments' | 'identity'
+export type SummaryKind = 'time-series-features' | 'ensemble-moments' | 'identity' | 'neural-network'
 export type FeatureSet = 'minimal' | 'efficient' | 'comprehensive'
 export type DistanceKind = 'adaptive' | 'euclidean' | 'manhattan' | 'weighted-euclidean'
 export type AlgorithmKind = 'smcAbc' | 'abcRejection' | 'replenishmentSmcAbc'
@@ -16,6 +16,8 @@ export interface SummarySettings {
   moments: Array<'mean' | 'variance'>
   /** Species the statistics use; empty = all. */
   species: string[]
+  /** The project's network (learn.networks id) when kind is 'neural-network'. */
+  network: number | null
 }
 
 export interface DistanceSettings {
@@ -65,7 +67,7 @@ export function randomSeed(): number {
 
 export function defaultSettings(): InferenceSettings {
   return {
-    summaries: { kind: 'time-series-features', set: 'efficient', moments: ['mean', 'variance'], species: [] },
+    summaries: { kind: 'time-series-features', set: 'efficient', moments: ['mean', 'variance'], species: [], network: null },
     distance: { kind: 'adaptive', scale: 'mad', maxNormalisation: true, weights: '' },
     algorithm: {
       kind: 'smcAbc',
@@ -93,6 +95,8 @@ type Spec = { kind: string } & Record<string, unknown>
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
 
 export function summariesSpec(s: SummarySettings): Spec {
+  // A learned network reads the species it was trained on.
+  if (s.kind === 'neural-network' && s.network !== null) return { kind: 'neural-network', network: s.network }
   const species = s.species.length > 0 ? { species: [...s.species] } : {}
   if (s.kind === 'time-series-features') return { kind: s.kind, set: s.set, ...species }
   if (s.kind === 'ensemble-moments') return { kind: s.kind, moments: s.moments.length > 0 ? [...s.moments] : ['mean', 'variance'], ...species }
@@ -143,6 +147,9 @@ export function settingsFromSpecs(base: InferenceSettings, specs: { summaries?: 
     if (sum.set === 'minimal' || sum.set === 'efficient' || sum.set === 'comprehensive') out.summaries.set = sum.set
     if (Array.isArray(sum.moments)) out.summaries.moments = sum.moments.filter((m): m is 'mean' | 'variance' => m === 'mean' || m === 'variance')
     if (Array.isArray(sum.species)) out.summaries.species = sum.species.filter((s): s is string => typeof s === 'string')
+  } else if (sum && sum.kind === 'neural-network' && num(sum.network) !== undefined) {
+    out.summaries.kind = 'neural-network'
+    out.summaries.network = num(sum.network)!
   }
   const dist = specs.distance as Spec | undefined
   if (dist && ['adaptive', 'euclidean', 'manhattan', 'weighted-euclidean'].includes(dist.kind)) {
