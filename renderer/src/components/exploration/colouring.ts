@@ -34,8 +34,8 @@ export function classColouring(classOf: ArrayLike<number>, classNames: readonly 
   return { groupOf, groups: [{ name: unlabelled, colour: UNLABELLED }, ...classNames.map((name, k) => ({ name, colour: colourOf(name, k) }))], ramp: null }
 }
 
-/** A continuous value in RAMP.length buckets between its finite min and max (log scale when asked and positive); non-finite values in their own group. */
-export function rampColouring(values: ArrayLike<number | null>, label: string, log = false): Colouring {
+/** A continuous value in RAMP.length buckets between its finite min and max, widened to `range` when given (log scale when asked and positive); non-finite values in their own group. */
+export function rampColouring(values: ArrayLike<number | null>, label: string, log = false, range?: readonly [number, number]): Colouring {
   const n = values.length
   let min = Infinity
   let max = -Infinity
@@ -46,6 +46,11 @@ export function rampColouring(values: ArrayLike<number | null>, label: string, l
     if (v === null || !Number.isFinite(v)) continue
     if (v < min) min = v
     if (v > max) max = v
+  }
+  // A fixed scale (entropy: 0 to ln C) says how large a value is, not just which is largest.
+  if (range && Number.isFinite(min)) {
+    min = Math.min(min, range[0])
+    max = Math.max(max, range[1])
   }
   const B = RAMP.length
   const groupOf = new Int32Array(n)
