@@ -494,6 +494,7 @@ export class EngineService {
       modelId: entry.modelId ?? this.modelIdOf(entry.session),
       parameterNames: snapshot.parameterNames,
       bounds: snapshot.bounds,
+      time: [...entry.session.job.time],
       featureNames: snapshot.featureNames,
       classNames: snapshot.classNames,
       batches: snapshot.batches.map((b) => ({ index: b.index, first: b.first, count: b.count, origin: b.origin as unknown as Record<string, unknown> })),

@@ -349,6 +349,8 @@ export interface ExplorationView {
   readonly modelId: number | null;
   readonly parameterNames: string[];
   readonly bounds: Array<[number, number]>;
+  /** Output times of the session's simulations. */
+  readonly time: number[];
   readonly featureNames: string[];
   readonly classNames: string[];
   readonly batches: Array<{ index: number; first: number; count: number; origin: Record<string, unknown> }>;

@@ -17,7 +17,7 @@ export interface TaskProgress {
   readonly message: string
 }
 
-/** The session's output times, for previews of its points (the view does not carry them). */
+/** The session's output times, for previews of its points (an evenly spaced grid from 0). */
 export interface SessionTime {
   readonly end: number
   readonly points: number
@@ -132,7 +132,9 @@ export const useExplorationStore = defineStore('exploration', () => {
     view.value = next
     const project = projectPath.value ?? ''
     if (sessionTime) localStorage.setItem(storageKey('time', project, next.name), JSON.stringify(sessionTime))
-    time.value = sessionTime ?? readJson<SessionTime>(storageKey('time', project, next.name))
+    // The engine's own grid wins: it is right for sessions made elsewhere (another browser, the CLI).
+    const grid = next.time
+    time.value = grid && grid.length >= 2 ? { end: grid[grid.length - 1], points: grid.length } : (sessionTime ?? readJson<SessionTime>(storageKey('time', project, next.name)))
     colours.value = readJson<Record<string, string>>(storageKey('colours', project, next.name)) ?? {}
     if (!sessions.value.includes(next.name)) sessions.value = [...sessions.value, next.name]
   }

@@ -253,6 +253,7 @@ describe('EngineService', () => {
     expect(reloaded.parameters).toEqual(grown.parameters);
     expect(reloaded.labels).toEqual({ 0: 0, 1: 1, 2: 0 });
     expect(reloaded.modelId).toBe(model.id);
+    expect(reloaded.time).toHaveLength(21);
   });
 
   it('trains summary statistics for a study in the background and runs ABC with the stored network', async () => {
