@@ -24,7 +24,7 @@ const method = z.enum(['ssa', 'tau', 'ode'], { error: 'expected "ssa", "tau" or 
 const none = z.strictObject({}).optional();
 
 /** A prior as a study writes it (validated by engine/sample's registry, which names the bad field). */
-const priorSpec = z.record(z.string(), z.unknown(), { error: 'expected a prior object like {"kind": "uniform", "lower": 0, "upper": 1}' });
+const priorSpec = z.union([z.record(z.string(), z.unknown()), z.tuple([z.number(), z.number()])], { error: 'expected a prior object like {"kind": "uniform", "lower": 0, "upper": 1} or [lower, upper]' });
 const partSpec = z.looseObject({ kind: z.string({ error: 'expected a "kind"' }) }, { error: 'expected an object with a "kind"' });
 
 export const apiSchemas = {

@@ -10,6 +10,7 @@ import { registerNodes } from './commands/nodes.js';
 import { registerWorker } from './commands/worker.js';
 import { registerProject } from './commands/project.js';
 import { registerServe } from './commands/serve.js';
+import { registerApi } from './commands/api.js';
 import { registerExplore } from './commands/explore.js';
 import { registerLearn } from './commands/learn.js';
 
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerWorker(program);
   registerProject(program);
   registerServe(program);
+  registerApi(program);
   registerImport(program);
   registerDsmts(program);
   registerExplore(program);
