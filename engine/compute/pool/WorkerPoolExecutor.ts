@@ -56,9 +56,17 @@ export class WorkerPoolExecutor implements Executor {
   }
 
   private piscina(): Promise<Piscina> {
-    this.pool ??= workerBundlePath('threadWorker').then(
-      (filename) => new Piscina({ filename, minThreads: this.concurrency, maxThreads: this.concurrency, idleTimeout: 60_000 }),
-    );
+    this.pool ??= workerBundlePath('threadWorker').then((filename) => {
+      const pool = new Piscina({ filename, minThreads: this.concurrency, maxThreads: this.concurrency, idleTimeout: 60_000 });
+      // When a run is aborted, piscina terminates the threads running its batches; a result a
+      // thread had already posted then arrives for a task piscina no longer knows, and piscina
+      // emits it as an 'error' event. Unhandled, that event would crash the process (the app's
+      // engine, `sciope serve`); the batch's caller has already been told it was aborted.
+      pool.on('error', (error: Error) => {
+        if (!/^Unexpected message from Worker/.test(error.message)) process.emitWarning(`worker pool: ${error.message}`);
+      });
+      return pool;
+    });
     return this.pool;
   }
 
