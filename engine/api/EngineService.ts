@@ -53,6 +53,8 @@ export class EngineService {
   private readonly handlers: Handlers;
   /** Exploration sessions in use, by name (they live in the open project). */
   private readonly sessions = new Map<string, { session: ExplorationSession; modelId: number | null }>();
+  /** The batch or embedding in progress per session, for explore.cancel. */
+  private readonly exploreWork = new Map<string, AbortController>();
 
   constructor(private readonly options: EngineServiceOptions) {
     this.settings = new EngineSettingsFile(options.configDir);
@@ -110,6 +112,7 @@ export class EngineService {
   /** Cancel runs, stop workers, close the project. */
   async close(): Promise<void> {
     this.learning.cancelAll();
+    for (const controller of this.exploreWork.values()) controller.abort();
     await this.runs.cancelAll();
     await this.executorInstance?.close();
     this.executorInstance = null;
@@ -414,18 +417,20 @@ export class EngineService {
         const session = this.session(name);
         const executor = await this.executor();
         const onProgress = throttled((completed, total) => this.emit({ type: 'task.progress', task: `explore:${name}`, completed, total, message: `simulating batch ${session.batches.length}` }));
-        if (source && typeof source === 'object' && source.kind === 'parameters') {
-          await session.runBatch(executor, { source: { kind: 'parameters', parameters: source.parameters, origin: { kind: 'proposal', strategy: source.strategy ?? 'user' } }, onProgress });
-        } else {
-          await session.runBatch(executor, { source: (source ?? 'design') as never, n, onProgress });
-        }
+        await this.exploring(name, async (signal) => {
+          if (source && typeof source === 'object' && source.kind === 'parameters') {
+            await session.runBatch(executor, { source: { kind: 'parameters', parameters: source.parameters, origin: { kind: 'proposal', strategy: source.strategy ?? 'user' } }, onProgress, signal });
+          } else {
+            await session.runBatch(executor, { source: (source ?? 'design') as never, n, onProgress, signal });
+          }
+        });
         return this.explorationView(name);
       },
       'explore.embed': async ({ name, method }) => {
         const session = this.session(name);
         const started = performance.now();
         const onProgress = throttled((completed, total) => this.emit({ type: 'task.progress', task: `explore:${name}`, completed, total, message: `embedding (${method ?? session.config.reduction.method})` }));
-        const result = await session.embed({ method, onProgress });
+        const result = await this.exploring(name, (signal) => session.embed({ method, onProgress, signal }));
         return { ...result, seconds: (performance.now() - started) / 1000 };
       },
       'explore.label': ({ name, labels, classes }) => {
@@ -436,6 +441,11 @@ export class EngineService {
         return this.explorationView(name);
       },
       'explore.propagate': ({ name }) => this.session(name).propagate(),
+      'explore.cancel': ({ name }) => {
+        const controller = this.exploreWork.get(name);
+        controller?.abort();
+        return { cancelled: controller !== undefined };
+      },
       'explore.propose': ({ name, n, strategy, class: chosen }) => this.session(name).propose({ n, strategy, class: chosen }),
 
       'learn.backend': async () => ({ backend: await this.learning.backend() }),
@@ -473,6 +483,18 @@ export class EngineService {
         });
       },
     };
+  }
+
+  /** Run one cancellable exploration step (a batch or an embedding); one at a time per session. */
+  private async exploring<T>(name: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (this.exploreWork.has(name)) throw new ApiStateError('BUSY', `the session "${name}" is already running a batch or an embedding; wait for it or cancel it`, { name });
+    const controller = new AbortController();
+    this.exploreWork.set(name, controller);
+    try {
+      return await work(controller.signal);
+    } finally {
+      this.exploreWork.delete(name);
+    }
   }
 
   /** An open exploration session of this project (loaded from the project on first use). */

@@ -116,6 +116,8 @@ export const apiSchemas = {
   /** Point index → class index or name (new names become classes); null removes a label. */
   'explore.label': z.strictObject({ name, labels: z.record(z.string().regex(/^\d+$/, { error: 'expected a point index' }), z.union([z.number().int().min(0), z.string().min(1), z.null()])), classes: z.array(z.string().min(1)).optional() }),
   'explore.propagate': z.strictObject({ name }),
+  /** Stop the session's batch or embedding in progress (its call then fails with code CANCELLED; finished batches stay). */
+  'explore.cancel': z.strictObject({ name }),
   'explore.propose': z.strictObject({ name, n: positiveInt(10_000, 'the number of points').optional(), strategy: z.enum(['entropy', 'margin', 'class'], { error: 'expected "entropy", "margin" or "class"' }).optional(), class: z.union([z.number().int().min(0), z.string().min(1)]).optional() }),
 
   /** TensorFlow.js backend that training uses here ("tensorflow" native, "wasm" or "cpu"); loads it. */
@@ -473,6 +475,7 @@ export interface ApiResults {
   'explore.embed': ExplorationEmbedding;
   'explore.label': ExplorationView;
   'explore.propagate': ExplorationPropagation;
+  'explore.cancel': { cancelled: boolean };
   'explore.propose': ExplorationProposal;
   'learn.backend': { backend: string };
   'learn.train': { taskId: number };

@@ -254,6 +254,21 @@ describe('EngineService', () => {
     expect(reloaded.labels).toEqual({ 0: 0, 1: 1, 2: 0 });
     expect(reloaded.modelId).toBe(model.id);
     expect(reloaded.time).toHaveLength(21);
+    // A long batch can be cancelled; the batches before it stay.
+    const started = new Promise<void>((resolve) => {
+      const off = service.onEvent((event) => {
+        if (event.type === 'task.progress' && event.task === 'explore:toggle map') {
+          off();
+          resolve();
+        }
+      });
+    });
+    const long = service.invoke('explore.runBatch', { name: 'toggle map', n: 100_000 });
+    await started;
+    expect(await service.invoke('explore.runBatch', { name: 'toggle map', n: 5 })).toMatchObject({ ok: false, error: { code: 'BUSY' } });
+    expect(await service.call('explore.cancel', { name: 'toggle map' })).toEqual({ cancelled: true });
+    expect(await long).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect((await service.call('explore.open', { name: 'toggle map' })).parameters).toHaveLength(45);
   });
 
   it('trains summary statistics for a study in the background and runs ABC with the stored network', async () => {
