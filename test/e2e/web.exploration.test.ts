@@ -115,6 +115,16 @@ describe.skipIf(reason !== null)(`web mode: exploration and simulators${reason ?
       await expect(page.getByTestId('explore-status').textContent()).resolves.toContain('70 points in 2 batches')
     })
 
+    await step(s, 'cancel-batch', async () => {
+      await page.getByTestId('explore-batch-n').fill('100000')
+      await page.getByTestId('explore-run-batch').click()
+      await page.getByTestId('explore-cancel').click({ timeout: 30_000 })
+      await page.getByTestId('explore-cancel').waitFor({ state: 'detached', timeout: 30_000 })
+      // Cancelled, not failed: no error shown, and the points are those of the finished batches.
+      await expect(page.getByTestId('explore-error').count()).resolves.toBe(0)
+      await expect(page.getByTestId('explore-status').textContent()).resolves.toContain('70 points in 2 batches')
+    })
+
     expect(s.consoleErrors).toEqual([])
     expect(Date.now() - started).toBeLessThan(60_000)
   })

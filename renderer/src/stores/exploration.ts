@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { ApiArgs, ExplorationEmbedding, ExplorationPropagation, ExplorationProposal, ExplorationView } from '../../../engine/api/contract'
-import { engine } from '../api/client'
+import { EngineCallError, engine } from '../api/client'
 import { describeError, type ShownError } from '../api/errors'
 import { PALETTE } from '../charts/echarts'
 import { useProjectStore } from './project'
@@ -96,11 +96,23 @@ export const useExplorationStore = defineStore('exploration', () => {
     try {
       return await work()
     } catch (err) {
-      error.value = { context, error: describeError(err) }
+      // A cancel the user asked for is not an error to show.
+      if (!(err instanceof EngineCallError && err.code === 'CANCELLED')) error.value = { context, error: describeError(err) }
       return undefined
     } finally {
       busy.value = null
       progress.value = null
+    }
+  }
+
+  /** Stop the batch or embedding in progress (its call then reports that it was cancelled). */
+  async function cancel(): Promise<void> {
+    const current = name.value
+    if (!current || busy.value === null) return
+    try {
+      await engine().call('explore.cancel', { name: current })
+    } catch (err) {
+      error.value = { context: 'Cancelling', error: describeError(err) }
     }
   }
 
@@ -270,6 +282,7 @@ export const useExplorationStore = defineStore('exploration', () => {
     classColour,
     setClassColour,
     refreshList,
+    cancel,
     create,
     open,
     close,
