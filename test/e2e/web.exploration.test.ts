@@ -32,7 +32,6 @@ async function addToggleSwitch(page: Page): Promise<void> {
 
 describe.skipIf(reason !== null)(`web mode: exploration and simulators${reason ? ` (skipped: ${reason})` : ''}`, () => {
   it('creates a session, runs and embeds a batch, labels, propagates, proposes and runs the proposal', async () => {
-    const started = Date.now()
     session = await openApp()
     const s = session
     const { page } = s
@@ -126,11 +125,9 @@ describe.skipIf(reason !== null)(`web mode: exploration and simulators${reason ?
     })
 
     expect(s.consoleErrors).toEqual([])
-    expect(Date.now() - started).toBeLessThan(60_000)
   })
 
   it('adds a JS-module simulator and tests it', async () => {
-    const started = Date.now()
     session = await openApp()
     const s = session
     const { page } = s
@@ -169,6 +166,5 @@ describe.skipIf(reason !== null)(`web mode: exploration and simulators${reason ?
     })
 
     expect(s.consoleErrors.filter((e) => !/status of 4\d\d|Failed to load resource/.test(e))).toEqual([])
-    expect(Date.now() - started).toBeLessThan(60_000)
   })
 })
