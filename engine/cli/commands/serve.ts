@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import { EngineService } from '../../api/EngineService.js';
+import { EngineError } from '../../errors/index.js';
 import { startEngineServer } from '../../serve/EngineServer.js';
 
 interface ServeOptions {
@@ -57,7 +58,16 @@ async function serve(options: ServeOptions): Promise<void> {
     await service.call(method, { path: options.project });
   }
   const staticDir = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
-  const server = await startEngineServer({ service, port: options.port, staticDir });
+  let server: Awaited<ReturnType<typeof startEngineServer>>;
+  try {
+    server = await startEngineServer({ service, port: options.port, staticDir });
+  } catch (error) {
+    await service.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new EngineError('PORT_IN_USE', `port ${options.port} on 127.0.0.1 is in use (another \`sciope serve\`?); choose another with --port, or --port 0 for a free one`, { port: options.port });
+    if (code === 'EACCES') throw new EngineError('PORT_DENIED', `port ${options.port} needs privileges; use a port above 1023, or --port 0 for a free one`, { port: options.port });
+    throw error;
+  }
   // The first line is a contract: tests and scripts read the URL from it.
   process.stdout.write(`Sciope Desktop engine serving ${server.url}\n`);
   if (!existsSync(join(staticDir, 'index.html'))) process.stderr.write('sciope: the app is not built (no out/renderer): run `npm run build`; the API is served meanwhile\n');
