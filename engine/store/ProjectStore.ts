@@ -1,5 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { ProjectFileError } from '../errors/index.js';
 import type { Generation } from '../infer/types.js';
@@ -186,6 +187,9 @@ function processAlive(pid: number): boolean {
 export function projectError(file: string, error: unknown, doing: string): unknown {
   if (error instanceof ProjectFileError) return error;
   const text = error instanceof Error ? error.message : '';
+  if (/directory does not exist/.test(text)) {
+    return new ProjectFileError(file, 'no-folder', `the folder ${dirname(resolve(file))} does not exist; create it first or choose another place for the project`);
+  }
   if (/NODE_MODULE_VERSION|better_sqlite3\.node|Could not locate the bindings file|Cannot find module .*\.node/.test(text)) {
     return new ProjectFileError(file, 'native-module', `cannot load better-sqlite3's native module for ${process.versions.electron ? `Electron ${process.versions.electron}` : `Node ${process.version}`} (${text.split('\n')[0]}); rebuild it for this runtime (see the README, "Native modules")`);
   }

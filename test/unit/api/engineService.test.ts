@@ -61,6 +61,7 @@ describe('EngineService', () => {
     expect(await service.call('projects.recent')).toEqual([path]);
     expect(events).toContainEqual({ type: 'project.changed', project: expect.objectContaining({ path }) });
     expect(await service.invoke('projects.open', { path: join(dir, 'missing.sciope') })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await service.invoke('projects.create', { path: join(dir, 'no', 'such', 'folder', 'p.sciope') })).toMatchObject({ ok: false, error: { code: 'PROJECT_FILE', details: { reason: 'no-folder' }, message: expect.stringContaining('does not exist; create it first') } });
   });
 
   it('reports model problems as the user types, and refuses to save an invalid model', async () => {
