@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -156,4 +156,39 @@ export async function step<T>(session: Session, name: string, work: () => Promis
     if (error instanceof Error) error.message += `${extra}\nserver stderr:\n${session.server.stderr().slice(-2000)}`
     throw error
   }
+}
+
+/** Call the engine's HTTP API with the token from the server's URL. */
+export async function api<T>(serverUrl: string, method: string, args: unknown = {}): Promise<T> {
+  const url = new URL(serverUrl)
+  const response = await fetch(`${url.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${url.searchParams.get('token')}` },
+    body: JSON.stringify(args)
+  })
+  const outcome = (await response.json()) as { ok: boolean; value?: T; error?: { message: string } }
+  if (!outcome.ok) throw new Error(`${method}: ${outcome.error?.message}`)
+  return outcome.value as T
+}
+
+/** The toggle-switch example study (its priors are the tests' defaults). */
+export const TOGGLE_STUDY = JSON.parse(readFileSync(join(ROOT, 'resources/studies/toggle-switch/study.json'), 'utf8')) as { priors: Record<string, { lower: number; upper: number }> }
+
+/** Add the toggle-switch example and its observed data through the API, then reload so the app lists them. */
+export async function prepareToggleSwitch(session: Session): Promise<void> {
+  await api(session.server.url, 'models.addExample', { example: 'toggle-switch' })
+  await api(session.server.url, 'observed.importCsv', { name: 'toggle observed', csv: readFileSync(join(ROOT, 'resources/studies/toggle-switch/observed.csv'), 'utf8') })
+  await session.page.reload()
+  await session.page.getByTestId('sidebar-model-1').waitFor()
+}
+
+/** In the Priors view: the example study's uniform priors, and the model's values as the truth. */
+export async function fillTogglePriors(page: Page): Promise<void> {
+  await page.getByTestId('nav-priors').click()
+  for (const [p, prior] of Object.entries(TOGGLE_STUDY.priors)) {
+    await page.getByTestId(`prior-kind-${p}`).selectOption('uniform')
+    await page.getByTestId(`prior-lower-${p}`).fill(String(prior.lower))
+    await page.getByTestId(`prior-upper-${p}`).fill(String(prior.upper))
+  }
+  await page.getByTestId('priors-truth').check()
 }

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { openApp, ROOT, skipReason, step, type Session } from './harness'
+import { fillTogglePriors, openApp, prepareToggleSwitch, skipReason, step, TOGGLE_STUDY, type Session } from './harness'
 
 /**
  * Inference in web mode, from a prepared project (the toggle-switch example
@@ -19,21 +18,8 @@ if (reason) console.warn(`web inference test skipped: ${reason}`)
 
 const POPULATION = 150
 const GENERATIONS = 3
-const study = JSON.parse(readFileSync(join(ROOT, 'resources/studies/toggle-switch/study.json'), 'utf8')) as { priors: Record<string, { lower: number; upper: number }> }
-const PARAMETERS = Object.keys(study.priors)
+const PARAMETERS = Object.keys(TOGGLE_STUDY.priors)
 
-/** Call the engine's HTTP API with the token from the server's URL. */
-async function api<T>(serverUrl: string, method: string, args: unknown = {}): Promise<T> {
-  const url = new URL(serverUrl)
-  const response = await fetch(`${url.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${url.searchParams.get('token')}` },
-    body: JSON.stringify(args)
-  })
-  const outcome = (await response.json()) as { ok: boolean; value?: T; error?: { message: string } }
-  if (!outcome.ok) throw new Error(`${method}: ${outcome.error?.message}`)
-  return outcome.value as T
-}
 
 async function pointsOf(page: Page, testid: string): Promise<number> {
   await page.waitForFunction((id) => Number(document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-points') ?? 0) > 0, testid, { timeout: 30_000 })
@@ -48,11 +34,7 @@ describe.skipIf(reason !== null)('web inference: run SMC-ABC live, reopen it, ex
   beforeAll(async () => {
     session = await openApp()
     page = session.page
-    await api(session.server.url, 'models.addExample', { example: 'toggle-switch' })
-    await api(session.server.url, 'observed.importCsv', { name: 'toggle observed', csv: readFileSync(join(ROOT, 'resources/studies/toggle-switch/observed.csv'), 'utf8') })
-    // The project store reads the new model and data on load.
-    await page.reload()
-    await page.getByTestId('sidebar-model-1').waitFor()
+    await prepareToggleSwitch(session)
   })
 
   afterAll(async () => {
@@ -61,13 +43,7 @@ describe.skipIf(reason !== null)('web inference: run SMC-ABC live, reopen it, ex
 
   it('takes the priors of the example study and the observed data into the draft', async () => {
     await step(session, 'inference-draft', async () => {
-      await page.getByTestId('nav-priors').click()
-      for (const p of PARAMETERS) {
-        await page.getByTestId(`prior-kind-${p}`).selectOption('uniform')
-        await page.getByTestId(`prior-lower-${p}`).fill(String(study.priors[p].lower))
-        await page.getByTestId(`prior-upper-${p}`).fill(String(study.priors[p].upper))
-      }
-      await page.getByTestId('priors-truth').check()
+      await fillTogglePriors(page)
       await page.getByTestId('nav-data').click()
       await page.getByTestId('observed-summary').waitFor()
       await page.getByTestId('nav-inference').click()

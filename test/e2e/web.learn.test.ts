@@ -1,9 +1,7 @@
 /// <reference lib="dom" />
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { openApp, ROOT, skipReason, step, type Session } from './harness'
+import { api, fillTogglePriors, openApp, prepareToggleSwitch, skipReason, step, type Session } from './harness'
 
 /**
  * Learned summary statistics in web mode, from a prepared project (the
@@ -21,21 +19,7 @@ if (reason) console.warn(`web learn test skipped: ${reason}`)
 const EPOCHS = 3
 const TRAIN = 100
 const BUDGET = 200
-const study = JSON.parse(readFileSync(join(ROOT, 'resources/studies/toggle-switch/study.json'), 'utf8')) as { priors: Record<string, { lower: number; upper: number }> }
-const PARAMETERS = Object.keys(study.priors)
 
-/** Call the engine's HTTP API with the token from the server's URL. */
-async function api<T>(serverUrl: string, method: string, args: unknown = {}): Promise<T> {
-  const url = new URL(serverUrl)
-  const response = await fetch(`${url.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${url.searchParams.get('token')}` },
-    body: JSON.stringify(args)
-  })
-  const outcome = (await response.json()) as { ok: boolean; value?: T; error?: { message: string } }
-  if (!outcome.ok) throw new Error(`${method}: ${outcome.error?.message}`)
-  return outcome.value as T
-}
 
 async function selectedText(page: Page, testid: string): Promise<string> {
   return page.getByTestId(testid).evaluate((el) => {
@@ -53,10 +37,7 @@ describe.skipIf(reason !== null)('web learn: train a network live, use it in ABC
   beforeAll(async () => {
     session = await openApp()
     page = session.page
-    await api(session.server.url, 'models.addExample', { example: 'toggle-switch' })
-    await api(session.server.url, 'observed.importCsv', { name: 'toggle observed', csv: readFileSync(join(ROOT, 'resources/studies/toggle-switch/observed.csv'), 'utf8') })
-    await page.reload()
-    await page.getByTestId('sidebar-model-1').waitFor()
+    await prepareToggleSwitch(session)
   })
 
   afterAll(async () => {
@@ -65,13 +46,7 @@ describe.skipIf(reason !== null)('web learn: train a network live, use it in ABC
 
   it('trains a tiny DNN from the Inference view and shows its loss per epoch', async () => {
     await step(session, 'learn-train', async () => {
-      await page.getByTestId('nav-priors').click()
-      for (const p of PARAMETERS) {
-        await page.getByTestId(`prior-kind-${p}`).selectOption('uniform')
-        await page.getByTestId(`prior-lower-${p}`).fill(String(study.priors[p].lower))
-        await page.getByTestId(`prior-upper-${p}`).fill(String(study.priors[p].upper))
-      }
-      await page.getByTestId('priors-truth').check()
+      await fillTogglePriors(page)
       await page.getByTestId('nav-inference').click()
       await page.getByTestId('learn-train').waitFor()
       expect(await page.getByTestId('inference-problems').count()).toBe(0)
