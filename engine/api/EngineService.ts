@@ -22,6 +22,8 @@ import { modelDetail, observedDetail, posteriorView, requireModel, requireObserv
 import { RunManager } from './RunManager.js';
 import { LearnManager } from './LearnManager.js';
 import { ApiArgumentError, ApiStateError, jsonSafe, toWireError, zodIssues } from './wire.js';
+import { runSimulatorSpec, TrustManager } from './TrustManager.js';
+import type { ApprovalChannel } from '../trust/types.js';
 
 export interface EngineServiceOptions {
   /** Folder for machine-level settings (workers, SSH nodes, recent projects). */
@@ -30,7 +32,19 @@ export interface EngineServiceOptions {
   readonly workers?: number;
   /** Where errors that are not the user's are logged (with their stack). Default: stderr. */
   readonly log?: (message: string) => void;
+  /**
+   * How this front door asks the person at the machine to approve a
+   * black-box simulator (engine/trust): a native dialog (Electron main) or a
+   * code printed on the terminal (`sciope serve`). Without one, approvals
+   * are given on the command line (`sciope trust approve`).
+   */
+  readonly approvalChannel?: ApprovalChannel;
 }
+
+/** Events per trajectory a preview may simulate before it stops with EVENT_BUDGET (Vilar to t = 200 takes about 0.6 M). */
+export const PREVIEW_MAX_EVENTS = 20_000_000;
+/** Wall time a preview may take before it is stopped (a preview is for a quick look; runs have no such limit). */
+export const PREVIEW_TIME_LIMIT_MS = 120_000;
 
 type Handler<M extends ApiMethod> = (args: ApiParsedArgs<M>) => Promise<ApiResults[M]> | ApiResults[M];
 type Handlers = { [M in ApiMethod]: Handler<M> };
@@ -55,9 +69,13 @@ export class EngineService {
   private readonly sessions = new Map<string, { session: ExplorationSession; modelId: number | null }>();
   /** The batch or embedding in progress per session, for explore.cancel. */
   private readonly exploreWork = new Map<string, AbortController>();
+  /** Previews in progress by their caller-chosen id, for simulate.cancel. */
+  private readonly previews = new Map<string, AbortController>();
+  private readonly trust: TrustManager;
 
   constructor(private readonly options: EngineServiceOptions) {
     this.settings = new EngineSettingsFile(options.configDir);
+    this.trust = new TrustManager(options.configDir, options.approvalChannel);
     this.log = options.log ?? ((message) => process.stderr.write(`${message}\n`));
     this.runs = new RunManager({
       executor: () => this.executor(),
@@ -113,6 +131,7 @@ export class EngineService {
   async close(): Promise<void> {
     this.learning.cancelAll();
     for (const controller of this.exploreWork.values()) controller.abort();
+    for (const controller of this.previews.values()) controller.abort();
     await this.runs.cancelAll();
     await this.executorInstance?.close();
     this.executorInstance = null;
@@ -262,8 +281,9 @@ export class EngineService {
         return modelDetail(requireModel(store, id));
       },
 
-      'simulate.preview': async ({ modelId, runs, tEnd, points, method, seed, parameters }) => {
+      'simulate.preview': async ({ modelId, runs, tEnd, points, method, seed, parameters, previewId }) => {
         const record = requireModel(this.project(), modelId);
+        const base = this.trustedJobBase(record);
         const detail = modelDetail(record);
         const end = tEnd ?? detail.tEnd;
         const time = Array.from({ length: points }, (_, i) => (end * i) / (points - 1));
@@ -273,16 +293,22 @@ export class EngineService {
         }
         const values = Float64Array.from(detail.parameters, (p) => parameters?.[p.id] ?? p.value);
         const runSeed = seed ?? Math.floor(Math.random() * 2 ** 31);
-        const job: SimulationJob = { ...this.jobBase(record), method, time, parameterIds: ids, runsPerTrial: 1, statistics: null, returnTrajectories: true, seed: runSeed };
+        const job: SimulationJob = { ...base, method, time, parameterIds: ids, runsPerTrial: 1, statistics: null, returnTrajectories: true, seed: runSeed, maxEvents: PREVIEW_MAX_EVENTS };
         const trials: Trial[] = Array.from({ length: runs }, (_, i) => ({ index: i, parameters: values, stream: [i] }));
         const started = performance.now();
-        const results = await (await this.executor()).map(job, trials);
+        const results = await this.previewing(previewId, async (signal) => (await this.executor()).map(job, trials, { signal }));
         results.sort((a, b) => a.index - b.index);
         const block = detail.species.length * points;
         const data = new Float64Array(runs * block);
         results.forEach((r, i) => data.set(r.trajectories!.subarray(0, block), i * block));
         const { mean, sd } = ensembleMoments(data, runs, block);
         return { time, species: detail.species.slice(), runs, data: Array.from(data), mean, sd, seed: runSeed, events: results.reduce((s, r) => s + r.events, 0), seconds: (performance.now() - started) / 1000 };
+      },
+
+      'simulate.cancel': ({ previewId }) => {
+        const controller = this.previews.get(previewId);
+        controller?.abort();
+        return { cancelled: controller !== undefined };
       },
 
       'priors.sample': ({ priors, n, seed }) => {
@@ -338,13 +364,23 @@ export class EngineService {
         return { id: study.id, name: study.name, modelId: study.modelId, observedId: study.observedId, config: study.config };
       },
 
-      'runs.start': (args) => ({ runId: this.runs.start(this.project(), args) }),
+      'runs.start': (args) => {
+        const store = this.project();
+        const study = store.getStudy(args.studyId);
+        if (study) this.requireTrusted(parseStudy(study.config, study.source).simulator);
+        return { runId: this.runs.start(store, args) };
+      },
       'runs.cancel': ({ runId }) => {
         requireRun(this.project(), runId);
         if (!this.runs.cancel(runId)) throw new ApiStateError('RUN_NOT_ACTIVE', `run ${runId} is not running in this app`, { runId });
         return null;
       },
-      'runs.resume': ({ runId }) => ({ runId: this.runs.resume(this.project(), runId) }),
+      'runs.resume': ({ runId }) => {
+        const store = this.project();
+        requireRun(store, runId);
+        this.requireTrusted(runSimulatorSpec(store, runId));
+        return { runId: this.runs.resume(store, runId) };
+      },
       'runs.list': (args) => {
         const store = this.project();
         const names = studyNameMap(store);
@@ -372,7 +408,7 @@ export class EngineService {
           run.parameterNames.forEach((name, k) => (values[ids.indexOf(name)] = g.particles[row * g.dimension + k]));
           trials.push({ index: i, parameters: values, stream: [i] });
         }
-        const job: SimulationJob = { ...this.jobBase(model), method: parsed.method, time: observed.time, parameterIds: ids, runsPerTrial: 1, statistics: null, returnTrajectories: true, seed: seed ?? run.seed };
+        const job: SimulationJob = { ...this.trustedJobBase(model), method: parsed.method, time: observed.time, parameterIds: ids, runsPerTrial: 1, statistics: null, returnTrajectories: true, seed: seed ?? run.seed };
         const results = (await (await this.executor()).map(job, trials)).sort((a, b) => a.index - b.index);
         // Keep the observed species only, in the observed order.
         const speciesIndex = observed.species.map((s) => detail.species.indexOf(s));
@@ -415,6 +451,7 @@ export class EngineService {
       },
       'explore.runBatch': async ({ name, n, source }) => {
         const session = this.session(name);
+        this.requireTrusted(session.job.simulator);
         const executor = await this.executor();
         const onProgress = throttled((completed, total) => this.emit({ type: 'task.progress', task: `explore:${name}`, completed, total, message: `simulating batch ${session.batches.length}` }));
         await this.exploring(name, async (signal) => {
@@ -449,7 +486,13 @@ export class EngineService {
       'explore.propose': ({ name, n, strategy, class: chosen }) => this.session(name).propose({ n, strategy, class: chosen }),
 
       'learn.backend': async () => ({ backend: await this.learning.backend() }),
-      'learn.train': (args) => ({ taskId: this.learning.start(this.project(), args) }),
+      'learn.train': (args) => {
+        const store = this.project();
+        const study = store.getStudy(args.studyId);
+        const model = study?.modelId != null ? store.getModel(study.modelId) : undefined;
+        if (model) this.trustedJobBase(model);
+        return { taskId: this.learning.start(store, args) };
+      },
       'learn.cancel': ({ taskId }) => {
         if (!this.learning.cancel(taskId)) throw new ApiStateError('TASK_NOT_ACTIVE', `training ${taskId} is not running`, { taskId });
         return null;
@@ -457,6 +500,17 @@ export class EngineService {
       'learn.networks': () => {
         const store = this.project();
         return store.listNetworks().map((n) => networkListItem(store.getNetwork(n.id)!));
+      },
+
+      'trust.list': () => this.trustList(),
+      'trust.request': ({ fingerprint }) => this.trust.request(this.project(), fingerprint),
+      'trust.approve': ({ fingerprint, code }) => {
+        this.trust.approveWithCode(this.project(), fingerprint, code);
+        return this.trustList();
+      },
+      'trust.revoke': ({ fingerprint }) => {
+        this.trust.revoke(this.project(), fingerprint);
+        return this.trustList();
       },
 
       'settings.get': () => this.engineSettings(),
@@ -534,10 +588,46 @@ export class EngineService {
     return match?.id ?? null;
   }
 
-  /** The model (or black-box simulator) part of a job for a stored model. */
-  private jobBase(record: { format: string; source: string; parsed: unknown }): { model: ReactionNetworkInput; simulator?: BlackBoxSimulatorSpec } {
+  /**
+   * The model (or black-box simulator) part of a job for a stored model,
+   * once its simulator is approved for this project: throws
+   * UntrustedSimulatorError (nothing run) otherwise.
+   */
+  private trustedJobBase(record: { format: string; source: string; parsed: unknown }): { model: ReactionNetworkInput; simulator?: BlackBoxSimulatorSpec } {
     const model = record.parsed as ReactionNetworkInput;
-    return record.format === 'simulator' ? { model, simulator: parseBlackBoxSpec(JSON.parse(record.source)) } : { model };
+    if (record.format !== 'simulator') return { model };
+    const simulator = parseBlackBoxSpec(JSON.parse(record.source));
+    this.requireTrusted(simulator);
+    return { model, simulator };
+  }
+
+  /** Refuse a black-box simulator nobody approved for the open project (engine/trust). */
+  private requireTrusted(simulator: BlackBoxSimulatorSpec | undefined): void {
+    this.trust.require(simulator, this.project().path);
+  }
+
+  private trustList() {
+    const store = this.project();
+    return { scope: store.path, simulators: this.trust.list(store) };
+  }
+
+  /** Run one preview with its cancel (by id) and its time limit. */
+  private async previewing<T>(previewId: string | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (previewId !== undefined && this.previews.has(previewId)) throw new ApiStateError('BUSY', `a preview "${previewId}" is already running`, { previewId });
+    const controller = new AbortController();
+    const key = previewId ?? `anonymous-${Math.random()}`;
+    this.previews.set(key, controller);
+    const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(PREVIEW_TIME_LIMIT_MS)]);
+    try {
+      return await work(signal);
+    } catch (error) {
+      if (signal.aborted && !controller.signal.aborted) {
+        throw new ApiStateError('TIME_LIMIT', `the preview took longer than ${PREVIEW_TIME_LIMIT_MS / 1000} s and was stopped: simulate fewer runs or a shorter time`, { seconds: PREVIEW_TIME_LIMIT_MS / 1000 });
+      }
+      throw error;
+    } finally {
+      this.previews.delete(key);
+    }
   }
 }
 

@@ -14,7 +14,12 @@ import { z } from 'zod';
 
 const id = z.number({ error: 'expected a numeric id' }).int({ error: 'expected an integer id' }).positive({ error: 'expected a positive id' });
 const name = z.string({ error: 'expected a name (string)' }).trim().min(1, { error: 'expected a non-empty name' }).max(200, { error: 'expected a name of at most 200 characters' });
-const path = z.string({ error: 'expected a file path (string)' }).min(1, { error: 'expected a non-empty file path' }).max(4096, { error: 'file path too long' });
+// A NUL would cut the path short below Node (the checked path is not the opened one); see engine/paths.
+// eslint-disable-next-line no-control-regex
+const path = z.string({ error: 'expected a file path (string)' }).min(1, { error: 'expected a non-empty file path' }).max(4096, { error: 'file path too long' }).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, { error: 'the path contains a control character (such as NUL or a line break); choose a file name without it' });
+const fingerprint = z.string({ error: 'expected a simulator fingerprint' }).regex(/^[0-9a-f]{64}$/, { error: 'expected a simulator fingerprint (64 hex digits, from trust.list)' });
+/** A preview's own id, chosen by the caller, so that it can be cancelled while it runs. */
+const previewId = z.string().min(1).max(100);
 const seed = z.number({ error: 'expected an integer seed' }).int({ error: 'expected an integer seed' }).min(0, { error: 'expected a seed >= 0' }).max(2 ** 31 - 1, { error: 'expected a seed below 2^31' });
 const positiveInt = (max: number, what: string) =>
   z.number({ error: `expected ${what} (an integer)` }).int({ error: `expected ${what} (an integer)` }).min(1, { error: `expected ${what} >= 1` }).max(max, { error: `expected ${what} <= ${max}` });
@@ -60,7 +65,10 @@ export const apiSchemas = {
     method: method.default('ssa'),
     seed: seed.optional(),
     parameters: z.record(z.string(), finite).optional(),
+    previewId: previewId.optional(),
   }),
+  /** Stop a preview in progress (its call then fails with code CANCELLED). */
+  'simulate.cancel': z.strictObject({ previewId }),
 
   'priors.sample': z.strictObject({ priors: z.record(z.string(), priorSpec), n: positiveInt(100_000, 'the number of samples').default(1000), seed: seed.optional() }),
   /** Default priors for a model's parameters: uniform over [value / 10, value * 10] (log-uniform when positive), as Sciope's examples do. */
@@ -138,6 +146,18 @@ export const apiSchemas = {
   }),
   'learn.cancel': z.strictObject({ taskId: positiveInt(Number.MAX_SAFE_INTEGER, 'a task id') }),
   'learn.networks': none,
+
+  /**
+   * The trust model (README, Security): the black-box simulators of the open
+   * project and whether the person at this machine approved each. Nothing
+   * here can approve on its own: `trust.request` asks through a channel the
+   * renderer cannot drive (a native dialog in Electron; in web mode a code
+   * printed on the terminal of `sciope serve`, then given to `trust.approve`).
+   */
+  'trust.list': none,
+  'trust.request': z.strictObject({ fingerprint }),
+  'trust.approve': z.strictObject({ fingerprint, code: z.string().min(1).max(20) }),
+  'trust.revoke': z.strictObject({ fingerprint }),
 
   'settings.get': none,
   'settings.setWorkers': z.strictObject({ workers: positiveInt(1024, 'the number of local workers').nullable() }),
@@ -437,6 +457,42 @@ export interface TaskProgressEvent {
   readonly message: string;
 }
 
+/** A black-box simulator of the project as the person approving it sees it (engine/trust's SimulatorDescription). */
+export interface TrustedSimulatorDescription {
+  readonly kind: 'module' | 'command';
+  readonly command?: readonly string[];
+  readonly cwd?: string;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly module?: string;
+  readonly export?: string;
+  readonly files: ReadonlyArray<{ readonly path: string; readonly role: 'module' | 'program' | 'argument'; readonly sha256: string }>;
+  readonly fingerprint: string;
+}
+
+export interface TrustListItem {
+  /** Null when the simulator cannot be described (e.g. its module is missing): see `problem`. */
+  readonly fingerprint: string | null;
+  /** Where the project uses it: `model "x"`, `run 3`. */
+  readonly usedBy: readonly string[];
+  readonly approved: boolean;
+  readonly description: TrustedSimulatorDescription | null;
+  /** The description in plain lines (what the approval dialog shows). */
+  readonly text: string | null;
+  readonly problem: string | null;
+}
+
+export interface TrustList {
+  /** The project file approvals are tied to. */
+  readonly scope: string;
+  readonly simulators: readonly TrustListItem[];
+}
+
+export interface TrustRequestResult {
+  readonly approved: boolean;
+  /** `dialog`: answered in a native dialog; `code`: `sciope serve` printed a code to give to trust.approve. */
+  readonly via: 'dialog' | 'code';
+}
+
 export interface ApiResults {
   'app.info': AppInfo;
   'projects.create': ProjectSummary;
@@ -481,6 +537,11 @@ export interface ApiResults {
   'learn.train': { taskId: number };
   'learn.cancel': null;
   'learn.networks': NetworkListItem[];
+  'simulate.cancel': { cancelled: boolean };
+  'trust.list': TrustList;
+  'trust.request': TrustRequestResult;
+  'trust.approve': TrustList;
+  'trust.revoke': TrustList;
   'settings.get': EngineSettings;
   'settings.setWorkers': EngineSettings;
   'settings.setNodes': EngineSettings;

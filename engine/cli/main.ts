@@ -13,6 +13,7 @@ import { registerServe } from './commands/serve.js';
 import { registerApi } from './commands/api.js';
 import { registerExplore } from './commands/explore.js';
 import { registerLearn } from './commands/learn.js';
+import { registerTrust } from './commands/trust.js';
 
 /** Exit codes: 0 success, 1 failure while running, 2 bad input (arguments, files, models). */
 export const EXIT_FAILURE = 1;
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerDsmts(program);
   registerExplore(program);
   registerLearn(program);
+  registerTrust(program);
   program.commands.forEach((command) => command.exitOverride());
   return program;
 }

@@ -1,3 +1,4 @@
+import { requireApprovedJob } from '../trust/approvedInProcess.js';
 import type { Executor, MapOptions, SimulationJob, Trial, TrialResult } from './executor.js';
 import { prepareJobAsync, type PreparedJob, type StatisticsFactory } from './runTrial.js';
 
@@ -40,6 +41,7 @@ export class InProcessExecutor implements Executor {
     signal?.throwIfAborted();
     // Prepared once per job (compiling a model costs far more than a trial).
     if (this.lastJob !== job) {
+      requireApprovedJob(job);
       this.lastPrepared = await prepareJobAsync(job, this.factory);
       this.lastJob = job;
     }

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { addTrustOption, ensureSimulatorApproved, type TrustFlags } from '../simulatorApproval.js';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { attachSessionStore, ExplorationError, ExplorationSession, listExplorationSessions, loadExplorationSession, parseSessionSpec, type SessionConfig } from '../../explore/index.js';
@@ -10,7 +11,7 @@ import { readJsonFile } from '../jsonFile.js';
 import { loadModelArgument } from '../modelSource.js';
 import { ProgressBar } from '../progressBar.js';
 
-interface ExploreOptions extends ExecutorFlags {
+interface ExploreOptions extends ExecutorFlags, TrustFlags {
   batches?: number;
   project?: string;
   out?: string;
@@ -54,6 +55,7 @@ export function registerExplore(program: Command): void {
     .option('-o, --out <dir>', 'output folder (default: <session name>-explore next to the session file)')
     .option('-q, --quiet', 'no progress and no summary')
     .addHelpText('after', SESSION_FORMAT);
+  addTrustOption(command);
   addExecutorOptions(command, 'all').action((session: string, options: ExploreOptions) => exploreCommand(session, options));
 }
 
@@ -73,6 +75,7 @@ async function exploreCommand(sessionPath: string, options: ExploreOptions): Pro
   const json = readJsonFile(sessionPath);
   const config = parseSessionSpec(json, sessionPath);
   const model = await loadSessionModel(config, dirname(sessionPath));
+  await ensureSimulatorApproved(config.simulator, sessionPath, options);
   let store: ProjectStore | undefined;
   let session: ExplorationSession;
   if (options.project) {

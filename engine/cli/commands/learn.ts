@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { addTrustOption, ensureSimulatorApproved, type TrustFlags } from '../simulatorApproval.js';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseObservedCsv, parseStudy, type Study } from '../../infer/index.js';
@@ -15,7 +16,7 @@ import { loadModelArgument } from '../modelSource.js';
 import { formatNumber } from '../output/finalStateSummary.js';
 import { ProgressBar } from '../progressBar.js';
 
-interface LearnOptions extends ExecutorFlags {
+interface LearnOptions extends ExecutorFlags, TrustFlags {
   architecture: 'cnn' | 'dnn' | 'pen';
   train: number;
   epochs: number;
@@ -74,6 +75,7 @@ or, stored in a project:     "summaries": {"kind": "neural-network", "network": 
 The network outputs one statistic per parameter (nn:<parameter>), its estimate scaled
 to [0, 1] by the prior's bounds. Training uses TensorFlow.js: the native backend
 (@tensorflow/tfjs-node) when installed, else WebAssembly, else plain JS.`);
+  addTrustOption(command);
   addExecutorOptions(command, 'all').action((study: string, options: LearnOptions) => learnCommand(study, options));
 }
 

@@ -1,3 +1,4 @@
+import { requireApprovedJob } from '../../trust/approvedInProcess.js';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { Executor, MapOptions, SimulationJob, Trial, TrialResult } from '../executor.js';
@@ -73,6 +74,7 @@ export class WorkerPoolExecutor implements Executor {
   async map(job: SimulationJob, trials: readonly Trial[], options: MapOptions = {}): Promise<TrialResult[]> {
     const { signal, onProgress } = options;
     signal?.throwIfAborted();
+    requireApprovedJob(job);
     const pool = await this.piscina();
     const encoded = new TextEncoder().encode(JSON.stringify(job));
     const jobBytes = new SharedArrayBuffer(encoded.byteLength);

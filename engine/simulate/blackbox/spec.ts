@@ -30,14 +30,20 @@ export const moduleSimulatorSchema = z.strictObject({
   path: z.string().min(1, { error: 'expected the path of the module' }),
   /** Name of the exported function (default "simulate"). */
   export: z.string().min(1).optional(),
-  /**
-   * The module's text and its SHA-256, filled in by executors that ship the
-   * module to other machines (the SSH pool): the worker stores it under a
-   * content-hashed name next to itself and imports that file instead of `path`.
-   */
-  source: z.string().optional(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   ...common,
+});
+
+/**
+ * A module simulator as an executor ships it to other machines (the SSH
+ * pool): with the module's text and its SHA-256, which the worker stores
+ * under a content-hashed name next to itself and imports instead of `path`.
+ * Only jobs take this form. Studies, projects and the API never do: code
+ * carried inline in a file someone sent would run without a file to approve
+ * (see engine/trust).
+ */
+export const shippedModuleSimulatorSchema = moduleSimulatorSchema.extend({
+  source: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
 export const commandSimulatorSchema = z.strictObject({
@@ -70,7 +76,7 @@ export const blackBoxSimulatorSchema = z
     });
   });
 
-export type ModuleSimulatorSpec = z.output<typeof moduleSimulatorSchema>;
+export type ModuleSimulatorSpec = z.output<typeof moduleSimulatorSchema> & { readonly source?: string; readonly sha256?: string };
 export type CommandSimulatorSpec = z.output<typeof commandSimulatorSchema>;
 export type BlackBoxSimulatorSpec = ModuleSimulatorSpec | CommandSimulatorSpec;
 
@@ -83,11 +89,29 @@ export class BlackBoxSpecError extends EngineError {
   }
 }
 
-/** Validate a simulator description (the value of a `"simulator"` field). */
+/** Validate a simulator description (the value of a `"simulator"` field in a study, a project or an API call). */
 export function parseBlackBoxSpec(json: unknown, source = 'simulator'): BlackBoxSimulatorSpec {
+  if (json !== null && typeof json === 'object' && ('source' in json || 'sha256' in json)) {
+    throw new BlackBoxSpecError(source, [
+      {
+        path: `${source}.${'source' in json ? 'source' : 'sha256'}`,
+        message: 'a module carried inline is not accepted: give the module as a file ("path"), which must be approved on this computer before it runs',
+      },
+    ]);
+  }
   const parsed = blackBoxSimulatorSchema.safeParse(json);
   if (parsed.success) return parsed.data;
   throw new BlackBoxSpecError(source, parsed.error.issues.map((i) => ({ path: [source, ...i.path.map(String)].join('.'), message: i.message })));
+}
+
+/** Validate the simulator of a job an executor sent (a module may come inline, see shippedModuleSimulatorSchema). */
+export function parseJobSimulatorSpec(json: unknown, source = 'job.simulator'): BlackBoxSimulatorSpec {
+  if (json !== null && typeof json === 'object' && (json as { kind?: unknown }).kind === 'module' && 'source' in json) {
+    const parsed = shippedModuleSimulatorSchema.safeParse(json);
+    if (parsed.success) return parsed.data;
+    throw new BlackBoxSpecError(source, parsed.error.issues.map((i) => ({ path: [source, ...i.path.map(String)].join('.'), message: i.message })));
+  }
+  return parseBlackBoxSpec(json, source);
 }
 
 const isAbsolute = (path: string) => path.startsWith('/') || path.startsWith('\\') || /^[A-Za-z]:[\\/]/.test(path);

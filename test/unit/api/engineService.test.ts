@@ -22,10 +22,12 @@ describe('EngineService', () => {
   let dir: string;
   let service: EngineService;
   const events: EngineEvent[] = [];
+  /** Approval codes as `sciope serve` would print them on its terminal (web mode's channel). */
+  const codes: Array<{ code: string; text: string }> = [];
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'sciope-api-'));
-    service = new EngineService({ configDir: join(dir, 'config'), workers: 2, log: () => {} });
+    service = new EngineService({ configDir: join(dir, 'config'), workers: 2, log: () => {}, approvalChannel: { kind: 'code', announce: (request, code) => void codes.push({ code, text: request.text }) } });
     service.onEvent((event) => events.push(event));
   });
 
@@ -190,11 +192,30 @@ describe('EngineService', () => {
     expect(b.weights).toEqual(a.weights);
   });
 
+  /** Approve the simulator of model `name` the way web mode does: request, read the code off the terminal, give it back. */
+  async function approveThroughCode(name: string): Promise<void> {
+    const pending = (await service.call('trust.list')).simulators.find((s) => s.usedBy.includes(`model "${name}"`))!;
+    expect(pending).toMatchObject({ approved: false });
+    expect(await service.call('trust.request', { fingerprint: pending.fingerprint! })).toEqual({ approved: false, via: 'code' });
+    const { code, text } = codes.at(-1)!;
+    expect(text).toBe(pending.text);
+    const wrong = await service.invoke('trust.approve', { fingerprint: pending.fingerprint!, code: code === '0000-0000' ? '0000-0001' : '0000-0000' });
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'APPROVAL_CODE' } });
+    const list = await service.call('trust.approve', { fingerprint: pending.fingerprint!, code });
+    expect(list.simulators.find((s) => s.fingerprint === pending.fingerprint)).toMatchObject({ approved: true });
+    // A code is good once.
+    expect(await service.invoke('trust.approve', { fingerprint: pending.fingerprint!, code })).toMatchObject({ ok: false, error: { code: 'APPROVAL_CODE' } });
+  }
+
   it('adds black-box simulators (module and command) that preview and run like models', async () => {
     const relative = await service.invoke('models.addSimulator', { name: 'decay', simulator: { kind: 'module', path: 'decay-module.mjs', parameters: [{ id: 'a0', value: 100 }, { id: 'k', value: 0.1 }], species: ['A', 'B'] } });
     expect(relative).toMatchObject({ ok: false, error: { code: 'BLACKBOX_SPEC', details: { issues: [{ path: 'simulator.path' }] } } });
     const decay = await service.call('models.addSimulator', { name: 'decay', simulator: { kind: 'module', path: join(root, 'test/fixtures/blackbox/decay-module.mjs'), parameters: [{ id: 'a0', value: 100 }, { id: 'k', value: 0.1 }], species: ['A', 'B'] } });
     expect(decay).toMatchObject({ format: 'simulator', species: ['A', 'B'], parameters: [{ id: 'a0', value: 100 }, { id: 'k', value: 0.1 }] });
+    // Nothing runs before the person approves it; the refusal says what would run.
+    const refused = await service.invoke('simulate.preview', { modelId: decay.id, runs: 1, points: 11, tEnd: 10, seed: 1 });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'SIMULATOR_NOT_APPROVED', details: { description: { kind: 'module', module: join(root, 'test/fixtures/blackbox/decay-module.mjs') } } } });
+    await approveThroughCode(decay.name);
     const preview = await service.call('simulate.preview', { modelId: decay.id, runs: 1, points: 11, tEnd: 10, seed: 1 });
     expect(preview.data[0]).toBeCloseTo(100, -1);
     expect(preview.data[10] + preview.data[21]).toBeCloseTo(100, 6);
@@ -203,6 +224,7 @@ describe('EngineService', () => {
       simulator: { kind: 'command', command: ['python3', join(root, 'resources/simulators/birth_death.py')], parameters: [{ id: 'lambda', value: 0.3 }, { id: 'mu', value: 0.6 }, { id: 'x0', value: 100 }], species: ['X'] },
     });
     const observed = await service.call('observed.importCsv', { name: 'mean.csv', csv: readFileSync(join(root, 'test/fixtures/blackbox/birth-death-mean.csv'), 'utf8') });
+    await approveThroughCode(python.name);
     const study = await service.call('studies.save', {
       name: 'python birth-death',
       modelId: python.id,

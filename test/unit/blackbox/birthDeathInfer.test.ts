@@ -45,6 +45,8 @@ describe('the Python birth-death simulator (resources/simulators/birth_death.py)
 
   it('recovers the death rate through `sciope infer` on the closed-form mean', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'sciope-bb-infer-')), 'posterior.json');
+    // Approved beforehand, as its author would (README, Security): then infer runs it without asking.
+    expect((await sciope('trust', 'approve', '--yes', studyPath)).code).toBe(0);
     const result = await sciope('infer', '--quiet', '--workers', '2', '--out', out, studyPath);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -60,8 +62,9 @@ describe('the Python birth-death simulator (resources/simulators/birth_death.py)
   });
 
   it('is accepted by `sciope simulate` as a {"simulator": ...} file', async () => {
-    const result = await sciope('simulate', join(fixtures, 'birth-death.simulator.json'), '-n', '400', '-t', '4', '-p', '5', '-s', '3');
+    const result = await sciope('simulate', '--trust', join(fixtures, 'birth-death.simulator.json'), '-n', '400', '-t', '4', '-p', '5', '-s', '3');
     expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/approved \(--trust\)[\s\S]*birth_death\.py/);
     const mean = Number(/^X\s+([\d.]+)/m.exec(result.stdout)?.[1]);
     // 400 runs: standard error of the mean ~0.4 around 100 e^{-1.2} = 30.1; 4 standard errors.
     expect(Math.abs(mean - 100 * Math.exp(-1.2))).toBeLessThan(1.6);

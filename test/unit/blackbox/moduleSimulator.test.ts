@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationJob, Trial, TrialResult } from '../../../engine/compute/executor.js';
+import { approveInProcess } from '../trustForTests.js';
 import { InProcessExecutor } from '../../../engine/compute/InProcessExecutor.js';
 import { WorkerPoolExecutor } from '../../../engine/compute/pool/WorkerPoolExecutor.js';
 import { prepareJob } from '../../../engine/compute/runTrial.js';
@@ -61,8 +62,21 @@ const bytes = (results: readonly TrialResult[]) =>
 
 const pool = new WorkerPoolExecutor({ workers: 2, batchSize: 5 });
 afterAll(() => pool.close());
+// These tests are about what the simulators compute; the person's approval is given here (engine/trust).
+beforeAll(() => {
+  approveInProcess(moduleSpec);
+  approveInProcess(commandSpec);
+});
 
 describe('black-box simulators through the executors', () => {
+  it('refuses, in every executor, a simulator nobody approved in this process (nothing is started)', async () => {
+    // Same program, one more environment variable: other content, so another fingerprint.
+    const other: BlackBoxSimulatorSpec = { ...commandSpec, env: { EXTRA: '1' } };
+    for (const executor of [new InProcessExecutor(), pool]) {
+      await expect(executor.map(job(other, ['mu']), trials(() => 0.5))).rejects.toMatchObject({ code: 'SIMULATOR_NOT_APPROVED' });
+    }
+  });
+
   it.each([
     ['JS module', moduleSpec, ['k'], (i: number) => 0.1 + 0.05 * i],
     ['Python command', commandSpec, ['mu'], (i: number) => 0.2 + 0.05 * i],

@@ -6,6 +6,7 @@ import { parseObservedCsv, parseStudy, runStudy, type Generation } from '../../.
 import { resumeStudy } from '../../../engine/infer/resume.js';
 import { blackBoxModel } from '../../../engine/simulate/blackbox/index.js';
 import { expectSamePosterior } from '../store/helpers.js';
+import { approveInProcess } from '../trustForTests.js';
 
 /** resumeStudy continues an SMC-ABC run of an external-command simulator (Python) to the bit-identical posterior. */
 describe('resumeStudy with a command simulator', () => {
@@ -16,6 +17,7 @@ describe('resumeStudy with a command simulator', () => {
     const study = parseStudy({ ...json, simulation: { runsPerTrial: 1 }, algorithm: { kind: 'smcAbc', populationSize: 30, maxGenerations: 3 } }, studyPath);
     const observed = parseObservedCsv(readFileSync(join(fixtures, 'birth-death-mean.csv'), 'utf8'), { species: study.species });
     const model = blackBoxModel(study.simulator!);
+    approveInProcess(study.simulator!);
     const stored: Generation[] = [];
     const full = await runStudy(study, model, observed, { seed: 3, onGeneration: (g) => void stored.push(g) });
     expect(stored).toHaveLength(3);

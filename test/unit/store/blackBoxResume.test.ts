@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
@@ -46,9 +47,11 @@ writeFileSync(
   }),
 );
 
+const configHome = mkdtempSync(join(tmpdir(), 'sciope-trust-config-'));
+
 async function sciope(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd, env: { ...process.env, XDG_CONFIG_HOME: configHome } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -72,7 +75,9 @@ function storedGenerations(path: string): number {
 describe('resuming a black-box simulator run', () => {
   it('killed after generation 1, refused while the module differs, then resumed elsewhere to the bit-identical posterior', async () => {
     const killed = join(work, 'killed.sciope');
-    const child = spawn(process.execPath, [bin, 'infer', 'study.json', '--project', killed, '-q', '-w', '2'], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
+    // The study's author approves its module once (README, Security); the project file is another scope.
+    expect((await sciope(work, 'trust', 'approve', '--yes', 'study.json')).code).toBe(0);
+    const child = spawn(process.execPath, [bin, 'infer', 'study.json', '--project', killed, '-q', '-w', '2'], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: configHome } });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
@@ -103,9 +108,12 @@ describe('resuming a black-box simulator run', () => {
     expect(refused.stderr).toContain(`run 1: the simulator's module ${join(work, 'sim.mjs')} changed since the run started`);
     writeFileSync(join(work, 'sim.mjs'), MODULE);
 
-    // Resumed from another folder: the stored absolute path is used.
-    const resumed = await sciope(elsewhere, 'resume', '--project', killed, '1', '-w', '2');
-    expect(resumed.stderr).toBe('');
+    // Resumed from another folder: the stored absolute path is used. The project is a new scope: approved with --trust.
+    const unapproved = await sciope(elsewhere, 'resume', '--project', killed, '1', '-w', '2');
+    expect(unapproved.code).toBe(2);
+    expect(unapproved.stderr).toContain('has not been approved on this computer; nothing was run');
+    const resumed = await sciope(elsewhere, 'resume', '--trust', '--project', killed, '1', '-w', '2');
+    expect(resumed.stderr).toMatch(/^sciope: approved \(--trust\):\n  From: .*killed\.sciope\n  Imports the JavaScript module: .*sim\.mjs/);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toContain(`run 1: resumed after ${afterKill + 1} stored generations; completed with ${maxGenerations} generations`);
 

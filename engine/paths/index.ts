@@ -1,0 +1,1 @@
+export { checkPathText, controlCharacterIndex, PathTextError } from './pathText.js';
