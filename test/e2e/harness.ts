@@ -192,3 +192,26 @@ export async function fillTogglePriors(page: Page): Promise<void> {
   }
   await page.getByTestId('priors-truth').check()
 }
+
+/**
+ * Approve the black-box simulator shown first in the app's review dialog as
+ * a person would in web mode: ask, read the code `sciope serve` printed on
+ * its terminal (its stderr here), type it in. The dialog must be open.
+ */
+export async function approveSimulatorInApp(session: Session): Promise<void> {
+  const { page, server } = session
+  await page.getByTestId('trust-dialog').waitFor()
+  const before = server.stderr().length
+  await page.getByTestId('trust-request').first().click()
+  await page.getByTestId('trust-code').waitFor()
+  let code: string | undefined
+  for (let i = 0; i < 100 && !code; i++) {
+    code = /type this code in the app: (\d{4}-\d{4})/.exec(server.stderr().slice(before))?.[1]
+    if (!code) await new Promise((r) => setTimeout(r, 50))
+  }
+  if (!code) throw new Error(`sciope serve printed no approval code; stderr:\n${server.stderr().slice(-2000)}`)
+  await page.getByTestId('trust-code').fill(code)
+  await page.getByTestId('trust-approve').click()
+  await page.getByTestId('trust-revoke').first().waitFor()
+  await page.getByTestId('trust-close').click()
+}

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { openApp, ROOT, skipReason, step, type Session } from './harness'
+import { openApp, ROOT, skipReason, step, type Session, approveSimulatorInApp } from './harness'
 
 /**
  * Exploration and black-box simulators in web mode: `sciope serve` on a
@@ -149,6 +149,11 @@ describe.skipIf(reason !== null)(`web mode: exploration and simulators${reason ?
       await page.getByTestId('simulator-add').click()
       await page.getByTestId('simulator-added').waitFor({ timeout: 15_000 })
       await page.getByTestId('sidebar-models').getByText('decay').waitFor()
+    })
+
+    await step(s, 'simulator-approve', async () => {
+      // Adding it opens the review: nothing runs until the person approves it (README, Security).
+      await approveSimulatorInApp(s)
     })
 
     await step(s, 'simulator-test', async () => {
