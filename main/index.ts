@@ -1,8 +1,10 @@
-import { app, BrowserWindow, Menu, dialog, screen, session } from 'electron'
+import { app, BrowserWindow, Menu, dialog, protocol, screen, session } from 'electron'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { EngineService } from '../engine/api/index.js'
+import { APP_ENTRY_URL, isAppPageUrl, registerAppScheme, serveAppScheme } from './appProtocol.js'
+import { dialogApprovalChannel } from './approvalDialog.js'
 import { CHANNELS, registerIpc } from './ipc.js'
 import { buildMenu, type MenuCommand } from './menu.js'
 import { projectFromArgv } from './projectArgs.js'
@@ -13,7 +15,8 @@ import { DEFAULT_SIZE, isVisibleOnSomeDisplay, loadWindowState, saveWindowState 
 declare const __SCIOPE_DOCS_URL__: string | null
 
 const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url))
-const indexHtmlPath = fileURLToPath(new URL('../renderer/index.html', import.meta.url))
+// What the app scheme serves (main/appProtocol.ts): the built renderer, inside app.asar when packaged.
+const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url))
 const devUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null
 const dev = !app.isPackaged
 
@@ -35,15 +38,16 @@ if (!app.isPackaged) {
 const workerDir = fileURLToPath(new URL('../worker/', import.meta.url))
 if (existsSync(workerDir)) process.env.SCIOPE_WORKER_BUNDLE_DIR ??= workerDir
 
-const appUrl = devUrl ? new URL(devUrl).origin : pathToFileURL(indexHtmlPath).href
-/** Our page, and nothing else: the dev server's origin, or exactly out/renderer/index.html. */
+// The packaged app loads its page from its own scheme, not file:// (main/appProtocol.ts);
+// the scheme's privileges must be declared before the app is ready.
+if (!devUrl) registerAppScheme(protocol)
+
+const devOrigin = devUrl ? new URL(devUrl).origin : null
+/** Our page, and nothing else: the dev server's origin, or exactly sciope-app://app/index.html. */
 const isAppUrl = (url: string): boolean => {
+  if (!devOrigin) return isAppPageUrl(url)
   try {
-    const parsed = new URL(url)
-    if (devUrl) return parsed.origin === appUrl
-    parsed.hash = ''
-    parsed.search = ''
-    return parsed.href === appUrl
+    return new URL(url).origin === devOrigin
   } catch {
     return false
   }
@@ -93,8 +97,7 @@ async function createWindow(): Promise<BrowserWindow> {
     if (mainWindow === win) mainWindow = null
   })
 
-  if (devUrl) void win.loadURL(devUrl)
-  else void win.loadFile(indexHtmlPath)
+  void win.loadURL(devUrl ?? APP_ENTRY_URL)
   return win
 }
 
@@ -140,10 +143,16 @@ function focusWindow(): void {
 
 async function start(): Promise<void> {
   hardenSession(session.defaultSession, devUrl !== null)
+  if (!devUrl) serveAppScheme(protocol, rendererDir)
   app.setAboutPanelOptions({ applicationName: 'Sciope Desktop', applicationVersion: app.getVersion() })
 
   // The engine does its long work on worker threads (its pool), never on this thread.
-  engine = new EngineService({ configDir: app.getPath('userData') })
+  // A black-box simulator runs only once approved in a native dialog (main/approvalDialog.ts).
+  const approvalChannel = dialogApprovalChannel({
+    window: () => mainWindow,
+    showMessageBox: (win, options) => dialog.showMessageBox(win, options)
+  })
+  engine = new EngineService({ configDir: app.getPath('userData'), approvalChannel })
   registerIpc(engine, { window: () => mainWindow, isAppUrl })
   engine.onEvent((event) => {
     if (event.type === 'project.changed') void refreshMenu()

@@ -39,10 +39,14 @@ export function describeSimulator(spec: BlackBoxSimulatorSpec, base = process.cw
   return { ...content, fingerprint };
 }
 
-/** Escape control characters so a crafted file name or argument cannot fake lines in a dialog or a terminal. */
+/**
+ * Escape what could fake or hide text in a dialog or a terminal: control
+ * characters (Cc: line breaks, escape sequences), format characters (Cf:
+ * bidi overrides, zero-width joiners, U+FEFF), line and paragraph
+ * separators, and lone surrogates.
+ */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
 
 /** The description in plain lines, for a native dialog or a terminal prompt. */

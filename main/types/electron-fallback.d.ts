@@ -163,7 +163,12 @@ export interface SaveDialogOptions {
 export interface MessageBoxOptions {
   message: string
   type?: 'none' | 'info' | 'error' | 'question' | 'warning'
+  buttons?: string[]
+  defaultId?: number
+  title?: string
   detail?: string
+  cancelId?: number
+  noLink?: boolean
 }
 
 export interface Dialog {
@@ -228,3 +233,26 @@ export interface Session {
 }
 
 export const session: { readonly defaultSession: Session }
+
+export interface Privileges {
+  standard?: boolean
+  secure?: boolean
+  bypassCSP?: boolean
+  allowServiceWorkers?: boolean
+  supportFetchAPI?: boolean
+  corsEnabled?: boolean
+  stream?: boolean
+  codeCache?: boolean
+}
+
+export interface CustomScheme {
+  scheme: string
+  privileges?: Privileges
+}
+
+export interface Protocol {
+  registerSchemesAsPrivileged(customSchemes: CustomScheme[]): void
+  handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void
+}
+
+export const protocol: Protocol

@@ -10,10 +10,12 @@ import type { CallOutcome, EngineEvent, PreloadBridge } from '../../engine/api/c
 
 /**
  * The desktop app end to end: the built app (out/) in the real Electron,
- * driven by playwright-core. Start-up and the security boundary, a temporary
- * project, a tiny SMC-ABC through window.sciope (preload → IPC → engine →
- * worker threads) until it finishes, and reopening the project from the
- * command line as a double-click does.
+ * driven by playwright-core. Start-up and the security boundary (the page
+ * on the app's own scheme, not file://), a temporary project, a tiny
+ * SMC-ABC through window.sciope (preload → IPC → engine → worker threads)
+ * until it finishes, reopening the project from the command line as a
+ * double-click does, and a black-box simulator that runs only once approved
+ * in the native dialog.
  *
  * Skipped, with the reason printed, where the Electron binary is absent
  * (electron is an optional dependency; its binary cannot be downloaded on
@@ -105,6 +107,32 @@ describe.skipIf(reason !== null)('the Electron app', () => {
       })
       expect(prefs.count).toBe(1)
       expect(prefs.prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true })
+      // The page comes from the app's own scheme (main/appProtocol.ts), never file://.
+      const pageUrl = new URL(page.url())
+      expect({ protocol: pageUrl.protocol, host: pageUrl.host, pathname: pageUrl.pathname }).toEqual({ protocol: 'sciope-app:', host: 'app', pathname: '/index.html' })
+      expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0].webContents.mainFrame.url)).toMatch(/^sciope-app:\/\/app\/index\.html/)
+      // The scheme serves out/renderer only, with the app's CSP; the page cannot read files elsewhere.
+      const served = await page.evaluate(async () => {
+        const status = async (url: string) => {
+          try {
+            return (await fetch(url)).status
+          } catch {
+            return 'blocked'
+          }
+        }
+        const index = await fetch('sciope-app://app/index.html')
+        return {
+          csp: index.headers.get('content-security-policy'),
+          type: index.headers.get('content-type'),
+          up: await status('sciope-app://app/../main/index.js'),
+          encodedUp: await status('sciope-app://app/..%2fmain%2findex.js'),
+          missing: await status('sciope-app://app/no-such-file.js'),
+          file: await status('file:///etc/hosts')
+        }
+      })
+      expect(served).toMatchObject({ type: 'text/html; charset=utf-8', up: 404, encodedUp: 400, missing: 404, file: 'blocked' })
+      expect(served.csp).toContain("default-src 'none'; script-src 'self'")
+      expect(served.csp).not.toContain('unsafe-eval')
       // Unknown methods are refused by main before they reach the engine; navigation and popups are denied.
       expect(await call(page, 'no.such.method')).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } })
       const url = page.url()
@@ -157,6 +185,44 @@ describe.skipIf(reason !== null)('the Electron app', () => {
       expect(events.some((e) => e.type === 'run.progress' && e.runId === runId)).toBe(true)
       const run = await value<{ status: string; generations: number }>(page, 'runs.get', { runId })
       expect(run).toMatchObject({ status: 'completed', generations: 2 })
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('runs a black-box simulator only after Approve in the native dialog', async () => {
+    const { app, page } = await launch(join(dir, 'profile'))
+    try {
+      await value(page, 'projects.create', { path: join(dir, 'approval.sciope') })
+      const modulePath = join(ROOT, 'test/fixtures/blackbox/decay-module.mjs')
+      const simulator = { kind: 'module', path: modulePath, parameters: [{ id: 'a0', value: 100 }, { id: 'k', value: 0.1 }], species: ['A', 'B'] }
+      const model = await value<{ id: number }>(page, 'models.addSimulator', { name: 'decay', simulator })
+      const preview = { modelId: model.id, runs: 1, points: 11, tEnd: 10, seed: 1 }
+      expect(await call(page, 'simulate.preview', preview)).toMatchObject({ ok: false, error: { code: 'SIMULATOR_NOT_APPROVED' } })
+      const { simulators } = await value<{ simulators: Array<{ fingerprint: string }> }>(page, 'trust.list')
+      const fingerprint = simulators[0].fingerprint
+      // Stand in for the person at the machine: main's message box records what it showed and answers Cancel, then Approve.
+      await app.evaluate(({ dialog }) => {
+        const g = globalThis as unknown as { shown: unknown[]; answers: number[] }
+        g.shown = []
+        g.answers = [0, 1]
+        // showMessageBox([window, ] options): the options come last.
+        dialog.showMessageBox = (async (...args: unknown[]) => {
+          g.shown.push(args.at(-1))
+          return { response: g.answers.shift() ?? 0, checkboxChecked: false }
+        }) as unknown as typeof dialog.showMessageBox
+      })
+      expect(await value(page, 'trust.request', { fingerprint })).toEqual({ approved: false, via: 'dialog' })
+      // Nothing the page can send approves: no code was printed for it to guess.
+      expect(await call(page, 'trust.approve', { fingerprint, code: '0000-0000' })).toMatchObject({ ok: false })
+      expect(await call(page, 'simulate.preview', preview)).toMatchObject({ ok: false, error: { code: 'SIMULATOR_NOT_APPROVED' } })
+      expect(await value(page, 'trust.request', { fingerprint })).toEqual({ approved: true, via: 'dialog' })
+      expect(await call(page, 'simulate.preview', preview)).toMatchObject({ ok: true })
+      const shown = await app.evaluate(() => (globalThis as unknown as { shown: Array<Record<string, unknown>> }).shown)
+      expect(shown).toHaveLength(2)
+      expect(shown[0]).toMatchObject({ type: 'warning', buttons: ['Cancel', 'Approve'], defaultId: 0, cancelId: 0, noLink: true })
+      expect(String(shown[0].message)).toContain('approval.sciope')
+      expect(String(shown[0].detail)).toContain(modulePath)
     } finally {
       await app.close()
     }

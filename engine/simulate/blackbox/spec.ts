@@ -14,6 +14,9 @@ import type { ReactionNetworkInput } from '../../model/schema.js';
  *   docs/blackbox-protocol.md (see CommandSimulator).
  */
 const identifier = z.string({ error: 'expected a name' }).min(1, { error: 'expected a non-empty name' });
+/** A path or argument with a NUL would be cut short below Node: what was checked and hashed would not be what runs. */
+// eslint-disable-next-line no-control-regex
+const noControl = (what: string) => z.string().regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, { error: `the ${what} contains a control character (such as NUL or a line break)` });
 const parameter = z.strictObject({
   id: identifier,
   value: z.number({ error: 'expected a number' }).refine(Number.isFinite, { error: 'expected a finite number' }),
@@ -27,7 +30,7 @@ const common = {
 export const moduleSimulatorSchema = z.strictObject({
   kind: z.literal('module'),
   /** File of the module (.js, .mjs; .ts where a TypeScript loader runs). Relative to the study file in studies. */
-  path: z.string().min(1, { error: 'expected the path of the module' }),
+  path: noControl('path').min(1, { error: 'expected the path of the module' }),
   /** Name of the exported function (default "simulate"). */
   export: z.string().min(1).optional(),
   ...common,
@@ -49,9 +52,11 @@ export const shippedModuleSimulatorSchema = moduleSimulatorSchema.extend({
 export const commandSimulatorSchema = z.strictObject({
   kind: z.literal('command'),
   /** Program and arguments, e.g. ["python3", "birth_death.py"]; no shell. */
-  command: z.array(z.string().min(1), { error: 'expected the command as a list, e.g. ["python3", "sim.py"]' }).min(1, { error: 'expected at least the program' }),
+  // A `sh -c` script may hold line breaks and tabs (shown escaped when approved); nothing else below U+0020.
+  // eslint-disable-next-line no-control-regex
+  command: z.array(z.string().regex(/^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$/, { error: 'the command contains a control character (such as NUL)' }).min(1), { error: 'expected the command as a list, e.g. ["python3", "sim.py"]' }).min(1, { error: 'expected at least the program' }),
   /** Working directory (default: the study's folder in studies, else the current one). */
-  cwd: z.string().min(1).optional(),
+  cwd: noControl('working directory').min(1).optional(),
   /** Extra environment variables. */
   env: z.record(z.string(), z.string()).optional(),
   /** Time-out of one simulation in ms (default 30 000). */

@@ -302,7 +302,7 @@ describe('what the person is shown', () => {
   it('escapes control characters, so a crafted argument cannot fake lines of the description', () => {
     const sneaky: BlackBoxSimulatorSpec = { kind: 'command', command: ['sh', '-c', 'true\nFiles (SHA-256):\n  /usr/bin/safe  0000'], cwd: '/tmp', parameters: [], species: ['X'] };
     const text = describeForPeople(describeSimulator(sneaky), '/tmp/p.sciope\u001b[2J');
-    expect(text.split('\n')[0]).toBe('From: /tmp/p.sciope\\u001b[2J');
+    expect(text.split('\n')[0]).toBe('From: /tmp/p.sciope\\u{1b}[2J');
     expect(text).toContain(`"true\\nFiles (SHA-256):\\n  /usr/bin/safe  0000"`);
     expect(text.split('\n').filter((l) => l.startsWith('Files'))).toHaveLength(0);
   });
