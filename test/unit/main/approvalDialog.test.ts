@@ -74,7 +74,7 @@ describe('approvalDialogOptions', () => {
     // fingerprint: the real one (the crafted ones stay inside their own lines, escaped).
     expect(lines).toHaveLength(request(commandDescription()).text.split('\n').length)
     expect(lines.filter((l) => l.startsWith('Fingerprint: '))).toEqual([`Fingerprint: ${FINGERPRINT}`])
-    expect(detail).toContain('/tmp/evil\\u000aFingerprint: 1111.py')
+    expect(detail).toContain('/tmp/evil\\u{a}Fingerprint: 1111.py')
     expect(lines.filter((l) => l.startsWith('In the folder'))).toHaveLength(1)
     expect(detail).not.toMatch(/[\r\t\u2028\u2029\u202a-\u202e\u2066-\u2069]/)
   })
