@@ -39,6 +39,8 @@ export interface EngineServiceOptions {
    * are given on the command line (`sciope trust approve`).
    */
   readonly approvalChannel?: ApprovalChannel;
+  /** Wall time a preview may take (default PREVIEW_TIME_LIMIT_MS). */
+  readonly previewTimeLimitMs?: number;
 }
 
 /** Events per trajectory a preview may simulate before it stops with EVENT_BUDGET (Vilar to t = 200 takes about 0.6 M). */
@@ -617,12 +619,13 @@ export class EngineService {
     const controller = new AbortController();
     const key = previewId ?? `anonymous-${Math.random()}`;
     this.previews.set(key, controller);
-    const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(PREVIEW_TIME_LIMIT_MS)]);
+    const limit = this.options.previewTimeLimitMs ?? PREVIEW_TIME_LIMIT_MS;
+    const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(limit)]);
     try {
       return await work(signal);
     } catch (error) {
       if (signal.aborted && !controller.signal.aborted) {
-        throw new ApiStateError('TIME_LIMIT', `the preview took longer than ${PREVIEW_TIME_LIMIT_MS / 1000} s and was stopped: simulate fewer runs or a shorter time`, { seconds: PREVIEW_TIME_LIMIT_MS / 1000 });
+        throw new ApiStateError('TIME_LIMIT', `the preview took longer than ${limit / 1000} s and was stopped: simulate fewer runs or a shorter time`, { seconds: limit / 1000 });
       }
       throw error;
     } finally {

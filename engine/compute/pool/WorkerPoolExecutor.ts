@@ -1,8 +1,9 @@
-import { requireApprovedJob } from '../../trust/approvedInProcess.js';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { requireApprovedJob } from '../../trust/approvedInProcess.js';
 import type { Executor, MapOptions, SimulationJob, Trial, TrialResult } from '../executor.js';
 import { packTrials, unpackResults } from './batchCodec.js';
+import { fromThreadFailure, isThreadFailure, type ThreadFailure } from './threadFailure.js';
 import type { ThreadTask } from './threadWorker.js';
 import { workerBundlePath } from './workerBundle.js';
 import { nextBatchSize } from './batchSizing.js';
@@ -31,9 +32,11 @@ let jobCounter = 0;
 /**
  * Runs trials on worker threads (piscina), one per core by default.
  * Batches are sized adaptively from measured trial times; a batch whose
- * worker throws, exits or runs out of memory is run again on a fresh worker
+ * worker exits or runs out of memory is run again on a fresh worker
  * (piscina replaces it), and after `maxAttempts` failures the run fails with
- * the worker's error message. Aborting terminates the threads running the
+ * the worker's error message. A simulation that fails (a bad rate, the
+ * event budget, a simulator's error) fails the run at once with its own
+ * error and code: on the same seed it would fail again (see threadFailure). Aborting terminates the threads running the
  * run's batches, so work in flight really stops.
  */
 export class WorkerPoolExecutor implements Executor {
@@ -110,9 +113,10 @@ export class WorkerPoolExecutor implements Executor {
         const task: ThreadTask = { jobKey, jobBytes, trials: packed };
         pool
           .run(task, { signal: run.signal, transferList: [packed.buffer as ArrayBuffer] })
-          .then((reply: Float64Array) => {
+          .then((reply: Float64Array | ThreadFailure) => {
             inFlight--;
             if (settled) return;
+            if (isThreadFailure(reply)) return fail(fromThreadFailure(reply));
             const { results: batchResults, elapsedMs } = unpackResults(reply);
             for (const r of batchResults) results[position.get(r.index)!] = r;
             completed += batchResults.length;

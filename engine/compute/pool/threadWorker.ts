@@ -11,6 +11,7 @@ import { move } from 'piscina';
 import type { SimulationJob } from '../executor.js';
 import { prepareJobAsync, type PreparedJob } from '../runTrial.js';
 import { packResults, unpackTrials } from './batchCodec.js';
+import { toThreadFailure } from './threadFailure.js';
 
 export interface ThreadTask {
   readonly jobKey: string;
@@ -40,14 +41,18 @@ function crashIfAsked(): void {
 
 export default async function runBatch(task: ThreadTask): Promise<unknown> {
   crashIfAsked();
-  if (cachedKey !== task.jobKey) {
-    const job = JSON.parse(new TextDecoder().decode(new Uint8Array(task.jobBytes).slice())) as SimulationJob;
-    cachedKey = null;
-    cachedJob = await prepareJobAsync(job);
-    cachedKey = task.jobKey;
+  try {
+    if (cachedKey !== task.jobKey) {
+      const job = JSON.parse(new TextDecoder().decode(new Uint8Array(task.jobBytes).slice())) as SimulationJob;
+      cachedKey = null;
+      cachedJob = await prepareJobAsync(job);
+      cachedKey = task.jobKey;
+    }
+    // Timed after preparation: the pool sizes batches from the cost of trials alone.
+    const started = performance.now();
+    const results = unpackTrials(task.trials).map((trial) => cachedJob!.run(trial));
+    return move(packResults(results, performance.now() - started));
+  } catch (error) {
+    return toThreadFailure(error);
   }
-  // Timed after preparation: the pool sizes batches from the cost of trials alone.
-  const started = performance.now();
-  const results = unpackTrials(task.trials).map((trial) => cachedJob!.run(trial));
-  return move(packResults(results, performance.now() - started));
 }

@@ -1,0 +1,34 @@
+import { EngineError } from '../../errors/index.js';
+
+/**
+ * A simulation that fails inside a worker thread fails the same way on any
+ * thread (the trial's seed fixes it): it is not retried, and its class and
+ * code must reach the caller (EVENT_BUDGET, RATE_NOT_FINITE, a bad
+ * simulator), which an Error thrown across threads does not keep. The
+ * worker answers with this value instead of throwing; a thread that dies is
+ * still retried by the pool.
+ */
+export interface ThreadFailure {
+  readonly failed: { readonly name: string; readonly code: string | null; readonly message: string; readonly details: Record<string, unknown> };
+}
+
+export function toThreadFailure(error: unknown): ThreadFailure {
+  if (error instanceof EngineError) return { failed: { name: error.name, code: error.code, message: error.message, details: error.details } };
+  if (error instanceof Error) return { failed: { name: error.name, code: null, message: error.message, details: {} } };
+  return { failed: { name: 'Error', code: null, message: String(error), details: {} } };
+}
+
+export function isThreadFailure(value: unknown): value is ThreadFailure {
+  return typeof value === 'object' && value !== null && 'failed' in value;
+}
+
+/** The error as the caller's thread should see it: an EngineError with its code, a RangeError for model failures at run time. */
+export function fromThreadFailure({ failed }: ThreadFailure): Error {
+  if (failed.code !== null) {
+    const error = new EngineError(failed.code, failed.message, failed.details);
+    Object.defineProperty(error, 'name', { value: failed.name });
+    return error;
+  }
+  if (failed.name === 'RangeError') return new RangeError(failed.message);
+  return Object.assign(new Error(failed.message), { name: failed.name });
+}
