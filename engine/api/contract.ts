@@ -74,7 +74,7 @@ export const apiSchemas = {
   /** Default priors for a model's parameters: uniform over [value / 10, value * 10] (log-uniform when positive), as Sciope's examples do. */
   'priors.defaults': z.strictObject({ modelId: id, parameters: z.array(z.string()).optional() }),
 
-  'observed.importCsv': z.strictObject({ name, csv: z.string({ error: 'expected the CSV as text' }).min(1, { error: 'the CSV is empty' }).max(200_000_000, { error: 'CSV larger than 200 MB' }), species: z.array(z.string()).optional() }),
+  'observed.importCsv': z.strictObject({ name, csv: z.string({ error: 'expected the CSV as text' }).min(1, { error: 'the CSV is empty' }).max(50_000_000, { error: 'CSV larger than 50 MB' }), species: z.array(z.string()).optional() }),
   'observed.get': z.strictObject({ id }),
 
   /** Always stores a new study (runs keep pointing at the study they ran). */

@@ -1,20 +1,29 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
 import type { EngineService } from '../api/EngineService.js';
-import type { CallOutcome } from '../api/contract.js';
+import { attachEventSocket } from './eventSocket.js';
+import { parseJsonBody } from './jsonBody.js';
+import { DEFAULT_SERVE_LIMITS, type ServeLimits } from './limits.js';
+import { announcesBody, badRequest, methodNotAllowed, notFound, sendOutcome, sendRefusal, ServeRefusal, unauthorised, wrongHost } from './refusals.js';
+import { BodyAbortedError, BodyBudget, readBody } from './requestBody.js';
+import { staticFiles } from './staticFiles.js';
+
+/** What the server needs of the engine: an EngineService, or a stand-in in tests. */
+export type EngineEndpoint = Pick<EngineService, 'invoke' | 'onEvent'>;
 
 export interface EngineServerOptions {
-  readonly service: EngineService;
+  readonly service: EngineEndpoint;
   /** 0 picks a free port. */
   readonly port?: number;
   /** The built renderer (out/renderer); without it only the API is served. */
   readonly staticDir?: string | null;
   /** Fixed token (tests); a random 256-bit one by default. */
   readonly token?: string;
+  /** What clients may send (DEFAULT_SERVE_LIMITS where not given). */
+  readonly limits?: Partial<ServeLimits>;
+  /** Where faults of the server itself are written (stack included; a client never sees one); stderr by default. */
+  readonly log?: (message: string) => void;
 }
 
 export interface RunningServer {
@@ -24,22 +33,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Bodies larger than this are refused (an observed CSV or SBML document fits well within it). */
-const MAX_BODY_BYTES = 256 * 1024 * 1024;
-
-const MIME: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.woff2': 'font/woff2',
-};
-
 /**
  * Web mode: the built renderer and the EngineApi over HTTP (POST
  * /api/<method>) and a WebSocket of engine events (/events), on 127.0.0.1
@@ -47,12 +40,17 @@ const MIME: Readonly<Record<string, string>> = {
  * with the URL, so other local users and other web pages cannot drive the
  * engine: a page elsewhere cannot add the Authorization header without a
  * CORS preflight, which this server never grants, and the Host check stops
- * DNS-rebinding pages from posing as 127.0.0.1.
+ * DNS-rebinding pages from posing as 127.0.0.1. What a client may send is
+ * bounded by ServeLimits (body size, bodies in flight, JSON shape,
+ * timeouts, connections); every refusal is a JSON error without a stack.
  */
 export async function startEngineServer(options: EngineServerOptions): Promise<RunningServer> {
   const token = options.token ?? randomBytes(32).toString('base64url');
   const tokenBytes = Buffer.from(token);
-  const staticDir = options.staticDir && existsSync(join(options.staticDir, 'index.html')) ? resolve(options.staticDir) : null;
+  const limits: ServeLimits = { ...DEFAULT_SERVE_LIMITS, ...options.limits };
+  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const files = staticFiles(options.staticDir);
+  const budget = new BodyBudget(limits.bodyBudgetBytes);
   let port = 0;
 
   const authorised = (presented: string | null | undefined): boolean => {
@@ -61,130 +59,126 @@ export async function startEngineServer(options: EngineServerOptions): Promise<R
     return bytes.length === tokenBytes.length && timingSafeEqual(bytes, tokenBytes);
   };
   const hostAllowed = (host: string | undefined): boolean => host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+  const originAllowed = (origin: string | undefined): boolean => origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
 
-  const server: Server = createServer((request, response) => {
-    void handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) send(response, 500, { ok: false, error: { name: 'InternalError', code: 'INTERNAL', message: `internal error: ${(error as Error).message}`, details: {} } });
-      else response.destroy();
+  const server: Server = createServer(
+    { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: limits.timeoutCheckIntervalMs },
+    (request, response) => dispatch(request, response, false),
+  );
+  server.maxConnections = limits.maxConnections;
+  // Node answers 100 Continue itself unless asked: only a body the server will read is invited.
+  server.on('checkContinue', (request, response) => dispatch(request, response, true));
+
+  function dispatch(request: IncomingMessage, response: ServerResponse, expectsContinue: boolean): void {
+    handle(request, response, expectsContinue).catch((error: unknown) => {
+      if (error instanceof BodyAbortedError) {
+        response.destroy();
+        return;
+      }
+      if (error instanceof ServeRefusal) {
+        sendRefusal(request, response, error);
+        return;
+      }
+      log(`sciope serve: ${request.method} ${requestTarget(request)?.pathname ?? '?'}: ${(error as Error)?.stack ?? String(error)}`);
+      if (response.headersSent) response.destroy();
+      else sendRefusal(request, response, new ServeRefusal(500, 'InternalError', 'INTERNAL', 'internal error in sciope serve (its terminal shows the details; please report this)'));
     });
-  });
+  }
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (!hostAllowed(request.headers.host)) {
-      response.writeHead(421, { 'content-type': 'text/plain' }).end('wrong host: use the URL sciope serve printed\n');
-      return;
-    }
-    const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
+  async function handle(request: IncomingMessage, response: ServerResponse, expectsContinue: boolean): Promise<void> {
+    if (!hostAllowed(request.headers.host)) throw wrongHost();
+    const url = requestTarget(request);
+    if (!url) throw badRequest('malformed request target');
     if (url.pathname.startsWith('/api/')) {
-      if (request.method !== 'POST') {
-        response.writeHead(405, { allow: 'POST', 'content-type': 'text/plain' }).end('API calls are POST requests\n');
-        return;
-      }
-      const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-      if (!authorised(bearer)) {
-        send(response, 401, { ok: false, error: { name: 'AuthError', code: 'UNAUTHORISED', message: 'missing or wrong token: open the URL sciope serve printed', details: {} } });
-        return;
-      }
-      const method = decodeURIComponent(url.pathname.slice('/api/'.length));
-      let args: unknown;
-      try {
-        const body = await readBody(request);
-        args = body.length === 0 ? undefined : JSON.parse(body);
-      } catch (error) {
-        send(response, 400, { ok: false, error: { name: 'RequestError', code: 'BAD_REQUEST', message: `request body: ${(error as Error).message}`, details: {} } });
-        return;
-      }
-      send(response, 200, await options.service.invoke(method, args));
+      await callApi(url, request, response, expectsContinue);
       return;
     }
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, { 'content-type': 'text/plain' }).end('method not allowed\n');
-      return;
-    }
-    serveStatic(url.pathname, response);
+    if (request.method !== 'GET' && request.method !== 'HEAD') throw methodNotAllowed('method not allowed: the app is read with GET', 'GET, HEAD');
+    // Node would read and drop a body here to keep the connection: refuse it (and close) instead of reading without end.
+    if (announcesBody(request)) throw badRequest('the files of the app are read without a request body');
+    if (!files) throw notFound('the app is not built: run `npm run build`, then restart `sciope serve` (the API works without it)');
+    await files.serve(url.pathname, response, request.method === 'HEAD');
   }
 
-  function serveStatic(pathname: string, response: ServerResponse): void {
-    if (!staticDir) {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('the app is not built: run `npm run build`, then restart `sciope serve` (the API works without it)\n');
-      return;
+  async function callApi(url: URL, request: IncomingMessage, response: ServerResponse, expectsContinue: boolean): Promise<void> {
+    if (request.method !== 'POST') throw methodNotAllowed('API calls are POST requests', 'POST');
+    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    if (!authorised(bearer)) throw unauthorised();
+    const method = decodeMethod(url.pathname.slice('/api/'.length));
+    const { args, release } = await receiveArguments(request, expectsContinue ? () => response.writeContinue() : undefined);
+    try {
+      sendOutcome(response, 200, await options.service.invoke(method, args));
+    } finally {
+      release();
     }
-    const relative = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(/^([/\\])+/, '');
-    const file = resolve(staticDir, relative);
-    if (!(file === staticDir || file.startsWith(staticDir + sep)) || !existsSync(file) || !statSync(file).isFile()) {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-      return;
-    }
-    response.writeHead(200, {
-      'content-type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-      'x-frame-options': 'DENY',
-      'cache-control': extname(file) === '.html' ? 'no-store' : 'max-age=3600',
-    });
-    createReadStream(file).pipe(response);
   }
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 });
-  const clients = new Set<WebSocket>();
-  server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
-    const origin = request.headers.origin;
-    const originAllowed = origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
-    if (url.pathname !== '/events' || !hostAllowed(request.headers.host) || !originAllowed || !authorised(url.searchParams.get('token'))) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
-      return;
+  /** The call's argument; its body's bytes stay counted in the budget until `release` (the Buffer itself is dropped here). */
+  async function receiveArguments(request: IncomingMessage, onAdmitted?: () => void): Promise<{ args: unknown; release: () => void }> {
+    const body = await readBody(request, { maxBytes: limits.maxBodyBytes, budget, idleTimeoutMs: limits.bodyIdleTimeoutMs, retryAfterSeconds: limits.retryAfterSeconds }, onAdmitted);
+    try {
+      return { args: parseJsonBody(body.bytes, { maxDepth: limits.maxJsonDepth, maxContainers: limits.maxJsonContainers }), release: body.release };
+    } catch (error) {
+      body.release();
+      throw error;
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => {
-      clients.add(ws);
-      ws.on('close', () => clients.delete(ws));
-      ws.on('error', () => clients.delete(ws));
-    });
-  });
-  const unsubscribe = options.service.onEvent((event) => {
-    const text = JSON.stringify(event);
-    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text);
+  }
+
+  const events = attachEventSocket(server, {
+    onEvent: (listener) => options.service.onEvent(listener),
+    accepts: (request) => {
+      const url = requestTarget(request);
+      return url !== null && url.pathname === '/events' && hostAllowed(request.headers.host) && originAllowed(request.headers.origin) && authorised(url.searchParams.get('token'));
+    },
+    maxClients: limits.maxEventClients,
+    maxBacklogBytes: limits.maxEventBacklogBytes,
+    retryAfterSeconds: limits.retryAfterSeconds,
   });
 
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
-  });
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolveListen();
+      });
+    });
+  } catch (error) {
+    events.close();
+    throw error;
+  }
+  // After listening, a failed accept (descriptors run out) is logged, never an uncaught error.
+  server.on('error', (error) => log(`sciope serve: ${error.message}`));
   port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
     async close() {
-      unsubscribe();
-      for (const ws of clients) ws.terminate();
-      sockets.close();
+      events.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
 }
 
-function send(response: ServerResponse, status: number, outcome: CallOutcome): void {
-  const body = JSON.stringify(outcome);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-  response.end(body);
+/**
+ * The request's URL, parsed against a fixed origin: the Host header is the
+ * client's to choose and is checked on its own, never parsed (a Host of
+ * "[" made URL parsing throw). Null for a target no URL can be made of.
+ */
+function requestTarget(request: IncomingMessage): URL | null {
+  try {
+    return new URL(request.url ?? '/', 'http://127.0.0.1');
+  } catch {
+    return null;
+  }
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolveBody, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error(`larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
+function decodeMethod(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw badRequest('bad percent-encoding in the method name', { method: encoded.slice(0, 100) });
+  }
 }

@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import { EngineService } from '../../api/EngineService.js';
 import { EngineError } from '../../errors/index.js';
+import { checkPathText } from '../../paths/index.js';
 import { startEngineServer } from '../../serve/EngineServer.js';
+import { terminalApprovalChannel } from '../../serve/terminalApprovalChannel.js';
 
 interface ServeOptions {
   port: number;
@@ -52,10 +54,20 @@ export function registerServe(program: Command): void {
 }
 
 async function serve(options: ServeOptions): Promise<void> {
-  const service = new EngineService({ configDir: options.configDir ?? defaultConfigDir(), workers: options.workers });
+  // The paths the server itself reads are checked before any file call: after a control character the checked path is not the opened one.
+  if (options.project !== undefined) checkPathText(options.project, '--project');
+  if (options.configDir !== undefined) checkPathText(options.configDir, '--config-dir');
+  // Approvals of black-box simulators: the code goes to this terminal, never to the browser,
+  // so a page or script holding only the web token cannot approve code on its own.
+  const service = new EngineService({ configDir: options.configDir ?? defaultConfigDir(), workers: options.workers, approvalChannel: terminalApprovalChannel(process.stderr) });
   if (options.project) {
     const method = existsSync(options.project) ? 'projects.open' : 'projects.create';
-    await service.call(method, { path: options.project });
+    try {
+      await service.call(method, { path: options.project });
+    } catch (error) {
+      await service.close();
+      throw error;
+    }
   }
   const staticDir = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
   let server: Awaited<ReturnType<typeof startEngineServer>>;
