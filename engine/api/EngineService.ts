@@ -187,7 +187,7 @@ export class EngineService {
     const absolute = resolve(path.startsWith('~/') ? `${process.env.HOME ?? ''}${path.slice(1)}` : path);
     if (create && existsSync(absolute)) throw new ApiStateError('PROJECT_EXISTS', `${absolute} already exists; open it instead, or choose another file name`, { path: absolute });
     if (!create && !existsSync(absolute)) throw new ApiStateError('NOT_FOUND', `${absolute}: no such project file`, { path: absolute });
-    const next = ProjectStore.open(absolute, { create });
+    const next = ProjectStore.open(absolute, { create, exclusive: create });
     this.store?.close();
     this.store = next;
     this.sessions.clear();

@@ -105,13 +105,16 @@ export class RunManager {
     if (this.active.has(runId)) throw new ApiStateError('RUN_IN_PROGRESS', `run ${runId} is already running`, { runId });
     const run = store.getRun(runId);
     if (!run) throw new ApiStateError('NOT_FOUND', `no run ${runId} in this project`, { runId });
+    // Refused now (RUN_BUSY) when another process is resuming it, rather than as a failed run later.
+    const lease = store.acquireRunLease(runId);
     const active = this.track(runId, (run.options as { maxGenerations?: number }).maxGenerations ?? null);
     void (async () => {
       try {
         const executor = await this.options.executor();
-        await resumeRun(store, runId, { executor, signal: active.controller.signal, onProgress: (event) => this.progress(runId, active, event) });
+        await resumeRun(store, runId, { lease, executor, signal: active.controller.signal, onProgress: (event) => this.progress(runId, active, event) });
         this.finish(runId, 'completed', null);
       } catch (error) {
+        lease.release();
         const cancelled = active.controller.signal.aborted;
         this.finish(runId, cancelled ? 'cancelled' : 'failed', cancelled ? null : error);
       }

@@ -55,7 +55,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof EngineError) {
       process.stderr.write(`sciope: error: ${error.message}\n`);
-      return EXIT_BAD_INPUT;
+      // An error that says a run failed (e.g. NodesLostError: every SSH node lost mid-run) is not bad input.
+      return (error as { runFailed?: unknown }).runFailed === true ? EXIT_FAILURE : EXIT_BAD_INPUT;
     }
     if (error instanceof RangeError) {
       // Raised by generated simulators for model failures at run time (negative propensity, runaway growth).

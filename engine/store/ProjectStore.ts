@@ -1,25 +1,34 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { ProjectFileError } from '../errors/index.js';
+import { checkPathText } from '../paths/index.js';
 import type { Generation } from '../infer/types.js';
 import { Posterior } from '../infer/Posterior.js';
 import type { StopReason } from '../infer/types.js';
 import type { PartSpec } from '../stats/types.js';
 import { fromBlob, real, toBlob } from './blob.js';
-import { MIGRATIONS, SCHEMA_VERSION, SCIOPE_APPLICATION_ID } from './schema.js';
+import { buildProject, busyTimeout, checkProject, confirmApplicationId, connectProject, migrate, projectError, type Db } from './connection.js';
+import { createProjectFile, pathTaken, probeProjectFile } from './projectFile.js';
+import { acquireRunLease, processAlive, type RunLease } from './runLease.js';
 
-type Db = Database.Database;
+export { projectError } from './connection.js';
+
 type Statement = Database.Statement;
 
 export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed' | 'cancelled';
 export const RUN_STATUSES: readonly RunStatus[] = ['running', 'completed', 'interrupted', 'failed', 'cancelled'];
 
 export interface OpenOptions {
-  /** Create the project when the file does not exist (or is empty). Default false. */
+  /** Create the project when the file does not exist (atomically: see createProjectFile). Default false. */
   readonly create?: boolean;
-  /** Open for reading only: nothing is written (runs left running are not marked interrupted). */
+  /** With create: fail with reason 'exists' when the file exists, even when it is a project (`sciope project new`). */
+  readonly exclusive?: boolean;
+  /**
+   * Open for reading only: nothing is written (runs left running by a dead
+   * process are shown as interrupted, not marked), and no -wal or -shm file
+   * is left behind. Works on a read-only file or folder.
+   */
   readonly readonly?: boolean;
   /** How long a write waits for another process's write transaction before "in use" (default 5000 ms). */
   readonly busyTimeoutMs?: number;
@@ -153,8 +162,6 @@ export interface ProjectInfo {
   readonly runsByStatus: Readonly<Partial<Record<RunStatus, number>>>;
 }
 
-const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
-
 /** Keys never stored in settings: secrets stay in key files or the SSH agent. */
 const SECRET_KEY = /^(password|passphrase|secret|token|privateKeyData|key)$/i;
 
@@ -168,49 +175,19 @@ function engineVersion(): string {
 
 export const ENGINE_VERSION = engineVersion();
 
-const binding = (options: OpenOptions) => options.nativeBinding ?? (process.env.SCIOPE_SQLITE_BINDING || undefined);
 const now = () => new Date().toISOString();
 const json = (value: unknown) => JSON.stringify(value);
 const parse = <T>(text: string | null): T => (text === null ? null : JSON.parse(text)) as T;
 
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Translate an SQLite failure into a ProjectFileError naming the file; anything else passes through. */
-export function projectError(file: string, error: unknown, doing: string): unknown {
-  if (error instanceof ProjectFileError) return error;
-  const text = error instanceof Error ? error.message : '';
-  if (/directory does not exist/.test(text)) {
-    return new ProjectFileError(file, 'no-folder', `the folder ${dirname(resolve(file))} does not exist; create it first or choose another place for the project`);
-  }
-  if (/NODE_MODULE_VERSION|better_sqlite3\.node|Could not locate the bindings file|Cannot find module .*\.node/.test(text)) {
-    return new ProjectFileError(file, 'native-module', `cannot load better-sqlite3's native module for ${process.versions.electron ? `Electron ${process.versions.electron}` : `Node ${process.version}`} (${text.split('\n')[0]}); rebuild it for this runtime (see the README, "Native modules")`);
-  }
-  const code = (error as { code?: unknown }).code;
-  if (!(error instanceof Database.SqliteError) || typeof code !== 'string') return error;
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new ProjectFileError(file, 'in-use', `the project is in use by another process (it kept the file locked while ${doing}); close the other Sciope window or command and try again`, { sqlite: code });
-  }
-  if (code === 'SQLITE_FULL') return new ProjectFileError(file, 'disk-full', `the disk is full: ${doing} was rolled back and nothing was written; free some space and try again`, { sqlite: code });
-  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return new ProjectFileError(file, 'corrupted', `the project file is corrupted (${error.message}); restore it from a backup`, { sqlite: code });
-  if (code.startsWith('SQLITE_READONLY')) return new ProjectFileError(file, 'read-only', `cannot write the project (${error.message}); check the file's permissions`, { sqlite: code });
-  if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN')) return new ProjectFileError(file, 'io', `cannot read or write the project file (${error.message})`, { sqlite: code });
-  return error;
-}
-
 /**
  * A Sciope project: one SQLite file (`.sciope`) in WAL mode with foreign
- * keys on. Opening checks, before anything is written, that the file is an
- * SQLite database whose `application_id` is Sciope's and whose schema version
- * this engine knows; otherwise a ProjectFileError says why and the file is
- * left as it was. Missing migrations are then applied, each in a transaction.
+ * keys on. Opening refuses a path with a control character, then checks from
+ * the file's header, before SQLite sees the file, that it is an SQLite
+ * database whose `application_id` is Sciope's and whose schema version this
+ * engine knows (projectFile.ts); otherwise a ProjectFileError says why and
+ * the file is left as it was, byte for byte, with no -wal or -shm beside it.
+ * Missing migrations are then applied, each in a transaction. A new project
+ * is built under a temporary name and linked into place (createProjectFile).
  *
  * Several processes: WAL lets any number of readers work while one process
  * writes (the CLI can show a run the app is writing). Writes are short (one
@@ -235,95 +212,41 @@ export class ProjectStore {
   }
 
   static open(path: string, options: OpenOptions = {}): ProjectStore {
-    const exists = existsSync(path);
-    const size = exists ? statSync(path).size : 0;
-    if (exists && statSync(path).isDirectory()) throw new ProjectFileError(path, 'not-a-project', 'is a directory, expected a .sciope project file');
-    if (!exists && !options.create) throw new ProjectFileError(path, 'not-found', 'no such project file (create one with `sciope project new`)');
-    if (exists && size === 0 && !options.create) throw new ProjectFileError(path, 'not-a-project', 'the file is empty: not a Sciope project');
-    if (exists && size > 0) ProjectStore.checkHeader(path, size);
-    if (exists && size > 0) ProjectStore.inspect(path, options);
-    const fresh = !exists || size === 0;
-    if (fresh && options.readonly) throw new ProjectFileError(path, 'not-found', 'no project to open read-only');
-    let db: Db;
-    try {
-      db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: !fresh, nativeBinding: binding(options) });
-    } catch (error) {
-      throw projectError(path, error, 'opening it');
+    // Refused before any file call: below Node, a NUL would cut the path short, so the
+    // file checked and the file SQLite opens would differ. `path` is what SQLite opens.
+    checkPathText(path, 'project file');
+    if (options.create && options.exclusive && pathTaken(path)) throw new ProjectFileError(path, 'exists', 'the file already exists; choose another name');
+    let probe = probeProjectFile(path);
+    if (probe.kind === 'missing') {
+      if (!options.create || options.readonly) throw new ProjectFileError(path, 'not-found', 'no such project file (create one with `sciope project new`)');
+      try {
+        createProjectFile(path, (temporary) => buildProject(temporary, path, options));
+      } catch (error) {
+        // Another process created it meanwhile: open theirs, unless a new file was asked for.
+        if (options.exclusive || !(error instanceof ProjectFileError) || error.reason !== 'exists') throw error;
+      }
+      probe = probeProjectFile(path);
+      if (probe.kind === 'missing') throw new ProjectFileError(path, 'not-found', 'the project was removed as soon as it was created');
     }
+    if (probe.unconfirmed) confirmApplicationId(path, options);
+    const readonly = options.readonly ?? false;
+    const db = connectProject(path, probe, options);
     try {
-      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+      db.pragma(busyTimeout(options));
+      // Nothing is written before this passes (the header said so; the -wal may say otherwise).
+      checkProject(db, path, options);
       db.pragma('foreign_keys = ON');
-      if (!options.readonly) {
+      if (!readonly) {
         if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
+        migrate(db);
       }
-      const store = new ProjectStore(db, path, options.readonly ?? false);
-      if (!options.readonly) {
-        store.migrate();
-        store.markDeadRunsInterrupted();
-      }
+      const store = new ProjectStore(db, path, readonly);
+      if (!readonly) store.markDeadRunsInterrupted();
       return store;
     } catch (error) {
       db.close();
       throw projectError(path, error, 'opening it');
-    }
-  }
-
-  /** Not SQLite at all: say so without handing the file to SQLite. */
-  private static checkHeader(path: string, size: number): void {
-    const header = Buffer.alloc(16);
-    const fd = openSync(path, 'r');
-    try {
-      readSync(fd, header, 0, 16, 0);
-    } finally {
-      closeSync(fd);
-    }
-    if (size < 100 || !header.equals(SQLITE_HEADER)) throw new ProjectFileError(path, 'not-a-project', 'not a Sciope project (not an SQLite database)');
-  }
-
-  /** Read-only look at an existing SQLite file: ours, a version we know, not corrupted. Writes nothing. */
-  private static inspect(path: string, options: OpenOptions): void {
-    let db: Db | undefined;
-    try {
-      db = new Database(path, { readonly: true, fileMustExist: true, nativeBinding: binding(options) });
-      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-      const applicationId = db.pragma('application_id', { simple: true }) as number;
-      const version = db.pragma('user_version', { simple: true }) as number;
-      const tables = (db.prepare("SELECT count(*) AS n FROM sqlite_master").get() as { n: number }).n;
-      if (applicationId !== SCIOPE_APPLICATION_ID) {
-        if (applicationId === 0 && tables === 0 && version === 0 && options.create) return;
-        throw new ProjectFileError(path, 'not-a-project', `not a Sciope project (an SQLite database with application id ${applicationId}, expected ${SCIOPE_APPLICATION_ID})`);
-      }
-      if (version > SCHEMA_VERSION) {
-        throw new ProjectFileError(path, 'newer-version', `the project was written by a newer Sciope (schema version ${version}; this version reads up to ${SCHEMA_VERSION}); update Sciope to open it`, { version, supported: SCHEMA_VERSION });
-      }
-      if (options.verify ?? true) {
-        const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
-        if (rows.length !== 1 || rows[0].quick_check !== 'ok') {
-          throw new ProjectFileError(path, 'corrupted', `the project file is corrupted (${rows.slice(0, 3).map((r) => r.quick_check).join('; ')}); restore it from a backup`);
-        }
-      }
-    } catch (error) {
-      throw projectError(path, error, 'reading it');
-    } finally {
-      db?.close();
-    }
-  }
-
-  /** Apply missing migrations, each in its own transaction. */
-  private migrate(): void {
-    const current = this.db.pragma('user_version', { simple: true }) as number;
-    for (const migration of MIGRATIONS) {
-      if (migration.version <= current) continue;
-      this.db.transaction(() => {
-        if (migration.version === 1) {
-          this.db.pragma(`application_id = ${SCIOPE_APPLICATION_ID}`);
-          this.db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-        }
-        this.db.exec(migration.sql);
-        this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, now());
-        this.db.pragma(`user_version = ${migration.version}`);
-      })();
     }
   }
 
@@ -467,13 +390,21 @@ export class ProjectStore {
     );
   }
 
+  /**
+   * A run's status as readers should see it: a read-only store does not mark
+   * runs of dead processes interrupted (it writes nothing), so it shows them so.
+   */
+  private shownStatus(status: RunStatus, host: string | null, pid: number | null): RunStatus {
+    return this.readonly && status === 'running' && host === hostname() && pid !== null && !processAlive(pid) ? 'interrupted' : status;
+  }
+
   private runRow(r: Record<string, unknown>): RunRecord {
     return {
       id: r.id as number,
       studyId: r.study_id as number,
       algorithm: r.algorithm as string,
       seed: r.seed as number,
-      status: r.status as RunStatus,
+      status: this.shownStatus(r.status as RunStatus, r.host as string | null, r.pid as number | null),
       options: parse(r.options as string),
       parameterNames: parse(r.parameter_names as string),
       startedAt: r.started_at as string,
@@ -498,7 +429,16 @@ export class ProjectStore {
     return rows.map((r) => this.runRow(r));
   }
 
-  /** This process takes over a run (to resume it): status running, host and pid of this process. */
+  /**
+   * Take a run for this process before continuing it (see runLease.ts): throws
+   * RunBusyError while another live process (or this one) runs it, takes it
+   * over from a dead one. `release()` when done; resumeRun does both.
+   */
+  acquireRunLease(runId: number): RunLease {
+    return acquireRunLease(this, runId);
+  }
+
+  /** This process takes over a run unconditionally: status running, host and pid of this process (acquireRunLease checks first). */
   claimRun(id: number): void {
     this.transaction('resuming a run', () => {
       this.stmt("UPDATE runs SET status = 'running', host = ?, pid = ?, finished_at = NULL, error = NULL WHERE id = ?").run(hostname(), process.pid, id);
@@ -688,8 +628,14 @@ export class ProjectStore {
   info(): ProjectInfo {
     const tables = ['models', 'observed_datasets', 'parameter_sets', 'studies', 'runs', 'generations', 'particles', 'exploration_batches', 'networks', 'settings'];
     const counts = Object.fromEntries(tables.map((t) => [t, (this.guard('counting rows', () => this.db.prepare(`SELECT count(*) AS n FROM ${t}`).get()) as { n: number }).n]));
-    const byStatus = this.guard('counting runs', () => this.db.prepare('SELECT status, count(*) AS n FROM runs GROUP BY status').all()) as Array<{ status: RunStatus; n: number }>;
-    return { path: this.path, schemaVersion: this.schemaVersion, bytes: statSync(this.path).size, counts, runsByStatus: Object.fromEntries(byStatus.map((r) => [r.status, r.n])) };
+    const runs = this.guard('counting runs', () => this.db.prepare('SELECT status, host, pid FROM runs').all()) as Array<{ status: RunStatus; host: string | null; pid: number | null }>;
+    const counted: Partial<Record<RunStatus, number>> = {};
+    for (const r of runs) {
+      const status = this.shownStatus(r.status, r.host, r.pid);
+      counted[status] = (counted[status] ?? 0) + 1;
+    }
+    const runsByStatus = Object.fromEntries(Object.entries(counted).sort(([a], [b]) => a.localeCompare(b)));
+    return { path: this.path, schemaVersion: this.schemaVersion, bytes: statSync(this.path).size, counts, runsByStatus };
   }
 }
 

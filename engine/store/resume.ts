@@ -1,6 +1,5 @@
 import { dirname } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import type { Executor } from '../compute/executor.js';
 import { ProjectFileError } from '../errors/index.js';
 import { parseObservedCsv } from '../infer/observedData.js';
@@ -14,8 +13,15 @@ import type { InferenceProgress } from '../infer/types.js';
 import type { ReactionNetworkInput } from '../model/schema.js';
 import type { ProjectStore, RunRecord } from './ProjectStore.js';
 import { recorderFor } from './recorder.js';
+import type { RunLease } from './runLease.js';
 
 export interface ResumeRunOptions {
+  /**
+   * The run, already taken with `store.acquireRunLease(runId)` (so a caller can
+   * refuse a busy run before it starts anything); taken here otherwise.
+   * resumeRun releases it when it ends, however it ends.
+   */
+  readonly lease?: RunLease;
   readonly executor?: Executor;
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: InferenceProgress) => void;
@@ -46,16 +52,21 @@ function withStoredSimulator(study: Study, run: RunRecord): Study {
  * last stored generation and store the rest as it is produced. The final
  * posterior is bit-identical to the one the uninterrupted run would have
  * given: same study, model, observed data, seed and overrides, all read
- * from the project.
+ * from the project. The run is leased to this process first (RunBusyError
+ * while another live process runs it), so two resumes never write one run.
  */
 export async function resumeRun(store: ProjectStore, runId: number, options: ResumeRunOptions = {}): Promise<ResumedRun> {
+  const lease = options.lease ?? store.acquireRunLease(runId);
+  try {
+    return await continueRun(store, runId, options);
+  } finally {
+    lease.release();
+  }
+}
+
+async function continueRun(store: ProjectStore, runId: number, options: ResumeRunOptions): Promise<ResumedRun> {
   const run = store.getRun(runId);
   if (!run) throw new ProjectFileError(store.path, 'no-run', `no run ${runId} in the project (see \`sciope project runs ${store.path}\`)`);
-  if (run.status === 'completed') throw new ProjectFileError(store.path, 'run-completed', `run ${runId} is already completed; nothing to resume`);
-  if (run.status === 'running') {
-    const where = run.host === hostname() ? `process ${run.pid}` : `host ${run.host}, process ${run.pid}`;
-    throw new ProjectFileError(store.path, 'in-use', `run ${runId} is still running (${where}); wait for it or stop it first`);
-  }
   const study = store.getStudy(run.studyId);
   const model = study?.modelId != null ? store.getModel(study.modelId) : undefined;
   const observedRecord = study?.observedId != null ? store.getObserved(study.observedId) : undefined;
@@ -69,7 +80,6 @@ export async function resumeRun(store: ProjectStore, runId: number, options: Res
   const observed = parseObservedCsv(observedRecord.source, { source: observedRecord.name, species: observedRecord.species ?? undefined });
   const generations = store.loadGenerations(runId);
   const overrides = run.options as { populationSize?: number; maxGenerations?: number };
-  store.claimRun(runId);
   const recorder = recorderFor(store, runId, false);
   try {
     const posterior = await resumeStudy(parsed, model.parsed as ReactionNetworkInput, observed, {

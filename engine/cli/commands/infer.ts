@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { addTrustOption, ensureSimulatorApproved, type TrustFlags } from '../simulatorApproval.js';
 import { addExecutorOptions, createExecutor, type ExecutorFlags } from '../executorOptions.js';
 import { dirname, extname, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -9,13 +10,14 @@ import { InputFileError, readJsonFile } from '../jsonFile.js';
 import { loadModelArgument } from '../modelSource.js';
 import { blackBoxModel } from '../../simulate/blackbox/spec.js';
 import { formatNumber, formatTable } from '../output/finalStateSummary.js';
+import { writeFileWhole } from '../output/pendingFile.js';
 import { ProgressBar } from '../progressBar.js';
 import { recordRun, type RunRecorder } from '../../store/recorder.js';
 import { ProjectStore } from '../../store/ProjectStore.js';
 import { isNeuralNetworkReference } from '../../infer/study.js';
 import { resolveStudySummaries } from '../../learn/nn/studySummaries.js';
 
-interface InferOptions extends ExecutorFlags {
+interface InferOptions extends ExecutorFlags, TrustFlags {
   out?: string;
   seed?: number;
   populations?: number;
@@ -69,6 +71,7 @@ export function registerInfer(program: Command): void {
     .option('-q, --quiet', 'no progress and no table')
     .option('--project <file>', 'store the model, observed data, study and every generation in this .sciope project (created if missing); continue a killed run with `sciope resume`')
     .addHelpText('after', STUDY_FORMAT);
+  addTrustOption(command);
   addExecutorOptions(command, 'all').action((study: string, options: InferOptions) => inferCommand(study, options));
 }
 
@@ -110,6 +113,7 @@ async function inferCommand(studyPath: string, options: InferOptions): Promise<v
   const model = await loadStudyModel(study, base);
   const observedPath = resolve(base, study.observed);
   const observed = parseObservedCsv(readText(observedPath), { source: observedPath, species: study.species });
+  await ensureSimulatorApproved(study.simulator, studyPath, options);
   const seed = options.seed ?? study.seed ?? Math.floor(Math.random() * 2 ** 31);
   const show = !options.quiet && Boolean(process.stderr.isTTY);
   let bar = new ProgressBar(process.stderr, `${study.name}: generation 0`);
@@ -159,7 +163,7 @@ async function inferCommand(studyPath: string, options: InferOptions): Promise<v
   }
   recorder?.complete(posterior);
   const seconds = (performance.now() - started) / 1000;
-  if (out) writeFileSync(out, extname(out).toLowerCase() === '.csv' ? posterior.toCsv() : JSON.stringify({ study: study.name, summary: posterior.summary(), posterior: posterior.toJSON() }));
+  if (out) writeFileWhole(out, extname(out).toLowerCase() === '.csv' ? posterior.toCsv() : JSON.stringify({ study: study.name, summary: posterior.summary(), posterior: posterior.toJSON() }));
   if (options.quiet) return;
   process.stdout.write(report(study, posterior, seed, seconds, out) + '\n');
 }

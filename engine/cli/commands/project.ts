@@ -1,13 +1,14 @@
-import { createWriteStream, existsSync, writeFileSync } from 'node:fs';
-import { once } from 'node:events';
+import { runSimulatorSpec } from '../../api/TrustManager.js';
+import { addTrustOption, ensureSimulatorApproved, type TrustFlags } from '../simulatorApproval.js';
 import { extname } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ProjectFileError } from '../../errors/index.js';
 import { InferenceError, type InferenceProgress } from '../../infer/index.js';
-import { exportStudy, importStudy, ProjectStore, resumeRun, runCsvLines, runToJson } from '../../store/index.js';
+import { exportStudy, importStudy, ProjectStore, resumeRun, runCsvLines, runToJson, type RunLease } from '../../store/index.js';
 import { addExecutorOptions, createExecutor, type ExecutorFlags } from '../executorOptions.js';
 import { InputFileError, readJsonFile } from '../jsonFile.js';
 import { formatNumber, formatTable } from '../output/finalStateSummary.js';
+import { PendingFile, writeFileWhole } from '../output/pendingFile.js';
 import { ProgressBar } from '../progressBar.js';
 
 const id = (name: string) => (value: string) => {
@@ -35,8 +36,8 @@ export function registerProject(program: Command): void {
     .description('create an empty project')
     .argument('<file>', 'project file to create (.sciope)')
     .action((file: string) => {
-      if (existsSync(file)) throw new ProjectFileError(file, 'exists', 'the file already exists; choose another name');
-      ProjectStore.open(file, { create: true }).close();
+      // Built under a temporary name and linked into place: never a half-made file, never over another one.
+      ProjectStore.open(file, { create: true, exclusive: true }).close();
       process.stdout.write(`created project ${file}\n`);
     });
   project
@@ -58,7 +59,7 @@ export function registerProject(program: Command): void {
     .option('-g, --generation <G>', 'CSV: only this generation', index('--generation'))
     .option('--study <id>', 'export this study with its model and observed data instead of a run', id('--study'))
     .action(async (file: string, runId: number | undefined, options: { out: string; generation?: number; study?: number }) => {
-      const store = ProjectStore.open(file);
+      const store = ProjectStore.open(file, { readonly: true });
       try {
         await exportCommand(store, runId, options);
       } finally {
@@ -88,11 +89,13 @@ export function registerProject(program: Command): void {
     .requiredOption('--project <file>', 'project file (.sciope)')
     .option('-o, --out <file>', 'also write the posterior to a .csv or .json file')
     .option('-q, --quiet', 'no progress and no summary');
+  addTrustOption(resume);
   addExecutorOptions(resume, 'all').action((runId: number, options: ResumeOptions) => resumeCommand(runId, options));
 }
 
+/** Read-only: nothing is written, and no -wal or -shm is left beside the file (see ProjectStore.open). */
 function withStore(file: string, fn: (store: ProjectStore) => void): void {
-  const store = ProjectStore.open(file);
+  const store = ProjectStore.open(file, { readonly: true });
   try {
     fn(store);
   } finally {
@@ -133,28 +136,36 @@ async function exportCommand(store: ProjectStore, runId: number | undefined, opt
   const ext = extname(options.out).toLowerCase();
   if (options.study !== undefined) {
     if (ext !== '.json') throw new InputFileError(options.out, 'a study exports to a .json file');
-    writeFileSync(options.out, JSON.stringify(exportStudy(store, options.study), null, 2) + '\n');
+    writeFileWhole(options.out, JSON.stringify(exportStudy(store, options.study), null, 2) + '\n');
     process.stdout.write(`study ${options.study} written to ${options.out}\n`);
     return;
   }
   if (runId === undefined) throw new ProjectFileError(store.path, 'no-run', 'give the run to export (see `sciope project runs`), or --study <id>');
   if (ext === '.json') {
-    writeFileSync(options.out, JSON.stringify(runToJson(store, runId)));
+    writeFileWhole(options.out, JSON.stringify(runToJson(store, runId)));
   } else if (ext === '.csv') {
     // Streamed: a run's particle table can be larger than memory allows as one string.
-    const out = createWriteStream(options.out);
-    for (const line of runCsvLines(store, runId, options.generation)) {
-      if (!out.write(line + '\n')) await once(out, 'drain');
+    const out = PendingFile.open(options.out);
+    try {
+      let lines: string[] = [];
+      for (const line of runCsvLines(store, runId, options.generation)) {
+        lines.push(line);
+        if (lines.length < 4096) continue;
+        out.write(lines.join('\n') + '\n');
+        lines = [];
+      }
+      if (lines.length > 0) out.write(lines.join('\n') + '\n');
+      out.commit();
+    } finally {
+      out.discard();
     }
-    out.end();
-    await once(out, 'finish');
   } else {
     throw new InputFileError(options.out, `unsupported output format "${ext}"; expected .csv or .json`);
   }
   process.stdout.write(`run ${runId} written to ${options.out}\n`);
 }
 
-interface ResumeOptions extends ExecutorFlags {
+interface ResumeOptions extends ExecutorFlags, TrustFlags {
   project: string;
   out?: string;
   quiet?: boolean;
@@ -180,10 +191,14 @@ async function resumeCommand(runId: number, options: ResumeOptions): Promise<voi
   const interrupt = () => controller.abort();
   process.once('SIGINT', interrupt);
   let executor;
+  let lease: RunLease | undefined;
   try {
+    await ensureSimulatorApproved(runSimulatorSpec(store, runId), options.project, options);
+    // Before any node or worker starts: a run another process is running is refused (RunBusyError).
+    lease = store.acquireRunLease(runId);
     executor = await createExecutor(options, 'all');
-    const { posterior, resumedAfter } = await resumeRun(store, runId, { executor, onProgress, signal: controller.signal });
-    if (options.out) writeFileSync(options.out, extname(options.out).toLowerCase() === '.csv' ? posterior.toCsv() : JSON.stringify({ summary: posterior.summary(), posterior: posterior.toJSON() }));
+    const { posterior, resumedAfter } = await resumeRun(store, runId, { lease, executor, onProgress, signal: controller.signal });
+    if (options.out) writeFileWhole(options.out, extname(options.out).toLowerCase() === '.csv' ? posterior.toCsv() : JSON.stringify({ summary: posterior.summary(), posterior: posterior.toJSON() }));
     if (!options.quiet) {
       const last = posterior.last;
       process.stdout.write(
@@ -197,6 +212,7 @@ async function resumeCommand(runId: number, options: ResumeOptions): Promise<voi
   } finally {
     process.removeListener('SIGINT', interrupt);
     bar?.done();
+    lease?.release();
     await executor?.close();
     store.close();
   }

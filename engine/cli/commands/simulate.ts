@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { addTrustOption, ensureSimulatorApproved, type TrustFlags } from '../simulatorApproval.js';
 import { dirname } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { compileNetwork } from '../../model/index.js';
@@ -14,7 +15,7 @@ import { openTrajectoryWriter, type TrajectoryWriter } from '../output/trajector
 import { FinalStateSummary, formatNumber, formatTable } from '../output/finalStateSummary.js';
 import { ProgressBar } from '../progressBar.js';
 
-interface SimulateOptions extends ExecutorFlags {
+interface SimulateOptions extends ExecutorFlags, TrustFlags {
   runs: number;
   seed?: number;
   tEnd?: number;
@@ -65,6 +66,7 @@ export function registerSimulate(program: Command): void {
     .option('-o, --out <file>', 'write trajectories to a .csv or .json file')
     .option('--param <name=value>', 'override a parameter value (repeatable)', parameterOverride, {})
     .option('-q, --quiet', 'no summary table');
+  addTrustOption(command);
   addExecutorOptions(command, 1).action((model: string, options: SimulateOptions) => simulateCommand(model, options));
 }
 
@@ -78,6 +80,7 @@ function readSimulatorFile(argument: string): BlackBoxSimulatorSpec | null {
 
 async function simulateCommand(modelArgument: string, options: SimulateOptions): Promise<void> {
   const simulator = readSimulatorFile(modelArgument);
+  if (simulator) await ensureSimulatorApproved(simulator, modelArgument, options);
   const loaded = simulator ? null : await loadModelArgument(modelArgument);
   const model = loaded ?? { ...blackBoxModel(simulator!), name: blackBoxModel(simulator!).name ?? 'simulator' };
   const network = loaded
@@ -116,6 +119,7 @@ async function simulateCommand(modelArgument: string, options: SimulateOptions):
   const chunkRuns = CHUNK_RUNS * executor.concurrency;
   let events = 0;
   const started = performance.now();
+  let finished = false;
   try {
     for (let first = 0; first < options.runs; first += chunkRuns) {
       const runs = Math.min(chunkRuns, options.runs - first);
@@ -133,10 +137,16 @@ async function simulateCommand(modelArgument: string, options: SimulateOptions):
       summary.add(chunk);
       writer?.write(chunk, first);
     }
+    finished = true;
   } finally {
     progress.done();
-    writer?.close();
-    await executor.close();
+    try {
+      // A failed or cancelled run leaves no partial file: the output gets its name only when complete.
+      if (finished) writer?.close();
+      else writer?.discard();
+    } finally {
+      await executor.close();
+    }
   }
   const seconds = (performance.now() - started) / 1000;
   if (options.quiet) return;

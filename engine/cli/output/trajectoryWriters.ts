@@ -1,12 +1,19 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { TrajectoryEnsemble } from '../../simulate/types.js';
 import { InputFileError } from '../jsonFile.js';
+import { PendingFile } from './pendingFile.js';
 
-/** Streams trajectories to a file chunk by chunk, so output size is not bounded by memory. */
+/**
+ * Streams trajectories to a file chunk by chunk, so output size is not
+ * bounded by memory. The file gets its name only at close(): a run that
+ * fails calls discard() and leaves no partial file (see PendingFile).
+ */
 export interface TrajectoryWriter {
   write(chunk: TrajectoryEnsemble, firstRun: number): void;
+  /** Finish the file and give it its name. */
   close(): void;
+  /** Drop what was written (idempotent; a no-op after close). */
+  discard(): void;
 }
 
 export interface RunDescription {
@@ -22,22 +29,22 @@ export function openTrajectoryWriter(file: string, run: RunDescription, speciesI
   if (extension !== '.csv' && extension !== '.json') {
     throw new InputFileError(file, `unsupported output format "${extension || '(none)'}"; expected a .csv or .json file`);
   }
-  let fd: number;
+  const out = PendingFile.open(file);
   try {
-    fd = openSync(file, 'w');
+    return extension === '.csv' ? new CsvWriter(out, speciesIds) : new JsonWriter(out, run, speciesIds, time);
   } catch (error) {
-    throw new InputFileError(file, `cannot write: ${(error as Error).message}`);
+    out.discard();
+    throw error;
   }
-  return extension === '.csv' ? new CsvWriter(fd, speciesIds) : new JsonWriter(fd, run, speciesIds, time);
 }
 
 /** CSV columns: trajectory,time,<species...>; one row per trajectory and output time. */
 class CsvWriter implements TrajectoryWriter {
   constructor(
-    private readonly fd: number,
+    private readonly out: PendingFile,
     speciesIds: readonly string[],
   ) {
-    writeSync(fd, `trajectory,time,${speciesIds.join(',')}\n`);
+    out.write(`trajectory,time,${speciesIds.join(',')}\n`);
   }
 
   write(chunk: TrajectoryEnsemble, firstRun: number): void {
@@ -52,11 +59,15 @@ class CsvWriter implements TrajectoryWriter {
         rows.push(row);
       }
     }
-    writeSync(this.fd, rows.join('\n') + '\n');
+    this.out.write(rows.join('\n') + '\n');
   }
 
   close(): void {
-    closeSync(this.fd);
+    this.out.commit();
+  }
+
+  discard(): void {
+    this.out.discard();
   }
 }
 
@@ -65,13 +76,13 @@ class JsonWriter implements TrajectoryWriter {
   private first = true;
 
   constructor(
-    private readonly fd: number,
+    private readonly out: PendingFile,
     run: RunDescription,
     private readonly speciesIds: readonly string[],
     time: Float64Array,
   ) {
     const head = JSON.stringify({ ...run, species: speciesIds, time: Array.from(time) });
-    writeSync(fd, `${head.slice(0, -1)},"trajectories":[\n`);
+    out.write(`${head.slice(0, -1)},"trajectories":[\n`);
   }
 
   write(chunk: TrajectoryEnsemble, firstRun: number): void {
@@ -86,12 +97,16 @@ class JsonWriter implements TrajectoryWriter {
       });
       parts.push(JSON.stringify(entry));
     }
-    writeSync(this.fd, (this.first ? '' : ',\n') + parts.join(',\n'));
+    this.out.write((this.first ? '' : ',\n') + parts.join(',\n'));
     this.first = false;
   }
 
   close(): void {
-    writeSync(this.fd, '\n]}\n');
-    closeSync(this.fd);
+    this.out.write('\n]}\n');
+    this.out.commit();
+  }
+
+  discard(): void {
+    this.out.discard();
   }
 }

@@ -1,4 +1,6 @@
+import { requireApprovedJob } from '../../trust/approvedInProcess.js';
 import { RemoteNodeError } from '../../errors/index.js';
+import { NodesLostError } from './errors.js';
 import type { Executor, MapOptions, SimulationJob, Trial, TrialResult } from '../executor.js';
 import { nextBatchSize } from '../pool/batchSizing.js';
 import { packTrials, unpackResults } from '../pool/batchCodec.js';
@@ -94,6 +96,8 @@ export class SshNodePool implements Executor {
   private readonly requirements = new WeakMap<SimulationJob, SimulatorRequirement | null>();
   private nextJobId = 1;
   private nextBatchId = 1;
+  /** Some node came up at some point: losing them all is then a failed run, not a broken node list. */
+  private everReady = false;
 
   constructor(options: SshNodePoolOptions) {
     const file = Array.isArray(options.nodes) ? { nodes: options.nodes as readonly NodeSettingsInput[] } : (options.nodes as NodesFile);
@@ -177,6 +181,7 @@ export class SshNodePool implements Executor {
         }
         slot.session = session;
         slot.lastError = null;
+        this.everReady = true;
         this.onNodeEvent({ type: 'ready', node: slot.label, workers: facts.workers, nodeVersion: facts.nodeVersion, ...deployment });
       } catch (error) {
         connection?.close();
@@ -220,6 +225,7 @@ export class SshNodePool implements Executor {
   private async runMap(original: SimulationJob, trials: readonly Trial[], options: MapOptions): Promise<TrialResult[]> {
     const { signal, onProgress } = options;
     signal?.throwIfAborted();
+    requireApprovedJob(original);
     // A module simulator travels inside the job (content-hashed, stored next to the remote worker).
     const job = inlineModuleSource(original);
     // A command simulator runs only on the nodes that have its program and files.
@@ -277,14 +283,9 @@ export class SshNodePool implements Executor {
               });
             }
             const lines = this.slots.map((s) => `  - ${s.lastError?.message ?? `${s.label}: unavailable`}`).join('\n');
-            return finish({
-              ok: false,
-              error: new RemoteNodeError('all nodes', 'all-lost', `every SSH node was lost or unavailable; ${completed} of ${trials.length} trials done:\n${lines}`, {
-                completed,
-                total: trials.length,
-                nodes: this.slots.map((s) => ({ node: s.label, error: s.lastError?.toJSON() })),
-              }),
-            });
+            const message = `every SSH node was lost or unavailable; ${completed} of ${trials.length} trials done:\n${lines}`;
+            const details = { completed, total: trials.length, nodes: this.slots.map((s) => ({ node: s.label, error: s.lastError?.toJSON() })) };
+            return finish({ ok: false, error: this.everReady ? new NodesLostError(message, details) : new RemoteNodeError('all nodes', 'all-lost', message, details) });
           }
           const workers = nodes.reduce((n, s) => n + s.session!.threads, 0);
           // Round robin, one batch at a time, up to two batches per thread on each node: the next batch waits there while one runs.

@@ -1,4 +1,5 @@
 export { SshNodePool, type NodeEvent, type SshNodePoolOptions } from './SshNodePool.js';
+export { NodesLostError } from './errors.js';
 export { checkNodes, inspectNode, MIN_NODE_MAJOR, type NodeFacts, type NodeReport } from './preflight.js';
 export { connectNode, shellQuote, type ConnectOptions, type ExecResult, type NodeConnection } from './connection.js';
 export { deployWorker, remoteWorkerBundle, type Deployment, type WorkerBundle } from './deploy.js';
