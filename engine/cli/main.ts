@@ -54,9 +54,10 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
     }
     if (error instanceof EngineError) {
-      process.stderr.write(`sciope: error: ${error.message}\n`);
-      // An error that says a run failed (e.g. NodesLostError: every SSH node lost mid-run) is not bad input.
-      return (error as { runFailed?: unknown }).runFailed === true ? EXIT_FAILURE : EXIT_BAD_INPUT;
+      // An error that says a run failed (SimulationError: EVENT_BUDGET, RATE_NOT_FINITE; NodesLostError: every SSH node lost mid-run) is not bad input.
+      const runFailed = (error as { runFailed?: unknown }).runFailed === true;
+      process.stderr.write(`sciope: ${runFailed ? 'run failed' : 'error'}: ${error.message}\n`);
+      return runFailed ? EXIT_FAILURE : EXIT_BAD_INPUT;
     }
     if (error instanceof RangeError) {
       // Raised by generated simulators for model failures at run time (negative propensity, runaway growth).

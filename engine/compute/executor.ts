@@ -29,6 +29,14 @@ export interface SimulationJob {
    * `method` is ignored. Jobs with a simulator need `prepareJobAsync`.
    */
   readonly simulator?: BlackBoxSimulatorSpec;
+  /**
+   * Event budget per trajectory: reaction events (ssa), leaps and exact steps
+   * (tau) or accepted steps (ode). A trajectory that needs more fails the
+   * trial with SimulationBudgetError (code EVENT_BUDGET). Default:
+   * DEFAULT_MAX_EVENTS (engine/simulate/budget.ts: 1e9 for ssa and tau, 1e6
+   * for ode). Not applied to black-box simulators.
+   */
+  readonly maxEvents?: number;
 }
 
 /** One parameter point to simulate. */

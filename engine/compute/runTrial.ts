@@ -2,8 +2,9 @@ import { compileNetwork, validateModel } from '../model/index.js';
 import { deriveStreamState } from '../sample/random/seedDerivation.js';
 import { createSimulator } from '../simulate/createSimulator.js';
 import { sharedBlackBoxSimulator } from '../simulate/blackbox/create.js';
-import { parseBlackBoxSpec } from '../simulate/blackbox/spec.js';
+import { parseJobSimulatorSpec } from '../simulate/blackbox/spec.js';
 import { assertTimeGrid } from '../simulate/timeGrid.js';
+import { eventBudget } from '../simulate/budget.js';
 import type { Simulator } from '../simulate/types.js';
 import { SimulationSettingsError } from '../errors/index.js';
 import { createSummaryStatistics } from '../stats/index.js';
@@ -14,7 +15,9 @@ import type { SimulationJob, Trial, TrialResult } from './executor.js';
  * The worker side of the task protocol: a job is prepared once (model
  * validated and compiled, simulator generated, statistics rebuilt from their
  * JSON), then each trial simulates `runsPerTrial` trajectories, run r from
- * the stream (job.seed, ...trial.stream, r), and summarises them.
+ * the stream (job.seed, ...trial.stream, r), and summarises them. Each
+ * trajectory gets the job's event budget (job.maxEvents, else the method's
+ * default); one that exceeds it fails the trial with SimulationBudgetError.
  *
  * Engine code only: this module runs unchanged in this process, in a worker
  * thread and in a process on a remote node.
@@ -36,7 +39,8 @@ export interface PreparedJob {
 export function prepareJob(job: SimulationJob, factory?: StatisticsFactory): PreparedJob {
   if (job.simulator) throw new SimulationSettingsError('simulator', 'a job with a black-box simulator is prepared with prepareJobAsync');
   const network = compileNetwork(validateModel(job.model, 'job.model'));
-  return prepareWithSimulator(job, createSimulator(network, job.method), factory);
+  const maxEvents = eventBudget(job.method, job.maxEvents, 'maxEvents');
+  return prepareWithSimulator(job, createSimulator(network, job.method, { maxEvents }), factory);
 }
 
 /**
@@ -46,7 +50,7 @@ export function prepareJob(job: SimulationJob, factory?: StatisticsFactory): Pre
  */
 export async function prepareJobAsync(job: SimulationJob, factory?: StatisticsFactory): Promise<PreparedJob> {
   if (!job.simulator) return prepareJob(job, factory);
-  const spec = parseBlackBoxSpec(job.simulator, 'job.simulator');
+  const spec = parseJobSimulatorSpec(job.simulator, 'job.simulator');
   return prepareWithSimulator(job, await sharedBlackBoxSimulator(spec), factory);
 }
 

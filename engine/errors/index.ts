@@ -58,6 +58,43 @@ export class SimulationSettingsError extends EngineError {
 }
 
 /**
+ * A simulation that the model made fail at run time (the model validated, the
+ * settings were fine): e.g. code `RATE_NOT_FINITE`, a propensity or rate
+ * constant that is Infinity or NaN; `details` name the reaction, the value
+ * and the time reached.
+ */
+export class SimulationError extends EngineError {
+  /** A run that failed, not bad input: the CLI exits 1 (see cli/main.ts). */
+  readonly runFailed = true;
+
+  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
+    super(code, message, details);
+  }
+}
+
+/**
+ * A trajectory that needed more than its budget of reaction events (SSA),
+ * leaps and exact steps (tau-leaping) or steps (ODE): code `EVENT_BUDGET`.
+ * Stops a model whose rates grow without bound instead of letting it run
+ * for hours; `details`: method, budget, time (reached) and end (of the grid).
+ */
+export class SimulationBudgetError extends SimulationError {
+  readonly budget: number;
+  readonly time: number;
+
+  constructor(method: string, budget: number, time: number, end: number, what = 'events') {
+    super(
+      'EVENT_BUDGET',
+      `${method}: more than ${budget} ${what} before t=${end} (the event budget, maxEvents); stopped at t=${time}: ` +
+        'the model may be explosive (a rate grows without bound); if it is meant to be this busy, raise maxEvents',
+      { method, budget, time, end },
+    );
+    this.budget = budget;
+    this.time = time;
+  }
+}
+
+/**
  * One reason an SBML document cannot be imported. `kind`: `xml` (not
  * well-formed XML), `sbml` (libSBML finds the document invalid), `unsupported`
  * (valid SBML the engine cannot run). `element` and `id` name the SBML

@@ -91,40 +91,47 @@ export function compileNetwork(model: ReactionNetwork): CompiledNetwork {
   // Rules: order so each comes after the rules whose variables it reads (validateModel rejects cycles).
   const ruleAsts = model.rules.map((r) => ({ id: r.variable, ast: parse(r.expression) }));
   const ruleOf = new Map(ruleAsts.map((r, i) => [r.id, i]));
-  const ordered: number[] = [];
-  const state = new Map<number, 'visiting' | 'done'>();
-  const visit = (i: number) => {
-    if (state.get(i) === 'done') return;
-    if (state.get(i) === 'visiting') throw new Error(`cyclic assignment rules through ${ruleAsts[i].id}`);
-    state.set(i, 'visiting');
-    for (const name of identifiersOf(ruleAsts[i].ast).keys()) if (ruleOf.has(name)) visit(ruleOf.get(name)!);
-    state.set(i, 'done');
-    ordered.push(i);
-  };
-  ruleAsts.forEach((_, i) => visit(i));
+  const ruleNames = ruleAsts.map((r) => [...identifiersOf(r.ast).keys()]);
+  const ruleReads = ruleNames.map((names) => names.filter((name) => ruleOf.has(name)).map((name) => ruleOf.get(name)!));
+  const ordered = dependencyOrder(ruleReads, (i) => ruleAsts[i].id);
 
-  // Species an expression reads, directly or through rules (transitively), and parameters likewise.
-  const readsOf = (ast: ExprNode, seen = new Set<string>()): { species: Set<number>; parameters: Set<number> } => {
+  // Species an expression reads, directly or through rules (transitively), and parameters likewise. Iterative: a
+  // chain of rules may be any length. Each rule's species are computed once, in evaluation order (a rule's
+  // dependencies come first); they are part of the result (CompiledRule.reads). Parameters are only needed per
+  // reaction, so they are collected by a walk over the rules the expression reaches, not stored per rule.
+  const speciesThroughRule: Set<number>[] = [];
+  const readsOf = (ast: ExprNode, withParameters: boolean): { species: Set<number>; parameters: Set<number> } => {
     const species = new Set<number>();
     const parameters = new Set<number>();
-    for (const name of identifiersOf(ast).keys()) {
+    const names = [...identifiersOf(ast).keys()];
+    for (const name of names) {
       if (speciesIndex.has(name)) species.add(speciesIndex.get(name)!);
-      if (parameterIndex.has(name)) parameters.add(parameterIndex.get(name)!);
-      if (ruleOf.has(name) && !seen.has(name)) {
-        seen.add(name);
-        const inner = readsOf(ruleAsts[ruleOf.get(name)!].ast, seen);
-        inner.species.forEach((s) => species.add(s));
-        inner.parameters.forEach((p) => parameters.add(p));
+      const rule = ruleOf.get(name);
+      if (rule !== undefined) speciesThroughRule[rule].forEach((s) => species.add(s));
+    }
+    if (!withParameters) return { species, parameters };
+    const seen = new Set<number>();
+    for (let pending = names; pending.length > 0; ) {
+      const next: string[] = [];
+      for (const name of pending) {
+        if (parameterIndex.has(name)) parameters.add(parameterIndex.get(name)!);
+        const rule = ruleOf.get(name);
+        if (rule !== undefined && !seen.has(rule)) {
+          seen.add(rule);
+          for (const inner of ruleNames[rule]) next.push(inner);
+        }
       }
+      pending = next;
     }
     return { species, parameters };
   };
+  for (const i of ordered) speciesThroughRule[i] = readsOf(ruleAsts[i].ast, false).species;
   const sorted = (set: Set<number>) => [...set].sort((a, b) => a - b);
 
   const rules: CompiledRule[] = ordered.map((i) => ({
     variable: variable(ruleAsts[i].id),
     expression: ruleAsts[i].ast,
-    reads: sorted(readsOf(ruleAsts[i].ast).species),
+    reads: sorted(speciesThroughRule[i]),
   }));
 
   const reactions = model.reactions.map((r): CompiledReaction => {
@@ -142,11 +149,11 @@ export function compileNetwork(model: ReactionNetwork): CompiledNetwork {
     const order = reactants.reduce((sum, x) => sum + x.count, 0);
     if (r.propensity !== undefined) {
       const propensity = parse(r.propensity);
-      const reads = readsOf(propensity);
+      const reads = readsOf(propensity, true);
       return { id: r.id, reactants, changes, rate: null, propensity, reads: sorted(reads.species), readsParameters: sorted(reads.parameters), order };
     }
     const rate = parse(r.rate!);
-    const reads = readsOf(rate);
+    const reads = readsOf(rate, true);
     reactants.forEach((x) => reads.species.add(x.species));
     return { id: r.id, reactants, changes, rate, propensity: null, reads: sorted(reads.species), readsParameters: sorted(reads.parameters), order };
   });
@@ -159,7 +166,7 @@ export function compileNetwork(model: ReactionNetwork): CompiledNetwork {
       time: timeTrigger(trigger),
       assignments: Object.entries(e.assignments).map(([id, text]) => ({ variable: variable(id), expression: parse(text) })),
       initialValue: e.initialValue,
-      reads: sorted(readsOf(trigger).species),
+      reads: sorted(readsOf(trigger, false).species),
     };
   });
 
@@ -191,6 +198,37 @@ export function compileNetwork(model: ReactionNetwork): CompiledNetwork {
     eventsAfter,
     time: model.time,
   };
+}
+
+/**
+ * Depth-first post-order of a dependency graph (reads[i]: the nodes i reads),
+ * roots in index order: the order the recursive version gave, computed with
+ * an explicit stack so a long chain of rules cannot overflow the call stack.
+ */
+function dependencyOrder(reads: ReadonlyArray<readonly number[]>, name: (i: number) => string): number[] {
+  const ordered: number[] = [];
+  const state = new Map<number, 'visiting' | 'done'>();
+  for (let root = 0; root < reads.length; root++) {
+    if (state.has(root)) continue;
+    const stack = [{ node: root, next: 0 }];
+    state.set(root, 'visiting');
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.next < reads[top.node].length) {
+        const read = reads[top.node][top.next++];
+        if (state.get(read) === 'visiting') throw new Error(`cyclic assignment rules through ${name(read)}`);
+        if (state.get(read) === undefined) {
+          state.set(read, 'visiting');
+          stack.push({ node: read, next: 0 });
+        }
+        continue;
+      }
+      state.set(top.node, 'done');
+      ordered.push(top.node);
+      stack.pop();
+    }
+  }
+  return ordered;
 }
 
 /** `t >= T`, `t > T`, `T <= t`, `T < t` with T free of t: the time the trigger turns true. */

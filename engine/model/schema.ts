@@ -16,16 +16,29 @@ const identifier = z
   .string({ error: 'expected a name (string)' })
   .regex(IDENTIFIER, { error: 'expected a name made of letters, digits and _, not starting with a digit' });
 
-const finiteNumber = z.number({ error: 'expected a number' }).refine(Number.isFinite, { error: 'expected a finite number' });
+/**
+ * The message for a number field: `expected` as given, but for ±Infinity and
+ * NaN say what the value was. JSON.parse reads 1e309 as Infinity, so a model
+ * can hold one although JSON has no such literal; "expected a number" would
+ * puzzle someone who wrote a number.
+ */
+function numberError(expected: string, finite = 'expected a finite number') {
+  return (issue: { input?: unknown }): string =>
+    typeof issue.input === 'number' && !Number.isFinite(issue.input)
+      ? `${finite}, got ${issue.input}${Number.isNaN(issue.input) ? '' : ' (numbers beyond ±1.8e308 read as Infinity)'}`
+      : expected;
+}
+
+const finiteNumber = z.number({ error: numberError('expected a number') }).refine(Number.isFinite, { error: numberError('expected a number') });
 
 const expression = z.union([z.string().min(1, { error: 'expected a non-empty expression' }), finiteNumber], {
-  error: 'expected an expression (string) or a number',
+  error: numberError('expected an expression (string) or a number', 'expected a finite number or an expression (string)'),
 });
 
 const stoichiometry = z.record(
   identifier,
   z
-    .number({ error: 'expected a stoichiometric coefficient (positive integer)' })
+    .number({ error: numberError('expected a stoichiometric coefficient (positive integer)', 'expected a finite stoichiometric coefficient (positive integer)') })
     .int({ error: 'expected a positive integer stoichiometry' })
     .positive({ error: 'expected a positive integer stoichiometry' }),
   { error: 'expected an object mapping species to stoichiometry, e.g. {"A": 1, "B": 2}' },
@@ -37,13 +50,13 @@ export const speciesSchema = z.strictObject({
   initial: z.union(
     [
       z
-        .number({ error: 'expected an initial count (non-negative integer)' })
+        .number({ error: numberError('expected an initial count (non-negative integer)', 'expected a finite initial count') })
         .refine(Number.isFinite, { error: 'expected a finite initial count' })
         .refine(Number.isInteger, { error: 'expected an integer initial count (molecules are counted)' })
         .refine((v) => v >= 0, { error: 'expected a non-negative initial count' }),
       z.string().min(1, { error: 'expected a non-empty expression' }),
     ],
-    { error: 'expected an initial count (non-negative integer) or an expression over parameters' },
+    { error: numberError('expected an initial count (non-negative integer) or an expression over parameters', 'expected a finite initial count (non-negative integer) or an expression over parameters') },
   ),
   /** A boundary species is read by reactions but never changed by them (SBML boundaryCondition); rules and events may set it. */
   boundary: z.boolean().optional(),
@@ -70,7 +83,7 @@ export const reactionSchema = z.strictObject({
 export const timeSpanSchema = z.strictObject({
   end: finiteNumber.refine((v) => v > 0, { error: 'expected an end time > 0' }),
   points: z
-    .number({ error: 'expected a number of output points' })
+    .number({ error: numberError('expected a number of output points', 'expected a finite number of output points') })
     .int({ error: 'expected an integer number of output points' })
     .min(2, { error: 'expected at least 2 output points' }),
 });

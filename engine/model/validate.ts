@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import { ExpressionSyntaxError, ModelValidationError, type ValidationIssue } from '../errors/index.js';
-import { identifiersOf, parseExpression } from './expression/index.js';
+import { ModelValidationError, type ValidationIssue } from '../errors/index.js';
+import { identifiersOf } from './expression/index.js';
+import { atColumn, MAX_NAME_ISSUES, parseField } from './expressionIssues.js';
 import { RESERVED_NAMES, reactionNetworkSchema, type ReactionNetwork } from './schema.js';
 import { dynamicsIssues } from './validateDynamics.js';
 
@@ -36,14 +37,20 @@ export function validateModel(input: unknown, source?: string): ReactionNetwork 
     const seen = new Set(structural.map((i) => i.path));
     // If the species or parameter names themselves are malformed, names cannot be checked without cascades of false alarms.
     const namespaceComplete = !structural.some((i) => /^(species|parameters)(\[\d+\](\.id)?)?$/.test(i.path));
-    const more = crossReferenceIssues(lenientView(input), namespaceComplete).filter((i) => !seen.has(i.path) && ![...seen].some((p) => i.path.startsWith(`${p}.`)));
+    const more = crossReferenceIssues(lenientView(input), namespaceComplete).filter((i) => !seen.has(i.path) && !hasReportedParent(i.path, seen));
     throw new ModelValidationError([...structural, ...more], source);
   }
   const model = parsed.data;
   const issues = crossReferenceIssues(model);
-  if (issues.length === 0) issues.push(...dynamicsIssues(model));
+  if (issues.length === 0) for (const issue of dynamicsIssues(model)) issues.push(issue);
   if (issues.length > 0) throw new ModelValidationError(issues, source);
   return model;
+}
+
+/** Whether a field that contains `path` (`reactions[3]` for `reactions[3].rate`) already has a structural issue. */
+function hasReportedParent(path: string, reported: ReadonlySet<string>): boolean {
+  for (let dot = path.indexOf('.'); dot >= 0; dot = path.indexOf('.', dot + 1)) if (reported.has(path.slice(0, dot))) return true;
+  return false;
 }
 
 /**
@@ -136,21 +143,14 @@ function checkExpression(
     if (text < 0) issues.push({ path, message: `expected a non-negative rate, got ${text}` });
     return;
   }
-  let ast;
-  try {
-    ast = parseExpression(text);
-  } catch (error) {
-    if (error instanceof ExpressionSyntaxError) {
-      issues.push({ path, message: error.message });
-      return;
-    }
-    throw error;
-  }
+  const ast = parseField(text, path, issues);
+  if (!ast || !checkNames) return;
+  let unknown = 0;
   for (const [name, position] of identifiersOf(ast)) {
-    if (!checkNames) break;
     if (name === 'vol' || parameters.has(name)) continue;
     if (species?.has(name)) continue;
-    const where = `at column ${position + 1} of "${text}"`;
+    if (++unknown > MAX_NAME_ISSUES) continue;
+    const where = atColumn(text, position);
     if (species === null && !parameters.has(name) && RESERVED_NAMES.has(name)) {
       issues.push({ path, message: `"${name}" cannot appear in a rate constant ${where}` });
     } else if (species === null && speciesNames.has(name)) {
@@ -164,6 +164,7 @@ function checkExpression(
       issues.push({ path, message: `unknown name "${name}" ${where}; expected a species, a parameter or vol${suggest(name, new Set([...species, ...parameters]))}` });
     }
   }
+  if (unknown > MAX_NAME_ISSUES) issues.push({ path, message: `and ${unknown - MAX_NAME_ISSUES} more names that are not allowed here` });
 }
 
 /** A "did you mean" hint for near-miss names (case or one edit away). */

@@ -1,4 +1,4 @@
-import { EngineError } from '../../errors/index.js';
+import { EngineError, SimulationError } from '../../errors/index.js';
 
 /**
  * A simulation that fails inside a worker thread fails the same way on any
@@ -25,7 +25,7 @@ export function isThreadFailure(value: unknown): value is ThreadFailure {
 /** The error as the caller's thread should see it: an EngineError with its code, a RangeError for model failures at run time. */
 export function fromThreadFailure({ failed }: ThreadFailure): Error {
   if (failed.code !== null) {
-    const error = new EngineError(failed.code, failed.message, failed.details);
+    const error = failed.name === 'SimulationError' || failed.name === 'SimulationBudgetError' ? new SimulationError(failed.code, failed.message, failed.details) : new EngineError(failed.code, failed.message, failed.details);
     Object.defineProperty(error, 'name', { value: failed.name });
     return error;
   }

@@ -4,40 +4,38 @@
  * rate constants, and by tests to check `emitJs`.
  *
  * Every identifier is looked up, in taken branches or not, just as `emitJs`
- * resolves every identifier; `lookup` may throw for unknown names.
+ * resolves every identifier; `lookup` may throw for unknown names. The walk
+ * is iterative (walk.ts), so any depth of tree evaluates.
  */
 import type { BinaryNode, ExprNode } from './ast';
 import { functionSpec } from './functions';
 import { fromBoolean, isTrue, power, repeatedFactors } from './semantics';
+import { foldExpression } from './walk';
 
 export type IdentifierLookup = (name: string, pos: number) => number;
 
 export function evaluateExpression(node: ExprNode, lookup: IdentifierLookup): number {
-  const evaluate = (n: ExprNode): number => {
-    switch (n.type) {
-      case 'number':
-        return n.value;
-      case 'identifier':
-        return lookup(n.name, n.pos);
-      case 'unary': {
-        const arg = evaluate(n.arg);
-        if (n.op === '-') return -arg;
-        if (n.op === '!') return fromBoolean(arg === 0);
-        return +arg;
-      }
-      case 'binary':
-        return evaluateBinary(n, evaluate(n.left), evaluate(n.right));
-      case 'call':
-        return functionSpec(n.fn).evaluate(n.args.map(evaluate));
-      case 'conditional': {
-        const test = evaluate(n.test);
-        const then = evaluate(n.then);
-        const otherwise = evaluate(n.otherwise);
-        return isTrue(test) ? then : otherwise;
-      }
+  return foldExpression<number>(node, (n, values) => (n.type === 'identifier' ? lookup(n.name, n.pos) : evaluateOperation(n, values)));
+}
+
+/** The value of one node other than a name, from the values of its operands (in `childrenOf` order). */
+export function evaluateOperation(n: Exclude<ExprNode, { type: 'identifier' }>, values: readonly number[]): number {
+  switch (n.type) {
+    case 'number':
+      return n.value;
+    case 'unary': {
+      const arg = values[0];
+      if (n.op === '-') return -arg;
+      if (n.op === '!') return fromBoolean(arg === 0);
+      return +arg;
     }
-  };
-  return evaluate(node);
+    case 'binary':
+      return evaluateBinary(n, values[0], values[1]);
+    case 'call':
+      return functionSpec(n.fn).evaluate(values);
+    case 'conditional':
+      return isTrue(values[0]) ? values[1] : values[2];
+  }
 }
 
 function evaluateBinary(node: BinaryNode, a: number, b: number): number {

@@ -14,15 +14,19 @@ export interface FunctionSpec {
   readonly hint?: string;
   emit(args: readonly string[]): string;
   evaluate(args: readonly number[]): number;
+  /** How many brackets and calls `emit` wraps around its deepest argument (for the nesting limit, see emitJs). */
+  nesting(argCount: number): number;
 }
 
+const ONE_LEVEL = (): number => 1;
+
 function mathUnary(name: string, fn: (x: number) => number): FunctionSpec {
-  return { minArgs: 1, maxArgs: 1, emit: (a) => `Math.${name}(${a[0]})`, evaluate: (a) => fn(a[0]) };
+  return { minArgs: 1, maxArgs: 1, emit: (a) => `Math.${name}(${a[0]})`, evaluate: (a) => fn(a[0]), nesting: ONE_LEVEL };
 }
 
 function mathVariadic(name: 'min' | 'max'): FunctionSpec {
   const fn = Math[name];
-  return { minArgs: 2, maxArgs: Infinity, emit: (a) => `Math.${name}(${a.join(',')})`, evaluate: (a) => fn(...a) };
+  return { minArgs: 2, maxArgs: Infinity, emit: (a) => `Math.${name}(${a.join(',')})`, evaluate: (a) => fn(...a), nesting: ONE_LEVEL };
 }
 
 /**
@@ -34,6 +38,7 @@ const hill: FunctionSpec = {
   maxArgs: 3,
   emit: ([x, k, n]) => `(1/(1+Math.pow(${k}/${x},${n})))`,
   evaluate: ([x, k, n]) => 1 / (1 + Math.pow(k / x, n)),
+  nesting: () => 3,
 };
 
 /**
@@ -53,6 +58,8 @@ const piecewise: FunctionSpec = {
     for (let i = 0; i + 1 < args.length; i += 2) if (isTrue(args[i + 1])) return args[i];
     return args.length % 2 === 1 ? args[args.length - 1] : NaN;
   },
+  /** One conditional per pair, each inside the previous one; the implicit `(0/0)` one deeper still. */
+  nesting: (argCount) => Math.floor(argCount / 2) + 1,
 };
 
 export const FUNCTIONS = {
@@ -61,7 +68,7 @@ export const FUNCTIONS = {
   log10: mathUnary('log10', Math.log10),
   sqrt: mathUnary('sqrt', Math.sqrt),
   abs: mathUnary('abs', Math.abs),
-  pow: { minArgs: 2, maxArgs: 2, emit: (a) => `Math.pow(${a[0]},${a[1]})`, evaluate: (a) => Math.pow(a[0], a[1]) },
+  pow: { minArgs: 2, maxArgs: 2, emit: (a) => `Math.pow(${a[0]},${a[1]})`, evaluate: (a) => Math.pow(a[0], a[1]), nesting: ONE_LEVEL },
   min: mathVariadic('min'),
   max: mathVariadic('max'),
   floor: mathUnary('floor', Math.floor),

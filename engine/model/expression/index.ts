@@ -18,3 +18,6 @@ export { emitJs, type IdentifierResolver } from './emitJs';
 export { evaluateExpression, type IdentifierLookup } from './evaluate';
 export { identifiersOf } from './identifiers';
 export { FUNCTION_NAMES, type FunctionName } from './functions';
+export { nonFiniteConstant, type NonFiniteConstant } from './constants';
+export { childrenOf, foldExpression, forEachNode } from './walk';
+export { MAX_ARGUMENTS, MAX_NESTING } from './parse';

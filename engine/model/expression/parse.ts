@@ -6,9 +6,18 @@
  * and binds tighter than a unary minus on its left, as in mathematics:
  * `-x^2` is `-(x^2)`, `2^3^2` is `2^(3^2)`, and `2^-1` is `2^(-1)`.
  * `?:` is right-associative; comparisons cannot be chained (`a < b < c`).
+ *
+ * Bounded work: the parser recurses once per nesting level (brackets, unary
+ * operators, right operands, `?:` branches) and refuses more than
+ * MAX_NESTING levels at the column where the excess level starts, so no text
+ * overflows the stack. Left-associative chains (`a+b+c+...`) are parsed by a
+ * loop and may be any length: every walk of the tree is iterative (walk.ts).
+ * The finished tree is also refused when the code emitJs would write for it
+ * nests deeper than MAX_NESTING, which V8 could not parse.
  */
 import { ExpressionSyntaxError } from '../../errors';
 import type { BinaryOp, ExprNode } from './ast';
+import { findNestedDeeperThan } from './emitJs';
 import { describeArity, FUNCTION_NAMES, functionSpec, isFunctionName } from './functions';
 import { describeToken, tokenize, type OperatorText, type Token } from './tokenize';
 
@@ -39,14 +48,27 @@ const UNARY_OPERAND_PREC = 7;
 
 const OPERAND = "an operand (number, name or '(')";
 
-/** Nesting (brackets, unary operators, powers) deeper than this is refused rather than overflowing the stack. */
-const MAX_NESTING = 256;
+/** Nesting (brackets, unary operators, powers, conditionals) deeper than this is refused rather than overflowing the stack. */
+export const MAX_NESTING = 256;
+
+/**
+ * Arguments of one call. V8 refuses calls with more than 65,535 arguments and
+ * `min`/`max` spread theirs, so a bound keeps generated code compilable.
+ */
+export const MAX_ARGUMENTS = 10_000;
 
 /** Parses `text` into an expression tree; throws `ExpressionSyntaxError` with the position of the problem. */
 export function parseExpression(text: string): ExprNode {
   const tokens = tokenize(text);
   if (tokens[0].kind === 'end') throw new ExpressionSyntaxError(`empty expression: expected ${OPERAND}`, text, 0);
-  return new Parser(text, tokens).parseAll();
+  const tree = new Parser(text, tokens).parseAll();
+  const deep = findNestedDeeperThan(tree, MAX_NESTING);
+  if (deep) throw new ExpressionSyntaxError(tooDeep(), text, deep.pos);
+  return tree;
+}
+
+function tooDeep(): string {
+  return `expression nested too deeply (more than ${MAX_NESTING} levels)`;
 }
 
 class Parser {
@@ -73,9 +95,9 @@ class Parser {
     const question = this.peek();
     if (!isOp(question, '?')) return test;
     this.index++;
-    const then = this.parseConditional();
+    const then = this.nested(question.pos, () => this.parseConditional());
     this.expect(':', `':' of the conditional started by '?' at column ${question.pos + 1}`);
-    const otherwise = this.parseConditional();
+    const otherwise = this.nested(question.pos, () => this.parseConditional());
     return { type: 'conditional', test, then, otherwise, pos: question.pos };
   }
 
@@ -86,7 +108,7 @@ class Parser {
       const rule = token.kind === 'operator' ? BINARY_RULES[token.op] : undefined;
       if (token.kind !== 'operator' || !rule || rule.prec < minPrec) return left;
       this.index++;
-      const right = this.parseBinary(rule.rightAssoc ? rule.prec : rule.prec + 1);
+      const right = this.nested(token.pos, () => this.parseBinary(rule.rightAssoc ? rule.prec : rule.prec + 1));
       left = { type: 'binary', op: token.op as BinaryOp, left, right, pos: token.pos };
       const after = this.peek();
       if (rule.prec === COMPARISON_PREC && after.kind === 'operator' && BINARY_RULES[after.op]?.prec === COMPARISON_PREC) {
@@ -96,9 +118,14 @@ class Parser {
   }
 
   private parsePrefix(): ExprNode {
-    if (++this.depth > MAX_NESTING) this.fail(`expression nested too deeply (more than ${MAX_NESTING} levels)`, this.peek().pos);
+    return this.nested(this.peek().pos, () => this.parseOperand());
+  }
+
+  /** Runs `parse` one nesting level deeper; past MAX_NESTING, fails at `pos` (where that level starts). */
+  private nested(pos: number, parse: () => ExprNode): ExprNode {
+    if (++this.depth > MAX_NESTING) this.fail(tooDeep(), pos);
     try {
-      return this.parseOperand();
+      return parse();
     } finally {
       this.depth--;
     }
@@ -138,6 +165,7 @@ class Parser {
     } else {
       for (;;) {
         args.push(this.parseConditional());
+        if (args.length > MAX_ARGUMENTS) this.fail(`a call takes at most ${MAX_ARGUMENTS} arguments`, name.pos);
         if (isOp(this.peek(), ',')) {
           this.index++;
           continue;

@@ -13,6 +13,7 @@ import type { ReactionNetwork } from '../schema.js';
 import { validateModel } from '../validate.js';
 import { documentAttributes } from './documentChecks.js';
 import { readErrorLog, specificPart, type LogRecord } from './errorLog.js';
+import { checkXmlShape } from './xmlShape.js';
 import { loadLibsbml, type LibsbmlModule, type LibsbmlWasm, type SbmlDocument } from './libsbml.js';
 import { mapModel } from './mapModel.js';
 import type { SbmlWarning } from './warnings.js';
@@ -41,6 +42,7 @@ const UNDECLARED_UNITS = new Set([20511, 20512, 20513, 20616, 20702, 80701, 9950
 const COMPARTMENT_WITHOUT_SIZE = 80501;
 
 export async function importSbml(xml: string, options: SbmlImportOptions): Promise<SbmlImportResult> {
+  checkXmlShape(xml, options.source);
   const module = await loadLibsbml(options.wasm);
   const reader = new module.SBMLReader();
   let document: SbmlDocument | undefined;

@@ -8,8 +8,16 @@
  * degree, n-ary comparisons, xor, quotient...) and reported otherwise. The
  * converter never throws for unsupported math: it reports and goes on, so one
  * import lists every problem.
+ *
+ * Bounded work: the converter recurses once per MathML level (an inlined
+ * function's body counts as a level deeper), so it reports math nested deeper
+ * than MAX_MATH_NESTING instead of converting it; and since inlining can
+ * expand a small document into a huge tree (f(x) = f'(x) + f'(x), nested 40
+ * deep, has 2^40 terms), it stops after MAX_EXPANDED_NODES conversions, and
+ * a result beyond MAX_EXPANDED_NODES nodes (arguments used more than once are
+ * shared, so the tree can outgrow the conversions) is reported too.
  */
-import type { BinaryOp, ExprNode, FunctionName } from '../expression/index.js';
+import { childrenOf, type BinaryOp, type ExprNode, type FunctionName } from '../expression/index.js';
 import type { AstNode, FunctionDefinition, LibsbmlModule } from './libsbml.js';
 
 /** How a conversion treats names and time, and where its problems go. */
@@ -51,9 +59,19 @@ const CSYMBOLS: Record<string, string> = {
   AST_FUNCTION_RATE_OF: 'csymbol rateOf is not supported',
 };
 
+/** MathML levels converted; deeper math is reported (the expression language itself allows 256, see MAX_NESTING). */
+export const MAX_MATH_NESTING = 256;
+/** Nodes of one converted expression once function definitions are inlined (a flat sum of 100,000 species fits). */
+export const MAX_EXPANDED_NODES = 250_000;
+
 export class MathConverter {
   private readonly typeNames = new Map<number, string>();
   private readonly inlining: string[] = [];
+  /** Levels of the conversion in progress, and whether it went too deep (reported once, by the top level). */
+  private depth = 0;
+  private tooDeep = false;
+  /** MathML nodes converted for the current top-level expression; past MAX_EXPANDED_NODES, conversion stops. */
+  private converted = 0;
 
   constructor(
     module: LibsbmlModule,
@@ -63,6 +81,32 @@ export class MathConverter {
   }
 
   convert(node: AstNode, scope: MathScope): ExprNode {
+    if (this.depth > 0) return this.convertNested(node, scope);
+    this.tooDeep = false;
+    this.converted = 0;
+    const result = this.convertNested(node, scope);
+    // Reported here, on the caller's scope: once, and not wrapped in every function definition it went through.
+    if (this.tooDeep) scope.report(`MathML nested deeper than ${MAX_MATH_NESTING} levels (counting inlined function definitions)`);
+    const tooLarge = this.converted > MAX_EXPANDED_NODES || expandedSize(result) > MAX_EXPANDED_NODES;
+    if (tooLarge) scope.report(`MathML expands to more than ${MAX_EXPANDED_NODES} terms once function definitions are inlined`);
+    return this.tooDeep || tooLarge ? num(0) : result;
+  }
+
+  private convertNested(node: AstNode, scope: MathScope): ExprNode {
+    if (++this.converted > MAX_EXPANDED_NODES) return num(0);
+    if (this.depth >= MAX_MATH_NESTING) {
+      this.tooDeep = true;
+      return num(0);
+    }
+    this.depth++;
+    try {
+      return this.convertLevel(node, scope);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private convertLevel(node: AstNode, scope: MathScope): ExprNode {
     const type = this.typeNames.get(node.getType()) ?? 'AST_UNKNOWN';
     const children = (): ExprNode[] => Array.from({ length: node.getNumChildren() }, (_, i) => this.convert(node.getChild(i), scope));
     const wrongArity = (got: number, expected: string): ExprNode => {
@@ -197,6 +241,26 @@ export class MathConverter {
       this.inlining.pop();
     }
   }
+}
+
+/** Nodes of the tree `root` stands for, counting shared subtrees (inlined arguments) once per use; each node object is visited once. */
+function expandedSize(root: ExprNode): number {
+  const size = new Map<ExprNode, number>();
+  const pending: ExprNode[] = [root];
+  while (pending.length > 0) {
+    const node = pending[pending.length - 1];
+    if (size.has(node)) {
+      pending.pop();
+      continue;
+    }
+    const children = childrenOf(node);
+    const before = pending.length;
+    for (const child of children) if (!size.has(child)) pending.push(child);
+    if (pending.length > before) continue;
+    size.set(node, children.reduce((sum, child) => sum + size.get(child)!, 1));
+    pending.pop();
+  }
+  return size.get(root)!;
 }
 
 function fold(op: BinaryOp, args: ExprNode[], empty: number): ExprNode {

@@ -4,7 +4,7 @@
  * precedences), such that parseExpression(printExpression(e)) is e again
  * (positions aside). Used to write imported SBML math into the JSON model.
  */
-import type { BinaryOp, ExprNode } from '../expression/index.js';
+import { foldExpression, type BinaryOp, type ExprNode } from '../expression/index.js';
 
 const PRECEDENCE: Record<BinaryOp, number> = {
   '||': 1, '&&': 2, '<': 3, '<=': 3, '>': 3, '>=': 3, '==': 3, '!=': 3, '+': 4, '-': 4, '*': 5, '/': 5, '^': 7,
@@ -38,18 +38,19 @@ function printNumber(value: number): string {
 }
 
 export function printExpression(node: ExprNode): string {
-  const wrap = (child: ExprNode, needsParens: boolean) => (needsParens ? `(${print(child)})` : print(child));
-  const print = (n: ExprNode): string => {
+  // Iterative (foldExpression): an n-ary SBML <plus/> of 100,000 terms is a left chain that deep.
+  return foldExpression<string>(node, (n, texts) => {
+    const wrap = (i: number, needsParens: boolean) => (needsParens ? `(${texts[i]})` : texts[i]);
     switch (n.type) {
       case 'number':
         return printNumber(n.value);
       case 'identifier':
         return n.name;
       case 'call':
-        return `${n.fn}(${n.args.map(print).join(', ')})`;
+        return `${n.fn}(${texts.join(', ')})`;
       case 'unary':
         // The operand of a unary operator is parsed above the unary level: only ^ and atoms go bare.
-        return `${n.op}${wrap(n.arg, precedenceOf(n.arg) <= UNARY)}`;
+        return `${n.op}${wrap(0, precedenceOf(n.arg) <= UNARY)}`;
       case 'binary': {
         const p = PRECEDENCE[n.op];
         const left = precedenceOf(n.left);
@@ -59,12 +60,11 @@ export function printExpression(node: ExprNode): string {
         const leftParens = left < p || (left === p && (rightAssoc || comparison)) || (rightAssoc && left === UNARY);
         const rightParens = right < p || (right === p && (!rightAssoc || comparison)) || (rightAssoc && right === UNARY);
         const op = n.op === '^' ? '^' : ` ${n.op} `;
-        return `${wrap(n.left, leftParens)}${op}${wrap(n.right, rightParens)}`;
+        return `${wrap(0, leftParens)}${op}${wrap(1, rightParens)}`;
       }
       case 'conditional':
         // The test is parsed at the level of ||; the branches are full expressions.
-        return `${wrap(n.test, precedenceOf(n.test) === CONDITIONAL)} ? ${print(n.then)} : ${print(n.otherwise)}`;
+        return `${wrap(0, precedenceOf(n.test) === CONDITIONAL)} ? ${texts[1]} : ${texts[2]}`;
     }
-  };
-  return print(node);
+  });
 }

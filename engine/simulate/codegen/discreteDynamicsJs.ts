@@ -1,5 +1,6 @@
 import type { CompiledNetwork, VariableRef } from '../../model/compile.js';
 import { emitJs, type ExprNode } from '../../model/expression/index.js';
+import { finiteNonNegativeJs } from './failures.js';
 import { propensityJs, rateConstantJs, type NameScheme } from './propensityJs.js';
 
 /**
@@ -65,13 +66,14 @@ export function rulesJs(network: CompiledNetwork, names: NameScheme, which: read
   return which.map((i) => `${variableJs(names, network.rules[i].variable)}=${expressionJs(network, names, network.rules[i].expression)};`).join('');
 }
 
-/** Compute every mass-action constant, with the finiteness check. */
+/** Compute every mass-action constant, with the finiteness check (needs `t` and FAIL in scope; see failures.ts). */
 export function rateConstantsJs(network: CompiledNetwork, names: NameScheme): string {
   return network.reactions
     .map((r, j) => {
       if (!r.rate) return '';
       const c = names.constant(j);
-      return `${c}=${rateConstantJs(network, r, names)};if(!(${c}>=0&&${c}<Infinity))throw new RangeError(${quote(`reaction ${r.id}: rate constant is `)}+${c}+"; expected a finite value >= 0");`;
+      const negative = `${quote(`reaction ${r.id}: rate constant is `)}+${c}+"; expected a finite value >= 0"`;
+      return `${c}=${rateConstantJs(network, r, names)};${finiteNonNegativeJs(c, 'rate constant', r.id, 't', negative)}`;
     })
     .join('');
 }

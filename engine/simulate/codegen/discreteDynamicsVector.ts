@@ -11,6 +11,7 @@ import {
   rulesJs,
   type DynamicsNames,
 } from './discreteDynamicsJs.js';
+import { FAIL_PARAMETER, MODEL_FAILURES } from './failures.js';
 import { ARRAY_NAMES } from './propensityVector.js';
 
 /**
@@ -114,14 +115,16 @@ export function dynamicsVectorSources(network: CompiledNetwork, integerSpecies: 
 /**
  * Compile the functions for `network`. The sources are generated from
  * validated ASTs: identifiers map to array slots and numbers are re-printed
- * by the emitter, so no user text is evaluated.
+ * by the emitter, so no user text is evaluated. Failures are thrown through
+ * MODEL_FAILURES (failures.ts).
  */
 export function compileDynamicsVector(network: CompiledNetwork, integerSpecies: boolean): DynamicsVector {
   const sources = dynamicsVectorSources(network, integerSpecies);
+  const compile = (source: string) => new Function(FAIL_PARAMETER, source)(MODEL_FAILURES);
   return {
-    start: new Function(sources.start)() as StartDynamicsFn,
-    afterChange: new Function(sources.afterChange)() as AfterChangeFn,
-    fireTimeEvents: new Function(sources.fireTimeEvents)() as FireTimeEventsFn,
+    start: compile(sources.start) as StartDynamicsFn,
+    afterChange: compile(sources.afterChange) as AfterChangeFn,
+    fireTimeEvents: compile(sources.fireTimeEvents) as FireTimeEventsFn,
     stateLength: eventStateLength(network),
     nextTimeSlot: 3 * network.events.length,
   };

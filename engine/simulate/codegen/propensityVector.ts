@@ -1,4 +1,5 @@
 import type { CompiledNetwork } from '../../model/compile.js';
+import { FAIL_PARAMETER, finiteNonNegativeJs, MODEL_FAILURES } from './failures.js';
 import { propensityJs, rateConstantJs, type NameScheme } from './propensityJs.js';
 
 /** Rate constants of the mass-action reactions into c (custom-propensity entries stay 0). */
@@ -16,16 +17,15 @@ export const ARRAY_NAMES: NameScheme = {
 
 /**
  * Source of a function (p, vol, c) computing every mass-action constant once
- * per trajectory, with the same finiteness check as the SSA.
+ * per trajectory, with the same finiteness check as the SSA (FAIL in scope).
  */
 export function rateConstantsSource(network: CompiledNetwork): string {
   const lines = ['"use strict";', 'return function rateConstants(p, vol, c) {', 'c.fill(0);'];
   network.reactions.forEach((r, j) => {
     if (!r.rate) return;
     lines.push(`c[${j}]=${rateConstantJs(network, r, ARRAY_NAMES)};`);
-    lines.push(
-      `if(!(c[${j}]>=0&&c[${j}]<Infinity))throw new RangeError(${JSON.stringify(`reaction ${r.id}: rate constant is `)}+c[${j}]+"; expected a finite value >= 0");`,
-    );
+    // Constants are computed once, at the start of a trajectory: t = 0.
+    lines.push(finiteNonNegativeJs(`c[${j}]`, 'rate constant', r.id, '0', `${JSON.stringify(`reaction ${r.id}: rate constant is `)}+c[${j}]+"; expected a finite value >= 0"`));
   });
   lines.push('};');
   return lines.join('\n');
@@ -42,7 +42,7 @@ export function propensityVectorSource(network: CompiledNetwork, mode: 'stochast
 // The sources are generated from validated ASTs: identifiers map to array
 // slots and numbers are re-printed by the emitter, so no user text is evaluated.
 export function compileRateConstants(network: CompiledNetwork): RateConstantsFn {
-  return new Function(rateConstantsSource(network))() as RateConstantsFn;
+  return new Function(FAIL_PARAMETER, rateConstantsSource(network))(MODEL_FAILURES) as RateConstantsFn;
 }
 
 export function compilePropensityVector(network: CompiledNetwork, mode: 'stochastic' | 'deterministic'): PropensityVectorFn {

@@ -1,10 +1,12 @@
-import { EngineError, SimulationSettingsError } from '../../errors/index.js';
+import { EngineError, SimulationBudgetError, SimulationSettingsError } from '../../errors/index.js';
 import { hasDiscreteDynamics, type CompiledNetwork } from '../../model/compile.js';
 import type { Simulator } from '../types.js';
 import { compileRateConstants, type RateConstantsFn } from '../codegen/propensityVector.js';
 import { compileDynamicsVector, type DynamicsVector } from '../codegen/discreteDynamicsVector.js';
 import { compileApplyRules, compileTriggers, type ApplyRulesFn, type TriggersFn } from './algebraicRules.js';
-import { compileDerivative } from './derivativeSource.js';
+import { compileDerivative, compilePropensities, type PropensitiesFn } from './derivativeSource.js';
+import { eventBudget } from '../budget.js';
+import { MODEL_FAILURES } from '../codegen/failures.js';
 import { DormandPrinceStep } from './dormandPrince.js';
 
 export interface OdeSolverOptions {
@@ -14,6 +16,12 @@ export interface OdeSolverOptions {
   atol?: number;
   /** Guard against stiff or runaway models: error after this many attempted steps in one trajectory; default 1e6. */
   maxSteps?: number;
+  /**
+   * Event budget per trajectory, counting accepted steps: more throw
+   * SimulationBudgetError (code EVENT_BUDGET). Default DEFAULT_MAX_EVENTS.ode
+   * (1e6, see budget.ts), so by default maxSteps trips first.
+   */
+  maxEvents?: number;
 }
 
 // Step-size control of Hairer's DOPRI5: a PI controller (Gustafsson 1991,
@@ -64,7 +72,10 @@ export class OdeSolver implements Simulator {
   readonly rtol: number;
   readonly atol: number;
   readonly maxSteps: number;
+  readonly maxEvents: number;
   private readonly constants: RateConstantsFn;
+  /** Propensities at a state, compiled on first need: only to name a reaction whose rate is not finite. */
+  private propensities: PropensitiesFn | null = null;
   private readonly c: Float64Array;
   private readonly y: Float64Array;
   private readonly stepper: DormandPrinceStep;
@@ -88,6 +99,7 @@ export class OdeSolver implements Simulator {
     this.rtol = checkOption('rtol', options.rtol, 1e-6, (v) => v > 0 && v < 1, 'a number in (0, 1)');
     this.atol = checkOption('atol', options.atol, 1e-9, (v) => v > 0 && v < Infinity, 'a finite number > 0');
     this.maxSteps = checkOption('maxSteps', options.maxSteps, 1e6, (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');
+    this.maxEvents = eventBudget('ode', options.maxEvents);
     this.speciesIds = network.speciesIds;
     this.parameterIds = network.parameterIds;
     this.defaultParameters = network.parameterValues;
@@ -157,6 +169,8 @@ export class OdeSolver implements Simulator {
       if (last) h = tStop - t;
       const error = stepper.attempt(y, h, rtol, atol);
       if (!(error <= 1)) {
+        // A non-finite error comes from a non-finite derivative: at the state itself that is a rate to name, else shrink.
+        if (!(error < Infinity)) this.refuseNonFiniteRates(y, t);
         // Rejected (NaN, from a non-finite derivative, shrinks the most).
         h *= error > 0 ? 1 / Math.min(1 / MIN_RATIO, error ** EXPONENT / SAFETY) : MIN_RATIO;
         rejectedLast = true;
@@ -165,7 +179,7 @@ export class OdeSolver implements Simulator {
         }
         continue;
       }
-      accepted++;
+      if (++accepted > this.maxEvents) throw new SimulationBudgetError('ode', this.maxEvents, t, tEnd, 'steps');
       const tNew = last ? tStop : t + h;
       if (this.triggers && this.triggerRises(stepper.y1)) {
         // A state event inside (t, tNew]: locate it, output the pre-event path, fire, restart.
@@ -199,6 +213,16 @@ export class OdeSolver implements Simulator {
       h = hNew;
     }
     return accepted;
+  }
+
+  /** Throws RATE_NOT_FINITE naming the first reaction whose propensity at state x is NaN or infinite; returns if there is none. */
+  private refuseNonFiniteRates(x: Float64Array, t: number): void {
+    this.propensities ??= compilePropensities(this.network);
+    this.propensities(x, this.p, this.network.volume, this.c, this.a);
+    for (let j = 0; j < this.a.length; j++) {
+      const value = this.a[j];
+      if (!(value < Infinity && value > -Infinity)) throw MODEL_FAILURES.rate('propensity', this.network.reactions[j].id, value, t);
+    }
   }
 
   /** Evaluate the state triggers at x into tv; true if one that was false (ev[k] = 0) is now true. */

@@ -41,3 +41,19 @@ export function compileDerivative(network: CompiledNetwork): DerivativeFn {
   // Generated from validated ASTs: identifiers map to array slots, numbers are re-printed; no user text is evaluated.
   return new Function(derivativeSource(network))() as DerivativeFn;
 }
+
+/** (x, p, vol, c, a) → void: every deterministic propensity at state x into a, rules evaluated first as in the derivative. */
+export type PropensitiesFn = (x: Float64Array, p: Float64Array, vol: number, c: Float64Array, a: Float64Array) => void;
+
+export function propensitiesSource(network: CompiledNetwork): string {
+  const names = ruleLocalNames(network);
+  const lines = ['"use strict";', 'return function propensities(x, p, vol, c, a) {', ruleLocalsJs(network, names)];
+  network.reactions.forEach((_, j) => lines.push(`a[${j}]=${propensityJs(network, j, names, 'deterministic')};`));
+  lines.push('};');
+  return lines.filter((line) => line !== '').join('\n');
+}
+
+export function compilePropensities(network: CompiledNetwork): PropensitiesFn {
+  // Generated from validated ASTs, as the derivative.
+  return new Function(propensitiesSource(network))() as PropensitiesFn;
+}

@@ -4,6 +4,8 @@ import { deriveStreamState } from '../../sample/random/seedDerivation.js';
 import type { Simulator } from '../types.js';
 import { uniformTimeGrid } from '../timeGrid.js';
 import { directMethodSource } from './directMethodSource.js';
+import { eventBudget } from '../budget.js';
+import { FAIL_PARAMETER, MODEL_FAILURES } from '../codegen/failures.js';
 
 type DirectMethodFn = (
   x0: Float64Array,
@@ -24,7 +26,10 @@ export interface DirectMethodOptions {
    * draws map to which reaction, so keep it fixed to reproduce results.
    */
   scanOrder?: 'frequency' | 'natural';
-  /** Guard against runaway models: error after this many events in one trajectory. */
+  /**
+   * Event budget per trajectory: more events throw SimulationBudgetError
+   * (code EVENT_BUDGET). Default DEFAULT_MAX_EVENTS.ssa (1e9, see budget.ts).
+   */
   maxEvents?: number;
 }
 
@@ -38,7 +43,7 @@ export class DirectMethod implements Simulator {
   readonly defaultParameters: Float64Array;
   readonly scanOrder: readonly number[];
   private readonly run: DirectMethodFn;
-  private readonly maxEvents: number;
+  readonly maxEvents: number;
 
   constructor(
     private readonly network: CompiledNetwork,
@@ -47,7 +52,7 @@ export class DirectMethod implements Simulator {
     this.speciesIds = network.speciesIds;
     this.parameterIds = network.parameterIds;
     this.defaultParameters = network.parameterValues;
-    this.maxEvents = options.maxEvents ?? 1e10;
+    this.maxEvents = eventBudget('ssa', options.maxEvents);
     const natural = network.reactions.map((_, j) => j);
     this.scanOrder = options.scanOrder === 'natural' ? natural : pilotOrder(network, natural);
     this.run = compile(directMethodSource(network, this.scanOrder));
@@ -62,7 +67,7 @@ function compile(source: string): DirectMethodFn {
   // The source is generated from a validated AST: identifiers map to
   // generated local names and numbers are printed by the emitter, so no user
   // text is evaluated.
-  return new Function('ZX', 'ZF', source)(ZIGGURAT_X, ZIGGURAT_F) as DirectMethodFn;
+  return new Function('ZX', 'ZF', FAIL_PARAMETER, source)(ZIGGURAT_X, ZIGGURAT_F, MODEL_FAILURES) as DirectMethodFn;
 }
 
 /** Reactions sorted by how often they fire in a short pilot run (ties keep model order). */

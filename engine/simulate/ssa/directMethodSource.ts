@@ -14,6 +14,7 @@ import {
   type DynamicsNames,
 } from '../codegen/discreteDynamicsJs.js';
 import { EXPONENTIAL_LOCALS_JS, exponentialJs, uniformJs, XOSHIRO_LOCALS_JS, XOSHIRO_STORE_JS } from '../codegen/xoshiroJs.js';
+import { FAIL_PARAMETER, finiteNonNegativeJs } from '../codegen/failures.js';
 
 /**
  * Source of a model-specific Gillespie direct method (Gillespie 1977,
@@ -28,7 +29,7 @@ import { EXPONENTIAL_LOCALS_JS, exponentialJs, uniformJs, XOSHIRO_LOCALS_JS, XOS
  *
  * The total propensity is updated incrementally after each event and
  * recomputed from scratch at every output time, which bounds round-off
- * drift, and whenever its sign is in doubt; if round-off lets the
+ * drift, and whenever its sign or finiteness is in doubt; if round-off lets the
  * selection run past the last reaction, the last reaction with a positive
  * propensity fires (the sum is exact to within one ulp per term, so this
  * changes nothing measurable).
@@ -47,9 +48,16 @@ import { EXPONENTIAL_LOCALS_JS, exponentialJs, uniformJs, XOSHIRO_LOCALS_JS, XOS
  *
  * The waiting time is drawn by the ziggurat method (no logarithm in 99% of
  * events; see exponentialZiggurat). The generated factory takes the ziggurat
- * tables (ZX, ZF) and returns a function with the signature
- * (x0, p, vol, rng, grid, out, maxEvents) → events;
- * with countFirings, a Float64Array `fired` follows and counts each reaction.
+ * tables (ZX, ZF) and the failures (FAIL, codegen/failures.ts) and returns
+ * a function with the signature (x0, p, vol, rng, grid, out, maxEvents) →
+ * events; with countFirings, a Float64Array `fired` follows and counts each
+ * reaction.
+ *
+ * Bounded work: a trajectory with more than maxEvents events throws
+ * EVENT_BUDGET (one counter compare per event), and a propensity that is
+ * Infinity or NaN throws RATE_NOT_FINITE naming its reaction. That check
+ * costs one compare per event, on the total: an infinite total would make
+ * every waiting time 0, so the clock would stop and the loop would spin.
  */
 export function directMethodSource(network: CompiledNetwork, order: readonly number[], countFirings = false): string {
   const nS = network.speciesIds.length;
@@ -75,13 +83,19 @@ export function directMethodSource(network: CompiledNetwork, order: readonly num
 
   const record = network.speciesIds.map((_, s) => `out[g${s === 0 ? '' : `+${s}*nT`}]=s${s};`).join('');
   const custom = reactions.map((r, j) => (r.propensity ? j : -1)).filter((j) => j >= 0);
-  const customCheck = custom
-    .map((j) => `if(!(${a(j)}>=0))throw new RangeError(${JSON.stringify(`reaction ${reactions[j].id}: propensity is `)}+${a(j)}+" at t="+t+"; expected a finite value >= 0");`)
-    .join('');
+  const propensityCheck = (j: number) =>
+    finiteNonNegativeJs(a(j), 'propensity', reactions[j].id, 't', `${JSON.stringify(`reaction ${reactions[j].id}: propensity is `)}+${a(j)}+" at t="+t+"; expected a finite value >= 0"`);
+  const customCheck = custom.map(propensityCheck).join('');
+  // Names the reaction when the total is not finite; mass-action propensities only get there through huge counts or constants.
+  const finiteCheck = reactions.map((_, j) => propensityCheck(j)).join('');
 
   lines.push('for(;;){');
   // Incremental updates can leave a total that should be 0 at ±1e-17: recompute before trusting its sign.
-  lines.push(`if(!(total>0))total=${balancedSum(nR, a)};`);
+  // An infinite or NaN total (a propensity that is, or Inf - Inf after an update) is recomputed too, and refused.
+  lines.push(
+    `if(!(total>0&&total<Infinity)){total=${balancedSum(nR, a)};` +
+      `if(!(total<Infinity&&total>-Infinity)){${finiteCheck}throw ${FAIL_PARAMETER}.total(total,t);}}`,
+  );
   lines.push(exponentialJs('u'));
   lines.push('tn=total>0?t+u/total:(total===0?Infinity:NaN);');
   if (timed) {
@@ -119,9 +133,7 @@ export function directMethodSource(network: CompiledNetwork, order: readonly num
   const fallback = [...order].reverse().map((j, i) => `${i === 0 ? '' : 'else '}if(${a(j)}>0){${fire(j)}}`);
   lines.push(`else{${fallback.join('')}else{total=${balancedSum(nR, a)};continue;}}`);
   if (network.events.some((e) => !e.time)) lines.push(`if(chk){chk=0;${eventBlockJs(network, names)}}`);
-  lines.push(
-    'if(++events>maxEvents)throw new RangeError("more than "+maxEvents+" events before t="+grid[nT-1]+"; stopped at t="+t+" (raise maxEvents if the model is meant to be this busy)");',
-  );
+  lines.push(`if(++events>maxEvents)throw ${FAIL_PARAMETER}.budget("ssa",maxEvents,t,grid[nT-1]);`);
   lines.push('}');
   lines.push(XOSHIRO_STORE_JS);
   lines.push('return events;};');

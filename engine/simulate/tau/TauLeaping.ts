@@ -1,4 +1,4 @@
-import { EngineError, SimulationSettingsError } from '../../errors/index.js';
+import { SimulationBudgetError, SimulationSettingsError } from '../../errors/index.js';
 import { hasDiscreteDynamics, type CompiledNetwork } from '../../model/compile.js';
 import { poisson } from '../../sample/random/poisson.js';
 import { Xoshiro128 } from '../../sample/random/Xoshiro128.js';
@@ -7,13 +7,21 @@ import { leapStructure, type LeapStructure } from './leapStructure.js';
 import { compilePropensityVector, compileRateConstants, type PropensityVectorFn, type RateConstantsFn } from '../codegen/propensityVector.js';
 import { compileDynamicsVector, type DynamicsVector } from '../codegen/discreteDynamicsVector.js';
 import { leapTau, markCritical } from './stepSize.js';
+import { eventBudget } from '../budget.js';
+import { MODEL_FAILURES } from '../codegen/failures.js';
 
 export interface TauLeapingOptions {
   /** Error-control parameter eps of the leap condition, in (0, 1); default 0.03. */
   epsilon?: number;
   /** n_c: a reaction within this many firings of exhausting a reactant is critical; integer >= 1, default 10. */
   criticalThreshold?: number;
-  /** Guard against runaway models: error after this many leaps + SSA steps in one trajectory; default 1e9. */
+  /**
+   * Event budget per trajectory, counting leaps and exact SSA steps: more
+   * throw SimulationBudgetError (code EVENT_BUDGET). Default
+   * DEFAULT_MAX_EVENTS.tau (1e9, see budget.ts).
+   */
+  maxEvents?: number;
+  /** The earlier name of maxEvents, still accepted; maxEvents wins when both are given. */
   maxSteps?: number;
 }
 
@@ -61,7 +69,7 @@ export class TauLeaping implements Simulator {
   readonly defaultParameters: Float64Array;
   readonly epsilon: number;
   readonly criticalThreshold: number;
-  readonly maxSteps: number;
+  readonly maxEvents: number;
   private readonly structure: LeapStructure;
   private readonly constants: RateConstantsFn;
   private readonly propensities: PropensityVectorFn;
@@ -87,7 +95,8 @@ export class TauLeaping implements Simulator {
   ) {
     this.epsilon = checkOption('epsilon', options.epsilon, 0.03, (v) => v > 0 && v < 1, 'a number in (0, 1)');
     this.criticalThreshold = checkOption('criticalThreshold', options.criticalThreshold, 10, (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');
-    this.maxSteps = checkOption('maxSteps', options.maxSteps, 1e9, (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');
+    this.maxEvents =
+      options.maxEvents !== undefined ? eventBudget('tau', options.maxEvents) : eventBudget('tau', options.maxSteps, 'tau option maxSteps');
     this.speciesIds = network.speciesIds;
     this.parameterIds = network.parameterIds;
     this.defaultParameters = network.parameterValues;
@@ -140,9 +149,7 @@ export class TauLeaping implements Simulator {
       }
       if (g === nT) break;
       const tNext = Math.min(grid[g], ev[slot]);
-      if (this.steps >= this.maxSteps) {
-        throw new EngineError('SIMULATION_STEP_LIMIT', `tau-leaping: more than ${this.maxSteps} leaps and SSA steps before t=${grid[nT - 1]}; stopped at t=${t} (raise maxSteps if the model is meant to be this busy)`, { method: 'tau', maxSteps: this.maxSteps, time: t });
-      }
+      if (this.steps >= this.maxEvents) throw new SimulationBudgetError('tau-leaping', this.maxEvents, t, grid[nT - 1], 'leaps and SSA steps');
       const a0 = this.updatePropensities(t);
       if (a0 === 0) {
         t = tNext; // nothing can fire before the next output or time event
@@ -162,12 +169,19 @@ export class TauLeaping implements Simulator {
     this.propensities(this.x, this.p, this.network.volume, this.c, a);
     let a0 = 0;
     for (let j = 0; j < a.length; j++) {
-      if (!(a[j] >= 0 && a[j] < Infinity)) {
-        throw new RangeError(`reaction ${this.network.reactions[j].id}: propensity is ${a[j]} at t=${t}; expected a finite value >= 0`);
-      }
+      if (!(a[j] >= 0 && a[j] < Infinity)) this.refusePropensity(j, t);
       a0 += a[j];
     }
+    if (!(a0 < Infinity)) throw MODEL_FAILURES.total(a0, t);
     return a0;
+  }
+
+  /** A negative propensity is a RangeError (as always); NaN or ±Infinity is RATE_NOT_FINITE. */
+  private refusePropensity(j: number, t: number): never {
+    const value = this.a[j];
+    const id = this.network.reactions[j].id;
+    if (value < 0 && value > -Infinity) throw new RangeError(`reaction ${id}: propensity is ${value} at t=${t}; expected a finite value >= 0`);
+    throw MODEL_FAILURES.rate('propensity', id, value, t);
   }
 
   /** Up to SSA_BURST exact direct-method steps (Gillespie 1977, doi:10.1021/j100540a008); returns the new time. */
@@ -186,7 +200,7 @@ export class TauLeaping implements Simulator {
       this.apply(this.x, j, 1);
       this.steps++;
       this.afterChange(t);
-      if (this.steps >= this.maxSteps) return t;
+      if (this.steps >= this.maxEvents) return t;
       a0 = this.updatePropensities(t);
     }
     return t;

@@ -85,7 +85,7 @@ describe.skipIf(!sshdAvailable)(`an SSH run that loses every node mid-run${sshdA
     for (const pid of killed) process.kill(pid, 'SIGKILL');
 
     expect(await exited, stderr).toBe(1);
-    expect(stderr).toMatch(/sciope: error: every SSH node was lost or unavailable; \d+ of \d+ trials done:\n {2}- only: \S/);
+    expect(stderr).toMatch(/sciope: run failed: every SSH node was lost or unavailable; \d+ of \d+ trials done:\n {2}- only: \S/);
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(dir)).toEqual(['out.csv']);
     expect(readFileSync(out, 'utf8')).toBe('results of an earlier run\n');

@@ -9,7 +9,7 @@
  * with probability > 97% while a bias of a few percent of σ still fails.
  */
 import { describe, expect, it } from 'vitest';
-import { SimulationSettingsError } from '../../../engine/errors';
+import { SimulationBudgetError, SimulationSettingsError } from '../../../engine/errors';
 import { compileNetwork, getExample, validateModel, type ReactionNetworkInput } from '../../../engine/model';
 import { simulateEnsemble } from '../../../engine/simulate/ensemble';
 import { DirectMethod, type DirectMethodOptions } from '../../../engine/simulate/ssa/DirectMethod';
@@ -165,10 +165,10 @@ describe('direct method: guards and errors', () => {
     reactions: [{ id: 'birth', reactants: { X: 1 }, products: { X: 2 }, rate: 'k' }],
   };
 
-  it('maxEvents stops a runaway trajectory with a RangeError saying what happened and what to change', () => {
+  it('maxEvents stops a runaway trajectory with a SimulationBudgetError saying what happened and what to change', () => {
     const sim = simulator(birthOnly, { maxEvents: 100 });
     const run = () => simulateEnsemble(sim, { runs: 1, seed: 1, grid: uniformTimeGrid(10, 11) });
-    expect(run).toThrow(RangeError);
+    expect(run).toThrow(SimulationBudgetError);
     expect(run).toThrow(/more than 100 events before t=10/);
     expect(run).toThrow(/raise maxEvents/);
   });
