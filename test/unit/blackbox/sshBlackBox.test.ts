@@ -8,6 +8,7 @@ import { InProcessExecutor } from '../../../engine/compute/InProcessExecutor.js'
 import { SshNodePool } from '../../../engine/compute/ssh/index.js';
 import { blackBoxModel, type BlackBoxSimulatorSpec } from '../../../engine/simulate/blackbox/index.js';
 import { sshdAvailable, SSHD_MISSING, startSshd } from '../compute/ssh/sshServer.js';
+import { approveInProcess } from '../trustForTests.js';
 
 /**
  * Over SSH (a real sshd on 127.0.0.1): a module simulator travels inside the
@@ -28,7 +29,8 @@ describe.skipIf(!sshdAvailable)('black-box simulators on the SSH pool', async ()
   });
   const fixtures = fileURLToPath(new URL('../../fixtures/blackbox/', import.meta.url));
   const trials: Trial[] = Array.from({ length: 12 }, (_, i) => ({ index: i, parameters: Float64Array.of(0.2 + 0.05 * i), stream: [0, i] }));
-  const job = (simulator: BlackBoxSimulatorSpec, parameterId: string): SimulationJob => ({
+  // These tests are about the SSH pool, not trust: each simulator is approved in this process as it is built.
+  const job = (simulator: BlackBoxSimulatorSpec, parameterId: string): SimulationJob => (approveInProcess(simulator), {
     model: blackBoxModel(simulator),
     simulator,
     method: 'ssa',

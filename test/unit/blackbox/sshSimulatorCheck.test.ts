@@ -10,6 +10,7 @@ import { checkSimulatorOnNode, simulatorRequirement } from '../../../engine/comp
 import { blackBoxModel, type CommandSimulatorSpec } from '../../../engine/simulate/blackbox/index.js';
 import { sshdAvailable, SSHD_MISSING, startSshd } from '../compute/ssh/sshServer.js';
 import { sciope } from '../cli/runSciope.js';
+import { approveInProcess } from '../trustForTests.js';
 
 /**
  * A command simulator over SSH runs only where its program exists: two real
@@ -39,7 +40,8 @@ describe.skipIf(!sshdAvailable)('command simulators and the SSH pre-flight', asy
 
   const spec = (command: string[], extra: Partial<CommandSimulatorSpec> = {}): CommandSimulatorSpec => ({ kind: 'command', command, parameters: [{ id: 'k', value: 0.5 }, { id: 'x0', value: 80 }], species: ['X'], ...extra });
   const trials: Trial[] = Array.from({ length: 16 }, (_, i) => ({ index: i, parameters: Float64Array.of(0.1 + 0.05 * i), stream: [0, i] }));
-  const job = (simulator: CommandSimulatorSpec): SimulationJob => ({ model: blackBoxModel(simulator), simulator, method: 'ssa', time: [0, 1, 2, 3], parameterIds: ['k'], runsPerTrial: 1, statistics: { kind: 'identity' }, returnTrajectories: false, seed: 5 });
+  // These tests are about routing, not trust: each simulator is approved in this process as it is built.
+  const job = (simulator: CommandSimulatorSpec): SimulationJob => (approveInProcess(simulator), { model: blackBoxModel(simulator), simulator, method: 'ssa', time: [0, 1, 2, 3], parameterIds: ['k'], runsPerTrial: 1, statistics: { kind: 'identity' }, returnTrajectories: false, seed: 5 });
   const values = (results: readonly TrialResult[]) => [...results].sort((a, b) => a.index - b.index).map((r) => Array.from(r.features!).join(','));
 
   it('pre-flight reports, per node, a command missing from PATH', async () => {
