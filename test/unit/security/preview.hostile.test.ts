@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineService } from '../../../engine/api/EngineService.js';
+import { sciope } from '../cli/runSciope.js';
 
 /**
  * Issue #13, finding 3: an infinite rate passed validation and a preview
@@ -39,6 +40,22 @@ describe('previews that would never end', () => {
     const saved = await service.invoke('models.save', { name: 'runaway', model: birthOnly(propensity) });
     expect(saved).toMatchObject({ ok: false, error: { code: 'MODEL_INVALID' } });
   });
+
+  it('answers huge expressions with issues in models.check and exit 2 in `sciope validate`, never a stack overflow', async () => {
+    const nestedTernary = `${Array.from({ length: 5_000 }, (_, i) => `X>${i}?${i}:`).join('')}0`;
+    const longSum = Array.from({ length: 10_000 }, (_, i) => `k*X*${i % 7}`).join('+');
+    for (const propensity of [nestedTernary, longSum]) {
+      const check = await service.call('models.check', { model: birthOnly(propensity) });
+      if (propensity === nestedTernary) expect(check.issues).toEqual([expect.objectContaining({ path: 'reactions[0].propensity', message: expect.stringContaining('nested too deeply') })]);
+      else expect(check.issues).toEqual([]);
+    }
+    const file = join(work, 'deep.json');
+    writeFileSync(file, JSON.stringify(birthOnly(nestedTernary)));
+    const result = await sciope('validate', file);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('reactions[0].propensity: expression nested too deeply');
+    expect(result.stderr).not.toMatch(/RangeError|\n\s+at /);
+  }, 30_000);
 
   it('stops an explosive model (X -> 2X at rate k X) at the event budget, with a precise error', async () => {
     const model = await service.call('models.save', { name: 'explosive', model: birthOnly('k*X') });
