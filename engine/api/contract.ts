@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SimulatorDescription as TrustedSimulatorDescription } from '../trust/types.js';
 
 /**
  * The EngineApi contract: every method the app may call, with the zod schema
@@ -92,6 +93,14 @@ export const apiSchemas = {
     truth: z.record(z.string(), finite).optional(),
   }),
   'studies.get': z.strictObject({ id }),
+
+  /**
+   * The app's unsaved study draft for a model (priors, chosen parameters,
+   * truth, statistics, algorithm), kept in the project so a reload or
+   * another browser finds it again. The engine stores it as given (at most 1 MB of JSON).
+   */
+  'drafts.get': z.strictObject({ modelId: id }),
+  'drafts.save': z.strictObject({ modelId: id, draft: z.record(z.string(), z.unknown(), { error: 'expected the draft as an object' }).nullable() }),
 
   'runs.start': z.strictObject({ studyId: id, seed: seed.optional(), populationSize: positiveInt(1_000_000, 'the population size').min(2, { error: 'expected a population size >= 2' }).optional(), maxGenerations: positiveInt(1000, 'the number of generations').optional() }),
   'runs.cancel': z.strictObject({ runId: id }),
@@ -457,17 +466,8 @@ export interface TaskProgressEvent {
   readonly message: string;
 }
 
-/** A black-box simulator of the project as the person approving it sees it (engine/trust's SimulatorDescription). */
-export interface TrustedSimulatorDescription {
-  readonly kind: 'module' | 'command';
-  readonly command?: readonly string[];
-  readonly cwd?: string;
-  readonly env?: Readonly<Record<string, string>>;
-  readonly module?: string;
-  readonly export?: string;
-  readonly files: ReadonlyArray<{ readonly path: string; readonly role: 'module' | 'program' | 'argument'; readonly sha256: string }>;
-  readonly fingerprint: string;
-}
+/** A black-box simulator of the project as the person approving it sees it (engine/trust). */
+export type { TrustedSimulatorDescription };
 
 export interface TrustListItem {
   /** Null when the simulator cannot be described (e.g. its module is missing): see `problem`. */
@@ -515,6 +515,9 @@ export interface ApiResults {
   'observed.get': ObservedDetail;
   'studies.save': StudyDetail;
   'studies.get': StudyDetail;
+  /** The stored draft for the model, or null when there is none. */
+  'drafts.get': { draft: Record<string, unknown> | null };
+  'drafts.save': null;
   'runs.start': { runId: number };
   'runs.cancel': null;
   'runs.resume': { runId: number };

@@ -1,6 +1,14 @@
-import type { SimulatorFile } from '../simulate/blackbox/fingerprint.js';
+/** A local file a simulator runs, with its SHA-256 (as engine/simulate/blackbox/fingerprint.ts hashes it). */
+export interface SimulatorFileDescription {
+  readonly path: string;
+  readonly role: 'module' | 'program' | 'argument';
+  readonly sha256: string;
+}
 
 /**
+ * Plain types, free of Node built-ins: engine/api/contract.ts re-exports
+ * them for the renderer.
+ *
  * What a black-box simulator will run, as the person approving it sees it:
  * the command line (or module file and export), the working directory, the
  * extra environment, and every local file it runs with its SHA-256. The
@@ -20,7 +28,7 @@ export interface SimulatorDescription {
   /** The exported function (module simulators). */
   readonly export?: string;
   /** Local files the simulator runs, with their SHA-256. */
-  readonly files: readonly SimulatorFile[];
+  readonly files: readonly SimulatorFileDescription[];
   readonly fingerprint: string;
 }
 
