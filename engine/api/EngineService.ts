@@ -5,6 +5,7 @@ import { basename, isAbsolute, resolve } from 'node:path';
 import type { Executor, SimulationJob, Trial } from '../compute/executor.js';
 import { WorkerPoolExecutor } from '../compute/pool/WorkerPoolExecutor.js';
 import { EngineError, ModelValidationError } from '../errors/index.js';
+import { expandHome } from '../paths/index.js';
 import { parseObservedCsv } from '../infer/observedData.js';
 import { parseStudy, type Study } from '../infer/study.js';
 import { exampleNames, getExample, validateModel } from '../model/index.js';
@@ -20,6 +21,7 @@ import { EngineSettingsFile } from './engineSettings.js';
 import { attachSessionStore, createExplorationSession, listExplorationSessions, loadExplorationSession, type ExplorationSession } from '../explore/index.js';
 import { modelDetail, observedDetail, posteriorView, requireModel, requireObserved, requireRun, runDetail, runListItem, storedPosterior, studyNameMap } from './projectViews.js';
 import { RunManager } from './RunManager.js';
+import { saveStudyVersion } from './studyVersions.js';
 import { LearnManager } from './LearnManager.js';
 import { ApiArgumentError, ApiStateError, jsonSafe, toWireError, zodIssues } from './wire.js';
 import { runSimulatorSpec, TrustManager } from './TrustManager.js';
@@ -47,6 +49,11 @@ export interface EngineServiceOptions {
 export const PREVIEW_MAX_EVENTS = 20_000_000;
 /** Wall time a preview may take before it is stopped (a preview is for a quick look; runs have no such limit). */
 export const PREVIEW_TIME_LIMIT_MS = 120_000;
+
+/** JSON a study draft may take in the project (drafts.save); a draft is a few kilobytes. */
+export const MAX_DRAFT_BYTES = 1_000_000;
+/** The project setting that holds a model's study draft. */
+const draftKey = (modelId: number) => `app.draft.model.${modelId}`;
 
 type Handler<M extends ApiMethod> = (args: ApiParsedArgs<M>) => Promise<ApiResults[M]> | ApiResults[M];
 type Handlers = { [M in ApiMethod]: Handler<M> };
@@ -184,7 +191,7 @@ export class EngineService {
 
   private openStore(path: string, create: boolean): ProjectSummary {
     if (this.runs.count() > 0) throw new ApiStateError('RUN_IN_PROGRESS', 'a run is in progress in the open project: wait for it or cancel it first');
-    const absolute = resolve(path.startsWith('~/') ? `${process.env.HOME ?? ''}${path.slice(1)}` : path);
+    const absolute = resolve(expandHome(path));
     if (create && existsSync(absolute)) throw new ApiStateError('PROJECT_EXISTS', `${absolute} already exists; open it instead, or choose another file name`, { path: absolute });
     if (!create && !existsSync(absolute)) throw new ApiStateError('NOT_FOUND', `${absolute}: no such project file`, { path: absolute });
     const next = ProjectStore.open(absolute, { create, exclusive: create });
@@ -241,7 +248,9 @@ export class EngineService {
       'models.importSbml': async ({ name, xml }) => {
         const store = this.project();
         const result = await importSbml(xml, { wasm: libsbmlWasm(), source: name });
-        const id = store.addModel({ name: name.replace(/\.(xml|sbml)$/i, ''), format: 'sbml', source: xml, parsed: result.model });
+        // Named from <model name>, else its id (the importer's choice), else the file name.
+        const fromFile = name.replace(/\.(xml|sbml)$/i, '');
+        const id = store.addModel({ name: result.model.name && result.model.name !== 'model' ? result.model.name : fromFile, format: 'sbml', source: xml, parsed: result.model });
         return { model: modelDetail(requireModel(store, id)), warnings: result.warnings.map((w) => ({ ...w })) };
       },
       'models.check': ({ model }) => {
@@ -271,6 +280,7 @@ export class EngineService {
           throw new ApiStateError('MODEL_IN_USE', `the model is used by ${studies.length === 1 ? 'study' : 'studies'} ${studies.map((s) => `"${s.name}"`).join(', ')}; it stays so that their runs remain reproducible`, { studies });
         }
         store.deleteModel(id);
+        store.deleteSetting(draftKey(id));
         return null;
       },
       'models.get': ({ id }) => modelDetail(requireModel(this.project(), id)),
@@ -357,13 +367,35 @@ export class EngineService {
         }
         const study = parseStudy(config, `study "${args.name}"`);
         checkStudyAgainst(study, model.parsed as ReactionNetworkInput, observedDetail(observed).species);
-        const id = store.addStudy({ name: args.name, source: `app:${args.name}`, config, modelId: model.id, observedId: observed.id });
-        return { id, name: args.name, modelId: model.id, observedId: observed.id, config };
+        // Truth values of parameters that are not inferred are dropped (parseStudy ignores them).
+        if (study.truth) config.truth = study.truth;
+        else delete config.truth;
+        const saved = saveStudyVersion(store, { name: args.name, config, modelId: model.id, observedId: observed.id });
+        return { ...saved, modelId: model.id, observedId: observed.id };
       },
       'studies.get': ({ id }) => {
         const study = this.project().getStudy(id);
         if (!study) throw new ApiStateError('NOT_FOUND', `no study ${id} in this project`, { studyId: id });
         return { id: study.id, name: study.name, modelId: study.modelId, observedId: study.observedId, config: study.config };
+      },
+
+      'drafts.get': ({ modelId }) => {
+        const store = this.project();
+        requireModel(store, modelId);
+        const draft = store.getSetting<Record<string, unknown>>(draftKey(modelId));
+        return { draft: draft && typeof draft === 'object' && !Array.isArray(draft) ? draft : null };
+      },
+      'drafts.save': ({ modelId, draft }) => {
+        const store = this.project();
+        requireModel(store, modelId);
+        if (draft === null) {
+          store.deleteSetting(draftKey(modelId));
+          return null;
+        }
+        const bytes = Buffer.byteLength(JSON.stringify(draft));
+        if (bytes > MAX_DRAFT_BYTES) throw new ApiArgumentError('drafts.save', [{ path: 'draft', message: `the draft is ${bytes} bytes of JSON; at most ${MAX_DRAFT_BYTES} are kept` }]);
+        store.setSetting(draftKey(modelId), draft);
+        return null;
       },
 
       'runs.start': (args) => {

@@ -72,7 +72,7 @@ export const apiSchemas = {
   'simulate.cancel': z.strictObject({ previewId }),
 
   'priors.sample': z.strictObject({ priors: z.record(z.string(), priorSpec), n: positiveInt(100_000, 'the number of samples').default(1000), seed: seed.optional() }),
-  /** Default priors for a model's parameters: uniform over [value / 10, value * 10] (log-uniform when positive), as Sciope's examples do. */
+  /** Default priors for a model's parameters: uniform over [value / 2, value * 2] ([2·value, value / 2] for a negative value, [0, 1] for zero), as Sciope's examples do. */
   'priors.defaults': z.strictObject({ modelId: id, parameters: z.array(z.string()).optional() }),
 
   'observed.importCsv': z.strictObject({ name, csv: z.string({ error: 'expected the CSV as text' }).min(1, { error: 'the CSV is empty' }).max(50_000_000, { error: 'CSV larger than 50 MB' }), species: z.array(z.string()).optional() }),
@@ -281,6 +281,8 @@ export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed' | 'ca
 
 export interface RunListItem {
   readonly id: number;
+  /** How the run is listed: "#3 toggle-switch · smcAbc · seed 12". */
+  readonly name: string;
   readonly studyId: number;
   readonly studyName: string;
   readonly algorithm: string;

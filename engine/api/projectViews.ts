@@ -22,7 +22,8 @@ export function modelDetail(record: ModelRecord): ModelDetail {
     model: model as unknown as Record<string, unknown>,
     species: (model.species ?? []).map((s) => s.id),
     parameters: (model.parameters ?? []).map((p) => ({ id: p.id, value: p.value })),
-    tEnd: PREVIEW_HORIZON[record.format === 'example' ? record.source : ''] ?? 100,
+    // The CLI's default grid (simulate.ts): the model's time.end, else the example's horizon, else 100.
+    tEnd: model.time?.end ?? PREVIEW_HORIZON[record.format === 'example' ? record.source : ''] ?? 100,
   };
 }
 
@@ -57,10 +58,12 @@ export function observedDetail(record: ObservedRecord): ObservedDetail {
 }
 
 export function runListItem(store: ProjectStore, run: RunRecord, studyNames: Map<number, string>): RunListItem {
+  const studyName = studyNames.get(run.studyId) ?? `study ${run.studyId}`;
   return {
     id: run.id,
+    name: `#${run.id} ${studyName} · ${run.algorithm} · seed ${run.seed}`,
     studyId: run.studyId,
-    studyName: studyNames.get(run.studyId) ?? `study ${run.studyId}`,
+    studyName,
     algorithm: run.algorithm,
     status: run.status,
     seed: run.seed,

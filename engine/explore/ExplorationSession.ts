@@ -70,6 +70,8 @@ export class ExplorationSession {
   private propagation: PropagationResult | undefined;
   private designDrawn = 0;
   private proposalRound = 0;
+  /** The last embedding per method: the next one starts from it, so the layout stays put as batches are added. */
+  private readonly lastEmbedding = new Map<Reduction['method'], Float64Array>();
   observer: SessionObserver | undefined;
 
   constructor(
@@ -267,12 +269,15 @@ export class ExplorationSession {
     };
   }
 
-  /** 2-D embedding of every point's features (recomputed over all batches). */
+  /** 2-D embedding of every point's features (recomputed over all batches, starting from the last layout of the same method). */
   async embed(options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; method?: Reduction['method'] } = {}): Promise<EmbeddingResult> {
     if (this.pointCount === 0) throw new ExplorationError('batches', 'no points yet: run a batch first');
     const r = this.config.reduction;
+    const method = options.method ?? r.method;
+    const previous = this.lastEmbedding.get(method);
     const reduction = await reduceDimension(this.featureRows(), {
-      method: options.method ?? r.method,
+      method,
+      previous: previous && previous.length <= this.pointCount * 2 ? previous : undefined,
       seed: this.config.seed,
       featureNames: this.featureNames,
       nNeighbors: r.nNeighbors,
@@ -283,6 +288,7 @@ export class ExplorationSession {
       onProgress: options.onProgress,
     });
     const n = this.pointCount;
+    this.lastEmbedding.set(reduction.method, reduction.embedding);
     return {
       method: reduction.method,
       x: Array.from({ length: n }, (_, i) => reduction.embedding[2 * i]),

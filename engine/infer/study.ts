@@ -181,9 +181,8 @@ export function parseStudy(json: unknown, source: string): Study {
   } catch (error) {
     issues.push(...partIssues(error, 'distance', 'distance'));
   }
-  for (const name of Object.keys(s.truth ?? {})) {
-    if (!(name in s.priors)) issues.push({ path: `truth.${name}`, message: `no prior for "${name}"; truth names parameters in "priors"` });
-  }
+  // A truth for a parameter without a prior (one held at its model value) has nothing to be compared with: it is dropped, not an error.
+  const truth = s.truth && Object.fromEntries(Object.entries(s.truth).filter(([name]) => name in s.priors));
   let simulator: BlackBoxSimulatorSpec | undefined;
   if (typeof s.model === 'object' && 'simulator' in s.model) {
     try {
@@ -215,7 +214,7 @@ export function parseStudy(json: unknown, source: string): Study {
     algorithm: s.algorithm ?? { kind: 'smcAbc' },
     seed: s.seed,
     output: s.output,
-    truth: s.truth,
+    truth: truth && Object.keys(truth).length > 0 ? truth : undefined,
   };
 }
 

@@ -1,1 +1,2 @@
 export { checkPathText, controlCharacterIndex, PathTextError } from './pathText.js';
+export { expandHome } from './expandHome.js';

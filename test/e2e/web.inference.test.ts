@@ -78,7 +78,8 @@ describe.skipIf(reason !== null)('web inference: run SMC-ABC live, reopen it, ex
       const seen = [...generations].sort((a, b) => a - b)
       expect(seen.length).toBeGreaterThanOrEqual(2)
       expect(seen[seen.length - 1]).toBe(GENERATIONS - 1)
-      expect(await page.getByTestId('run-generation').textContent()).toContain(String(GENERATIONS - 1))
+      // Shown counted from 1: the last of 3 generations (index 2) reads "3 of 3".
+      expect(await page.getByTestId('run-generation').textContent()).toContain(`${GENERATIONS} of ${GENERATIONS}`)
 
       // The plots hold the final generation's particles, the epsilon history and the predictive simulations.
       await page.waitForSelector(`[data-testid="posterior-marginals"][data-points="${POPULATION}"]`, { timeout: 30_000 })

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { addTrustOption, ensureSimulatorApproved, type TrustFlags } from '../simulatorApproval.js';
 import { dirname, join, resolve } from 'node:path';
+import { expandHome } from '../../paths/index.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import { attachSessionStore, ExplorationError, ExplorationSession, listExplorationSessions, loadExplorationSession, parseSessionSpec, type SessionConfig } from '../../explore/index.js';
 import { getExample } from '../../model/index.js';
@@ -63,7 +64,7 @@ async function loadSessionModel(config: SessionConfig, base: string) {
   const spec = config.model;
   if (typeof spec === 'object' && 'simulator' in spec) return blackBoxModel(config.simulator!);
   if (typeof spec === 'object' && 'example' in spec) return loadModelArgument(spec.example);
-  const path = resolve(base, typeof spec === 'string' ? spec : spec.file);
+  const path = resolve(base, expandHome(typeof spec === 'string' ? spec : spec.file));
   if (typeof spec === 'string' && !existsSync(path) && getExample(spec)) return loadModelArgument(spec);
   return loadModelArgument(path);
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { addTrustOption, ensureSimulatorApproved, type TrustFlags } from '../simulatorApproval.js';
 import { addExecutorOptions, createExecutor, type ExecutorFlags } from '../executorOptions.js';
 import { dirname, extname, resolve } from 'node:path';
+import { expandHome } from '../../paths/index.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import { getExample } from '../../model/index.js';
 import { MAX_SEED } from '../../sample/index.js';
@@ -49,7 +50,7 @@ Study file (JSON; paths are relative to the study file):
                {"kind": "replenishmentSmcAbc", "populationSize", "alpha": 0.5, "rTrial": 10, "c": 0.01, "pMin": 0.05}
   seed         integer (random and printed if absent)
   output       posterior file, .csv (final particles, weights, distances) or .json (every generation)
-  truth        {"name": value}: shown next to the estimates
+  truth        {"name": value}: shown next to the estimates (names without a prior are ignored)
 
 Example: resources/studies/toggle-switch/study.json`;
 
@@ -80,7 +81,7 @@ async function loadStudyModel(study: Study, base: string) {
   // A black-box simulator: the model is its declared interface (the simulator itself travels in the jobs).
   if (typeof spec === 'object' && 'simulator' in spec) return blackBoxModel(study.simulator ?? spec.simulator);
   if (typeof spec === 'object' && 'example' in spec) return loadModelArgument(spec.example);
-  const path = resolve(base, typeof spec === 'string' ? spec : spec.file);
+  const path = resolve(base, expandHome(typeof spec === 'string' ? spec : spec.file));
   if (typeof spec === 'string' && !existsSync(path) && getExample(spec)) return loadModelArgument(spec);
   return loadModelArgument(path);
 }
@@ -108,10 +109,10 @@ function withNetwork(study: Study, base: string, project: string | undefined): S
 async function inferCommand(studyPath: string, options: InferOptions): Promise<void> {
   const base = dirname(studyPath);
   const study = withNetwork(parseStudy(readJsonFile(studyPath), studyPath), base, options.project);
-  const out = options.out ?? (study.output ? resolve(base, study.output) : undefined);
+  const out = options.out ?? (study.output ? resolve(base, expandHome(study.output)) : undefined);
   if (out && !['.csv', '.json'].includes(extname(out).toLowerCase())) throw new InputFileError(out, 'unsupported output format; expected a .csv or .json file');
   const model = await loadStudyModel(study, base);
-  const observedPath = resolve(base, study.observed);
+  const observedPath = resolve(base, expandHome(study.observed));
   const observed = parseObservedCsv(readText(observedPath), { source: observedPath, species: study.species });
   await ensureSimulatorApproved(study.simulator, studyPath, options);
   const seed = options.seed ?? study.seed ?? Math.floor(Math.random() * 2 ** 31);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { addTrustOption, ensureSimulatorApproved, type TrustFlags } from '../simulatorApproval.js';
 import { dirname, resolve } from 'node:path';
+import { expandHome } from '../../paths/index.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseObservedCsv, parseStudy, type Study } from '../../infer/index.js';
 import { InferenceError } from '../../infer/errors.js';
@@ -83,7 +84,7 @@ async function studyModel(study: Study, base: string) {
   const spec = study.model;
   if (typeof spec === 'object' && 'simulator' in spec) return blackBoxModel(study.simulator ?? spec.simulator);
   if (typeof spec === 'object' && 'example' in spec) return loadModelArgument(spec.example);
-  const path = resolve(base, typeof spec === 'string' ? spec : spec.file);
+  const path = resolve(base, expandHome(typeof spec === 'string' ? spec : spec.file));
   if (typeof spec === 'string' && !existsSync(path) && getExample(spec)) return loadModelArgument(spec);
   return loadModelArgument(path);
 }
@@ -109,7 +110,7 @@ async function learnCommand(studyPath: string, options: LearnOptions): Promise<v
   const out = options.out ?? resolve(base, `${study.name}.net.json`);
   const model = await studyModel(study, base);
   // The network reads the observed series, so it is trained on their time grid and species.
-  const observedPath = resolve(base, study.observed);
+  const observedPath = resolve(base, expandHome(study.observed));
   const observed = parseObservedCsv(readText(observedPath), { source: observedPath, species: study.species });
   const seed = options.seed ?? study.seed ?? Math.floor(Math.random() * 2 ** 31);
   const say = (line: string) => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { expandHome } from '../../paths/index.js';
 import ssh2, { type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm, type SFTPWrapper } from 'ssh2';
 
 // ssh2 is CommonJS; Node's named-export detection finds Client but not utils.
@@ -88,7 +89,7 @@ async function authentication(node: NodeSettings, options: ConnectOptions): Prom
     if (!agent) throw new RemoteNodeError(label, 'auth', `${label}: "agent": true but SSH_AUTH_SOCK is not set; start ssh-agent or give the socket path`);
     return { agent };
   }
-  const file = node.privateKey!;
+  const file = expandHome(node.privateKey!);
   let key: Buffer;
   try {
     key = readFileSync(file);
@@ -111,7 +112,7 @@ async function authentication(node: NodeSettings, options: ConnectOptions): Prom
 /** Connect and authenticate; the host key must be in known_hosts (unknown: a clear error; changed: refused). */
 export async function connectNode(node: NodeSettings, options: ConnectOptions = {}): Promise<NodeConnection> {
   const label = nodeLabel(node);
-  const knownHosts = options.knownHosts ?? DEFAULT_KNOWN_HOSTS;
+  const knownHosts = expandHome(options.knownHosts ?? DEFAULT_KNOWN_HOSTS);
   const auth = await authentication(node, options);
   const preferred = knownKeyTypes(readKnownHosts(knownHosts), node.host, node.port).flatMap((t) => (t === 'ssh-rsa' ? ['ssh-rsa', 'rsa-sha2-256', 'rsa-sha2-512'] : [t]));
   const client = new Client();

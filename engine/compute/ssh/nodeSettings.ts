@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { EngineError, type ValidationIssue } from '../../errors/index.js';
+import { expandHome } from '../../paths/index.js';
 
 /**
  * Settings of the remote nodes of an SSH pool, validated at the boundary.
@@ -70,9 +70,8 @@ export function nodeLabel(node: Pick<NodeSettings, 'name' | 'user' | 'host' | 'p
 
 /** `~/x` → the local home; relative paths against `base`. */
 export function localPath(path: string, base = process.cwd()): string {
-  if (path === '~') return homedir();
-  if (path.startsWith('~/')) return join(homedir(), path.slice(2));
-  return isAbsolute(path) ? path : resolve(base, path);
+  const expanded = expandHome(path);
+  return isAbsolute(expanded) ? expanded : resolve(base, expanded);
 }
 
 function issuesOf(prefix: string, error: z.ZodError): ValidationIssue[] {
@@ -82,11 +81,20 @@ function issuesOf(prefix: string, error: z.ZodError): ValidationIssue[] {
   }));
 }
 
-/** Validate one node's settings (e.g. from the UI); throws NodeSettingsError naming every bad field. */
+/**
+ * Validate one node's settings (e.g. from the UI); throws NodeSettingsError
+ * naming every bad field. The local paths a person typed (the key, an agent
+ * socket) get `~` expanded; `remoteDir` is remote and keeps its `~`.
+ */
 export function parseNodeSettings(value: unknown, source = 'node'): NodeSettings {
   const parsed = nodeSettingsSchema.safeParse(value);
   if (!parsed.success) throw new NodeSettingsError(issuesOf(source, parsed.error));
-  return parsed.data;
+  const node = parsed.data;
+  return {
+    ...node,
+    ...(node.privateKey !== undefined ? { privateKey: expandHome(node.privateKey) } : {}),
+    ...(typeof node.agent === 'string' ? { agent: expandHome(node.agent) } : {}),
+  };
 }
 
 /**

@@ -1,9 +1,11 @@
 import { LearnInputError } from './errors.js';
-import { toDenseMatrix, type FeatureRows } from './featureMatrix.js';
+import { toDenseMatrix, type DenseMatrix, type FeatureRows } from './featureMatrix.js';
 import { pcaProject } from './pca.js';
 import { standardiseColumns } from './standardise.js';
 import { tsneEmbed } from './tsne.js';
 import { umapEmbed } from './umap.js';
+import { alignAxes, warmStart } from './warmStart.js';
+import { Xoshiro128 } from '../../sample/random/index.js';
 
 export const REDUCTION_METHODS = ['pca', 'umap', 'tsne'] as const;
 export type ReductionMethod = (typeof REDUCTION_METHODS)[number];
@@ -24,6 +26,12 @@ export interface ReduceOptions {
   readonly iterations?: number;
   /** t-SNE: perplexity (default 30). */
   readonly perplexity?: number;
+  /**
+   * The previous embedding of the first points (m × 2, row-major, m <= n), so
+   * the layout stays put when points are added: UMAP and t-SNE start from it,
+   * and every method's axes are turned to agree with it (see warmStart.ts).
+   */
+  readonly previous?: Float64Array;
   readonly signal?: AbortSignal;
   /** (done, total) in the method's own steps (epochs, iterations). */
   readonly onProgress?: (done: number, total: number) => void;
@@ -61,15 +69,27 @@ export async function reduceDimension(features: FeatureRows, options: ReduceOpti
     case 'pca': {
       const { scores, explainedVariance } = pcaProject(matrix, 2);
       options.onProgress?.(1, 1);
+      if (options.previous) alignAxes(scores, options.previous);
       return { method: 'pca', embedding: scores, explainedVariance: [explainedVariance[0], explainedVariance[1]], kept: prepared.kept, notes: prepared.notes };
     }
     case 'umap': {
-      const embedding = await umapEmbed(matrix, { seed, nNeighbors: options.nNeighbors, minDist: options.minDist, nEpochs: options.iterations, signal: options.signal, onProgress: options.onProgress });
+      const initial = startFrom(matrix, options.previous, seed, 0.1);
+      const embedding = await umapEmbed(matrix, { seed, nNeighbors: options.nNeighbors, minDist: options.minDist, nEpochs: options.iterations, initial, signal: options.signal, onProgress: options.onProgress });
+      if (options.previous) alignAxes(embedding, options.previous);
       return { method: 'umap', embedding, kept: prepared.kept, notes: prepared.notes };
     }
     case 'tsne': {
-      const embedding = await tsneEmbed(matrix, { seed, perplexity: options.perplexity, iterations: options.iterations, signal: options.signal, onProgress: options.onProgress });
+      const initial = startFrom(matrix, options.previous, seed, 0.1);
+      const embedding = await tsneEmbed(matrix, { seed, perplexity: options.perplexity, iterations: options.iterations, initial, signal: options.signal, onProgress: options.onProgress });
+      if (options.previous) alignAxes(embedding, options.previous);
       return { method: 'tsne', embedding, kept: prepared.kept, notes: prepared.notes };
     }
   }
+}
+
+/** The warm start for UMAP or t-SNE, or undefined without a previous layout (then they start at random). */
+function startFrom(matrix: DenseMatrix, previous: Float64Array | undefined, seed: number, spread: number): Float64Array | undefined {
+  if (!previous || previous.length < 2) return undefined;
+  const rng = Xoshiro128.fromSeed(seed, 0x3a);
+  return warmStart(matrix, previous, () => rng.nextNormal(), spread);
 }

@@ -11,6 +11,8 @@ export interface TsneOptions {
   /** Step size (default max(n / 12, 50), Belkina et al. 2019, doi:10.1038/s41467-019-13055-y). */
   readonly learningRate?: number;
   readonly seed: number;
+  /** Start layout (n × 2, row-major; see warmStart.ts): skips early exaggeration, which would undo it. */
+  readonly initial?: Float64Array;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -44,13 +46,16 @@ export async function tsneEmbed(matrix: DenseMatrix, options: TsneOptions): Prom
   const eta = options.learningRate ?? Math.max(n / EXAGGERATION, 50);
   const p = jointAffinities(matrix, perplexity);
   const rng = Xoshiro128.fromSeed(options.seed, 0x7e);
-  for (let i = 0; i < y.length; i++) y[i] = 1e-4 * rng.nextNormal();
+  const warm = options.initial !== undefined && options.initial.length === n * 2;
+  if (warm) y.set(options.initial!);
+  else for (let i = 0; i < y.length; i++) y[i] = 1e-4 * rng.nextNormal();
   const gradient = new Float64Array(n * 2);
   const update = new Float64Array(n * 2);
   const gains = new Float64Array(n * 2).fill(1);
   for (let it = 0; it < iterations; it++) {
-    const exaggeration = it < EXAGGERATION_ITERATIONS ? EXAGGERATION : 1;
-    const momentum = it < EXAGGERATION_ITERATIONS ? 0.5 : 0.8;
+    const early = !warm && it < EXAGGERATION_ITERATIONS;
+    const exaggeration = early ? EXAGGERATION : 1;
+    const momentum = early ? 0.5 : 0.8;
     computeGradient(y, p, n, exaggeration, gradient);
     let meanX = 0;
     let meanY = 0;

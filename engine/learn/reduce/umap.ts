@@ -18,6 +18,8 @@ export interface UmapOptions {
    * built; computed exactly when absent.
    */
   readonly neighbours?: NeighbourLists;
+  /** Start layout (n × 2, row-major; see warmStart.ts) in place of umap-js's random one. */
+  readonly initial?: Float64Array;
   readonly signal?: AbortSignal;
   /** Called with (epochs done, epochs in total) every few epochs. */
   readonly onProgress?: (done: number, total: number) => void;
@@ -80,6 +82,14 @@ export async function umapEmbed(matrix: DenseMatrix, options: UmapOptions): Prom
   umap.setPrecomputedKNN(knnIndices, knnDistances);
   options.signal?.throwIfAborted();
   const epochs = umap.initializeFit(table);
+  if (options.initial && options.initial.length === n * 2) {
+    // umap-js optimises the arrays getEmbedding() returns, in place: overwrite its random start.
+    const start = umap.getEmbedding();
+    for (let i = 0; i < n; i++) {
+      start[i][0] = options.initial[i * 2];
+      start[i][1] = options.initial[i * 2 + 1];
+    }
+  }
   for (let epoch = 0; epoch < epochs; ) {
     const stop = Math.min(epochs, epoch + EPOCHS_PER_YIELD);
     while (epoch < stop) epoch = umap.step();

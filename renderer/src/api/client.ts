@@ -52,6 +52,30 @@ function webToken(): string {
   return sessionStorage.getItem(TOKEN_KEY) ?? ''
 }
 
+/**
+ * The link to the engine as the app shows it: 'online'; 'lost' while the
+ * engine does not answer (the event socket is retried); 'replaced' when an
+ * engine answers but refuses this page's token, i.e. `sciope serve` was
+ * started again and printed a new address. Electron's IPC is always online.
+ */
+export type ConnectionState = 'online' | 'lost' | 'replaced'
+
+const connectionListeners = new Set<(state: ConnectionState) => void>()
+let connectionState: ConnectionState = 'online'
+
+function setConnection(state: ConnectionState): void {
+  if (state === connectionState) return
+  connectionState = state
+  for (const listener of connectionListeners) listener(state)
+}
+
+/** Follow the connection state (called at once with the current one); returns the unsubscribe. */
+export function onConnection(listener: (state: ConnectionState) => void): () => void {
+  connectionListeners.add(listener)
+  listener(connectionState)
+  return () => connectionListeners.delete(listener)
+}
+
 class WebClient implements EngineClient {
   private readonly listeners = new Set<(event: EngineEvent) => void>()
   private socket: WebSocket | null = null
@@ -68,12 +92,28 @@ class WebClient implements EngineClient {
         body: JSON.stringify(args ?? {})
       })
     } catch {
+      setConnection('lost')
       throw new EngineCallError({ name: 'ConnectionError', code: 'ENGINE_UNREACHABLE', message: 'The engine is not reachable. Is `sciope serve` still running?', details: {} })
     }
     if (response.status === 401) {
+      // Authorised before, refused now: a new engine with a new token answers on this port.
+      if (connectionState !== 'online' || this.everOpen) setConnection('replaced')
       throw new EngineCallError({ name: 'AuthError', code: 'UNAUTHORISED', message: 'This page is not authorised by the engine: open the URL with the token that `sciope serve` printed.', details: {} })
     }
     return unwrap<ApiResults[M]>((await response.json()) as CallOutcome)
+  }
+
+  /** True once the event socket has been open: a later 401 means the engine was replaced, not a wrong first URL. */
+  private everOpen = false
+
+  /** After the socket closed: is the engine down (lost), back with another token (replaced), or back (the socket reopens)? */
+  private async probe(): Promise<void> {
+    try {
+      const response = await fetch('/api/app.info', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` }, body: '{}' })
+      if (response.status === 401) setConnection('replaced')
+    } catch {
+      setConnection('lost')
+    }
   }
 
   onEvent(listener: (event: EngineEvent) => void): () => void {
@@ -89,15 +129,19 @@ class WebClient implements EngineClient {
     this.socket = socket
     socket.onopen = () => {
       this.retry = 0
+      this.everOpen = true
+      setConnection('online')
     }
     socket.onmessage = (message) => {
       const event = JSON.parse(String(message.data)) as EngineEvent
       for (const listener of this.listeners) listener(event)
     }
     socket.onclose = () => {
-      this.socket = null
-      // Reconnect with back-off: a restarted engine or a sleeping laptop should not need a reload.
-      const delay = Math.min(10_000, 500 * 2 ** this.retry++)
+      if (this.socket === socket) this.socket = null
+      if (this.everOpen && connectionState === 'online') setConnection('lost')
+      void this.probe()
+      // Reconnect with back-off: a dropped tunnel or a sleeping laptop should not need a reload.
+      const delay = Math.min(5_000, 500 * 2 ** this.retry++)
       setTimeout(() => this.connect(), delay)
     }
   }

@@ -170,7 +170,7 @@ export const useExplorationStore = defineStore('exploration', () => {
     reset()
   }
 
-  /** Simulate a batch; the embedding follows the new points when there was one. */
+  /** Simulate a batch, then embed all points (with the method of the last embedding; the engine keeps the old points' layout). */
   async function runBatch(source?: BatchSource, n?: number): Promise<boolean> {
     const current = name.value
     if (!current) return false
@@ -180,7 +180,7 @@ export const useExplorationStore = defineStore('exploration', () => {
     // The engine drops its propagation when points are added: colour by labels until propagated again.
     propagation.value = null
     if (colourBy.value === 'propagated' || colourBy.value === 'entropy') colourBy.value = 'label'
-    if (embedding.value) await embed()
+    if (next.parameters.length > 0) await embed(embedding.value?.method)
     return true
   }
 

@@ -20,7 +20,7 @@ export const useNoticesStore = defineStore('notices', () => {
     const id = ++next
     notices.value = [...notices.value.slice(-4), { id, kind, context, error }]
     // Confirmations fade on their own; errors stay until dismissed.
-    if (kind !== 'error') timers.set(id, setTimeout(() => dismiss(id), 5000))
+    if (kind !== 'error') timers.set(id, setTimeout(() => dismiss(id), 4000))
     return id
   }
 

@@ -1,6 +1,8 @@
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, ref, watch } from 'vue'
 import type { ApiArgs, ParameterInfo, StudyDetail } from '../../../engine/api/contract'
+import { engine } from '../api/client'
+import { draftSnapshot, restoreDraft } from './draftSnapshot'
 
 export const PRIOR_KINDS = ['uniform', 'logUniform', 'normal', 'logNormal', 'truncatedNormal'] as const
 export type PriorKind = (typeof PRIOR_KINDS)[number]
@@ -74,6 +76,9 @@ export function fieldsFor(kind: PriorKind, row: Pick<PriorRow, 'value' | 'fields
 /**
  * The study being put together across the Model, Priors and Data views;
  * the Inference view turns it into studies.save + runs.start (toStudyArgs).
+ * Each model's draft is kept in the project (drafts.save, a moment after
+ * each change) and read back when the model is chosen, so a reload or
+ * another browser finds the priors and choices again.
  */
 export const useStudyDraftStore = defineStore('studyDraft', () => {
   const modelId = ref<number | null>(null)
@@ -117,7 +122,7 @@ export const useStudyDraftStore = defineStore('studyDraft', () => {
   /** Priors chosen for other models this session, restored when the user comes back to one. */
   const byModel = new Map<number, { rows: PriorRow[]; truth: Record<string, number> | null }>()
 
-  /** Set the model; each model keeps its own priors table (empty until the Priors view fills it with defaults). */
+  /** Set the model; each model keeps its own priors table (empty until the Priors view fills it with defaults, or the project's draft is read back). */
   function setModel(id: number | null): void {
     if (id === modelId.value) return
     if (modelId.value !== null) byModel.set(modelId.value, { rows: priorRows.value, truth: truth.value })
@@ -125,16 +130,73 @@ export const useStudyDraftStore = defineStore('studyDraft', () => {
     const saved = id === null ? undefined : byModel.get(id)
     priorRows.value = saved?.rows ?? []
     truth.value = saved?.truth ?? null
+    epoch++
+    storedFor = saved ? id : null
+    if (id !== null && !saved) void restore(id)
   }
 
-  /** Forget the priors of a model (deleted, or its parameters changed). */
+  /** Forget the priors of a model (deleted, or its parameters changed), here and in the project. */
   function forgetModel(id: number): void {
     byModel.delete(id)
     if (modelId.value === id) {
       priorRows.value = []
       truth.value = null
     }
+    void engine()
+      .call('drafts.save', { modelId: id, draft: null })
+      .catch(() => undefined)
   }
+
+  // ---- the draft in the project ----
+  /** Bumped when the model or a loaded study replaces the draft: a draft read back for an older choice is dropped. */
+  let epoch = 0
+  /** The model whose draft is in the project and may be overwritten (null until it was read back). */
+  let storedFor: number | null = null
+  /** Bumped when a draft was read back from the project (the Inference form fills itself again). */
+  const restored = ref(0)
+
+  async function restore(id: number): Promise<void> {
+    const at = epoch
+    let raw: unknown = null
+    try {
+      raw = (await engine().call('drafts.get', { modelId: id })).draft
+    } catch {
+      // No project, no model or no engine: the draft starts empty and is not saved over what the project may hold.
+      return
+    }
+    if (at !== epoch || modelId.value !== id) return
+    const back = restoreDraft(raw)
+    if (back) {
+      if (back.priorRows && back.priorRows.length > 0) priorRows.value = back.priorRows
+      if (back.species) species.value = back.species
+      if (back.summaries) summaries.value = back.summaries
+      if (back.distance) distance.value = back.distance
+      if (back.algorithm) algorithm.value = back.algorithm
+      if (back.simulation) simulation.value = back.simulation
+      if (back.seed !== undefined) seed.value = back.seed
+      if (back.truth !== undefined) truth.value = back.truth
+      restored.value++
+    }
+    storedFor = id
+  }
+
+  let saveTimer: ReturnType<typeof setTimeout> | undefined
+  watch(
+    [priorRows, species, summaries, distance, algorithm, simulation, seed, truth],
+    () => {
+      const id = modelId.value
+      if (id === null || storedFor !== id) return
+      clearTimeout(saveTimer)
+      saveTimer = setTimeout(() => {
+        if (modelId.value !== id) return
+        const draft = draftSnapshot({ species: species.value, priorRows: priorRows.value, summaries: summaries.value, distance: distance.value, algorithm: algorithm.value, simulation: simulation.value, seed: seed.value, truth: truth.value })
+        void engine()
+          .call('drafts.save', { modelId: id, draft })
+          .catch(() => undefined)
+      }, 300)
+    },
+    { deep: true }
+  )
 
   function setPriorRows(rows: PriorRow[]): void {
     priorRows.value = rows
@@ -151,6 +213,9 @@ export const useStudyDraftStore = defineStore('studyDraft', () => {
   function applyStudy(study: StudyDetail, parameters: readonly ParameterInfo[]): void {
     const config = study.config
     setModel(study.modelId)
+    // The stored study wins over a draft still being read back; the draft then follows the study.
+    epoch++
+    storedFor = study.modelId
     observedId.value = study.observedId
     species.value = Array.isArray(config.species) ? config.species.filter((s): s is string => typeof s === 'string') : []
     const priorsOf = (config.priors ?? {}) as Record<string, Record<string, unknown>>
@@ -176,6 +241,8 @@ export const useStudyDraftStore = defineStore('studyDraft', () => {
   /** The arguments of studies.save for this draft (call only when problems is empty). */
   function toStudyArgs(name: string): ApiArgs<'studies.save'> {
     if (modelId.value === null || observedId.value === null) throw new Error(problems.value.join(' '))
+    // The truth of a parameter that is not inferred has nothing to be compared with: only the inferred ones are sent.
+    const inferredTruth = truth.value && Object.fromEntries(Object.entries(truth.value).filter(([p]) => p in priors.value))
     return {
       name,
       modelId: modelId.value,
@@ -187,7 +254,7 @@ export const useStudyDraftStore = defineStore('studyDraft', () => {
       algorithm: algorithm.value,
       simulation: { ...simulation.value },
       seed: seed.value ?? undefined,
-      truth: truth.value ?? undefined
+      truth: inferredTruth && Object.keys(inferredTruth).length > 0 ? inferredTruth : undefined
     }
   }
 
@@ -208,6 +275,7 @@ export const useStudyDraftStore = defineStore('studyDraft', () => {
     forgetModel,
     setPriorRows,
     loadedStudyId,
+    restored,
     applyStudy,
     toStudyArgs
   }

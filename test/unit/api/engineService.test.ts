@@ -90,6 +90,11 @@ describe('EngineService', () => {
     const result = await service.call('models.importSbml', { name: 'vilar.xml', xml });
     expect(result.model.format).toBe('sbml');
     expect(result.model.species).toContain('R');
+    // Named from <model name>, else its id, else the file name.
+    expect(result.model.name).toBe('Vilar oscillator');
+    const unnamed = xml.replace(' name="Vilar oscillator"', '');
+    expect((await service.call('models.importSbml', { name: 'v.xml', xml: unnamed })).model.name).toBe('vilar');
+    expect((await service.call('models.importSbml', { name: 'v.xml', xml: unnamed.replace(' id="vilar"', '') })).model.name).toBe('v');
     const malformed = await service.invoke('models.importSbml', { name: 'bad.xml', xml: readFileSync(join(root, 'test/fixtures/sbml/malformed.xml'), 'utf8') });
     expect(malformed.ok).toBe(false);
     if (!malformed.ok) {

@@ -72,9 +72,16 @@ describe('study format', () => {
       'priors.alphaA.upper: expected a number > lower (0)',
       'summaries.set: expected one of minimal, efficient, comprehensive',
       'distance.kind: unknown kind "cosine"; expected one of euclidean, manhattan, weighted-euclidean, adaptive',
-      'truth.nope: no prior for "nope"; truth names parameters in "priors"',
     ]);
     expect(studyErrors({ observed: 'x.csv', priors: {}, extra: 1 })).toEqual(['model: expected an example name, a model file path, or {"example": name} / {"file": path}', '(study): unknown field "extra"']);
+  });
+
+  it('ignores the truth of parameters without a prior (held at their model value, not inferred)', () => {
+    const study = parseStudy({ model: 'toggle-switch', observed: 'x.csv', priors: { alpha1: [0.5, 2], mu: [0.5, 2] }, truth: { alpha1: 1, alpha2: 1, beta: 2, mu: 1 } }, 's.json');
+    expect(study.prior.names).toEqual(['alpha1', 'mu']);
+    expect(study.truth).toEqual({ alpha1: 1, mu: 1 });
+    // Only truths of parameters that are not inferred: the study has no truth at all.
+    expect(parseStudy({ model: 'toggle-switch', observed: 'x.csv', priors: { mu: [0.5, 2] }, truth: { alpha2: 1 } }, 's.json').truth).toBeUndefined();
   });
 
   it('runStudy names priors the model lacks', async () => {

@@ -29,3 +29,25 @@ export function formatDate(iso: string | null | undefined): string {
   const d = new Date(iso)
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString('en-GB', { day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit' })
 }
+
+/**
+ * Generations as people count them. The engine numbers generations from 0
+ * (the prior draws) in its events, stored runs and exports; every label in
+ * the app shows them from 1, so a run of 8 generations reads "8 of 8" in
+ * Inference, Results, the slider and the epsilon chart alike.
+ */
+export function generationNumber(index: number): number {
+  return index + 1
+}
+
+/** The engine's 0-based index of the generation a person calls `number`. */
+export function generationIndex(number: number): number {
+  return number - 1
+}
+
+/** "3 of 8" for index 2 of a run of 8 generations (total = count, not the last index); "3" when the total is unknown. */
+export function formatGeneration(index: number | null | undefined, total?: number | null): string {
+  if (index === null || index === undefined || !Number.isFinite(index) || index < 0) return '–'
+  const n = generationNumber(index)
+  return total !== null && total !== undefined && Number.isFinite(total) && total >= n ? `${n} of ${total}` : String(n)
+}
