@@ -26,6 +26,7 @@ import { LearnManager } from './LearnManager.js';
 import { ApiArgumentError, ApiStateError, jsonSafe, toWireError, zodIssues } from './wire.js';
 import { runSimulatorSpec, TrustManager } from './TrustManager.js';
 import type { ApprovalChannel } from '../trust/types.js';
+import { randomSeed } from '../sample/random/randomSeed.js';
 
 export interface EngineServiceOptions {
   /** Folder for machine-level settings (workers, SSH nodes, recent projects). */
@@ -304,7 +305,7 @@ export class EngineService {
           if (!ids.includes(key)) throw new ApiArgumentError('simulate.preview', [{ path: `parameters.${key}`, message: `the model has no parameter "${key}"; its parameters are ${ids.join(', ')}` }]);
         }
         const values = Float64Array.from(detail.parameters, (p) => parameters?.[p.id] ?? p.value);
-        const runSeed = seed ?? Math.floor(Math.random() * 2 ** 31);
+        const runSeed = seed ?? randomSeed();
         const job: SimulationJob = { ...base, method, time, parameterIds: ids, runsPerTrial: 1, statistics: null, returnTrajectories: true, seed: runSeed, maxEvents: PREVIEW_MAX_EVENTS };
         const trials: Trial[] = Array.from({ length: runs }, (_, i) => ({ index: i, parameters: values, stream: [i] }));
         const started = performance.now();
@@ -325,7 +326,7 @@ export class EngineService {
 
       'priors.sample': ({ priors, n, seed }) => {
         const prior = createIndependentPrior(priors, 'priors');
-        const rng = Xoshiro128.fromSeed(seed ?? Math.floor(Math.random() * 2 ** 31), 0);
+        const rng = Xoshiro128.fromSeed(seed ?? randomSeed(), 0);
         const samples = new Float64Array(n * prior.dimension);
         for (let i = 0; i < n; i++) prior.sample(rng, samples.subarray(i * prior.dimension, (i + 1) * prior.dimension));
         const range = prior.components.map((p) => [Number.isFinite(p.bounds[0]) ? p.bounds[0] : p.quantile(0.001), Number.isFinite(p.bounds[1]) ? p.bounds[1] : p.quantile(0.999)]);

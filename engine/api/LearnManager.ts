@@ -7,6 +7,7 @@ import type { ProjectStore } from '../store/ProjectStore.js';
 import type { ApiParsedArgs, EngineEvent } from './contract.js';
 import { requireModel, requireObserved } from './projectViews.js';
 import { ApiStateError, toWireError } from './wire.js';
+import { randomSeed } from '../sample/random/randomSeed.js';
 
 interface LearnManagerOptions {
   readonly executor: () => Promise<Executor>;
@@ -56,7 +57,7 @@ export class LearnManager {
     const observedRecord = requireObserved(store, record.observedId);
     const observed = parseObservedCsv(observedRecord.source, { source: observedRecord.name, species: study.species ?? observedRecord.species ?? undefined });
     const simulator = modelRecord.format === 'simulator' ? parseBlackBoxSpec(JSON.parse(modelRecord.source)) : undefined;
-    const seed = args.seed ?? study.seed ?? Math.floor(Math.random() * 2 ** 31);
+    const seed = args.seed ?? study.seed ?? randomSeed();
     const taskId = this.nextTask++;
     const controller = new AbortController();
     this.active.set(taskId, controller);

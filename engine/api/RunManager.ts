@@ -10,6 +10,7 @@ import { resumeRun } from '../store/resume.js';
 import type { ApiParsedArgs, EngineEvent, RunStatus } from './contract.js';
 import { requireModel, requireObserved } from './projectViews.js';
 import { ApiStateError, toWireError } from './wire.js';
+import { randomSeed } from '../sample/random/randomSeed.js';
 
 interface ActiveRun {
   readonly controller: AbortController;
@@ -70,7 +71,7 @@ export class RunManager {
     const model = requireModel(store, record.modelId).parsed as ReactionNetworkInput;
     const observedRecord = requireObserved(store, record.observedId);
     const observed = parseObservedCsv(observedRecord.source, { source: observedRecord.name, species: study.species ?? observedRecord.species ?? undefined });
-    const seed = args.seed ?? study.seed ?? Math.floor(Math.random() * 2 ** 31);
+    const seed = args.seed ?? study.seed ?? randomSeed();
     const overrides: Record<string, number> = {};
     if (args.populationSize !== undefined) overrides.populationSize = args.populationSize;
     if (args.maxGenerations !== undefined) overrides.maxGenerations = args.maxGenerations;

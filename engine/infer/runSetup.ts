@@ -9,6 +9,7 @@ import { InferenceError } from './errors.js';
 import { effectiveSampleSize } from './weighted.js';
 import { resolveDistance } from './parts/distance.js';
 import type { AbcOptions, Generation, InferenceProgress } from './types.js';
+import { randomSeed } from '../sample/random/randomSeed.js';
 
 /** Everything a sampler needs, resolved from AbcOptions once. */
 export interface RunSetup {
@@ -41,7 +42,7 @@ function timeOf(options: AbcOptions): number[] {
 }
 
 export function createRunSetup(algorithm: string, options: AbcOptions): RunSetup {
-  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const seed = options.seed ?? randomSeed();
   assertSeed(seed);
   const summaries = options.summaries;
   const statisticsSpec = isPart(summaries) ? summaries.toJSON() : summaries;

@@ -17,6 +17,7 @@ import { recordRun, type RunRecorder } from '../../store/recorder.js';
 import { ProjectStore } from '../../store/ProjectStore.js';
 import { isNeuralNetworkReference } from '../../infer/study.js';
 import { resolveStudySummaries } from '../../learn/nn/studySummaries.js';
+import { randomSeed } from '../../sample/random/randomSeed.js';
 
 interface InferOptions extends ExecutorFlags, TrustFlags {
   out?: string;
@@ -115,7 +116,7 @@ async function inferCommand(studyPath: string, options: InferOptions): Promise<v
   const observedPath = resolve(base, expandHome(study.observed));
   const observed = parseObservedCsv(readText(observedPath), { source: observedPath, species: study.species });
   await ensureSimulatorApproved(study.simulator, studyPath, options);
-  const seed = options.seed ?? study.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const seed = options.seed ?? study.seed ?? randomSeed();
   const show = !options.quiet && Boolean(process.stderr.isTTY);
   let bar = new ProgressBar(process.stderr, `${study.name}: generation 0`);
   const onProgress = (event: InferenceProgress) => {

@@ -16,6 +16,7 @@ import { InputFileError, readJsonFile } from '../jsonFile.js';
 import { loadModelArgument } from '../modelSource.js';
 import { formatNumber } from '../output/finalStateSummary.js';
 import { ProgressBar } from '../progressBar.js';
+import { randomSeed } from '../../sample/random/randomSeed.js';
 
 interface LearnOptions extends ExecutorFlags, TrustFlags {
   architecture: 'cnn' | 'dnn' | 'pen';
@@ -112,7 +113,7 @@ async function learnCommand(studyPath: string, options: LearnOptions): Promise<v
   // The network reads the observed series, so it is trained on their time grid and species.
   const observedPath = resolve(base, expandHome(study.observed));
   const observed = parseObservedCsv(readText(observedPath), { source: observedPath, species: study.species });
-  const seed = options.seed ?? study.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const seed = options.seed ?? study.seed ?? randomSeed();
   const say = (line: string) => {
     if (!options.quiet) process.stderr.write(`${line}\n`);
   };

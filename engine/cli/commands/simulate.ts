@@ -14,6 +14,7 @@ import { blackBoxModel, parseBlackBoxSpec, resolveSpecPaths, type BlackBoxSimula
 import { openTrajectoryWriter, type TrajectoryWriter } from '../output/trajectoryWriters.js';
 import { FinalStateSummary, formatNumber, formatTable } from '../output/finalStateSummary.js';
 import { ProgressBar } from '../progressBar.js';
+import { randomSeed } from '../../sample/random/randomSeed.js';
 
 interface SimulateOptions extends ExecutorFlags, TrustFlags {
   runs: number;
@@ -95,7 +96,7 @@ async function simulateCommand(modelArgument: string, options: SimulateOptions):
   const end = options.tEnd ?? network.time?.end ?? 100;
   const points = options.points ?? (options.tEnd === undefined ? network.time?.points : undefined) ?? 101;
   const grid = uniformTimeGrid(end, points);
-  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const seed = options.seed ?? randomSeed();
   const speciesIds = network.speciesIds;
 
   // Trajectory i is trial i of a job: its random stream is (seed, i, 0) whichever executor runs it,
