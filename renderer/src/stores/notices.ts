@@ -24,8 +24,12 @@ export const useNoticesStore = defineStore('notices', () => {
     return id
   }
 
+  /** Returns the notice's id, or 0 when nothing is shown. */
   function error(err: unknown, context: string | null = null): number {
-    return push('error', describeError(err), context)
+    const shown = describeError(err)
+    // An unreachable engine is said once, by the connection banner (the client marks the link lost), not by every call that failed.
+    if (shown.code === 'ENGINE_UNREACHABLE') return 0
+    return push('error', shown, context)
   }
 
   function info(message: string, kind: 'info' | 'success' = 'success'): number {
