@@ -3,7 +3,7 @@ import { Piscina } from 'piscina';
 import { requireApprovedJob } from '../../trust/approvedInProcess.js';
 import type { Executor, MapOptions, SimulationJob, Trial, TrialResult } from '../executor.js';
 import { packTrials, unpackResults } from './batchCodec.js';
-import { fromThreadFailure, isThreadFailure, type ThreadFailure } from './threadFailure.js';
+import { fromThreadFailure, isDeterministicFailure, isThreadFailure, type ThreadFailure } from './threadFailure.js';
 import type { ThreadTask } from './threadWorker.js';
 import { workerBundlePath } from './workerBundle.js';
 import { nextBatchSize } from './batchSizing.js';
@@ -116,7 +116,13 @@ export class WorkerPoolExecutor implements Executor {
           .then((reply: Float64Array | ThreadFailure) => {
             inFlight--;
             if (settled) return;
-            if (isThreadFailure(reply)) return fail(fromThreadFailure(reply));
+            if (isThreadFailure(reply)) {
+              // A model that fails on this seed fails again: stop now. Other failures (a black-box
+              // process that crashed or answered out of turn) are retried like a dead thread.
+              if (isDeterministicFailure(reply) || attempts + 1 >= this.maxAttempts) return fail(fromThreadFailure(reply));
+              retry.push({ trials: batch, attempts: attempts + 1 });
+              return pump();
+            }
             const { results: batchResults, elapsedMs } = unpackResults(reply);
             for (const r of batchResults) results[position.get(r.index)!] = r;
             completed += batchResults.length;

@@ -1,9 +1,9 @@
 import { EngineError, SimulationError } from '../../errors/index.js';
 
 /**
- * A simulation that fails inside a worker thread fails the same way on any
- * thread (the trial's seed fixes it): it is not retried, and its class and
- * code must reach the caller (EVENT_BUDGET, RATE_NOT_FINITE, a bad
+ * A simulation that fails inside a worker thread for a reason of the model
+ * fails the same way on any thread (the trial's seed fixes it): it is not
+ * retried (isDeterministicFailure), and its class and code must reach the caller (EVENT_BUDGET, RATE_NOT_FINITE, a bad
  * simulator), which an Error thrown across threads does not keep. The
  * worker answers with this value instead of throwing; a thread that dies is
  * still retried by the pool.
@@ -16,6 +16,11 @@ export function toThreadFailure(error: unknown): ThreadFailure {
   if (error instanceof EngineError) return { failed: { name: error.name, code: error.code, message: error.message, details: error.details } };
   if (error instanceof Error) return { failed: { name: error.name, code: null, message: error.message, details: {} } };
   return { failed: { name: 'Error', code: null, message: String(error), details: {} } };
+}
+
+/** Failures that the same trial on the same seed repeats: the model's (SimulationError, RangeError) and bad jobs or settings. */
+export function isDeterministicFailure({ failed }: ThreadFailure): boolean {
+  return failed.name === 'SimulationError' || failed.name === 'SimulationBudgetError' || failed.name === 'RangeError' || failed.code === 'MODEL_INVALID' || failed.code === 'SIMULATION_SETTINGS' || failed.code === 'BLACKBOX_SPEC';
 }
 
 export function isThreadFailure(value: unknown): value is ThreadFailure {
