@@ -217,6 +217,8 @@ export interface ModelDetail {
   readonly parameters: readonly ParameterInfo[];
   /** A sensible preview horizon (the example's, else 100). */
   readonly tEnd: number;
+  /** False when only the deterministic method can run it (concentrations, rate rules, delays...: model/countModel.ts). */
+  readonly countModel: boolean;
 }
 
 export interface ExampleInfo {

@@ -1,7 +1,9 @@
 import { parseObservedCsv } from '../infer/observedData.js';
 import { Posterior } from '../infer/Posterior.js';
 import { parseStudy } from '../infer/study.js';
+import { beyondCounts } from '../model/countModel.js';
 import type { ReactionNetworkInput } from '../model/schema.js';
+import { validateModel } from '../model/validate.js';
 import type { ModelRecord, ObservedRecord, ProjectStore, RunRecord } from '../store/ProjectStore.js';
 import type { ModelDetail, ObservedDetail, PosteriorView, RunDetail, RunListItem } from './contract.js';
 import { ApiStateError } from './wire.js';
@@ -24,7 +26,18 @@ export function modelDetail(record: ModelRecord): ModelDetail {
     parameters: (model.parameters ?? []).map((p) => ({ id: p.id, value: p.value })),
     // The CLI's default grid (simulate.ts): the model's time.end, else the example's horizon, else 100.
     tEnd: model.time?.end ?? PREVIEW_HORIZON[record.format === 'example' ? record.source : ''] ?? 100,
+    countModel: isCountModel(model),
   };
+}
+
+/** Whether the count-based methods (ssa, tau) can run the model; a black-box simulator's interface counts as one (it has its own method). */
+function isCountModel(model: ReactionNetworkInput): boolean {
+  if (!Array.isArray(model.reactions)) return true;
+  try {
+    return beyondCounts(validateModel(model)).length === 0;
+  } catch {
+    return true; // not valid as stored: the editor shows why; the methods refuse it themselves
+  }
 }
 
 export function requireModel(store: ProjectStore, id: number): ModelRecord {

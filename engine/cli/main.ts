@@ -4,6 +4,7 @@ import { registerExamples } from './commands/examples.js';
 import { registerInfer } from './commands/infer.js';
 import { registerImport } from './commands/import.js';
 import { registerDsmts } from './commands/dsmts.js';
+import { registerSbmlSuite } from './commands/sbmlSuite.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerValidate } from './commands/validate.js';
 import { registerNodes } from './commands/nodes.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerApi(program);
   registerImport(program);
   registerDsmts(program);
+  registerSbmlSuite(program);
   registerExplore(program);
   registerLearn(program);
   registerTrust(program);

@@ -1,6 +1,6 @@
-import { compileNetwork, validateModel } from '../model/index.js';
+import { validateModel } from '../model/index.js';
 import { deriveStreamState } from '../sample/random/seedDerivation.js';
-import { createSimulator } from '../simulate/createSimulator.js';
+import { createModelSimulator } from '../simulate/createModelSimulator.js';
 import { sharedBlackBoxSimulator } from '../simulate/blackbox/create.js';
 import { parseJobSimulatorSpec } from '../simulate/blackbox/spec.js';
 import { assertTimeGrid } from '../simulate/timeGrid.js';
@@ -38,9 +38,8 @@ export interface PreparedJob {
 
 export function prepareJob(job: SimulationJob, factory?: StatisticsFactory): PreparedJob {
   if (job.simulator) throw new SimulationSettingsError('simulator', 'a job with a black-box simulator is prepared with prepareJobAsync');
-  const network = compileNetwork(validateModel(job.model, 'job.model'));
   const maxEvents = eventBudget(job.method, job.maxEvents, 'maxEvents');
-  return prepareWithSimulator(job, createSimulator(network, job.method, { maxEvents }), factory);
+  return prepareWithSimulator(job, createModelSimulator(validateModel(job.model, 'job.model'), job.method, { maxEvents }), factory);
 }
 
 /**

@@ -40,6 +40,26 @@ export class ModelValidationError extends EngineError {
   }
 }
 
+/**
+ * A model a count-based simulator (exact SSA, tau-leaping) cannot run as it
+ * is: concentrations, real amounts, rate rules, delays... (model/countModel.ts
+ * lists them). The message names every reason and what to do instead.
+ */
+export class ModelNotCountsError extends EngineError {
+  readonly issues: ValidationIssue[];
+
+  constructor(issues: ValidationIssue[], method: string) {
+    const lines = issues.map((i) => `  ${i.path}: ${i.message}`).join('\n');
+    super(
+      'MODEL_NOT_COUNTS',
+      `method ${method} simulates molecule counts, and this model is not a count model (${issues.length} reason${issues.length === 1 ? '' : 's'}):\n${lines}\n` +
+        'Simulate it with method ode (deterministic, SBML semantics), or convert it to molecule counts first.',
+      { method, issues },
+    );
+    this.issues = issues;
+  }
+}
+
 /** A rate or propensity expression that does not parse; `position` is the 0-based column. */
 export class ExpressionSyntaxError extends EngineError {
   readonly position: number;
@@ -82,12 +102,14 @@ export class SimulationBudgetError extends SimulationError {
   readonly budget: number;
   readonly time: number;
 
-  constructor(method: string, budget: number, time: number, end: number, what = 'events') {
+  /** `setting` names the budget the user can raise (maxEvents, maxSteps, timeLimitMs). */
+  constructor(method: string, budget: number, time: number, end: number, what = 'events', setting = 'maxEvents') {
+    const cause = setting === 'timeLimitMs' ? 'the model may be stiff or very busy' : 'the model may be explosive (a rate grows without bound)';
     super(
       'EVENT_BUDGET',
-      `${method}: more than ${budget} ${what} before t=${end} (the event budget, maxEvents); stopped at t=${time}: ` +
-        'the model may be explosive (a rate grows without bound); if it is meant to be this busy, raise maxEvents',
-      { method, budget, time, end },
+      `${method}: more than ${budget} ${what} before t=${end} (the ${setting === 'maxEvents' ? 'event budget' : 'budget'}, ${setting}); stopped at t=${time}: ` +
+        `${cause}; if it is meant to be this busy, raise ${setting}`,
+      { method, budget, time, end, setting },
     );
     this.budget = budget;
     this.time = time;

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { Executor, SimulationJob } from '../compute/executor.js';
 import { InProcessExecutor } from '../compute/InProcessExecutor.js';
+import { beyondCounts } from '../model/countModel.js';
+import { CountConversionError, toMoleculeCounts } from '../model/counts/index.js';
 import type { ReactionNetworkInput } from '../model/schema.js';
+import { validateModel } from '../model/validate.js';
 import { createIndependentPrior, PriorSpecError } from '../sample/priors/registry.js';
 import type { IndependentPrior } from '../sample/priors/IndependentPrior.js';
 import { MAX_SEED } from '../sample/random/seedDerivation.js';
@@ -106,6 +109,10 @@ export interface Study {
   readonly summaries: PartSpec;
   readonly distance: PartSpec;
   readonly method: 'ssa' | 'tau' | 'ode';
+  /** True when the study named no method (then a model beyond molecule counts runs with ode instead of the default ssa). */
+  readonly methodDefaulted?: boolean;
+  /** Set by runBlackBoxStudy: the model only describes a black-box simulator's interface, so the method is not checked against it. */
+  readonly interfaceOnly?: boolean;
   readonly runsPerTrial: number;
   readonly algorithm: AlgorithmSettings;
   readonly seed: number | undefined;
@@ -210,12 +217,22 @@ export function parseStudy(json: unknown, source: string): Study {
     summaries,
     distance,
     method: s.simulation?.method ?? 'ssa',
+    methodDefaulted: s.simulation?.method === undefined,
     runsPerTrial: s.simulation?.runsPerTrial ?? 1,
     algorithm: s.algorithm ?? { kind: 'smcAbc' },
     seed: s.seed,
     output: s.output,
     truth: truth && Object.keys(truth).length > 0 ? truth : undefined,
   };
+}
+
+/** The validated model, or null when it is invalid (the run reports that itself). */
+function validatedOrNull(model: ReactionNetworkInput): ReturnType<typeof validateModel> | null {
+  try {
+    return validateModel(model);
+  } catch {
+    return null;
+  }
 }
 
 export interface StudyRunOptions {
@@ -245,11 +262,29 @@ export async function runStudy(study: Study, model: ReactionNetworkInput, observ
   for (const id of observed.speciesIds) {
     if (!speciesIds.includes(id)) issues.push({ path: 'observed', message: `column "${id}" is not a species of the model "${model.name}" (species: ${speciesIds.join(', ')})` });
   }
+  // A model beyond molecule counts (concentrations, rate rules, delays...) runs deterministically when the study names
+  // no method; for a stochastic method it is converted to molecule counts by the workers (createModelSimulator), and a
+  // model that cannot be converted is refused here, before any simulation, with every reason.
+  let method = study.method;
+  if (method !== 'ode' && !study.interfaceOnly) {
+    const validated = validatedOrNull(model);
+    if (validated && beyondCounts(validated).length > 0) {
+      if (study.methodDefaulted) method = 'ode';
+      else {
+        try {
+          toMoleculeCounts(validated, { source: model.name });
+        } catch (error) {
+          if (!(error instanceof CountConversionError)) throw error;
+          issues.push({ path: 'simulation.method', message: `method ${method} needs molecule counts: ${error.message}` });
+        }
+      }
+    }
+  }
   if (issues.length > 0) throw new StudyError(study.source, issues);
   const seed = options.seed ?? study.seed;
   const common = {
     prior: study.prior,
-    simulation: { model, method: study.method, time: Array.from(observed.time), runsPerTrial: study.runsPerTrial },
+    simulation: { model, method, time: Array.from(observed.time), runsPerTrial: study.runsPerTrial },
     summaries: study.summaries,
     distance: study.distance,
     observed,
@@ -286,7 +321,8 @@ async function runBlackBoxStudy(study: Study, simulator: BlackBoxSimulatorSpec, 
   const inner = options.executor ?? new InProcessExecutor();
   const executor = withBlackBoxSimulator(inner, simulator);
   try {
-    return await runStudy({ ...study, simulator: undefined }, blackBoxModel(simulator), observed, { ...options, executor });
+    // The model only describes the simulator's interface (no reactions): its method is the study's, never re-chosen.
+    return await runStudy({ ...study, simulator: undefined, interfaceOnly: true }, blackBoxModel(simulator), observed, { ...options, executor });
   } finally {
     if (!options.executor) await inner.close();
   }

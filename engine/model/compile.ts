@@ -1,5 +1,7 @@
 import type { ExprNode } from './expression/index.js';
 import { identifiersOf, parseExpression } from './expression/index.js';
+import { assertCountModel } from './countModel.js';
+import { timeTrigger } from './timeTrigger.js';
 import type { ReactionNetwork, TimeSpan } from './schema.js';
 
 /**
@@ -79,8 +81,15 @@ export function hasDiscreteDynamics(network: CompiledNetwork): boolean {
   return network.rules.length > 0 || network.events.length > 0 || network.initialExpressions.some((e) => e !== null);
 }
 
-/** Resolve a validated network (see validateModel) to indices. */
-export function compileNetwork(model: ReactionNetwork): CompiledNetwork {
+/**
+ * Resolve a validated count model (see validateModel) to indices. A model
+ * beyond counts (countModel.ts) is refused with every reason (ModelNotCountsError);
+ * `method` names the simulator in that message.
+ */
+export function compileNetwork(model: ReactionNetwork, method = 'ssa'): CompiledNetwork {
+  assertCountModel(model, method);
+  // After assertCountModel: every rule is an assignment rule with a variable, every coefficient a whole number.
+  const count = (n: number | string): number => n as number;
   const speciesIndex = new Map(model.species.map((s, i) => [s.id, i]));
   const parameterIndex = new Map(model.parameters.map((p, i) => [p.id, i]));
   const boundary = model.species.map((s) => s.boundary === true);
@@ -89,7 +98,7 @@ export function compileNetwork(model: ReactionNetwork): CompiledNetwork {
   const parse = (text: string | number) => parseExpression(String(text));
 
   // Rules: order so each comes after the rules whose variables it reads (validateModel rejects cycles).
-  const ruleAsts = model.rules.map((r) => ({ id: r.variable, ast: parse(r.expression) }));
+  const ruleAsts = model.rules.map((r) => ({ id: r.variable!, ast: parse(r.expression) }));
   const ruleOf = new Map(ruleAsts.map((r, i) => [r.id, i]));
   const ruleNames = ruleAsts.map((r) => [...identifiersOf(r.ast).keys()]);
   const ruleReads = ruleNames.map((names) => names.filter((name) => ruleOf.has(name)).map((name) => ruleOf.get(name)!));
@@ -135,12 +144,12 @@ export function compileNetwork(model: ReactionNetwork): CompiledNetwork {
   }));
 
   const reactions = model.reactions.map((r): CompiledReaction => {
-    const reactants = Object.entries(r.reactants).map(([id, count]) => ({ species: speciesIndex.get(id)!, count }));
+    const reactants = Object.entries(r.reactants).map(([id, n]) => ({ species: speciesIndex.get(id)!, count: count(n) }));
     const net = new Map<number, number>();
     for (const { species, count } of reactants) net.set(species, (net.get(species) ?? 0) - count);
-    for (const [id, count] of Object.entries(r.products)) {
+    for (const [id, n] of Object.entries(r.products)) {
       const s = speciesIndex.get(id)!;
-      net.set(s, (net.get(s) ?? 0) + count);
+      net.set(s, (net.get(s) ?? 0) + count(n));
     }
     const changes = [...net]
       .filter(([s, d]) => d !== 0 && !boundary[s])
@@ -231,13 +240,4 @@ function dependencyOrder(reads: ReadonlyArray<readonly number[]>, name: (i: numb
   return ordered;
 }
 
-/** `t >= T`, `t > T`, `T <= t`, `T < t` with T free of t: the time the trigger turns true. */
-export function timeTrigger(trigger: ExprNode): { at: ExprNode; strict: boolean } | null {
-  if (trigger.type !== 'binary') return null;
-  const isTime = (n: ExprNode) => n.type === 'identifier' && n.name === 't';
-  const freeOfTime = (n: ExprNode) => !identifiersOf(n).has('t');
-  const { op, left, right } = trigger;
-  if (isTime(left) && freeOfTime(right) && (op === '>=' || op === '>')) return { at: right, strict: op === '>' };
-  if (isTime(right) && freeOfTime(left) && (op === '<=' || op === '<')) return { at: left, strict: op === '<' };
-  return null;
-}
+export { timeTrigger } from './timeTrigger.js';

@@ -61,3 +61,33 @@ export function parseField(text: string | number, path: string, issues: Validati
   }
   return tree;
 }
+
+/** A "did you mean" hint for near-miss names (case or one edit away). */
+export function suggest(name: string, known: ReadonlySet<string>): string {
+  for (const candidate of known) {
+    if (candidate.toLowerCase() === name.toLowerCase() || editDistanceAtMostOne(candidate, name)) return ` (did you mean "${candidate}"?)`;
+  }
+  return '';
+}
+
+function editDistanceAtMostOne(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  let j = 0;
+  let edits = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      i++;
+      j++;
+      continue;
+    }
+    if (++edits > 1) return false;
+    if (a.length > b.length) i++;
+    else if (b.length > a.length) j++;
+    else {
+      i++;
+      j++;
+    }
+  }
+  return edits + (a.length - i) + (b.length - j) <= 1;
+}

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ModelValidationError, type ValidationIssue } from '../errors/index.js';
 import { identifiersOf } from './expression/index.js';
-import { atColumn, MAX_NAME_ISSUES, parseField } from './expressionIssues.js';
+import { atColumn, MAX_NAME_ISSUES, parseField, suggest } from './expressionIssues.js';
 import { RESERVED_NAMES, reactionNetworkSchema, type ReactionNetwork } from './schema.js';
 import { dynamicsIssues } from './validateDynamics.js';
 
@@ -36,7 +36,7 @@ export function validateModel(input: unknown, source?: string): ReactionNetwork 
     const structural = zodIssues(parsed.error);
     const seen = new Set(structural.map((i) => i.path));
     // If the species or parameter names themselves are malformed, names cannot be checked without cascades of false alarms.
-    const namespaceComplete = !structural.some((i) => /^(species|parameters)(\[\d+\](\.id)?)?$/.test(i.path));
+    const namespaceComplete = !structural.some((i) => /^(species|parameters|compartments)(\[\d+\](\.id)?)?$/.test(i.path));
     const more = crossReferenceIssues(lenientView(input), namespaceComplete).filter((i) => !seen.has(i.path) && !hasReportedParent(i.path, seen));
     throw new ModelValidationError([...structural, ...more], source);
   }
@@ -63,11 +63,12 @@ function lenientView(input: unknown): ReactionNetwork {
   const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.map(record) : []);
   const id = (v: unknown, fallback: string) => (typeof v === 'string' && v !== '' ? v : fallback);
   const expression = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? v : undefined);
-  const counts = (v: unknown) => Object.fromEntries(Object.entries(record(v)).map(([k, n]) => [k, typeof n === 'number' ? n : 1]));
+  const counts = (v: unknown) => Object.fromEntries(Object.entries(record(v)).map(([k, n]) => [k, typeof n === 'number' || typeof n === 'string' ? n : 1]));
   const model = record(input);
   return {
     name: 'model',
     volume: 1,
+    compartments: list(model.compartments).map((c, i) => ({ id: id(c.id, `#compartment${i}`), size: 1, constant: true, dimensions: 3 })),
     species: list(model.species).map((s, i) => ({ id: id(s.id, `#species${i}`), initial: 0 })),
     parameters: list(model.parameters).map((p, i) => ({ id: id(p.id, `#parameter${i}`), value: 0 })),
     reactions: list(model.reactions).map((r, i) => ({
@@ -78,26 +79,56 @@ function lenientView(input: unknown): ReactionNetwork {
       propensity: expression(r.propensity),
     })),
     rules: [],
+    initialAssignments: [],
     events: [],
     time: undefined,
   };
+}
+
+/** The names an expression may use, by kind (see `checkExpression`). */
+export interface Namespace {
+  species: ReadonlySet<string>;
+  parameters: ReadonlySet<string>;
+  compartments: ReadonlySet<string>;
 }
 
 function crossReferenceIssues(model: ReactionNetwork, checkNames = true): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const species = new Set<string>();
   const parameters = new Set<string>();
+  const compartments = new Set<string>();
   const firstUse = new Map<string, string>();
 
   const declare = (id: string, path: string, into: Set<string>) => {
     if (RESERVED_NAMES.has(id)) issues.push({ path, message: `"${id}" is reserved (vol is the volume, t the time); choose another name` });
     const previous = firstUse.get(id);
-    if (previous) issues.push({ path, message: `duplicate id "${id}" (already used by ${previous}); species and parameters share one namespace` });
+    if (previous) issues.push({ path, message: `duplicate id "${id}" (already used by ${previous}); species, parameters and compartments share one namespace` });
     else firstUse.set(id, path);
     into.add(id);
   };
+  model.compartments.forEach((c, i) => declare(c.id, `compartments[${i}].id`, compartments));
   model.species.forEach((s, i) => declare(s.id, `species[${i}].id`, species));
   model.parameters.forEach((p, i) => declare(p.id, `parameters[${i}].id`, parameters));
+  const names: Namespace = { species, parameters, compartments };
+
+  const empty = [model.species, model.reactions, model.rules, model.events, model.parameters, model.compartments].every((list) => list.length === 0);
+  if (empty) issues.push({ path: '(model)', message: 'expected at least one species, reaction or rule: the model is empty' });
+
+  model.species.forEach((s, i) => {
+    const at = `species[${i}]`;
+    if (s.compartment !== undefined && checkNames && !compartments.has(s.compartment)) {
+      issues.push({ path: `${at}.compartment`, message: `unknown compartment "${s.compartment}"${compartments.size ? suggest(s.compartment, compartments) : ' (the model declares no compartments)'}` });
+    }
+    if (s.amountOnly === false && s.compartment === undefined) {
+      issues.push({ path: `${at}.amountOnly`, message: `"${s.id}" is a concentration (amountOnly false) but has no compartment to divide its amount by` });
+    }
+    if (s.conversionFactor !== undefined && checkNames && !parameters.has(s.conversionFactor)) {
+      issues.push({ path: `${at}.conversionFactor`, message: `unknown parameter "${s.conversionFactor}"${suggest(s.conversionFactor, parameters)}` });
+    }
+  });
+  if (model.conversionFactor !== undefined && checkNames && !parameters.has(model.conversionFactor)) {
+    issues.push({ path: 'conversionFactor', message: `unknown parameter "${model.conversionFactor}"${suggest(model.conversionFactor, parameters)}` });
+  }
 
   const reactionIds = new Map<string, number>();
   model.reactions.forEach((reaction, i) => {
@@ -107,8 +138,9 @@ function crossReferenceIssues(model: ReactionNetwork, checkNames = true): Valida
     else reactionIds.set(reaction.id, i);
 
     for (const side of ['reactants', 'products'] as const) {
-      for (const name of Object.keys(reaction[side])) {
+      for (const [name, coefficient] of Object.entries(reaction[side])) {
         if (checkNames && !species.has(name)) issues.push({ path: `${at}.${side}.${name}`, message: `unknown species "${name}"${suggest(name, species)}` });
+        if (typeof coefficient === 'string') checkExpression(coefficient, `${at}.${side}.${name}`, names, 'variable', issues, checkNames);
       }
     }
     if (Object.keys(reaction.reactants).length === 0 && Object.keys(reaction.products).length === 0) {
@@ -123,76 +155,44 @@ function crossReferenceIssues(model: ReactionNetwork, checkNames = true): Valida
       });
       return;
     }
-    if (hasRate) checkExpression(reaction.rate!, `${at}.rate`, parameters, null, issues, species, checkNames);
-    else checkExpression(reaction.propensity!, `${at}.propensity`, parameters, species, issues, species, checkNames);
+    if (hasRate) checkExpression(reaction.rate!, `${at}.rate`, names, 'rate', issues, checkNames);
+    else checkExpression(reaction.propensity!, `${at}.propensity`, names, 'variable', issues, checkNames);
   });
   return issues;
 }
 
-/** Parse an expression and check every name in it; `species` null means species are not allowed (a rate constant). */
-function checkExpression(
-  text: string | number,
-  path: string,
-  parameters: Set<string>,
-  species: Set<string> | null,
-  issues: ValidationIssue[],
-  speciesNames: Set<string> = new Set(),
-  checkNames = true,
-): void {
+/**
+ * Parse an expression and check every name in it. `rate`: a mass-action
+ * rate constant (parameters, compartments and vol; a negative number is
+ * refused); `variable`: any species, parameter, compartment, vol or t.
+ */
+function checkExpression(text: string | number, path: string, names: Namespace, kind: 'rate' | 'variable', issues: ValidationIssue[], checkNames = true): void {
+  const rate = kind === 'rate';
   if (typeof text === 'number') {
-    if (text < 0) issues.push({ path, message: `expected a non-negative rate, got ${text}` });
+    if (rate && text < 0) issues.push({ path, message: `expected a non-negative rate, got ${text}` });
     return;
   }
   const ast = parseField(text, path, issues);
   if (!ast || !checkNames) return;
   let unknown = 0;
   for (const [name, position] of identifiersOf(ast)) {
-    if (name === 'vol' || parameters.has(name)) continue;
-    if (species?.has(name)) continue;
+    if (name === 'vol' || names.parameters.has(name) || names.compartments.has(name)) continue;
+    if (!rate && (names.species.has(name) || name === 't')) continue;
     if (++unknown > MAX_NAME_ISSUES) continue;
     const where = atColumn(text, position);
-    if (species === null && !parameters.has(name) && RESERVED_NAMES.has(name)) {
+    if (rate && RESERVED_NAMES.has(name)) {
       issues.push({ path, message: `"${name}" cannot appear in a rate constant ${where}` });
-    } else if (species === null && speciesNames.has(name)) {
+    } else if (rate && names.species.has(name)) {
       issues.push({ path, message: `species "${name}" cannot appear in a mass-action rate ${where}; write a "propensity" for state-dependent laws` });
-    } else if (species === null) {
+    } else if (rate) {
       issues.push({
         path,
         message: `unknown parameter "${name}" ${where}; a mass-action rate may use parameters and vol only (write a "propensity" for state-dependent laws)`,
       });
     } else {
-      issues.push({ path, message: `unknown name "${name}" ${where}; expected a species, a parameter or vol${suggest(name, new Set([...species, ...parameters]))}` });
+      const known = new Set([...names.species, ...names.parameters, ...names.compartments]);
+      issues.push({ path, message: `unknown name "${name}" ${where}; expected a species, a parameter${names.compartments.size ? ', a compartment' : ''}, vol or t${suggest(name, known)}` });
     }
   }
   if (unknown > MAX_NAME_ISSUES) issues.push({ path, message: `and ${unknown - MAX_NAME_ISSUES} more names that are not allowed here` });
-}
-
-/** A "did you mean" hint for near-miss names (case or one edit away). */
-function suggest(name: string, known: Set<string>): string {
-  for (const candidate of known) {
-    if (candidate.toLowerCase() === name.toLowerCase() || editDistanceAtMostOne(candidate, name)) return ` (did you mean "${candidate}"?)`;
-  }
-  return '';
-}
-
-function editDistanceAtMostOne(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  let j = 0;
-  let edits = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      i++;
-      j++;
-      continue;
-    }
-    if (++edits > 1) return false;
-    if (a.length > b.length) i++;
-    else if (b.length > a.length) j++;
-    else {
-      i++;
-      j++;
-    }
-  }
-  return edits + (a.length - i) + (b.length - j) <= 1;
 }

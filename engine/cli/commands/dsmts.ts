@@ -23,6 +23,7 @@ import { InvalidArgumentError, type Command, Option } from 'commander';
 import { EngineError } from '../../errors/index.js';
 import { compileNetwork, type CompiledNetwork } from '../../model/index.js';
 import { importSbml } from '../../model/sbml/index.js';
+import { toMoleculeCounts } from '../../model/counts/index.js';
 import { createSimulator, SIMULATION_METHODS, simulateEnsemble, uniformTimeGrid, type SimulationMethod, type TrajectoryEnsemble } from '../../simulate/index.js';
 import { libsbmlWasmPath } from '../modelSource.js';
 import { ProgressBar } from '../progressBar.js';
@@ -181,7 +182,7 @@ export async function runDsmtsCase(folder: string, id: string, options: DsmtsRun
   const results = parseDsmtsResults(read('results.csv'));
   if (settings.start !== 0) throw new EngineError('DSMTS_CASE', `${id}: start ${settings.start} is not supported (expected 0)`);
   const { model } = await importSbml(read('sbml-l3v1.xml'), { wasm: libsbmlWasmPath(), source: `${id}-sbml-l3v1.xml` });
-  const network = compileNetwork(model);
+  const network = compileNetwork(toMoleculeCounts(model).model);
   const grid = uniformTimeGrid(settings.duration, settings.steps + 1);
   const ensemble = simulateEnsemble(createSimulator(network, options.method ?? 'ssa'), { runs: options.runs, seed: options.seed + Number(id), grid, onProgress: options.onProgress });
   return checkDsmtsCase(id, ensemble, settings, results, network);

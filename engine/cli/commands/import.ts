@@ -34,16 +34,29 @@ async function importCommand(file: string, options: ImportOptions): Promise<void
 
 function summary(model: ReactionNetwork): string[] {
   const section = (title: string, items: string[]) => [`${title} (${items.length})${items.length ? ':' : ''}`, ...items.map((item) => `  ${item}`)];
-  const side = (counts: Record<string, number>) =>
+  const side = (counts: Record<string, number | string>) =>
     Object.entries(counts)
-      .map(([id, n]) => (n === 1 ? id : `${n} ${id}`))
+      .map(([id, n]) => (n === 1 ? id : typeof n === 'string' ? `(${n}) ${id}` : `${n} ${id}`))
       .join(' + ') || '∅';
+  const unit = (u: string | undefined) => (u ? ` ${u}` : '');
+  const speciesLine = (s: ReactionNetwork['species'][number]) => {
+    const notes = [s.compartment ? `in ${s.compartment}` : '', s.amountOnly === false ? 'concentration' : '', s.boundary ? 'boundary' : '', s.constant ? 'constant' : ''].filter(Boolean);
+    return `${s.id} = ${s.initial}${unit(s.units)}${notes.length ? ` (${notes.join(', ')})` : ''}`;
+  };
+  const ruleLine = (r: ReactionNetwork['rules'][number]) =>
+    r.type === 'rate' ? `d${r.variable}/dt = ${r.expression}` : r.type === 'algebraic' ? `0 = ${r.expression}` : `${r.variable} = ${r.expression}`;
+  const eventLine = (e: ReactionNetwork['events'][number]) => {
+    const notes = [e.initialValue ? '' : 'initialValue false', e.delay !== undefined ? `delay ${e.delay}` : '', e.priority !== undefined ? `priority ${e.priority}` : '', e.persistent ? '' : 'not persistent', e.useValuesFromTriggerTime ? '' : 'values at execution'].filter(Boolean);
+    return `${e.id}: when ${e.trigger}: ${Object.entries(e.assignments).map(([v, x]) => `${v} = ${x}`).join(', ')}${notes.length ? ` (${notes.join(', ')})` : ''}`;
+  };
   return [
-    ...section('species', model.species.map((s) => `${s.id} = ${s.initial}${s.boundary ? ' (boundary)' : ''}`)),
-    ...section('parameters', model.parameters.map((p) => `${p.id} = ${p.value}`)),
+    ...(model.compartments.length ? section('compartments', model.compartments.map((c) => `${c.id} = ${c.size}${unit(c.units)}${c.constant ? '' : ' (varies)'}`)) : []),
+    ...section('species', model.species.map(speciesLine)),
+    ...section('parameters', model.parameters.map((p) => `${p.id} = ${p.value}${unit(p.units)}`)),
     ...section('reactions', model.reactions.map((r) => `${r.id}: ${side(r.reactants)} → ${side(r.products)}, propensity ${r.propensity ?? `mass action ${r.rate}`}`)),
-    ...section('rules', model.rules.map((r) => `${r.variable} = ${r.expression}`)),
-    ...section('events', model.events.map((e) => `${e.id}: when ${e.trigger}: ${Object.entries(e.assignments).map(([v, x]) => `${v} = ${x}`).join(', ')}${e.initialValue ? '' : ' (initialValue false)'}`)),
+    ...section('rules', model.rules.map(ruleLine)),
+    ...(model.initialAssignments.length ? section('initial assignments', model.initialAssignments.map((a) => `${a.variable} = ${a.expression} at t = 0`)) : []),
+    ...section('events', model.events.map(eventLine)),
   ];
 }
 

@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { addTrustOption, ensureSimulatorApproved, type TrustFlags } from '../simulatorApproval.js';
 import { dirname } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { compileNetwork } from '../../model/index.js';
+import { assertCountModel, beyondCounts } from '../../model/countModel.js';
+import { describeConversion, toMoleculeCounts } from '../../model/counts/index.js';
+import { DEFAULT_MAX_EVENTS } from '../../simulate/budget.js';
+import { defaultMethodFor } from '../../simulate/createModelSimulator.js';
 import { SIMULATION_METHODS, uniformTimeGrid, type SimulationMethod, type TrajectoryEnsemble } from '../../simulate/index.js';
 import type { SimulationJob, Trial } from '../../compute/executor.js';
 import { addExecutorOptions, createExecutor, type ExecutorFlags } from '../executorOptions.js';
@@ -21,7 +24,9 @@ interface SimulateOptions extends ExecutorFlags, TrustFlags {
   seed?: number;
   tEnd?: number;
   points?: number;
-  method: SimulationMethod;
+  substanceUnit?: string;
+  /** Absent: the exact SSA for a count model, ode for a model beyond counts (see defaultMethodFor). */
+  method?: SimulationMethod;
   out?: string;
   param: Record<string, number>;
   quiet?: boolean;
@@ -60,12 +65,13 @@ export function registerSimulate(program: Command): void {
     .option('-s, --seed <S>', 'random seed (integer); random if omitted, and printed', integerOption('--seed', 0, MAX_SEED))
     .option('-t, --t-end <T>', "end time (default: the model's time span, else 100)", positiveNumber('--t-end'))
     .option('-p, --points <P>', 'number of output time points including t = 0', integerOption('--points', 2, 10_000_000))
-    .option('-m, --method <method>', `simulation method: ${SIMULATION_METHODS.join(' | ')}`, (v: string) => {
+    .option('-m, --method <method>', `simulation method: ${SIMULATION_METHODS.join(' | ')} (default: ssa for a model of molecule counts, ode for a model with concentrations, rate rules, delays...)`, (v: string) => {
       if (!(SIMULATION_METHODS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${SIMULATION_METHODS.join(', ')}, got "${v}"`);
       return v as SimulationMethod;
-    }, 'ssa')
+    })
     .option('-o, --out <file>', 'write trajectories to a .csv or .json file')
     .option('--param <name=value>', 'override a parameter value (repeatable)', parameterOverride, {})
+    .option('--substance-unit <unit>', 'for ssa/tau on a model in amounts or concentrations: the substance unit (mol, mmol, µmol, item, "1e-9 mole") or molecules per unit; default: the model\'s units')
     .option('-q, --quiet', 'no summary table');
   addTrustOption(command);
   addExecutorOptions(command, 1).action((model: string, options: SimulateOptions) => simulateCommand(model, options));
@@ -83,9 +89,30 @@ async function simulateCommand(modelArgument: string, options: SimulateOptions):
   const simulator = readSimulatorFile(modelArgument);
   if (simulator) await ensureSimulatorApproved(simulator, modelArgument, options);
   const loaded = simulator ? null : await loadModelArgument(modelArgument);
-  const model = loaded ?? { ...blackBoxModel(simulator!), name: blackBoxModel(simulator!).name ?? 'simulator' };
-  const network = loaded
-    ? compileNetwork(loaded)
+  if (options.method === undefined) {
+    options.method = loaded ? defaultMethodFor(loaded) : 'ssa';
+    if (loaded && options.method === 'ode') process.stderr.write(`sciope: ${modelArgument} is not a model of molecule counts (${beyondCounts(loaded)[0].message}...); simulating it with --method ode\n`);
+  }
+  // A stochastic method on a model in amounts or concentrations: convert to molecule counts here, before any executor
+  // starts, and say what the conversion did (or refuse with every reason).
+  let counted = loaded;
+  if (loaded && options.method !== 'ode' && beyondCounts(loaded).length > 0) {
+    const unit = options.substanceUnit === undefined ? undefined : Number.isFinite(Number(options.substanceUnit)) ? Number(options.substanceUnit) : options.substanceUnit;
+    const conversion = toMoleculeCounts(loaded, { substanceUnit: unit, endTime: options.tEnd, source: modelArgument });
+    for (const line of describeConversion(conversion.report)) process.stderr.write(`sciope: ${line}\n`);
+    // Far beyond the event budget the exact SSA would only burn minutes before failing: stop now with the number.
+    const expected = conversion.report.feasibility.expectedEvents;
+    if (options.method === 'ssa' && expected !== null && expected > 10 * DEFAULT_MAX_EVENTS.ssa) {
+      throw new SimulationSettingsError('--method', `the exact SSA would need about ${expected.toExponential(2)} reaction events per trajectory (budget ${DEFAULT_MAX_EVENTS.ssa.toExponential(0)}); use --method tau or --method ode (or --substance-unit with fewer molecules per unit)`);
+    }
+    counted = conversion.model;
+  } else if (options.substanceUnit !== undefined) {
+    throw new SimulationSettingsError('--substance-unit', options.method === 'ode' ? 'only for --method ssa or tau (the ODE simulates amounts and concentrations as they are)' : 'the model is already in molecule counts');
+  }
+  if (counted && options.method !== 'ode') assertCountModel(counted, options.method);
+  const model = counted ?? { ...blackBoxModel(simulator!), name: blackBoxModel(simulator!).name ?? 'simulator' };
+  const network = counted
+    ? { parameterValues: counted.parameters.map((p) => p.value), parameterIds: counted.parameters.map((p) => p.id), speciesIds: counted.species.map((s) => s.id), time: counted.time }
     : { parameterValues: simulator!.parameters.map((p) => p.value), parameterIds: simulator!.parameters.map((p) => p.id), speciesIds: simulator!.species, time: undefined };
   const parameters = Float64Array.from(network.parameterValues);
   for (const [name, value] of Object.entries(options.param)) {

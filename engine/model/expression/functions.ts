@@ -62,6 +62,39 @@ const piecewise: FunctionSpec = {
   nesting: (argCount) => Math.floor(argCount / 2) + 1,
 };
 
+/** n! for whole n >= 0 (the gamma function elsewhere would be a different function): NaN otherwise, Infinity past 170. */
+function factorialOf(n: number): number {
+  if (!Number.isInteger(n) || n < 0) return NaN;
+  let out = 1;
+  for (let k = 2; k <= n && out !== Infinity; k++) out *= k;
+  return out;
+}
+
+/** Written into generated code by name, so the code needs no helper in scope. */
+const factorial: FunctionSpec = {
+  minArgs: 1,
+  maxArgs: 1,
+  emit: ([n]) => `((n)=>{if(!Number.isInteger(n)||n<0)return NaN;let o=1;for(let k=2;k<=n&&o!==Infinity;k++)o*=k;return o})(${n})`,
+  evaluate: ([n]) => factorialOf(n),
+  nesting: () => 3,
+};
+
+/**
+ * Functions whose value depends on the trajectory, not only on the current
+ * values: `delay(x, tau)`, x as it was tau time units ago (SBML csymbol
+ * delay), and `rateOf(x)`, the current time derivative of the variable x
+ * (SBML csymbol rateOf). Only the deterministic simulator of general models
+ * (simulate/general) gives them meaning, by rewriting them before code
+ * generation; anywhere else they are refused, so they never evaluate to a
+ * made-up number.
+ */
+function trajectoryFunction(name: string, args: number): FunctionSpec {
+  const refuse = (): never => {
+    throw new Error(`${name}() is only supported by the deterministic simulator of general models (method ode)`);
+  };
+  return { minArgs: args, maxArgs: args, emit: refuse, evaluate: refuse, nesting: ONE_LEVEL };
+}
+
 export const FUNCTIONS = {
   exp: mathUnary('exp', Math.exp),
   log: { ...mathUnary('log', Math.log), hint: 'log(x) is the natural logarithm; write log10(x) or log(x)/log(b) for other bases' },
@@ -79,8 +112,17 @@ export const FUNCTIONS = {
   sinh: mathUnary('sinh', Math.sinh),
   cosh: mathUnary('cosh', Math.cosh),
   tanh: mathUnary('tanh', Math.tanh),
+  asin: mathUnary('asin', Math.asin),
+  acos: mathUnary('acos', Math.acos),
+  atan: mathUnary('atan', Math.atan),
+  asinh: mathUnary('asinh', Math.asinh),
+  acosh: mathUnary('acosh', Math.acosh),
+  atanh: mathUnary('atanh', Math.atanh),
+  factorial,
   hill,
   piecewise,
+  delay: trajectoryFunction('delay', 2),
+  rateOf: trajectoryFunction('rateOf', 1),
 } satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTIONS;

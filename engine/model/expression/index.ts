@@ -21,3 +21,4 @@ export { FUNCTION_NAMES, type FunctionName } from './functions';
 export { nonFiniteConstant, type NonFiniteConstant } from './constants';
 export { childrenOf, foldExpression, forEachNode } from './walk';
 export { MAX_ARGUMENTS, MAX_NESTING } from './parse';
+export { differentiate, jacobianExpressions, NotDifferentiableError } from './differentiate';

@@ -1,7 +1,7 @@
 /**
  * Attributes the libsbmljs binding does not expose, read from the document
- * text: a reaction's `fast`, the model's `conversionFactor` and
- * `substanceUnits`, and the SBML packages the document declares
+ * text: a reaction's `fast`, the model's `conversionFactor` and unit
+ * attributes, and the SBML packages the document declares
  * (`<prefix>:required` on the <sbml> element). Only start tags are matched,
  * after comments and CDATA are blanked out.
  */
@@ -10,6 +10,8 @@ export interface DocumentAttributes {
   fastReactions: string[];
   modelConversionFactor: string | undefined;
   modelSubstanceUnits: string | undefined;
+  /** The model's unit attributes (SBML Level 3): substanceUnits, timeUnits, volumeUnits, areaUnits, lengthUnits, extentUnits. */
+  modelUnits: Partial<Record<'substance' | 'time' | 'volume' | 'area' | 'length' | 'extent', string>>;
   /** Packages by namespace prefix, with their `required` flag. */
   packages: Array<{ prefix: string; required: boolean }>;
 }
@@ -41,6 +43,12 @@ export function documentAttributes(xml: string): DocumentAttributes {
     fastReactions,
     modelConversionFactor: attribute(model, 'conversionFactor'),
     modelSubstanceUnits: attribute(model, 'substanceUnits'),
+    modelUnits: Object.fromEntries(
+      (['substance', 'time', 'volume', 'area', 'length', 'extent'] as const).flatMap((kind) => {
+        const value = attribute(model, `${kind}Units`);
+        return value ? [[kind, value]] : [];
+      }),
+    ),
     packages,
   };
 }

@@ -57,7 +57,9 @@ export interface Compartment extends SBase {
   isSetSize(): boolean;
   getSize(): number;
   getSpatialDimensions(): number;
+  isSetSpatialDimensions(): boolean;
   getConstant(): boolean;
+  getUnits(): string;
 }
 
 export interface Species extends SBase {
@@ -70,6 +72,7 @@ export interface Species extends SBase {
   getBoundaryCondition(): boolean;
   getConstant(): boolean;
   isSetConversionFactor(): boolean;
+  getConversionFactor(): string;
   getSubstanceUnits(): string;
 }
 
@@ -77,6 +80,7 @@ export interface Parameter extends SBase {
   isSetValue(): boolean;
   getValue(): number;
   getConstant(): boolean;
+  getUnits(): string;
 }
 
 export interface SpeciesReference extends SBase {
@@ -84,6 +88,8 @@ export interface SpeciesReference extends SBase {
   isSetStoichiometry(): boolean;
   getStoichiometry(): number;
   isSetStoichiometryMath(): boolean;
+  /** Level 3: whether the stoichiometry never changes (no rule or event sets it). */
+  getConstant(): boolean;
 }
 
 export interface KineticLaw extends MathHolder {
@@ -134,7 +140,9 @@ export interface SbmlEvent extends SBase {
   isSetTrigger(): boolean;
   getTrigger(): Trigger;
   isSetDelay(): boolean;
+  getDelay(): MathHolder;
   isSetPriority(): boolean;
+  getPriority(): MathHolder;
   getUseValuesFromTriggerTime(): boolean;
   getNumEventAssignments(): number;
   getEventAssignment(index: number): EventAssignment;

@@ -1,11 +1,13 @@
 /**
  * libSBML MathML trees → the engine's expression tree (`ExprNode`).
  *
- * Names are resolved by the caller's scope (species become amounts or
- * concentrations, local parameters get their unique ids...); function
- * definitions are inlined; MathML the expression language lacks is rewritten
- * when an exact equivalent exists (sec = 1/cos, log with a base, root with a
- * degree, n-ary comparisons, xor, quotient...) and reported otherwise. The
+ * Names are resolved by the caller's scope (local parameters get their
+ * unique ids, a reaction id becomes its kinetic law...); function
+ * definitions are inlined; the csymbols become `t`, the number avogadro,
+ * `delay(x, tau)` and `rateOf(x)`; MathML the expression language lacks is
+ * rewritten when an exact equivalent exists (sec = 1/cos, arcsec x =
+ * arccos(1/x), log with a base, root with a degree, n-ary comparisons, xor,
+ * quotient...) and reported otherwise (<infinity/>, <notanumber/>). The
  * converter never throws for unsupported math: it reports and goes on, so one
  * import lists every problem.
  *
@@ -24,8 +26,8 @@ import type { AstNode, FunctionDefinition, LibsbmlModule } from './libsbml.js';
 export interface MathScope {
   /** An SBML id (a `ci`) as an engine expression, or why it cannot be used. */
   resolve(name: string): ExprNode | Unresolved;
-  /** The csymbol time: `t`, the value 0 (initial assignments), or a reason it is not allowed here. */
-  time: 'allowed' | 'zero' | { notAllowed: string };
+  /** The csymbol time: `t` (allowed, the default), the value 0, or a reason it is not allowed here. */
+  time?: 'allowed' | 'zero' | { notAllowed: string };
   /** `sbml`: the math is invalid SBML; `unsupported` (the default): valid, but the engine cannot run it. */
   report(message: string, kind?: 'sbml' | 'unsupported'): void;
 }
@@ -46,17 +48,27 @@ const call = (fn: FunctionName, args: ExprNode[]): ExprNode => ({ type: 'call', 
 const SAME_FUNCTIONS: Record<string, FunctionName> = {
   AST_FUNCTION_ABS: 'abs', AST_FUNCTION_CEILING: 'ceil', AST_FUNCTION_FLOOR: 'floor', AST_FUNCTION_EXP: 'exp', AST_FUNCTION_LN: 'log',
   AST_FUNCTION_SIN: 'sin', AST_FUNCTION_COS: 'cos', AST_FUNCTION_TAN: 'tan', AST_FUNCTION_SINH: 'sinh', AST_FUNCTION_COSH: 'cosh', AST_FUNCTION_TANH: 'tanh',
+  AST_FUNCTION_ARCSIN: 'asin', AST_FUNCTION_ARCCOS: 'acos', AST_FUNCTION_ARCTAN: 'atan',
+  AST_FUNCTION_ARCSINH: 'asinh', AST_FUNCTION_ARCCOSH: 'acosh', AST_FUNCTION_ARCTANH: 'atanh', AST_FUNCTION_FACTORIAL: 'factorial',
 };
+/** f(x) = 1 / g(x). */
 const RECIPROCAL_FUNCTIONS: Record<string, FunctionName> = {
   AST_FUNCTION_SEC: 'cos', AST_FUNCTION_CSC: 'sin', AST_FUNCTION_COT: 'tan', AST_FUNCTION_SECH: 'cosh', AST_FUNCTION_CSCH: 'sinh', AST_FUNCTION_COTH: 'tanh',
 };
+/**
+ * Inverse reciprocal functions: f(x) = g(1/x), e.g. arcsec x = arccos(1/x)
+ * (Abramowitz & Stegun 4.4.8-4.4.9, 4.6.15-4.6.17). For arccot this is the
+ * branch with values in (-π/2, π/2], the one the SBML Test Suite's results
+ * use (libSBML evaluates arccot as atan(1/x)).
+ */
+const INVERSE_RECIPROCAL_FUNCTIONS: Record<string, FunctionName> = {
+  AST_FUNCTION_ARCSEC: 'acos', AST_FUNCTION_ARCCSC: 'asin', AST_FUNCTION_ARCCOT: 'atan',
+  AST_FUNCTION_ARCSECH: 'acosh', AST_FUNCTION_ARCCSCH: 'asinh', AST_FUNCTION_ARCCOTH: 'atanh',
+};
+/** The value of the csymbol avogadro in SBML Level 3 (the 2006 CODATA value the specification and the Test Suite use). */
+export const AVOGADRO = 6.02214179e23;
 const RELATIONS: Record<string, BinaryOp> = {
   AST_RELATIONAL_EQ: '==', AST_RELATIONAL_NEQ: '!=', AST_RELATIONAL_LT: '<', AST_RELATIONAL_LEQ: '<=', AST_RELATIONAL_GT: '>', AST_RELATIONAL_GEQ: '>=',
-};
-const CSYMBOLS: Record<string, string> = {
-  AST_FUNCTION_DELAY: 'csymbol delay (delayed dynamics) is not supported',
-  AST_NAME_AVOGADRO: 'csymbol avogadro is not supported (amounts are molecule counts as written)',
-  AST_FUNCTION_RATE_OF: 'csymbol rateOf is not supported',
 };
 
 /** MathML levels converted; deeper math is reported (the expression language itself allows 256, see MAX_NESTING). */
@@ -120,12 +132,15 @@ export class MathConverter {
 
     if (SAME_FUNCTIONS[type]) return arity(1, ([x]) => call(SAME_FUNCTIONS[type], [x]));
     if (RECIPROCAL_FUNCTIONS[type]) return arity(1, ([x]) => bin('/', num(1), call(RECIPROCAL_FUNCTIONS[type], [x])));
+    if (INVERSE_RECIPROCAL_FUNCTIONS[type]) return arity(1, ([x]) => call(INVERSE_RECIPROCAL_FUNCTIONS[type], [bin('/', num(1), x)]));
     if (RELATIONS[type]) return relation(RELATIONS[type], children(), scope);
-    if (CSYMBOLS[type]) {
-      scope.report(CSYMBOLS[type]);
-      return num(0);
-    }
     switch (type) {
+      case 'AST_NAME_AVOGADRO':
+        return num(AVOGADRO);
+      case 'AST_FUNCTION_DELAY':
+        return arity(2, ([x, tau]) => call('delay', [x, tau]));
+      case 'AST_FUNCTION_RATE_OF':
+        return arity(1, ([x]) => call('rateOf', [x]));
       case 'AST_INTEGER':
       case 'AST_REAL':
       case 'AST_REAL_E':
@@ -150,7 +165,7 @@ export class MathConverter {
         return num(0);
       }
       case 'AST_NAME_TIME':
-        if (scope.time === 'allowed') return ident('t');
+        if (scope.time === undefined || scope.time === 'allowed') return ident('t');
         if (scope.time === 'zero') return num(0);
         scope.report(scope.time.notAllowed);
         return num(0);

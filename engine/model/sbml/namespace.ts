@@ -1,26 +1,25 @@
 /**
  * The SBML model's ids and what each becomes in the engine's namespace.
  *
- * - A species is its amount (a molecule count). Where SBML math means its
- *   concentration (hasOnlySubstanceUnits false, compartment of dimension > 0)
- *   the symbol reads `X / size`, and a value assigned to it is multiplied by
- *   the size to give the amount.
- * - With one compartment, its size is the model `volume` and its symbol is
- *   `vol`; with several, each is a parameter named by its id (its size), so
- *   concentrations stay explicit.
- * - Local (reaction-scoped) parameters become global parameters named
- *   `<reaction>_<parameter>`; references inside their kinetic law are rewritten.
- * - Ids the engine reserves (t, time, vol) get a trailing underscore.
+ * The extended model format carries SBML's meaning of a name itself
+ * (schema.ts): a species' name means its amount or its concentration per
+ * `amountOnly`, a compartment's name its current size, a species
+ * reference's id its stoichiometry (a parameter marked `stoichiometry`).
+ * So ids map one to one, and math is written as in the SBML, except:
+ * - local (reaction-scoped) parameters become global parameters named
+ *   `<reaction>_<parameter>`; references inside their kinetic law are rewritten;
+ * - ids the engine reserves (t, time, vol) get a trailing underscore;
+ * - a reaction id in math (SBML Level 3 Version 2) stands for the reaction's
+ *   rate: the caller inlines its kinetic law (see `resolve`).
  */
 import { RESERVED_NAMES } from '../schema.js';
 import type { ExprNode } from '../expression/index.js';
-import type { Compartment, Parameter, SbmlModel, Species } from './libsbml.js';
-import { bin, ident, type Unresolved } from './mathml.js';
+import type { Compartment, Parameter, Reaction, SbmlModel, Species, SpeciesReference } from './libsbml.js';
+import { ident, type Unresolved } from './mathml.js';
 
 export interface CompartmentSymbol {
   kind: 'compartment';
   sbml: Compartment;
-  /** `vol` for the only compartment, else the parameter holding its size. */
   engineId: string;
 }
 export interface SpeciesSymbol {
@@ -28,8 +27,6 @@ export interface SpeciesSymbol {
   sbml: Species;
   engineId: string;
   compartment: CompartmentSymbol | undefined;
-  /** Whether its symbol in SBML math stands for a concentration (amount / size). */
-  concentration: boolean;
 }
 export interface ParameterSymbol {
   kind: 'parameter';
@@ -38,21 +35,29 @@ export interface ParameterSymbol {
   /** The reaction of a local parameter. */
   reaction?: string;
 }
-export type SbmlSymbol =
-  | CompartmentSymbol
-  | SpeciesSymbol
-  | ParameterSymbol
-  | { kind: 'reaction' | 'speciesReference' | 'function'; engineId?: undefined };
+/** A species reference with an id: its stoichiometry, held by a parameter of that name. */
+export interface StoichiometrySymbol {
+  kind: 'speciesReference';
+  sbml: SpeciesReference;
+  engineId: string;
+  reaction: string;
+}
+export interface ReactionSymbol {
+  kind: 'reaction';
+  sbml: Reaction;
+  engineId?: undefined;
+}
+export type SbmlSymbol = CompartmentSymbol | SpeciesSymbol | ParameterSymbol | StoichiometrySymbol | ReactionSymbol | { kind: 'function'; engineId?: undefined };
 
 export class SbmlNamespace {
   readonly symbols = new Map<string, SbmlSymbol>();
   readonly compartments: CompartmentSymbol[] = [];
   readonly species: SpeciesSymbol[] = [];
   readonly parameters: ParameterSymbol[] = [];
+  readonly stoichiometries: StoichiometrySymbol[] = [];
   /** Per reaction id, its local parameters by SBML id. */
   readonly locals = new Map<string, Map<string, ParameterSymbol>>();
   readonly renamed: Array<{ what: string; from: string; to: string }> = [];
-  readonly singleCompartment: boolean;
   private readonly taken = new Set<string>();
 
   constructor(model: SbmlModel) {
@@ -61,26 +66,20 @@ export class SbmlNamespace {
     const species = all(model.getNumSpecies(), (i) => model.getSpecies(i));
     const parameters = all(model.getNumParameters(), (i) => model.getParameter(i));
     const reactions = all(model.getNumReactions(), (i) => model.getReaction(i));
+    const references = reactions.flatMap((r) => [...all(r.getNumReactants(), (i) => r.getReactant(i)), ...all(r.getNumProducts(), (i) => r.getProduct(i))].map((ref) => ({ ref, reaction: r.getId() })));
     // Every SBML id is taken first, so that generated names never capture one.
     for (const element of [...compartments, ...species, ...parameters, ...reactions]) this.taken.add(element.getId());
-    this.singleCompartment = compartments.length === 1;
+    for (const { ref } of references) if (ref.getId()) this.taken.add(ref.getId());
 
-    reactions.forEach((r) => this.symbols.set(r.getId(), { kind: 'reaction' }));
-    for (const r of reactions) {
-      for (const list of [r.getNumReactants(), r.getNumProducts(), r.getNumModifiers()].map((n, side) => all(n, (i) => (side === 0 ? r.getReactant(i) : side === 1 ? r.getProduct(i) : r.getModifier(i))))) {
-        for (const ref of list) if (ref.getId()) this.symbols.set(ref.getId(), { kind: 'speciesReference' });
-      }
-    }
+    reactions.forEach((r) => this.symbols.set(r.getId(), { kind: 'reaction', sbml: r }));
     for (let i = 0; i < model.getNumFunctionDefinitions(); i++) this.symbols.set(model.getFunctionDefinition(i).getId(), { kind: 'function' });
     for (const c of compartments) {
-      const symbol: CompartmentSymbol = { kind: 'compartment', sbml: c, engineId: this.singleCompartment ? 'vol' : this.engineName(c.getId(), 'compartment') };
+      const symbol: CompartmentSymbol = { kind: 'compartment', sbml: c, engineId: this.engineName(c.getId(), 'compartment') };
       this.compartments.push(symbol);
       this.symbols.set(c.getId(), symbol);
     }
     for (const s of species) {
-      const compartment = this.compartmentOf(s.getCompartment());
-      const concentration = !s.getHasOnlySubstanceUnits() && compartment !== undefined && compartment.sbml.getSpatialDimensions() !== 0;
-      const symbol: SpeciesSymbol = { kind: 'species', sbml: s, engineId: this.engineName(s.getId(), 'species'), compartment, concentration };
+      const symbol: SpeciesSymbol = { kind: 'species', sbml: s, engineId: this.engineName(s.getId(), 'species'), compartment: this.compartmentOf(s.getCompartment()) };
       this.species.push(symbol);
       this.symbols.set(s.getId(), symbol);
     }
@@ -88,6 +87,12 @@ export class SbmlNamespace {
       const symbol: ParameterSymbol = { kind: 'parameter', sbml: p, engineId: this.engineName(p.getId(), 'parameter') };
       this.parameters.push(symbol);
       this.symbols.set(p.getId(), symbol);
+    }
+    for (const { ref, reaction } of references) {
+      if (!ref.getId()) continue;
+      const symbol: StoichiometrySymbol = { kind: 'speciesReference', sbml: ref, engineId: this.engineName(ref.getId(), 'speciesReference'), reaction };
+      this.stoichiometries.push(symbol);
+      this.symbols.set(ref.getId(), symbol);
     }
     for (const r of reactions) {
       const locals = new Map<string, ParameterSymbol>();
@@ -105,39 +110,29 @@ export class SbmlNamespace {
     return symbol?.kind === 'compartment' ? symbol : undefined;
   }
 
-  /** The size of a compartment as an expression: `vol` or its parameter. */
-  size(compartment: CompartmentSymbol): ExprNode {
-    return ident(compartment.engineId);
-  }
-
   /**
    * What an SBML id in math stands for, or why it cannot be used. `reaction`
-   * selects the local parameters in scope (inside that reaction's kinetic law).
+   * selects the local parameters in scope (inside that reaction's kinetic
+   * law); `rateOf` gives the expression of a reaction's rate (its inlined
+   * kinetic law, SBML Level 3 Version 2).
    */
-  resolve(name: string, reaction?: string): ExprNode | Unresolved {
+  resolve(name: string, reaction: string | undefined, rateOf: (reaction: Reaction) => ExprNode | Unresolved): ExprNode | Unresolved {
     const local = reaction !== undefined ? this.locals.get(reaction)?.get(name) : undefined;
     if (local) return ident(local.engineId);
     const symbol = this.symbols.get(name);
     switch (symbol?.kind) {
       case 'species':
-        return symbol.concentration && symbol.compartment ? bin('/', ident(symbol.engineId), this.size(symbol.compartment)) : ident(symbol.engineId);
       case 'compartment':
       case 'parameter':
+      case 'speciesReference':
         return ident(symbol.engineId);
       case 'reaction':
-        return { problem: `the rate of reaction "${name}" used as a value in math is not supported`, kind: 'unsupported' };
-      case 'speciesReference':
-        return { problem: `the stoichiometry "${name}" used as a value in math is not supported`, kind: 'unsupported' };
+        return rateOf(symbol.sbml);
       case 'function':
         return { problem: `function "${name}" used as a value`, kind: 'sbml' };
       default:
         return { problem: `unknown identifier "${name}"`, kind: 'sbml' };
     }
-  }
-
-  /** A value SBML assigns to `symbol` (a concentration for concentration species) as the engine's amount. */
-  toAmount(symbol: SpeciesSymbol, value: ExprNode): ExprNode {
-    return symbol.concentration && symbol.compartment ? bin('*', value, this.size(symbol.compartment)) : value;
   }
 
   /** Local parameters of every reaction, in reaction order. */

@@ -2,7 +2,7 @@
  * Document-level findings: what is not imported but does not change the
  * dynamics (warnings: units, constraints, annotations, notes, packages that
  * are not required, renamed ids) and what would change them (problems:
- * conversion factors, required packages).
+ * required packages other than comp, which importSbml flattens first).
  */
 import type { SbmlProblem } from '../../errors/index.js';
 import type { DocumentAttributes } from './documentChecks.js';
@@ -25,16 +25,10 @@ const COUNT_UNITS = new Set(['item', 'dimensionless']);
 export function collectDocumentWarnings(model: SbmlModel, attributes: DocumentAttributes, ns: SbmlNamespace, problems: SbmlProblem[]): SbmlWarning[] {
   const warnings: SbmlWarning[] = [];
   for (const { prefix, required } of attributes.packages) {
+    if (prefix === 'comp') continue; // flattened by importSbml before the model is read
     if (required) problems.push({ kind: 'unsupported', element: 'sbml', id: prefix, message: `the SBML package "${prefix}" is required by the document but not supported` });
     else warnings.push({ element: 'sbml', id: prefix, message: `the SBML package "${prefix}" is not supported; its elements are ignored (the document marks it not required)` });
   }
-  if (attributes.modelConversionFactor) {
-    problems.push({ kind: 'unsupported', element: 'model', id: model.getId(), message: `conversionFactor "${attributes.modelConversionFactor}" is not supported` });
-  }
-  for (const s of ns.species) {
-    if (s.sbml.isSetConversionFactor()) problems.push({ kind: 'unsupported', element: 'species', id: s.sbml.getId(), message: 'conversionFactor is not supported' });
-  }
-
   const substanceUnits = new Set<string>();
   if (attributes.modelSubstanceUnits && !COUNT_UNITS.has(attributes.modelSubstanceUnits)) substanceUnits.add(attributes.modelSubstanceUnits);
   for (const s of ns.species) {
@@ -42,11 +36,11 @@ export function collectDocumentWarnings(model: SbmlModel, attributes: DocumentAt
     if (units && !COUNT_UNITS.has(units)) substanceUnits.add(units);
   }
   if (substanceUnits.size > 0) {
-    warnings.push({ message: `substance units ${[...substanceUnits].map((u) => `"${u}"`).join(', ')} are not converted: amounts are taken as molecule counts as written` });
+    warnings.push({ message: `substance units ${[...substanceUnits].map((u) => `"${u}"`).join(', ')} are kept as written: amounts are not converted to molecule counts` });
   }
   const unitDefinitions = Array.from({ length: model.getNumUnitDefinitions() }, (_, i) => model.getUnitDefinition(i).getId());
   if (unitDefinitions.length > 0) {
-    warnings.push({ message: `unit definitions (${unitDefinitions.join(', ')}) are not applied: numbers are taken as written, kinetic laws as propensities in amount per time` });
+    warnings.push({ message: `unit definitions (${unitDefinitions.join(', ')}) are not applied: numbers are taken as written (units are kept for display)` });
   }
   if (model.getNumConstraints() > 0) {
     warnings.push({ message: `${model.getNumConstraints()} constraint${model.getNumConstraints() === 1 ? ' is' : 's are'} not checked during simulation` });

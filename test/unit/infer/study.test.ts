@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseObservedCsv, parseStudy, runStudy, StudyError } from '../../../engine/infer';
+import type { ReactionNetworkInput } from '../../../engine/model/index.js';
 import { getExample } from '../../../engine/model';
 import { sciope } from '../cli/runSciope.js';
 
@@ -88,6 +89,37 @@ describe('study format', () => {
     const study = parseStudy({ model: 'toggle-switch', observed: 'x.csv', priors: { kappa: [0, 1] } }, 's.json');
     const observed = parseObservedCsv('time,U,V\n0,1,1\n1,2,2\n');
     await expect(runStudy(study, getExample('toggle-switch')!, observed)).rejects.toThrow(/priors.kappa: the model "toggle-switch" has no parameter "kappa"/);
+  });
+});
+
+describe('the simulation method of a model beyond molecule counts', () => {
+  /** Decay of a concentration in a compartment of size 2: beyond counts, but convertible (1 mol = N_A molecules is too many, so items). */
+  const concentrationModel = {
+    name: 'decay',
+    compartments: [{ id: 'cell', size: 2 }],
+    species: [{ id: 'X', initial: 200, compartment: 'cell', amountOnly: false, units: 'item' }],
+    parameters: [{ id: 'k', value: 0.5 }],
+    reactions: [{ id: 'decay', reactants: { X: 1 }, propensity: 'k * X * cell' }],
+  };
+  const withRateRule = { ...concentrationModel, parameters: [...concentrationModel.parameters, { id: 'V', value: 1 }], rules: [{ type: 'rate', variable: 'V', expression: '-V' }] };
+  const observed = parseObservedCsv('time,X\n0,100\n1,60\n2,37\n');
+  const base = { model: 'decay.json', observed: 'x.csv', priors: { k: [0.1, 1] }, algorithm: { kind: 'abcRejection', budget: 40, k: 5 }, seed: 1 };
+
+  it('is ode when the study names none, and the run uses it', async () => {
+    const study = parseStudy(base, 's.json');
+    const posterior = await runStudy(study, concentrationModel as ReactionNetworkInput, observed);
+    expect((posterior.toJSON().config as { simulation: { method: string } }).simulation.method).toBe('ode');
+  });
+
+  it('runs a stochastic method the study names on the model converted to molecule counts', async () => {
+    const study = parseStudy({ ...base, simulation: { method: 'ssa', runsPerTrial: 2 } }, 's.json');
+    const posterior = await runStudy(study, concentrationModel as ReactionNetworkInput, observed);
+    expect(posterior.mean()[0]).toBeGreaterThan(0.1);
+  });
+
+  it('refuses a stochastic method for a model that cannot be counted, before any simulation, naming the rule', async () => {
+    const study = parseStudy({ ...base, simulation: { method: 'tau' } }, 's.json');
+    await expect(runStudy(study, withRateRule as ReactionNetworkInput, observed)).rejects.toThrow(/simulation\.method: method tau needs molecule counts: .*rate rule on V/s);
   });
 });
 

@@ -174,7 +174,7 @@ describe('number formats', () => {
 describe('functions', () => {
   it('exposes the whitelist', () => {
     expect([...FUNCTION_NAMES].sort()).toEqual(
-      ['abs', 'ceil', 'cos', 'cosh', 'exp', 'floor', 'hill', 'log', 'log10', 'max', 'min', 'piecewise', 'pow', 'sin', 'sinh', 'sqrt', 'tan', 'tanh'],
+      ['abs', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atanh', 'ceil', 'cos', 'cosh', 'delay', 'exp', 'factorial', 'floor', 'hill', 'log', 'log10', 'max', 'min', 'piecewise', 'pow', 'rateOf', 'sin', 'sinh', 'sqrt', 'tan', 'tanh'],
     );
   });
 

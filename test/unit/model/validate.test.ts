@@ -99,14 +99,14 @@ describe('validateModel', () => {
     it('an unknown name in a propensity suggests the near miss', () => {
       const message = onlyIssue((m) => (m.reactions[2].propensity = 'k*x'), 'reactions[2].propensity');
       expect(message).toMatch(/unknown name "x" at column 3/);
-      expect(message).toMatch(/expected a species, a parameter or vol/);
+      expect(message).toMatch(/expected a species, a parameter, vol or t/);
       expect(message).toContain('did you mean "X"?');
     });
 
     it('a duplicate id across species and parameters names both places', () => {
       const message = onlyIssue((m) => m.parameters.push({ id: 'X', value: 2 }), 'parameters[2].id');
       expect(message).toMatch(/duplicate id "X" \(already used by species\[0\]\.id\)/);
-      expect(message).toMatch(/share one namespace/);
+      expect(message).toMatch(/species, parameters and compartments share one namespace/);
     });
 
     it('duplicate species ids and duplicate reaction ids are reported', () => {
@@ -149,13 +149,20 @@ describe('validateModel', () => {
 
   describe('structure', () => {
     it.each([
-      [-1, /expected a non-negative initial count/],
-      [2.5, /expected an integer initial count/],
-      [Infinity, /expected .*initial count/],
-      [NaN, /expected .*initial count/],
-      [true, /expected an initial count \(non-negative integer\) or an expression over parameters/],
-    ])('initial count %s is rejected at species[0].initial', (initial, message) => {
+      [Infinity, /expected a finite initial amount/],
+      [NaN, /expected a finite initial amount/],
+      [true, /expected an initial amount \(number\) or an expression over parameters/],
+      ['', /expected a non-empty expression/],
+    ])('initial amount %s is rejected at species[0].initial', (initial, message) => {
       expect(onlyIssue((m) => (m.species[0].initial = initial), 'species[0].initial')).toMatch(message);
+    });
+
+    it('real and negative initial amounts are accepted (the stochastic methods refuse them when they compile the model)', () => {
+      for (const initial of [2.5, -1, 1e-20]) {
+        const model = baseModel();
+        model.species[0].initial = initial;
+        expect(validateModel(model).species[0].initial).toBe(initial);
+      }
     });
 
     it('unknown fields are named, at the level where they appear', () => {
@@ -167,14 +174,21 @@ describe('validateModel', () => {
       expect(issues).toContainEqual({ path: '(model)', message: 'unknown field "colour"' });
     });
 
-    it('non-integer and non-positive stoichiometries are rejected at the entry', () => {
-      expect(onlyIssue((m) => (m.reactions[1].reactants = { Protein: 0.5 }), 'reactions[1].reactants.Protein')).toMatch(/positive integer stoichiometry/);
-      expect(onlyIssue((m) => (m.reactions[1].reactants = { Protein: 0 }), 'reactions[1].reactants.Protein')).toMatch(/positive integer stoichiometry/);
+    it('non-positive stoichiometries are rejected at the entry; real ones and expressions are accepted', () => {
+      expect(onlyIssue((m) => (m.reactions[1].reactants = { Protein: 0 }), 'reactions[1].reactants.Protein')).toMatch(/expected a positive stoichiometry/);
+      expect(onlyIssue((m) => (m.reactions[1].reactants = { Protein: -2 }), 'reactions[1].reactants.Protein')).toMatch(/expected a positive stoichiometry/);
+      expect(onlyIssue((m) => (m.reactions[1].reactants = { Protein: true }), 'reactions[1].reactants.Protein')).toMatch(/expected a stoichiometric coefficient \(positive number\) or an expression/);
+      const model = baseModel();
+      model.reactions[1].reactants = { Protein: 0.5 };
+      model.reactions[2].products = { Protein: '2 * k + t' };
+      expect(validateModel(model).reactions[2].products).toEqual({ Protein: '2 * k + t' });
     });
 
-    it('an empty species list (and an empty reaction list) is rejected', () => {
-      expect(onlyIssue((m) => (m.species = []), 'species')).toMatch(/expected at least one species/);
-      expect(onlyIssue((m) => (m.reactions = []), 'reactions')).toMatch(/expected at least one reaction/);
+    it('an empty model is rejected; empty species or reaction lists are not', () => {
+      expect(onlyIssue((m) => ((m.species = []), (m.reactions = []), (m.parameters = [])), '(model)')).toMatch(/expected at least one species, reaction or rule/);
+      // Without species, the reactions name unknown ones (X and Protein in the propensity: two issues on one path).
+      expect([...new Set(issuesOf({ ...baseModel(), species: [] }).map((i) => i.path))]).toEqual(['reactions[0].products.Protein', 'reactions[1].reactants.Protein', 'reactions[2].reactants.X', 'reactions[2].products.Protein', 'reactions[2].propensity']);
+      expect(() => validateModel({ ...baseModel(), reactions: [] })).not.toThrow();
     });
 
     it('an invalid identifier says what a name may contain', () => {
@@ -212,16 +226,17 @@ describe('validateModel', () => {
 
     it('lists every structural problem, not just the first', () => {
       const model = baseModel();
-      model.species[0].initial = -1;
+      model.species[0].initial = 'k*';
+      model.species[1].initial = Infinity;
       model.reactions[0].foo = 1;
       model.time = { end: -1, points: 0 };
       const paths = issuesOf(model).map((i) => i.path);
-      expect(paths).toEqual(expect.arrayContaining(['species[0].initial', 'reactions[0]', 'time.end', 'time.points']));
+      expect(paths).toEqual(expect.arrayContaining(['species[1].initial', 'reactions[0]', 'time.end', 'time.points']));
     });
 
     it('lists structural and cross-reference problems together', () => {
       const model = baseModel();
-      model.species[0].initial = -1;
+      model.species[0].initial = NaN;
       model.reactions[1].rate = 'kk';
       const paths = issuesOf(model).map((i) => i.path);
       expect(paths).toEqual(expect.arrayContaining(['species[0].initial', 'reactions[1].rate']));

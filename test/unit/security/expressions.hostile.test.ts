@@ -293,7 +293,7 @@ describe('non-finite numbers are refused with the field named', () => {
     ['parameters[0].value', (m: Record<string, unknown>) => (m.parameters = [{ id: 'k', value: Infinity }]), /expected a finite number, got Infinity/],
     ['parameters[0].value', (m: Record<string, unknown>) => (m.parameters = [{ id: 'k', value: -Infinity }]), /expected a finite number, got -Infinity/],
     ['parameters[0].value', (m: Record<string, unknown>) => (m.parameters = [{ id: 'k', value: NaN }]), /expected a finite number, got NaN/],
-    ['species[0].initial', (m: Record<string, unknown>) => (m.species = [{ id: 'X', initial: Infinity }]), /expected a finite initial count .*got Infinity/],
+    ['species[0].initial', (m: Record<string, unknown>) => (m.species = [{ id: 'X', initial: Infinity }]), /expected a finite initial amount .*got Infinity/],
     ['time.end', (m: Record<string, unknown>) => (m.time = { end: Infinity, points: 3 }), /expected a finite number, got Infinity/],
     ['volume', (m: Record<string, unknown>) => (m.volume = Infinity), /expected a finite number, got Infinity/],
     ['reactions[0].rate', (m: Record<string, unknown>) => (m.reactions = [{ id: 'R', reactants: { X: 1 }, rate: Infinity }]), /got Infinity/],

@@ -64,7 +64,7 @@ describe('the event budget', FEW_SECONDS, () => {
     expect(error.message).toContain('raise maxEvents');
     const { time } = error as SimulationBudgetError;
     expect(time > 0 && time < 100).toBe(true);
-    expect(error.details).toEqual({ method: error.details.method, budget, time, end: 100 });
+    expect(error.details).toEqual({ method: error.details.method, budget, time, end: 100, setting: 'maxEvents' });
   });
 
   it('a clock that barely moves (waiting times of 1e-300) stops at the budget instead of spinning', () => {

@@ -24,7 +24,8 @@ describe('sciope import', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toContain('events.xml: imported "events", volume 2');
-    expect(stdout).toMatch(/^species \(3\):\n {2}X = 0\n {2}Y = 0\n {2}Zc = 0$/m);
+    expect(stdout).toMatch(/^compartments \(1\):\n {2}cell = 2$/m);
+    expect(stdout).toMatch(/^species \(3\):\n {2}X = 0 \(in cell\)\n {2}Y = 0 \(in cell\)\n {2}Zc = 0 \(in cell, concentration\)$/m);
     expect(stdout).toMatch(/^reactions \(1\):\n {2}birth: ∅ → X, propensity k$/m);
     expect(stdout).toMatch(/^events \(3\):\n {2}stop: when t >= tstop: X = 0 \(initialValue false\)$/m);
     expect(stdout).toMatch(/^warnings \(\d+\):$/m);
@@ -47,11 +48,13 @@ describe('sciope import', () => {
 });
 
 describe('sciope simulate and validate on SBML', () => {
-  it('simulate: runs the imported model, import warnings on stderr', async () => {
+  it('simulate: runs the imported model (concentrations: the deterministic method), import warnings on stderr', async () => {
     const { code, stdout, stderr } = await sciope('simulate', fixture('level2.xml'), '-n', '5', '-s', '1', '-t', '10');
     expect(code).toBe(0);
-    expect(stdout).toContain('Level 2 model: 5 trajectories, method ssa, seed 1, t = 0..10');
-    expect(stderr).toMatch(/^sciope: warning: .*level2\.xml: reaction "conversion": reversible/m);
+    expect(stdout).toContain('Level 2 model: 5 trajectories, method ode, seed 1, t = 0..10');
+    // d[X]/dt = -0.1 [X] from 100 in a compartment of size 1: 100·e^-1 = 36.788 at t = 10.
+    expect(stdout).toMatch(/^X +36\.788 /m);
+    expect(stderr).toMatch(/^sciope: warning: .*level2\.xml: .*units are undeclared/m);
   });
 
   it('validate: a one-line summary', async () => {

@@ -1,9 +1,10 @@
 /**
  * The Vilar oscillator written in SBML (test/fixtures/sbml/vilar.xml, GillesPy2
- * mass action with volume 1, e.g. gammaC*A*R) is the built-in example: the
- * same species, parameters and net changes, propensities equal to the
- * example's mass-action propensities at random states, and the same
- * statistics in simulation.
+ * mass action with volume 1, e.g. gammaC*A*R) is the built-in example once
+ * converted to molecule counts (substance unit item: one molecule per unit,
+ * model/counts): the same species, parameters and net changes, propensities
+ * equal to the example's mass-action propensities at random states, and the
+ * same statistics in simulation.
  *
  * Statistics: n = 2,000 runs of each model with independent seeds, to t = 30
  * (past the first peak of A, ~t = 25), final-time mean of each of the 9
@@ -15,7 +16,14 @@ import { describe, expect, it } from 'vitest';
 import { compileNetwork, evaluateExpression, getExample, validateModel, type CompiledNetwork } from '../../../../engine/model';
 import { simulateEnsemble } from '../../../../engine/simulate/ensemble';
 import { DirectMethod } from '../../../../engine/simulate/ssa/DirectMethod';
+import { toMoleculeCounts } from '../../../../engine/model/counts';
 import { importFixture } from './fixtures';
+
+/** The imported model as molecule counts: its species are amounts in items in one compartment of size 1. */
+async function importedCounts() {
+  const { model } = await importFixture('vilar.xml');
+  return toMoleculeCounts(model, { substanceUnit: 'item' }).model;
+}
 
 const RUNS = 2_000;
 const T_END = 30;
@@ -33,13 +41,13 @@ function finalMoments(network: CompiledNetwork, seed: number): Array<{ mean: num
 
 describe('Vilar oscillator from SBML', () => {
   it('is the built-in network: species, initial counts, parameters, net changes; propensities agree at random states', async () => {
-    const { model } = await importFixture('vilar.xml');
-    const imported = compileNetwork(model);
+    const imported = compileNetwork(await importedCounts());
     const builtIn = compileNetwork(validateModel(getExample('vilar')));
     expect(imported.speciesIds).toEqual(builtIn.speciesIds);
     expect([...imported.initialState]).toEqual([...builtIn.initialState]);
-    expect(imported.parameterIds).toEqual(builtIn.parameterIds);
-    expect([...imported.parameterValues]).toEqual([...builtIn.parameterValues]);
+    // The conversion keeps the compartment's size as a parameter; every other parameter is the example's.
+    expect(imported.parameterIds.filter((id) => id !== 'cell')).toEqual(builtIn.parameterIds);
+    expect(builtIn.parameterIds.map((id) => imported.parameterValues[imported.parameterIds.indexOf(id)])).toEqual([...builtIn.parameterValues]);
     expect(imported.volume).toBe(1);
     expect(imported.reactions.map((r) => [r.id, r.changes])).toEqual(builtIn.reactions.map((r) => [r.id, r.changes]));
 
@@ -59,7 +67,7 @@ describe('Vilar oscillator from SBML', () => {
   });
 
   it('simulates with the same statistics as the built-in example (two-sample Z on final means, |Z| < 4)', async () => {
-    const { model } = await importFixture('vilar.xml');
+    const model = await importedCounts();
     const imported = finalMoments(compileNetwork(model), 11);
     const builtIn = finalMoments(compileNetwork(validateModel(getExample('vilar'))), 12);
     const z = imported.map((a, s) => (a.mean - builtIn[s].mean) / Math.sqrt(a.variance / RUNS + builtIn[s].variance / RUNS));
