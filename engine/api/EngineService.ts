@@ -11,6 +11,7 @@ import { parseStudy, type Study } from '../infer/study.js';
 import { exampleNames, getExample, validateModel } from '../model/index.js';
 import type { ReactionNetworkInput } from '../model/schema.js';
 import { importSbml } from '../model/sbml/index.js';
+import { describeConversion, toMoleculeCounts } from '../model/counts/index.js';
 import { createIndependentPrior } from '../sample/priors/index.js';
 import { Xoshiro128 } from '../sample/random/index.js';
 import { BlackBoxSpecError, blackBoxModel, parseBlackBoxSpec, type BlackBoxSimulatorSpec } from '../simulate/blackbox/spec.js';
@@ -294,10 +295,24 @@ export class EngineService {
         return modelDetail(requireModel(store, id));
       },
 
-      'simulate.preview': async ({ modelId, runs, tEnd, points, method, seed, parameters, previewId }) => {
+      'simulate.preview': async ({ modelId, runs, tEnd, points, method: chosen, seed, parameters, previewId, substanceUnit }) => {
         const record = requireModel(this.project(), modelId);
-        const base = this.trustedJobBase(record);
+        let base = this.trustedJobBase(record);
         const detail = modelDetail(record);
+        const method = chosen ?? (detail.countModel ? 'ssa' : 'ode');
+        // A stochastic method on a model beyond counts: convert here so the app can show what the conversion did.
+        let notes: string[] | undefined;
+        if (method !== 'ode' && !detail.countModel && !base.simulator) {
+          const conversion = toMoleculeCounts(validateModel(base.model), { substanceUnit, endTime: tEnd ?? detail.tEnd, source: record.name, ...(method === 'hybrid' ? { rateRules: 'keep' as const } : {}) });
+          notes = describeConversion(conversion.report);
+          const expected = conversion.report.feasibility.expectedEvents;
+          if (method === 'ssa' && expected !== null && expected > runs * PREVIEW_MAX_EVENTS) {
+            throw new ApiArgumentError('simulate.preview', [{ path: 'method', message: `the exact SSA would need about ${expected.toExponential(2)} reaction events per trajectory in molecule counts; use tau-leaping or ODE, or a substance unit with fewer molecules per unit` }]);
+          }
+          base = { ...base, model: conversion.model };
+        } else if (substanceUnit !== undefined) {
+          throw new ApiArgumentError('simulate.preview', [{ path: 'substanceUnit', message: method === 'ode' ? 'only for ssa or tau: the ODE simulates amounts and concentrations as they are' : 'the model is already in molecule counts' }]);
+        }
         const end = tEnd ?? detail.tEnd;
         const time = Array.from({ length: points }, (_, i) => (end * i) / (points - 1));
         const ids = detail.parameters.map((p) => p.id);
@@ -315,7 +330,7 @@ export class EngineService {
         const data = new Float64Array(runs * block);
         results.forEach((r, i) => data.set(r.trajectories!.subarray(0, block), i * block));
         const { mean, sd } = ensembleMoments(data, runs, block);
-        return { time, species: detail.species.slice(), runs, data: Array.from(data), mean, sd, seed: runSeed, events: results.reduce((s, r) => s + r.events, 0), seconds: (performance.now() - started) / 1000 };
+        return { time, species: detail.species.slice(), runs, data: Array.from(data), mean, sd, seed: runSeed, events: results.reduce((s, r) => s + r.events, 0), seconds: (performance.now() - started) / 1000, ...(notes ? { notes } : {}) };
       },
 
       'simulate.cancel': ({ previewId }) => {

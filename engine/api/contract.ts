@@ -25,7 +25,7 @@ const seed = z.number({ error: 'expected an integer seed' }).int({ error: 'expec
 const positiveInt = (max: number, what: string) =>
   z.number({ error: `expected ${what} (an integer)` }).int({ error: `expected ${what} (an integer)` }).min(1, { error: `expected ${what} >= 1` }).max(max, { error: `expected ${what} <= ${max}` });
 const finite = z.number({ error: 'expected a number' }).refine(Number.isFinite, { error: 'expected a finite number' });
-const method = z.enum(['ssa', 'tau', 'ode'], { error: 'expected "ssa", "tau" or "ode"' });
+const method = z.enum(['ssa', 'tau', 'ode', 'hybrid'], { error: 'expected "ssa", "tau", "ode" or "hybrid"' });
 
 const none = z.strictObject({}).optional();
 
@@ -63,10 +63,13 @@ export const apiSchemas = {
     runs: positiveInt(1000, 'the number of runs').default(10),
     tEnd: finite.refine((v) => v > 0, { error: 'expected an end time > 0' }).optional(),
     points: positiveInt(100_000, 'the number of time points').min(2, { error: 'expected at least 2 time points' }).default(101),
-    method: method.default('ssa'),
+    /** Default: ssa for a model of molecule counts, ode for a model beyond counts (ModelDetail.countModel). */
+    method: method.optional(),
     seed: seed.optional(),
     parameters: z.record(z.string(), finite).optional(),
     previewId: previewId.optional(),
+    /** For ssa/tau on a model beyond counts: the substance unit ("mol", "nmol", "item", "1e-9 mole") or molecules per unit; default the model's. */
+    substanceUnit: z.union([z.string().min(1).max(64), finite.refine((v) => v > 0, { error: 'expected molecules per unit > 0' })]).optional(),
   }),
   /** Stop a preview in progress (its call then fails with code CANCELLED). */
   'simulate.cancel': z.strictObject({ previewId }),
@@ -217,7 +220,7 @@ export interface ModelDetail {
   readonly parameters: readonly ParameterInfo[];
   /** A sensible preview horizon (the example's, else 100). */
   readonly tEnd: number;
-  /** False when only the deterministic method can run it (concentrations, rate rules, delays...: model/countModel.ts). */
+  /** False for a model beyond molecule counts (concentrations, real amounts, rate rules, delays...): ode is its default method, and ssa/tau run it converted to counts. */
   readonly countModel: boolean;
 }
 
@@ -251,6 +254,8 @@ export interface SimulationPreview {
   readonly seed: number;
   readonly events: number;
   readonly seconds: number;
+  /** What the conversion to molecule counts did (rounded counts, units, expected work), when a stochastic method ran a model beyond counts. */
+  readonly notes?: string[];
 }
 
 export interface PriorSample {

@@ -1,9 +1,9 @@
 import { parseObservedCsv } from '../infer/observedData.js';
 import { Posterior } from '../infer/Posterior.js';
 import { parseStudy } from '../infer/study.js';
-import { beyondCounts } from '../model/countModel.js';
 import type { ReactionNetworkInput } from '../model/schema.js';
 import { validateModel } from '../model/validate.js';
+import { isCountLike } from '../simulate/createModelSimulator.js';
 import type { ModelRecord, ObservedRecord, ProjectStore, RunRecord } from '../store/ProjectStore.js';
 import type { ModelDetail, ObservedDetail, PosteriorView, RunDetail, RunListItem } from './contract.js';
 import { ApiStateError } from './wire.js';
@@ -30,11 +30,11 @@ export function modelDetail(record: ModelRecord): ModelDetail {
   };
 }
 
-/** Whether the count-based methods (ssa, tau) can run the model; a black-box simulator's interface counts as one (it has its own method). */
+/** Whether the model is one of molecule counts (then ssa is its default method; isCountLike); a black-box simulator's interface counts as one. */
 function isCountModel(model: ReactionNetworkInput): boolean {
   if (!Array.isArray(model.reactions)) return true;
   try {
-    return beyondCounts(validateModel(model)).length === 0;
+    return isCountLike(validateModel(model));
   } catch {
     return true; // not valid as stored: the editor shows why; the methods refuse it themselves
   }

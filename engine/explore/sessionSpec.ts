@@ -59,7 +59,7 @@ export const sessionSchema = z.strictObject({
   statistics: part.optional(),
   simulation: z
     .strictObject({
-      method: z.enum(['ssa', 'tau', 'ode'], { error: 'expected one of ssa, tau, ode' }).optional(),
+      method: z.enum(['ssa', 'tau', 'ode', 'hybrid'], { error: 'expected one of ssa, tau, ode, hybrid' }).optional(),
       runsPerTrial: intAtLeast(1).optional(),
     })
     .optional(),
@@ -94,7 +94,7 @@ export interface SessionConfig {
   /** Output times; undefined = the model's own time span. */
   readonly time: number[] | undefined;
   readonly statistics: PartSpec;
-  readonly method: 'ssa' | 'tau' | 'ode';
+  readonly method: 'ssa' | 'tau' | 'ode' | 'hybrid';
   readonly runsPerTrial: number;
   readonly design: { kind: SessionDesignKind; levels?: number | number[] };
   readonly batchSize: number;

@@ -5,6 +5,7 @@ import { beyondCounts } from '../model/countModel.js';
 import { CountConversionError, toMoleculeCounts } from '../model/counts/index.js';
 import type { ReactionNetworkInput } from '../model/schema.js';
 import { validateModel } from '../model/validate.js';
+import { isCountLike } from '../simulate/createModelSimulator.js';
 import { createIndependentPrior, PriorSpecError } from '../sample/priors/registry.js';
 import type { IndependentPrior } from '../sample/priors/IndependentPrior.js';
 import { MAX_SEED } from '../sample/random/seedDerivation.js';
@@ -79,7 +80,7 @@ const studySchema = z.strictObject({
   distance: part.optional(),
   simulation: z
     .strictObject({
-      method: z.enum(SIMULATION_METHODS as ['ssa', 'tau', 'ode'], { error: `expected one of ${SIMULATION_METHODS.join(', ')}` }).optional(),
+      method: z.enum(SIMULATION_METHODS as ['ssa', 'tau', 'ode', 'hybrid'], { error: `expected one of ${SIMULATION_METHODS.join(', ')}` }).optional(),
       runsPerTrial: integer.optional(),
     })
     .optional(),
@@ -108,7 +109,7 @@ export interface Study {
   readonly prior: IndependentPrior;
   readonly summaries: PartSpec;
   readonly distance: PartSpec;
-  readonly method: 'ssa' | 'tau' | 'ode';
+  readonly method: 'ssa' | 'tau' | 'ode' | 'hybrid';
   /** True when the study named no method (then a model beyond molecule counts runs with ode instead of the default ssa). */
   readonly methodDefaulted?: boolean;
   /** Set by runBlackBoxStudy: the model only describes a black-box simulator's interface, so the method is not checked against it. */
@@ -269,10 +270,11 @@ export async function runStudy(study: Study, model: ReactionNetworkInput, observ
   if (method !== 'ode' && !study.interfaceOnly) {
     const validated = validatedOrNull(model);
     if (validated && beyondCounts(validated).length > 0) {
-      if (study.methodDefaulted) method = 'ode';
-      else {
+      // Named by nobody: ssa stays for a model of counts in substance (isCountLike converted it already), else ode.
+      if (study.methodDefaulted && !isCountLike(validated)) method = 'ode';
+      else if (!study.methodDefaulted) {
         try {
-          toMoleculeCounts(validated, { source: model.name });
+          toMoleculeCounts(validated, { source: model.name, ...(method === 'hybrid' ? { rateRules: 'keep' as const } : {}) });
         } catch (error) {
           if (!(error instanceof CountConversionError)) throw error;
           issues.push({ path: 'simulation.method', message: `method ${method} needs molecule counts: ${error.message}` });

@@ -12,7 +12,7 @@ import type { SimulationMethod } from './types.js';
  *   (maxSteps, the stiffness guard), which therefore still trips first.
  * Callers that need an answer quickly (previews) pass tighter budgets.
  */
-export const DEFAULT_MAX_EVENTS: Readonly<Record<SimulationMethod, number>> = Object.freeze({ ssa: 1e9, tau: 1e9, ode: 1e6 });
+export const DEFAULT_MAX_EVENTS: Readonly<Record<SimulationMethod, number>> = Object.freeze({ ssa: 1e9, tau: 1e9, ode: 1e6, hybrid: 1e9 });
 
 /** `value`, checked to be an integer >= 1, or the method's default when undefined. */
 export function eventBudget(method: SimulationMethod, value: number | undefined, field = `${method} option maxEvents`): number {

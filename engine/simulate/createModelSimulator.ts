@@ -4,6 +4,7 @@ import { toMoleculeCounts } from '../model/counts/index.js';
 import type { ReactionNetwork } from '../model/schema.js';
 import { createSimulator, type SimulatorOptions } from './createSimulator.js';
 import { GeneralOdeSimulator } from './general/index.js';
+import { createHybridModelSimulator } from './hybrid/index.js';
 import type { SimulationMethod, Simulator } from './types.js';
 
 /**
@@ -18,13 +19,30 @@ import type { SimulationMethod, Simulator } from './types.js';
  * first and pass the count model.
  */
 export function createModelSimulator(model: ReactionNetwork, method: SimulationMethod = 'ssa', options: SimulatorOptions = {}): Simulator {
+  if (method === 'hybrid') return createHybridModelSimulator(model, { maxEvents: options.maxEvents });
   const beyond = beyondCounts(model).length > 0;
   if (method === 'ode' && beyond) return new GeneralOdeSimulator(model, { maxSteps: options.maxEvents });
   const counts = beyond ? toMoleculeCounts(model).model : model;
   return createSimulator(compileNetwork(counts, method), method, options);
 }
 
-/** The method to use when the user named none: the exact SSA for a count model, else the deterministic general simulator. */
+/**
+ * Whether a model is one of molecule counts in substance: a count model, or
+ * one whose conversion to counts changes no number (one molecule per unit of
+ * substance and of extent, nothing rounded), e.g. an SBML model in items
+ * with its compartment listed, as the DSMTS models are.
+ */
+export function isCountLike(model: ReactionNetwork): boolean {
+  if (beyondCounts(model).length === 0) return true;
+  try {
+    const { report } = toMoleculeCounts(model);
+    return report.rounded.length === 0 && report.extent.moleculesPerUnit === 1 && report.species.every((s) => s.moleculesPerUnit === 1);
+  } catch {
+    return false;
+  }
+}
+
+/** The method to use when the user named none: the exact SSA for a model of counts, else the deterministic general simulator. */
 export function defaultMethodFor(model: ReactionNetwork): SimulationMethod {
-  return beyondCounts(model).length > 0 ? 'ode' : 'ssa';
+  return isCountLike(model) ? 'ssa' : 'ode';
 }

@@ -3,9 +3,10 @@ import { SimulationSettingsError } from '../errors/index.js';
 import { DirectMethod } from './ssa/DirectMethod.js';
 import { TauLeaping } from './tau/TauLeaping.js';
 import { OdeSolver } from './ode/OdeSolver.js';
+import { createHybridSimulator } from './hybrid/index.js';
 import type { SimulationMethod, Simulator } from './types.js';
 
-export const SIMULATION_METHODS: readonly SimulationMethod[] = ['ssa', 'tau', 'ode'];
+export const SIMULATION_METHODS: readonly SimulationMethod[] = ['ssa', 'tau', 'ode', 'hybrid'];
 
 /** Settings every method understands. */
 export interface SimulatorOptions {
@@ -27,6 +28,8 @@ export function createSimulator(network: CompiledNetwork, method: SimulationMeth
       return new TauLeaping(network, { maxEvents });
     case 'ode':
       return new OdeSolver(network, { maxEvents });
+    case 'hybrid':
+      return createHybridSimulator(network, { maxEvents });
     default:
       throw new SimulationSettingsError('method', `unknown method "${method}"; expected one of ${SIMULATION_METHODS.join(', ')}`);
   }

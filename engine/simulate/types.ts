@@ -1,5 +1,5 @@
 /** The numerical method behind a Simulator. */
-export type SimulationMethod = 'ssa' | 'tau' | 'ode';
+export type SimulationMethod = 'ssa' | 'tau' | 'ode' | 'hybrid';
 
 /**
  * A simulator of one model. Stateless between calls: everything a

@@ -83,7 +83,7 @@ describe.skipIf(reason !== null)(`web mode: model view, notices, badges, explora
       const events = await page.getByTestId('model-events').textContent()
       expect(events).toContain('refill')
       expect(events).toContain('X = 100')
-      expect(await page.getByTestId('model-compartment').textContent()).toContain('1')
+      expect(await page.getByTestId('model-compartments').textContent()).toContain('cell')
       expect(await page.getByTestId('model-select').locator('option:checked').textContent()).toBe('Decay with reset')
     })
 

@@ -41,7 +41,8 @@ function summary(model: ReactionNetwork): string[] {
   const unit = (u: string | undefined) => (u ? ` ${u}` : '');
   const speciesLine = (s: ReactionNetwork['species'][number]) => {
     const notes = [s.compartment ? `in ${s.compartment}` : '', s.amountOnly === false ? 'concentration' : '', s.boundary ? 'boundary' : '', s.constant ? 'constant' : ''].filter(Boolean);
-    return `${s.id} = ${s.initial}${unit(s.units)}${notes.length ? ` (${notes.join(', ')})` : ''}`;
+    const meaning = s.amountOnly === false ? '; its name means the concentration' : '';
+    return `${s.id}: amount ${s.initial}${unit(s.units)} at t = 0${notes.length || meaning ? ` (${notes.filter((n) => n !== 'concentration').join(', ')}${meaning})` : ''}`;
   };
   const ruleLine = (r: ReactionNetwork['rules'][number]) =>
     r.type === 'rate' ? `d${r.variable}/dt = ${r.expression}` : r.type === 'algebraic' ? `0 = ${r.expression}` : `${r.variable} = ${r.expression}`;

@@ -20,7 +20,8 @@ import { ProgressBar } from '../progressBar.js';
 import { randomSeed } from '../../sample/random/randomSeed.js';
 
 interface SimulateOptions extends ExecutorFlags, TrustFlags {
-  runs: number;
+  /** Absent: 1 for the deterministic ode (every run is the same), else 10. */
+  runs?: number;
   seed?: number;
   tEnd?: number;
   points?: number;
@@ -61,7 +62,7 @@ export function registerSimulate(program: Command): void {
     .command('simulate')
     .description('simulate a model (built-in example name, model.json or SBML file)')
     .argument('<model>', 'example name (see `sciope examples`), a model JSON file, an SBML file (.xml, .sbml), or a black-box simulator JSON file ({"simulator": {...}}, see docs/blackbox-protocol.md)')
-    .option('-n, --runs <N>', 'number of trajectories', integerOption('--runs', 1, 10_000_000), 10)
+    .option('-n, --runs <N>', 'number of trajectories (default 10; 1 with --method ode, where every run is the same)', integerOption('--runs', 1, 10_000_000))
     .option('-s, --seed <S>', 'random seed (integer); random if omitted, and printed', integerOption('--seed', 0, MAX_SEED))
     .option('-t, --t-end <T>', "end time (default: the model's time span, else 100)", positiveNumber('--t-end'))
     .option('-p, --points <P>', 'number of output time points including t = 0', integerOption('--points', 2, 10_000_000))
@@ -91,14 +92,14 @@ async function simulateCommand(modelArgument: string, options: SimulateOptions):
   const loaded = simulator ? null : await loadModelArgument(modelArgument);
   if (options.method === undefined) {
     options.method = loaded ? defaultMethodFor(loaded) : 'ssa';
-    if (loaded && options.method === 'ode') process.stderr.write(`sciope: ${modelArgument} is not a model of molecule counts (${beyondCounts(loaded)[0].message}...); simulating it with --method ode\n`);
+    if (loaded && options.method === 'ode') process.stderr.write(`sciope: ${modelArgument} is not a model of molecule counts (${beyondCounts(loaded)[0].message}...); simulating it with --method ode (--method ssa converts it to counts)\n`);
   }
   // A stochastic method on a model in amounts or concentrations: convert to molecule counts here, before any executor
   // starts, and say what the conversion did (or refuse with every reason).
   let counted = loaded;
   if (loaded && options.method !== 'ode' && beyondCounts(loaded).length > 0) {
     const unit = options.substanceUnit === undefined ? undefined : Number.isFinite(Number(options.substanceUnit)) ? Number(options.substanceUnit) : options.substanceUnit;
-    const conversion = toMoleculeCounts(loaded, { substanceUnit: unit, endTime: options.tEnd, source: modelArgument });
+    const conversion = toMoleculeCounts(loaded, { substanceUnit: unit, endTime: options.tEnd, source: modelArgument, ...(options.method === 'hybrid' ? { rateRules: 'keep' as const } : {}) });
     for (const line of describeConversion(conversion.report)) process.stderr.write(`sciope: ${line}\n`);
     // Far beyond the event budget the exact SSA would only burn minutes before failing: stop now with the number.
     const expected = conversion.report.feasibility.expectedEvents;
@@ -107,9 +108,10 @@ async function simulateCommand(modelArgument: string, options: SimulateOptions):
     }
     counted = conversion.model;
   } else if (options.substanceUnit !== undefined) {
-    throw new SimulationSettingsError('--substance-unit', options.method === 'ode' ? 'only for --method ssa or tau (the ODE simulates amounts and concentrations as they are)' : 'the model is already in molecule counts');
+    throw new SimulationSettingsError('--substance-unit', options.method === 'ode' ? 'only for --method ssa, tau or hybrid (the ODE simulates amounts and concentrations as they are)' : 'the model is already in molecule counts');
   }
-  if (counted && options.method !== 'ode') assertCountModel(counted, options.method);
+  if (counted && options.method !== 'ode' && options.method !== 'hybrid') assertCountModel(counted, options.method);
+  const runCount = options.runs ?? (options.method === 'ode' ? 1 : 10);
   const model = counted ?? { ...blackBoxModel(simulator!), name: blackBoxModel(simulator!).name ?? 'simulator' };
   const network = counted
     ? { parameterValues: counted.parameters.map((p) => p.value), parameterIds: counted.parameters.map((p) => p.id), speciesIds: counted.species.map((s) => s.id), time: counted.time }
@@ -139,7 +141,7 @@ async function simulateCommand(modelArgument: string, options: SimulateOptions):
     returnTrajectories: true,
     seed,
   };
-  const runInfo = { model: model.name, method: options.method, seed, runs: options.runs, parameters: Object.fromEntries(network.parameterIds.map((id, i) => [id, parameters[i]])) };
+  const runInfo = { model: model.name, method: options.method, seed, runs: runCount, parameters: Object.fromEntries(network.parameterIds.map((id, i) => [id, parameters[i]])) };
   const executor = await createExecutor(options, 1);
   const writer: TrajectoryWriter | undefined = options.out ? openTrajectoryWriter(options.out, runInfo, speciesIds, grid) : undefined;
   const summary = new FinalStateSummary(speciesIds);
@@ -149,10 +151,10 @@ async function simulateCommand(modelArgument: string, options: SimulateOptions):
   const started = performance.now();
   let finished = false;
   try {
-    for (let first = 0; first < options.runs; first += chunkRuns) {
-      const runs = Math.min(chunkRuns, options.runs - first);
+    for (let first = 0; first < runCount; first += chunkRuns) {
+      const runs = Math.min(chunkRuns, runCount - first);
       const trials: Trial[] = Array.from({ length: runs }, (_, i) => ({ index: first + i, parameters, stream: [first + i] }));
-      const results = await executor.map(job, trials, { onProgress: (done) => progress.update(first + done, options.runs) });
+      const results = await executor.map(job, trials, { onProgress: (done) => progress.update(first + done, runCount) });
       const block = speciesIds.length * grid.length;
       const data = new Float64Array(runs * block);
       let chunkEvents = 0;
@@ -181,15 +183,15 @@ async function simulateCommand(modelArgument: string, options: SimulateOptions):
 
   const unit = simulator ? 'simulations' : options.method === 'ssa' ? 'events' : options.method === 'tau' ? 'leaps' : 'steps';
   const lines = [
-    `${model.name}: ${options.runs} trajector${options.runs === 1 ? 'y' : 'ies'}, method ${options.method}, seed ${seed}, t = 0..${end} (${points} points)`,
+    `${model.name}: ${runCount} trajector${runCount === 1 ? 'y' : 'ies'}, method ${options.method}, seed ${seed}, t = 0..${end} (${points} points)`,
     '',
     formatTable(
       ['species', `mean at t=${end}`, 'sd'],
       summary.rows().map((r) => [r.species, formatNumber(r.mean), formatNumber(r.sd)]),
     ),
     '',
-    `${unit}: ${events.toLocaleString('en-US')} (${formatNumber(events / options.runs)} per trajectory)`,
-    `wall time: ${seconds.toFixed(3)} s, ${(seconds * 1000 / options.runs).toFixed(2)} ms per trajectory, ${formatNumber(events / seconds / 1e6)} M ${unit}/s`,
+    `${unit}: ${events.toLocaleString('en-US')} (${formatNumber(events / runCount)} per trajectory)`,
+    `wall time: ${seconds.toFixed(3)} s, ${(seconds * 1000 / runCount).toFixed(2)} ms per trajectory, ${formatNumber(events / seconds / 1e6)} M ${unit}/s`,
   ];
   if (options.out) lines.push(`trajectories written to ${options.out}`);
   process.stdout.write(lines.join('\n') + '\n');

@@ -25,7 +25,8 @@ export class CountConversionError extends EngineError {
     super(
       'COUNT_CONVERSION',
       `${where}cannot convert the model to molecule counts for the stochastic methods (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines}`,
-      { source, problems },
+      // `message` as well as `reason`, so front doors list it like any per-element problem (an SBML import's).
+      { source, problems: problems.map((p) => ({ ...p, message: p.reason })) },
     );
     this.problems = problems;
   }

@@ -69,7 +69,7 @@ function countStoichiometry(r: ReactionSpec, ctx: CountContext): Sides | null {
       else {
         const ast = parseExpression(coefficient);
         if (![...identifiersOf(ast).keys()].every((name) => ctx.kinds.isConstant(name))) {
-          ctx.problems.push({ element: 'reaction', id: r.id, reason: `variable stoichiometry of ${id} (${coefficient}): a reaction event must change each species by a fixed whole number of molecules; use --method ode (or hybrid when available)` });
+          ctx.problems.push({ element: 'reaction', id: r.id, reason: `variable stoichiometry of ${id} (${coefficient}): a reaction event must change each species by a fixed whole number of molecules; use --method ode` });
           ok = false;
           continue;
         }

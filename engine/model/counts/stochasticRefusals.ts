@@ -10,7 +10,7 @@ import type { ReactionNetwork } from '../schema.js';
 import type { CountConversionProblem } from './CountConversionError.js';
 import { callsFunction } from './substituteNames.js';
 
-const USE_ODE = 'use --method ode (or hybrid when available)';
+const USE_ODE = 'use --method ode';
 
 const readsTime = (ast: ExprNode) => {
   const names = identifiersOf(ast);
@@ -55,7 +55,7 @@ export function stochasticRefusals(model: ReactionNetwork, options: StochasticRe
   for (const [i, rule] of model.rules.entries()) {
     if (rule.type === 'rate') {
       if (options.keepRateRules) continue;
-      refuse('rule', rule.variable ?? `rules[${i}]`, `rate rule on ${rule.variable}: the exact SSA has no continuous variables; ${USE_ODE}`);
+      refuse('rule', rule.variable ?? `rules[${i}]`, `rate rule on ${rule.variable}: the exact SSA has no continuous variables; use --method hybrid (continuous variables with stochastic reactions) or --method ode`);
     } else if (rule.type === 'algebraic') {
       refuse('rule', `rules[${i}]`, `algebraic rule 0 = ${rule.expression}: the stochastic methods cannot solve algebraic constraints; ${USE_ODE}`);
     } else if (typeof rule.expression === 'string' && readsTime(parseExpression(rule.expression))) {

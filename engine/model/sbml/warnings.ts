@@ -36,11 +36,11 @@ export function collectDocumentWarnings(model: SbmlModel, attributes: DocumentAt
     if (units && !COUNT_UNITS.has(units)) substanceUnits.add(units);
   }
   if (substanceUnits.size > 0) {
-    warnings.push({ message: `substance units ${[...substanceUnits].map((u) => `"${u}"`).join(', ')} are kept as written: amounts are not converted to molecule counts` });
+    warnings.push({ message: `substance units ${[...substanceUnits].map((u) => `"${u}"`).join(', ')} are kept as written: the ODE simulates amounts and concentrations in them; ssa and tau-leaping convert them to molecule counts (6.022e23 per mole) and say so` });
   }
   const unitDefinitions = Array.from({ length: model.getNumUnitDefinitions() }, (_, i) => model.getUnitDefinition(i).getId());
   if (unitDefinitions.length > 0) {
-    warnings.push({ message: `unit definitions (${unitDefinitions.join(', ')}) are not applied: numbers are taken as written (units are kept for display)` });
+    warnings.push({ message: `unit definitions (${unitDefinitions.join(', ')}) are not applied to the numbers, which are taken as written (units are kept for display and for the molecule conversion)` });
   }
   if (model.getNumConstraints() > 0) {
     warnings.push({ message: `${model.getNumConstraints()} constraint${model.getNumConstraints() === 1 ? ' is' : 's are'} not checked during simulation` });

@@ -2,7 +2,6 @@ import { SimulationBudgetError, SimulationError, SimulationSettingsError } from 
 import { createIntegrator } from '../ode/createIntegrator.js';
 import type { OdeIntegrator, OdeSystem } from '../ode/integrator.js';
 import { AlgebraicSolver } from './algebraicSolver.js';
-import type { JacobianFunction } from './analyticJacobian.js';
 import type { CompiledGeneralModel } from './compileGeneralModel.js';
 import { EventScheduler } from './eventScheduler.js';
 import { StateHistory } from './stateHistory.js';
@@ -44,6 +43,8 @@ export class GeneralRun {
   private readonly history: StateHistory | null;
   private readonly scheduler: EventScheduler;
   private integrator!: OdeIntegrator;
+  /** The integrator's view of the generated Jacobian: null until first asked for, undefined when there is none. */
+  private integratorJacobian: OdeSystem['jacobian'] | null = null;
   private readonly recorder: TrajectoryRecorder;
   /** delay() and rateOf() for the generated code. */
   readonly hooks: TrajectoryFunctions;
@@ -96,14 +97,19 @@ export class GeneralRun {
     const maxSteps = options.maxSteps ?? 1e6;
     if (n === 0) return new StaticIntegrator(maxStep === Infinity ? tEnd / 100 : maxStep, maxSteps);
     const method = options.method ?? 'auto';
-    // Only the stiff method uses ∂f/∂y and ∂f/∂t; both are worked out once per model, on first need.
     const stiff = method !== 'nonstiff';
-    const analytic = stiff && options.analyticJacobian !== false ? compiled.jacobianPlan.jacobian : null;
+    const analytic = stiff && options.analyticJacobian !== false;
+    const run = this;
     const system: OdeSystem = {
       size: n,
-      autonomous: stiff && compiled.derivativeGraph.autonomous,
       derivative: (t, y, dydt) => this.derivative(t, y, dydt),
-      ...(analytic ? { jacobian: (t: number, y: Float64Array, jac: Float64Array) => this.jacobian(analytic, t, y, jac) } : {}),
+      // Read by the Rosenbrock method only (under `auto`, once it switches), so both are worked out on first need, once per model.
+      get autonomous(): boolean {
+        return stiff && compiled.derivativeGraph.autonomous;
+      },
+      get jacobian(): OdeSystem['jacobian'] {
+        return analytic ? run.analyticJacobian() : undefined;
+      },
     };
     return createIntegrator(system, method, { rtol: options.rtol ?? 1e-6, atol: options.atol ?? 1e-9, maxSteps, maxStep });
   }
@@ -176,10 +182,18 @@ export class GeneralRun {
     this.compiled.generated.derivative(t, this.v, dydt, this.hooks);
   }
 
-  /** The generated ∂f/∂y at (t, y): values at (t, y) first, as for the derivative. */
-  private jacobian(analytic: JacobianFunction, t: number, y: Float64Array, jac: Float64Array): void {
-    this.evaluate(t, y);
-    analytic(t, this.v, jac);
+  /** The generated ∂f/∂y for the integrator (values at (t, y) first, as for the derivative), or undefined: finite differences. */
+  private analyticJacobian(): OdeSystem['jacobian'] {
+    if (this.integratorJacobian === null) {
+      const generated = this.compiled.jacobianPlan.jacobian;
+      this.integratorJacobian = generated
+        ? (t: number, y: Float64Array, jac: Float64Array) => {
+            this.evaluate(t, y);
+            generated(t, this.v, jac);
+          }
+        : undefined;
+    }
+    return this.integratorJacobian;
   }
 
   /** Marks the discrete store as changed (the scheduler calls this after an execution). */

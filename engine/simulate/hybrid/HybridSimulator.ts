@@ -37,8 +37,9 @@ const CLOCK_TOLERANCE = 1e-10;
  * closed form (G += a0 Δt): the method is then the exact SSA (the draws:
  * one exponential per firing, one uniform per selection), with ξ consumed,
  * not redrawn, across output times. The partition is revisited after every
- * firing, every accepted ODE step and at every output time; steps end on
- * output times, so outputs are never interpolated.
+ * firing, every accepted ODE step and at every output time (the
+ * integrator restarts only when it changed); steps end on output times, so
+ * outputs are never interpolated.
  *
  * Discrete dynamics (as the ODE solver): assignment rules are algebraic
  * (evaluated inside the derivative and on every output); a time event at T
@@ -52,7 +53,7 @@ const CLOCK_TOLERANCE = 1e-10;
  * xoshiro128** started at `rng` and written back, so seeded runs repeat bit
  * for bit.
  */
-export class HybridSimulator implements Omit<Simulator, 'method'> {
+export class HybridSimulator implements Simulator {
   readonly method: HybridMethodName = HYBRID_METHOD;
   readonly speciesIds: readonly string[];
   readonly parameterIds: readonly string[];
@@ -152,7 +153,8 @@ export class HybridSimulator implements Omit<Simulator, 'method'> {
       }
       if (g < nT && grid[g] <= t) {
         for (; g < nT && grid[g] <= t; g++) this.record(y, out, g, nT);
-        restart = true; // re-partition at output times
+        // Re-partition at output times; the integrator goes on unless the partition changed.
+        if (!restart && g < nT && this.repartition(t, y, window) !== 0) restart = true;
       }
       if (t >= tev) {
         this.fireTimeEvents(y);
@@ -180,7 +182,7 @@ export class HybridSimulator implements Omit<Simulator, 'method'> {
           t = tStop;
           continue;
         }
-        t += xi / a0;
+        t += Math.max(xi, 0) / a0;
         if (!(t < tStop)) t = tStop; // round-off at the boundary: fire at tStop
         this.fireDiscrete(a, a0, y);
         work++;

@@ -19,6 +19,8 @@ export function locateLevel(ode: OdeIntegrator, slot: number, level: number, tol
   let hi = t1;
   let fLo = w[slot] - level;
   let fHi = ode.y[slot] - level;
+  // Reached already at t0 (within round-off of an earlier location): it happens there.
+  if (fLo >= 0) return t0;
   let side = 0;
   for (let iteration = 0; iteration < 200; iteration++) {
     let s = fHi > fLo ? (lo * fHi - hi * fLo) / (fHi - fLo) : 0.5 * (lo + hi);

@@ -22,14 +22,14 @@ export interface DraftFields {
   summaries: PartSpec
   distance: PartSpec
   algorithm: PartSpec
-  simulation: { method: 'ssa' | 'tau' | 'ode'; runsPerTrial: number }
+  simulation: { method: 'ssa' | 'tau' | 'ode' | 'hybrid'; runsPerTrial: number }
   seed: number | null
   truth: Record<string, number> | null
 }
 
 export const DRAFT_VERSION = 1
 const KINDS: readonly PriorKind[] = ['uniform', 'logUniform', 'normal', 'logNormal', 'truncatedNormal']
-const METHODS: readonly string[] = ['ssa', 'tau', 'ode']
+const METHODS: readonly string[] = ['ssa', 'tau', 'ode', 'hybrid']
 
 export function draftSnapshot(fields: DraftFields): Record<string, unknown> {
   return {
@@ -69,7 +69,7 @@ export function restoreDraft(raw: unknown): Partial<DraftFields> | null {
     if (spec) out[key] = spec
   }
   if (isObject(raw.simulation) && METHODS.includes(String(raw.simulation.method)) && typeof raw.simulation.runsPerTrial === 'number') {
-    out.simulation = { method: raw.simulation.method as 'ssa' | 'tau' | 'ode', runsPerTrial: raw.simulation.runsPerTrial }
+    out.simulation = { method: raw.simulation.method as 'ssa' | 'tau' | 'ode' | 'hybrid', runsPerTrial: raw.simulation.runsPerTrial }
   }
   if ('seed' in raw) out.seed = Number.isInteger(raw.seed) ? (raw.seed as number) : null
   if ('truth' in raw) {

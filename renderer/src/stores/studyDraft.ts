@@ -89,7 +89,7 @@ export const useStudyDraftStore = defineStore('studyDraft', () => {
   const summaries = ref<PartSpec>({ kind: 'time-series-features', set: 'efficient' })
   const distance = ref<PartSpec>({ kind: 'adaptive' })
   const algorithm = ref<PartSpec>({ kind: 'smcAbc', populationSize: 200, maxGenerations: 8 })
-  const simulation = ref<{ method: 'ssa' | 'tau' | 'ode'; runsPerTrial: number }>({ method: 'ssa', runsPerTrial: 10 })
+  const simulation = ref<{ method: 'ssa' | 'tau' | 'ode' | 'hybrid'; runsPerTrial: number }>({ method: 'ssa', runsPerTrial: 10 })
   const seed = ref<number | null>(null)
   /** Known true parameter values (for synthetic data), shown next to the posterior. */
   const truth = ref<Record<string, number> | null>(null)
@@ -231,7 +231,7 @@ export const useStudyDraftStore = defineStore('studyDraft', () => {
     summaries.value = part(config.summaries) ?? { kind: 'time-series-features', set: 'efficient' }
     distance.value = part(config.distance) ?? { kind: 'adaptive' }
     algorithm.value = part(config.algorithm) ?? { kind: 'smcAbc', populationSize: 200, maxGenerations: 8 }
-    const sim = (config.simulation ?? {}) as Partial<{ method: 'ssa' | 'tau' | 'ode'; runsPerTrial: number }>
+    const sim = (config.simulation ?? {}) as Partial<{ method: 'ssa' | 'tau' | 'ode' | 'hybrid'; runsPerTrial: number }>
     simulation.value = { method: sim.method ?? 'ssa', runsPerTrial: sim.runsPerTrial ?? 10 }
     seed.value = typeof config.seed === 'number' ? config.seed : null
     truth.value = config.truth && typeof config.truth === 'object' ? { ...(config.truth as Record<string, number>) } : null

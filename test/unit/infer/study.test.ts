@@ -105,10 +105,17 @@ describe('the simulation method of a model beyond molecule counts', () => {
   const observed = parseObservedCsv('time,X\n0,100\n1,60\n2,37\n');
   const base = { model: 'decay.json', observed: 'x.csv', priors: { k: [0.1, 1] }, algorithm: { kind: 'abcRejection', budget: 40, k: 5 }, seed: 1 };
 
-  it('is ode when the study names none, and the run uses it', async () => {
+  const methodOf = (posterior: Awaited<ReturnType<typeof runStudy>>) => (posterior.toJSON().config as { simulation: { method: string } }).simulation.method;
+
+  it('is ode when the study names none and counting would change a number, and the run uses it', async () => {
     const study = parseStudy(base, 's.json');
-    const posterior = await runStudy(study, concentrationModel as ReactionNetworkInput, observed);
-    expect((posterior.toJSON().config as { simulation: { method: string } }).simulation.method).toBe('ode');
+    const realAmount = { ...concentrationModel, species: [{ ...concentrationModel.species[0], initial: 200.5 }] };
+    expect(methodOf(await runStudy(study, realAmount as ReactionNetworkInput, observed))).toBe('ode');
+  });
+
+  it('stays ssa when the study names none and the model counts items in whole numbers (compartment listed, as SBML has it)', async () => {
+    const study = parseStudy(base, 's.json');
+    expect(methodOf(await runStudy(study, concentrationModel as ReactionNetworkInput, observed))).toBe('ssa');
   });
 
   it('runs a stochastic method the study names on the model converted to molecule counts', async () => {

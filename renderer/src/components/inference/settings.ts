@@ -49,7 +49,7 @@ export interface AlgorithmSettings {
 }
 
 export interface SimulationSettings {
-  method: 'ssa' | 'tau' | 'ode'
+  method: 'ssa' | 'tau' | 'ode' | 'hybrid'
   runsPerTrial: number
 }
 
@@ -180,7 +180,7 @@ export function settingsFromSpecs(base: InferenceSettings, specs: { summaries?: 
   }
   const sim = specs.simulation as Partial<SimulationSettings> | undefined
   if (sim) {
-    if (sim.method === 'ssa' || sim.method === 'tau' || sim.method === 'ode') out.simulation.method = sim.method
+    if (sim.method === 'ssa' || sim.method === 'tau' || sim.method === 'ode' || sim.method === 'hybrid') out.simulation.method = sim.method
     out.simulation.runsPerTrial = num(sim.runsPerTrial) ?? out.simulation.runsPerTrial
   }
   if (num(specs.seed) !== undefined) out.seed = num(specs.seed)!

@@ -69,8 +69,8 @@ describe('toMoleculeCounts refuses what the stochastic methods cannot mean, with
   });
 
   it('names rate and algebraic rules and says what to use', () => {
-    has('rule', 'P', 'rate rule on P: the exact SSA has no continuous variables; use --method ode (or hybrid when available)');
-    has('rule', 'rules[1]', 'algebraic rule 0 = Q + R - 1: the stochastic methods cannot solve algebraic constraints; use --method ode (or hybrid when available)');
+    has('rule', 'P', 'rate rule on P: the exact SSA has no continuous variables; use --method hybrid (continuous variables with stochastic reactions) or --method ode');
+    has('rule', 'rules[1]', 'algebraic rule 0 = Q + R - 1: the stochastic methods cannot solve algebraic constraints; use --method ode');
   });
 
   it('names delay() and rateOf() where they are used', () => {
