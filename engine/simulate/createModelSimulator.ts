@@ -29,14 +29,17 @@ export function createModelSimulator(model: ReactionNetwork, method: SimulationM
 /**
  * Whether a model is one of molecule counts in substance: a count model, or
  * one whose conversion to counts changes no number (one molecule per unit of
- * substance and of extent, nothing rounded), e.g. an SBML model in items
- * with its compartment listed, as the DSMTS models are.
+ * substance and of extent, nothing rounded) and that speaks of amounts, e.g.
+ * an SBML model in items with its compartment listed, as the DSMTS models
+ * are. A species written as a concentration counts only when its unit is
+ * items: a concentration without units is more likely mol/l than molecules.
  */
 export function isCountLike(model: ReactionNetwork): boolean {
   if (beyondCounts(model).length === 0) return true;
   try {
     const { report } = toMoleculeCounts(model);
-    return report.rounded.length === 0 && report.extent.moleculesPerUnit === 1 && report.species.every((s) => s.moleculesPerUnit === 1);
+    const noNumberChanges = report.rounded.length === 0 && report.extent.moleculesPerUnit === 1 && report.species.every((s) => s.moleculesPerUnit === 1);
+    return noNumberChanges && report.species.every((s) => !s.concentration || s.unitFrom !== 'none');
   } catch {
     return false;
   }

@@ -50,7 +50,7 @@ describe('EngineService', () => {
     expect(outcome.error.code).toBe('INVALID_ARGUMENT');
     const issues = outcome.error.details.issues as Array<{ path: string; message: string }>;
     expect(issues.map((i) => i.path).sort()).toEqual(['method', 'runs']);
-    expect(issues.find((i) => i.path === 'method')!.message).toContain('"ssa", "tau" or "ode"');
+    expect(issues.find((i) => i.path === 'method')!.message).toContain('"ssa", "tau", "ode" or "hybrid"');
     expect(await service.invoke('nope.method', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
     expect(await service.invoke('projects.open', { path: '' , extra: 1 })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
   });

@@ -73,7 +73,7 @@ describe('sciope simulate', () => {
     expect(runs.code).toBe(2);
     expect(runs.stderr).toContain('--runs expects an integer between 1 and');
     const method = await sciope('simulate', 'vilar', '--method', 'euler');
-    expect(method.stderr).toContain('expected one of ssa, tau, ode, got "euler"');
+    expect(method.stderr).toContain('expected one of ssa, tau, ode, hybrid, got "euler"');
     const unknown = await sciope('simulate', 'no-such-model');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no such file, and not a built-in example (examples: vilar,');

@@ -88,7 +88,7 @@ describe('the event budget', FEW_SECONDS, () => {
   });
 
   it('defaults: 1e9 events (ssa), 1e9 leaps and steps (tau), 1e6 steps (ode)', () => {
-    expect(DEFAULT_MAX_EVENTS).toEqual({ ssa: 1e9, tau: 1e9, ode: 1e6 });
+    expect(DEFAULT_MAX_EVENTS).toEqual({ ssa: 1e9, tau: 1e9, ode: 1e6, hybrid: 1e9 });
     const network = compileNetwork(validateModel(explosive));
     for (const method of METHODS) expect((createSimulator(network, method) as unknown as { maxEvents: number }).maxEvents).toBe(DEFAULT_MAX_EVENTS[method]);
   });

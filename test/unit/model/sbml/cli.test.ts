@@ -25,7 +25,7 @@ describe('sciope import', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('events.xml: imported "events", volume 2');
     expect(stdout).toMatch(/^compartments \(1\):\n {2}cell = 2$/m);
-    expect(stdout).toMatch(/^species \(3\):\n {2}X = 0 \(in cell\)\n {2}Y = 0 \(in cell\)\n {2}Zc = 0 \(in cell, concentration\)$/m);
+    expect(stdout).toMatch(/^species \(3\):\n {2}X: amount 0 at t = 0 \(in cell\)\n {2}Y: amount 0 at t = 0 \(in cell\)\n {2}Zc: amount 0 at t = 0 \(in cell; its name means the concentration\)$/m);
     expect(stdout).toMatch(/^reactions \(1\):\n {2}birth: ∅ → X, propensity k$/m);
     expect(stdout).toMatch(/^events \(3\):\n {2}stop: when t >= tstop: X = 0 \(initialValue false\)$/m);
     expect(stdout).toMatch(/^warnings \(\d+\):$/m);
