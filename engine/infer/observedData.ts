@@ -33,7 +33,7 @@ export function parseObservedCsv(text: string, options: ObservedCsvOptions = {})
     throw new ObservedDataError(source, message, { line, column, columnName });
   };
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  let headerLine = lines.findIndex((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
+  const headerLine = lines.findIndex((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
   if (headerLine < 0) fail('the file is empty; expected a header line such as "time,A,B"');
   const header = lines[headerLine].split(',').map((c) => c.trim());
   header.forEach((name, i) => {

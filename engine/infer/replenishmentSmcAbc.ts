@@ -5,7 +5,7 @@ import { InferenceError } from './errors.js';
 import { MultivariateNormalKernel } from './parts/kernels.js';
 import { Posterior } from './Posterior.js';
 import { baseConfig, completeGeneration, createRunSetup, featureRows, finishRun, makeGeneration, type RunSetup } from './runSetup.js';
-import { PROPOSAL_STREAM, proposalRandom, samplePriorGeneration, sampleTrials } from './sampleTrials.js';
+import { PROPOSAL_STREAM, proposalRandom, samplePriorGeneration } from './sampleTrials.js';
 import { resumeOptions, type ResumePoint } from './resume.js';
 import type { AbcOptions, Generation, StopReason } from './types.js';
 

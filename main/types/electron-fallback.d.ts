@@ -5,6 +5,7 @@
  * signatures of Electron 38's electron.d.ts (main/ type-checks against both);
  * once Electron is installed its real electron.d.ts wins automatically.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the `any`s copy Electron's own signatures, so main/ type-checks the same against both */
 
 export interface Event {
   preventDefault(): void

@@ -26,7 +26,7 @@ const network = compileNetwork(validateModel(getExample('vilar')));
 const simulator = createSimulator(network, 'ssa');
 const grid = uniformTimeGrid(200, 201);
 simulateEnsemble(simulator, { runs: 3, seed: 99, grid }); // warm up the generated code
-let started = performance.now();
+const started = performance.now();
 const ensemble = simulateEnsemble(simulator, { runs: TRAJECTORIES, seed: 2026, grid });
 const ssaMsPerTrajectory = (performance.now() - started) / TRAJECTORIES;
 

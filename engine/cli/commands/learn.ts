@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { addTrustOption, ensureSimulatorApproved, type TrustFlags } from '../simulatorApproval.js';
+import { addTrustOption, type TrustFlags } from '../simulatorApproval.js';
 import { dirname, resolve } from 'node:path';
 import { expandHome } from '../../paths/index.js';
 import { InvalidArgumentError, type Command } from 'commander';

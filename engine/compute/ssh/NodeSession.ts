@@ -57,7 +57,7 @@ export class NodeSession {
 
   /** Start the worker and wait for its HELLO. */
   static async start(connection: NodeConnection, remoteFile: string, threads: number, timing: SessionTiming, helloTimeoutMs = 30_000): Promise<NodeSession> {
-    const { node, label } = connection;
+    const { node } = connection;
     const command = ['exec', shellQuote(node.nodePath), shellQuote(remoteFile), '--threads', threads, '--heartbeat', timing.heartbeatMs, '--host-timeout', timing.hostTimeoutMs].join(' ');
     const channel = await connection.spawn(command);
     const session = new NodeSession(connection, channel, remoteFile, threads, timing);

@@ -28,10 +28,16 @@ export function fitHyperparameters(x: Float64Array, n: number, d: number, y: Flo
   const freeCount = lengthCount + 1 + (learnNoise ? 1 : 0);
   const lower = new Float64Array(freeCount);
   const upper = new Float64Array(freeCount);
-  for (let k = 0; k < lengthCount; k++) (lower[k] = Math.log(options.lengthScaleBounds[0])), (upper[k] = Math.log(options.lengthScaleBounds[1]));
+  for (let k = 0; k < lengthCount; k++) {
+    lower[k] = Math.log(options.lengthScaleBounds[0]);
+    upper[k] = Math.log(options.lengthScaleBounds[1]);
+  }
   lower[lengthCount] = Math.log(options.signalVarianceBounds[0]);
   upper[lengthCount] = Math.log(options.signalVarianceBounds[1]);
-  if (learnNoise) (lower[lengthCount + 1] = Math.log(options.noiseVarianceBounds[0])), (upper[lengthCount + 1] = Math.log(options.noiseVarianceBounds[1]));
+  if (learnNoise) {
+    lower[lengthCount + 1] = Math.log(options.noiseVarianceBounds[0]);
+    upper[lengthCount + 1] = Math.log(options.noiseVarianceBounds[1]);
+  }
 
   const theta = new Float64Array(d + 2);
   const expand = (u: Float64Array): Float64Array => {
@@ -52,8 +58,14 @@ export function fitHyperparameters(x: Float64Array, n: number, d: number, y: Flo
     for (let j = 0; j < freeCount; j++) {
       const below = lower[j] - u[j];
       const above = u[j] - upper[j];
-      if (below > 0) (value += PENALTY * below * below), (gradient[j] -= 2 * PENALTY * below);
-      if (above > 0) (value += PENALTY * above * above), (gradient[j] += 2 * PENALTY * above);
+      if (below > 0) {
+        value += PENALTY * below * below;
+        gradient[j] -= 2 * PENALTY * below;
+      }
+      if (above > 0) {
+        value += PENALTY * above * above;
+        gradient[j] += 2 * PENALTY * above;
+      }
     }
     return value;
   };

@@ -20,8 +20,14 @@ export function fitInputScaling(kind: InputScaling['kind'], x: Float64Array, n: 
     if (kind === 'unitBox') {
       let lo = Infinity;
       let hi = -Infinity;
-      if (bounds) [lo, hi] = bounds[k];
-      else for (let i = 0; i < n; i++) (lo = Math.min(lo, x[i * d + k])), (hi = Math.max(hi, x[i * d + k]));
+      if (bounds) {
+        [lo, hi] = bounds[k];
+      } else {
+        for (let i = 0; i < n; i++) {
+          lo = Math.min(lo, x[i * d + k]);
+          hi = Math.max(hi, x[i * d + k]);
+        }
+      }
       offset.push(lo);
       scale.push(hi > lo ? hi - lo : 1);
     } else {

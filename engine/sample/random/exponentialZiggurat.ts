@@ -18,6 +18,7 @@ import type { Xoshiro128 } from './Xoshiro128.js';
  *
  * The SSA code generator inlines exactly this procedure (codegen/xoshiroJs.ts).
  */
+// eslint-disable-next-line no-loss-of-precision -- r as published by Marsaglia & Tsang (2000), kept digit for digit
 export const ZIGGURAT_R = 7.69711747013104972;
 
 export const ZIGGURAT_X = new Float64Array(257);

@@ -99,6 +99,7 @@ export class GeneralRun {
     const method = options.method ?? 'auto';
     const stiff = method !== 'nonstiff';
     const analytic = stiff && options.analyticJacobian !== false;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters below have their own `this` (the OdeSystem literal) and need the run's
     const run = this;
     const system: OdeSystem = {
       size: n,

@@ -60,7 +60,6 @@ import { FAIL_PARAMETER, finiteNonNegativeJs } from '../codegen/failures.js';
  * every waiting time 0, so the clock would stop and the loop would spin.
  */
 export function directMethodSource(network: CompiledNetwork, order: readonly number[], countFirings = false): string {
-  const nS = network.speciesIds.length;
   const reactions = network.reactions;
   const nR = reactions.length;
   const a = (j: number) => `a${j}`;

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sciope } from './runSciope.js';
 
-const bin = new URL('../../../bin/sciope.js', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'sciope-cli-'));
 
 

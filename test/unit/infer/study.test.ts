@@ -16,7 +16,6 @@ import { sciope } from '../cli/runSciope.js';
 
 const studies = new URL('../../../resources/studies/', import.meta.url);
 const readStudy = (name: string) => JSON.parse(readFileSync(new URL(`${name}/study.json`, studies), 'utf8'));
-const bin = new URL('../../../bin/sciope.js', import.meta.url).pathname;
 
 
 function studyErrors(json: unknown): string[] {

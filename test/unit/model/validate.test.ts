@@ -7,6 +7,7 @@ import { EngineError, ModelValidationError, type ValidationIssue } from '../../.
 import { EXAMPLES, exampleNames, formatPath, validateModel } from '../../../engine/model';
 
 /** A small valid model; each test breaks one thing in a fresh copy. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests write invalid shapes into the model on purpose
 function baseModel(): Record<string, any> {
   return {
     name: 'base',
@@ -39,6 +40,7 @@ function issuesOf(model: unknown): ValidationIssue[] {
 }
 
 /** The single issue reported after `edit`, checked for its path. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests write invalid shapes into the model on purpose
 function onlyIssue(edit: (m: Record<string, any>) => void, path: string): string {
   const model = baseModel();
   edit(model);

@@ -8,6 +8,7 @@ import { ModelValidationError, type ValidationIssue } from '../../../engine/erro
 import { validateModel } from '../../../engine/model';
 
 /** A valid SBML-like model; each test changes one thing in a fresh copy. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests write invalid shapes into the model on purpose
 function sbmlLike(): Record<string, any> {
   return {
     name: 'extended',
@@ -54,6 +55,7 @@ function issuesOf(model: unknown): ValidationIssue[] {
   throw new Error('expected validateModel to reject the model');
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests write invalid shapes into the model on purpose
 function onlyIssue(edit: (m: Record<string, any>) => void, path: string): string {
   const model = sbmlLike();
   edit(model);
@@ -151,6 +153,11 @@ describe('rules, initial assignments and events', () => {
   });
 
   it('assignment rules still may not form a cycle', () => {
-    expect(onlyIssue((m) => (m.rules[4].expression = 'n + 1') && (m.rules[1].expression = 'y * 2'), 'rules[1]')).toBe('assignment rules form a cycle: n → y → n');
+    expect(
+      onlyIssue((m) => {
+        m.rules[4].expression = 'n + 1';
+        m.rules[1].expression = 'y * 2';
+      }, 'rules[1]'),
+    ).toBe('assignment rules form a cycle: n → y → n');
   });
 });

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -113,7 +113,7 @@ describe('resuming a black-box simulator run', () => {
     expect(unapproved.code).toBe(2);
     expect(unapproved.stderr).toContain('has not been approved on this computer; nothing was run');
     const resumed = await sciope(elsewhere, 'resume', '--trust', '--project', killed, '1', '-w', '2');
-    expect(resumed.stderr).toMatch(/^sciope: approved \(--trust\):\n  From: .*killed\.sciope\n  Imports the JavaScript module: .*sim\.mjs/);
+    expect(resumed.stderr).toMatch(/^sciope: approved \(--trust\):\n {2}From: .*killed\.sciope\n {2}Imports the JavaScript module: .*sim\.mjs/);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toContain(`run 1: resumed after ${afterKill + 1} stored generations; completed with ${maxGenerations} generations`);
 

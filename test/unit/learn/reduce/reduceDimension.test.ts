@@ -22,7 +22,7 @@ function twoClusters(perCluster: number): { rows: number[][]; truth: number[] } 
   for (let i = 0; i < 2 * perCluster; i++) {
     const c = i < perCluster ? 0 : 1;
     truth.push(c);
-    rows.push(Array.from({ length: 10 }, (_, k) => (c === 0 ? -5 : 5) + rng.nextNormal()));
+    rows.push(Array.from({ length: 10 }, () => (c === 0 ? -5 : 5) + rng.nextNormal()));
   }
   return { rows, truth };
 }

@@ -11,7 +11,6 @@ import { describe, expect, it } from 'vitest';
 import { validateModel } from '../../../../engine/model';
 import { sciope } from '../../cli/runSciope.js';
 
-const bin = new URL('../../../../bin/sciope.js', import.meta.url).pathname;
 const fixture = (name: string) => new URL(`../../../fixtures/sbml/${name}`, import.meta.url).pathname;
 const DSMTS = new URL('../../../fixtures/dsmts/sbml/', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'sciope-sbml-cli-'));
