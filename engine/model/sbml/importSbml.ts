@@ -44,8 +44,13 @@ export interface SbmlImportResult {
   renamed: Record<string, string>;
 }
 
-/** libSBML's category of unit-consistency checks: reported as warnings, since units are taken as written. */
-const UNITS_CATEGORY = 'LIBSBML_CAT_UNITS_CONSISTENCY';
+/**
+ * libSBML's check categories reported as warnings, never stopping an import:
+ * unit consistency (units are taken as written) and SBO terms (annotations
+ * that do not change the mathematics; curated models often carry outdated
+ * ones, which COPASI and libRoadRunner accept too).
+ */
+const WARNING_CATEGORIES = ['LIBSBML_CAT_UNITS_CONSISTENCY', 'LIBSBML_CAT_SBO_CONSISTENCY', 'LIBSBML_CAT_MODELING_PRACTICE'] as const;
 /** libSBML checks that only say units are undeclared or could not be checked: summarised in one warning. */
 const UNDECLARED_UNITS = new Set([20511, 20512, 20513, 20616, 20702, 80701, 99505, 99506, 99507, 99508]);
 /** "Compartment has no size": mapModel says so itself, with what it assumes. */
@@ -98,7 +103,8 @@ function convertDocument(module: LibsbmlModule, document: SbmlDocument, xml: str
   const warnings: SbmlWarning[] = [];
   const undeclaredUnits = new Set<number>();
   for (const record of readErrorLog(module, document, 'warning')) {
-    if (isError(record) && record.category !== module[UNITS_CATEGORY] && !isToleratedError(record)) problems.push(toProblem(record));
+    const warningCategory = WARNING_CATEGORIES.some((name) => record.category === module[name]);
+    if (isError(record) && !warningCategory && !isToleratedError(record)) problems.push(toProblem(record));
     else if (record.errorId !== undefined && UNDECLARED_UNITS.has(record.errorId)) undeclaredUnits.add(record.line ?? 0);
     else if (record.errorId !== COMPARTMENT_WITHOUT_SIZE) warnings.push({ message: `libSBML: ${specificPart(record.message)}`, ...position(record) });
   }

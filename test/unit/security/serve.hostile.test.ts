@@ -83,7 +83,18 @@ function exchange(port: number, requestHead: string, body?: Body): Promise<Reply
         const n = Math.min(piece.length, stopAt - sent);
         const data = body.chunked ? (n === piece.length ? fullFrame : frame(n)) : piece.subarray(0, n);
         sent += n;
-        if (!socket.write(data)) await new Promise((drained) => (socket.once('drain', drained), socket.once('close', drained)));
+        if (!socket.write(data)) {
+          // Wait for drain or close, then drop both listeners: one pair per wait, never a pile on the socket.
+          await new Promise<void>((resume) => {
+            const wake = () => {
+              socket.off('drain', wake);
+              socket.off('close', wake);
+              resume();
+            };
+            socket.once('drain', wake);
+            socket.once('close', wake);
+          });
+        }
       }
       if (body.chunked && body.stallAfter === undefined && !done && received.length === 0) socket.write('0\r\n\r\n');
     });
