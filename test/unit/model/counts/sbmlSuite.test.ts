@@ -18,49 +18,27 @@
  * with an initial concentration in a 0-dimensional compartment the initial
  * amount 0 instead of 2 (an import problem, not a conversion one).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileNetwork } from '../../../../engine/model/compile';
 import { CountConversionError, toMoleculeCounts } from '../../../../engine/model/counts';
 import { importSbml } from '../../../../engine/model/sbml';
 import { OdeSolver } from '../../../../engine/simulate';
+import { caseGrid, expectCountsMatch, unpackSuite } from '../../sbmlSuiteCounts';
+import { createRequire } from 'node:module';
 
 const WASM = createRequire(import.meta.url).resolve('libsbmljs_stable/libsbml.wasm');
-const ARCHIVE = new URL('../../../fixtures/sbml-test-suite/cases.tar.gz', import.meta.url).pathname;
 const F = 1e12;
 
-const folder = mkdtempSync(join(tmpdir(), 'sciope-counts-suite-'));
-execFileSync('tar', ['-xzf', ARCHIVE, '-C', folder]);
-const semantic = join(folder, 'semantic');
-const CASES = readdirSync(semantic)
-  .filter((id) => /^\d{5}$/.test(id) && Number(id) % 11 === 0)
-  .sort();
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
-function settingsOf(id: string): Record<string, string> {
-  const text = readFileSync(join(semantic, id, `${id}-settings.txt`), 'utf8');
-  return Object.fromEntries(
-    text
-      .split('\n')
-      .filter((line) => line.includes(':'))
-      .map((line) => [line.slice(0, line.indexOf(':')).trim(), line.slice(line.indexOf(':') + 1).trim()]),
-  );
-}
-
-const list = (text: string | undefined) => new Set((text ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+const suite = unpackSuite('sciope-counts-suite-');
+const CASES = suite.caseIds.filter((id) => Number(id) % 11 === 0);
+afterAll(() => suite.remove());
 
 type Outcome = 'matches' | 'refused' | 'not imported' | 'nothing to compare';
 
 async function runCase(id: string): Promise<Outcome> {
-  const dir = join(semantic, id);
-  const file = readdirSync(dir).find((name) => /-sbml-l\dv\d\.xml$/.test(name))!;
   let model;
   try {
-    model = (await importSbml(readFileSync(join(dir, file), 'utf8'), { wasm: WASM, source: id })).model;
+    model = (await importSbml(suite.modelText(id), { wasm: WASM, source: id })).model;
   } catch {
     // Import is tested in test/unit/model/sbml and test/unit/sbmlSuite; here only converted models matter.
     return 'not imported';
@@ -72,40 +50,12 @@ async function runCase(id: string): Promise<Outcome> {
     if (error instanceof CountConversionError) return 'refused';
     throw error;
   }
-  const settings = settingsOf(id);
-  const [header, ...rows] = readFileSync(join(dir, `${id}-results.csv`), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => line.split(',').map((cell) => cell.trim()));
-  const grid = Float64Array.from(rows, (row) => Number(row[0]));
+  const grid = caseGrid(suite.semantic, id);
   const network = compileNetwork(counts, 'ode');
   const ode = new OdeSolver(network, { rtol: 1e-10, atol: 1e-3 });
   const out = new Float64Array(network.speciesIds.length * grid.length);
   ode.simulateInto(out, grid, ode.defaultParameters, new Uint32Array(4));
-
-  const absolute = Number(settings.absolute);
-  const relative = Number(settings.relative);
-  const amounts = list(settings.amount);
-  const concentrations = list(settings.concentration);
-  const sizes = new Map(counts.parameters.map((p) => [p.id, p.value]));
-  let compared = 0;
-  header.forEach((name, column) => {
-    const s = network.speciesIds.indexOf(name);
-    if (column === 0 || s < 0) return;
-    const species = model.species.find((x) => x.id === name)!;
-    const compartment = model.compartments.find((c) => c.id === species.compartment);
-    const asConcentration = concentrations.has(name) || (!amounts.has(name) && species.amountOnly === false);
-    if (asConcentration && compartment?.constant === false) return; // the size at each time is not an output of the count ODE
-    const size = compartment ? sizes.get(compartment.id)! : model.volume;
-    for (let g = 0; g < grid.length; g++) {
-      const amount = out[s * grid.length + g] / F;
-      const value = asConcentration ? amount / size : amount;
-      const expected = Number(rows[g][column]);
-      compared++;
-      expect(Math.abs(value - expected), `case ${id}: ${name} at t = ${grid[g]}: ${value}, expected ${expected}`).toBeLessThanOrEqual(absolute + relative * Math.abs(expected));
-    }
-  });
-  return compared > 0 ? 'matches' : 'nothing to compare';
+  return expectCountsMatch(suite.semantic, id, model, counts, network.speciesIds, out, F) > 0 ? 'matches' : 'nothing to compare';
 }
 
 describe('count models of SBML Test Suite cases follow the expected results (every 11th case)', () => {
