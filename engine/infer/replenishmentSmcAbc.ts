@@ -6,7 +6,7 @@ import { MultivariateNormalKernel } from './parts/kernels.js';
 import { Posterior } from './Posterior.js';
 import { baseConfig, completeGeneration, createRunSetup, featureRows, finishRun, makeGeneration, type RunSetup } from './runSetup.js';
 import { PROPOSAL_STREAM, proposalRandom, samplePriorGeneration } from './sampleTrials.js';
-import { resumeOptions, type ResumePoint } from './resume.js';
+import { resumeOptions, type ResumePoint } from './resumePoint.js';
 import type { AbcOptions, Generation, StopReason } from './types.js';
 
 export interface ReplenishmentSmcAbcOptions extends AbcOptions {

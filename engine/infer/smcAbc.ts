@@ -6,7 +6,7 @@ import { Posterior } from './Posterior.js';
 import { baseConfig, completeGeneration, createRunSetup, featureRows, finishRun, makeGeneration, recomputeDistances, type RunSetup } from './runSetup.js';
 import { proposalRandom, samplePriorGeneration, sampleTrials } from './sampleTrials.js';
 import type { AbcOptions, EpsilonFunction, EpsilonSchedule, Generation, PerturbationKernel, StopReason } from './types.js';
-import { resumeOptions, type ResumePoint } from './resume.js';
+import { resumeOptions, type ResumePoint } from './resumePoint.js';
 import { cumulativeWeights, logSumExp, pickIndex, weightsFromLog } from './weighted.js';
 
 export interface SmcAbcOptions extends AbcOptions {

@@ -14,10 +14,11 @@ import { SIMULATION_METHODS } from '../simulate/createSimulator.js';
 import { createDistance, createSummaryStatistics, PartSpecError } from '../stats/index.js';
 import type { PartSpec } from '../stats/types.js';
 import { abcRejection } from './abcRejection.js';
-import { StudyError } from './errors.js';
+import { InferenceError, StudyError } from './errors.js';
 import type { ObservedData } from './observedData.js';
 import type { Posterior } from './Posterior.js';
 import { replenishmentSmcAbc } from './replenishmentSmcAbc.js';
+import { isResumable, RESUMABLE_ALGORITHMS, type ResumePoint } from './resumePoint.js';
 import { smcAbc } from './smcAbc.js';
 import type { Generation, InferenceProgress } from './types.js';
 
@@ -245,6 +246,13 @@ export interface StudyRunOptions {
   readonly seed?: number;
   readonly populationSize?: number;
   readonly maxGenerations?: number;
+  /**
+   * Continue a stopped SMC-ABC or replenishment SMC-ABC run from its stored
+   * generations (see ResumePoint); `seed` must then be the run's seed. The
+   * run goes through exactly the checks and choices of a fresh start, so
+   * the continued generations are bit-identical to the uninterrupted run's.
+   */
+  readonly resumeFrom?: ResumePoint;
 }
 
 /** Run a validated study on a loaded model and observed data (the CLI and the app read the files). */
@@ -252,6 +260,11 @@ export async function runStudy(study: Study, model: ReactionNetworkInput, observ
   if (isNeuralNetworkReference(study.summaries)) {
     const what = 'file' in study.summaries ? `file ${JSON.stringify(study.summaries.file)}` : `project network ${study.summaries.network}`;
     throw new StudyError(study.source, [{ path: 'summaries', message: `the network reference (${what}) must be resolved to the network spec before the run (resolveStudySummaries in engine/learn/nn)` }]);
+  }
+  if (options.resumeFrom) {
+    const kind = study.algorithm.kind;
+    if (!isResumable(kind)) throw new InferenceError(`${study.name}: ${kind} runs cannot be resumed (only ${RESUMABLE_ALGORITHMS.join(' and ')}); start the run again`);
+    if (options.seed === undefined) throw new InferenceError(`${study.name}: resuming needs the run's seed (the stored generations came from it)`);
   }
   if (study.simulator) return runBlackBoxStudy(study, study.simulator, observed, options);
   const issues: Issue[] = [];
@@ -295,6 +308,7 @@ export async function runStudy(study: Study, model: ReactionNetworkInput, observ
     signal: options.signal,
     onProgress: options.onProgress,
     onGeneration: options.onGeneration,
+    ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
   };
   const { kind, ...settings } = study.algorithm;
   const populationSize = options.populationSize ?? (settings as { populationSize?: number }).populationSize;

@@ -4,8 +4,7 @@ import type { Executor } from '../compute/executor.js';
 import { ProjectFileError } from '../errors/index.js';
 import { parseObservedCsv } from '../infer/observedData.js';
 import type { Posterior } from '../infer/Posterior.js';
-import { resumeStudy } from '../infer/resume.js';
-import { parseStudy, type Study } from '../infer/study.js';
+import { parseStudy, runStudy, type Study } from '../infer/study.js';
 import { resolveStudySummaries } from '../learn/nn/studySummaries.js';
 import { verifySimulatorFiles, type StoredSimulator } from '../simulate/blackbox/fingerprint.js';
 import { parseBlackBoxSpec } from '../simulate/blackbox/spec.js';
@@ -82,9 +81,9 @@ async function continueRun(store: ProjectStore, runId: number, options: ResumeRu
   const overrides = run.options as { populationSize?: number; maxGenerations?: number };
   const recorder = recorderFor(store, runId, false);
   try {
-    const posterior = await resumeStudy(parsed, model.parsed as ReactionNetworkInput, observed, {
+    const posterior = await runStudy(parsed, model.parsed as ReactionNetworkInput, observed, {
       seed: run.seed,
-      generations,
+      resumeFrom: { generations },
       populationSize: overrides.populationSize,
       maxGenerations: overrides.maxGenerations,
       executor: options.executor,

@@ -3,13 +3,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseObservedCsv, parseStudy, runStudy, type Generation } from '../../../engine/infer/index.js';
-import { resumeStudy } from '../../../engine/infer/resume.js';
 import { blackBoxModel } from '../../../engine/simulate/blackbox/index.js';
 import { expectSamePosterior } from '../store/helpers.js';
 import { approveInProcess } from '../trustForTests.js';
 
-/** resumeStudy continues an SMC-ABC run of an external-command simulator (Python) to the bit-identical posterior. */
-describe('resumeStudy with a command simulator', () => {
+/** runStudy with resumeFrom continues an SMC-ABC run of an external-command simulator (Python) to the bit-identical posterior. */
+describe('resuming a command-simulator study', () => {
   it('continues from generation 1 to the posterior of the uninterrupted run', async () => {
     const fixtures = fileURLToPath(new URL('../../fixtures/blackbox/', import.meta.url));
     const studyPath = join(fixtures, 'birth-death.study.json');
@@ -22,7 +21,7 @@ describe('resumeStudy with a command simulator', () => {
     const full = await runStudy(study, model, observed, { seed: 3, onGeneration: (g) => void stored.push(g) });
     expect(stored).toHaveLength(3);
     const added: Generation[] = [];
-    const resumed = await resumeStudy(study, model, observed, { seed: 3, generations: stored.slice(0, 1), onGeneration: (g) => void added.push(g) });
+    const resumed = await runStudy(study, model, observed, { seed: 3, resumeFrom: { generations: stored.slice(0, 1) }, onGeneration: (g) => void added.push(g) });
     expectSamePosterior(resumed, full);
     expect(added.map((g) => g.index)).toEqual([1, 2]);
   });

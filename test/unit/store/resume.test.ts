@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { getExample } from '../../../engine/model/index.js';
 import type { ReactionNetworkInput } from '../../../engine/model/schema.js';
 import { parseObservedCsv, parseStudy, runStudy, type Generation, type Posterior } from '../../../engine/infer/index.js';
-import { resumeStudy } from '../../../engine/infer/resume.js';
 import { ProjectStore } from '../../../engine/store/ProjectStore.js';
 import { expectSamePosterior, tempDir } from './helpers.js';
 
@@ -38,7 +37,7 @@ describe.each([
   { kind: 'smcAbc', algorithm: { kind: 'smcAbc', populationSize: 60, maxGenerations: 5 } },
   { kind: 'smcAbc with a local-covariance kernel', algorithm: { kind: 'smcAbc', populationSize: 60, maxGenerations: 4, kernel: { kind: 'localCovariance' } } },
   { kind: 'replenishmentSmcAbc', algorithm: { kind: 'replenishmentSmcAbc', populationSize: 40, maxGenerations: 5, rTrial: 2 } },
-])('resumeStudy ($kind)', ({ algorithm }) => {
+])('runStudy resumeFrom ($kind)', ({ algorithm }) => {
   it('continues from every stored generation to the bit-identical posterior', async () => {
     const study = parseStudy(studyJson(algorithm), join(work, 'study.json'));
     const model = getExample('toggle-switch') as ReactionNetworkInput;
@@ -49,7 +48,7 @@ describe.each([
     expect(stored.length).toBeGreaterThanOrEqual(3);
     for (let k = 1; k < stored.length; k++) {
       const added: Generation[] = [];
-      const resumed: Posterior = await resumeStudy(study, model, observed, { seed: 11, generations: stored.slice(0, k), onGeneration: (g) => void added.push(g) });
+      const resumed: Posterior = await runStudy(study, model, observed, { seed: 11, resumeFrom: { generations: stored.slice(0, k) }, onGeneration: (g) => void added.push(g) });
       expectSamePosterior(resumed, full);
       expect(added.map((g) => g.index)).toEqual(stored.slice(k).map((g) => g.index));
     }
