@@ -27,7 +27,8 @@ export class InProcessExecutor implements Executor {
   readonly batchSize: number;
   private readonly factory: StatisticsFactory | undefined;
   private lastJob: SimulationJob | null = null;
-  private lastPrepared: PreparedJob | null = null;
+  /** A promise, so that concurrent maps of one job (chunks in flight together) share one compiled model. */
+  private lastPrepared: Promise<PreparedJob> | null = null;
 
   constructor(options: InProcessExecutorOptions = {}) {
     const batchSize = options.batchSize ?? 8;
@@ -39,13 +40,18 @@ export class InProcessExecutor implements Executor {
   async map(job: SimulationJob, trials: readonly Trial[], options: MapOptions = {}): Promise<TrialResult[]> {
     const { signal, onProgress } = options;
     signal?.throwIfAborted();
-    // Prepared once per job (compiling a model costs far more than a trial).
-    if (this.lastJob !== job) {
+    // Prepared once per job: compiling a model costs far more than a trial, and a compiled model
+    // gets faster as V8 optimises it over the first trials.
+    if (this.lastJob !== job || !this.lastPrepared) {
       requireApprovedJob(job);
-      this.lastPrepared = await prepareJobAsync(job, this.factory);
+      const preparing = prepareJobAsync(job, this.factory);
       this.lastJob = job;
+      this.lastPrepared = preparing;
+      preparing.catch(() => {
+        if (this.lastPrepared === preparing) [this.lastJob, this.lastPrepared] = [null, null];
+      });
     }
-    const prepared = this.lastPrepared!;
+    const prepared = await this.lastPrepared;
     const results: TrialResult[] = new Array(trials.length);
     for (let start = 0; start < trials.length; start += this.batchSize) {
       const end = Math.min(trials.length, start + this.batchSize);

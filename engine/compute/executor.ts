@@ -76,5 +76,10 @@ export interface Executor {
    * AbortError when the signal fires.
    */
   map(job: SimulationJob, trials: readonly Trial[], options?: MapOptions): Promise<TrialResult[]>;
+  /**
+   * Optional: begin starting workers (threads, connections) now, so they
+   * start while the caller still prepares its job; `map` starts them anyway.
+   */
+  start?(): void;
   close(): Promise<void>;
 }

@@ -7,7 +7,8 @@ import { describeConversion, toMoleculeCounts } from '../../model/counts/index.j
 import { DEFAULT_MAX_EVENTS } from '../../simulate/budget.js';
 import { defaultMethodFor } from '../../simulate/createModelSimulator.js';
 import { SIMULATION_METHODS, uniformTimeGrid, type SimulationMethod, type TrajectoryEnsemble } from '../../simulate/index.js';
-import type { SimulationJob, Trial } from '../../compute/executor.js';
+import type { Executor, SimulationJob, Trial } from '../../compute/executor.js';
+import { mapInOrderedChunks } from '../../compute/orderedChunks.js';
 import { addExecutorOptions, createExecutor, type ExecutorFlags } from '../executorOptions.js';
 import { SimulationSettingsError } from '../../errors/index.js';
 import { MAX_SEED } from '../../sample/index.js';
@@ -54,8 +55,25 @@ function parameterOverride(value: string, previous: Record<string, number>): Rec
   return { ...previous, [match[1]]: n };
 }
 
-/** Runs per chunk: bounds memory when streaming many trajectories to a file. */
+/** Runs per chunk and executor thread, at most: bounds memory when streaming many trajectories to a file. */
 const CHUNK_RUNS = 256;
+/** Runs per chunk and executor thread, at least: a chunk of a few batches per thread. */
+const MIN_CHUNK_RUNS = 8;
+
+/**
+ * Trials in chunks for mapInOrderedChunks: each at most a quarter of the runs
+ * left, so the chunks shrink towards the end and little is left to write
+ * once the last trajectory is simulated. Trajectory i is trial i with the
+ * random stream (seed, i, 0), whatever the chunking.
+ */
+function* trialChunks(runCount: number, concurrency: number, parameters: Float64Array): Generator<Trial[]> {
+  for (let first = 0; first < runCount; ) {
+    const left = runCount - first;
+    const runs = Math.min(left, CHUNK_RUNS * concurrency, Math.max(MIN_CHUNK_RUNS * concurrency, Math.ceil(left / 4)));
+    yield Array.from({ length: runs }, (_, i) => ({ index: first + i, parameters, stream: [first + i] }));
+    first += runs;
+  }
+}
 
 export function registerSimulate(program: Command): void {
   const command = program
@@ -87,6 +105,22 @@ function readSimulatorFile(argument: string): BlackBoxSimulatorSpec | null {
 }
 
 async function simulateCommand(modelArgument: string, options: SimulateOptions): Promise<void> {
+  // Started first: the worker threads load while this thread reads and checks the model.
+  const executor = await createExecutor(options, 1);
+  executor.start?.();
+  const interrupted = new AbortController();
+  try {
+    await simulateOn(executor, modelArgument, options, interrupted);
+  } catch (error) {
+    if (!interrupted.signal.aborted) throw error;
+  } finally {
+    await executor.close();
+  }
+  // Cancelled and cleaned up: end the process as Ctrl-C does (the listener is gone).
+  if (interrupted.signal.aborted) process.kill(process.pid, 'SIGINT');
+}
+
+async function simulateOn(executor: Executor, modelArgument: string, options: SimulateOptions, interrupted: AbortController): Promise<void> {
   const simulator = readSimulatorFile(modelArgument);
   if (simulator) await ensureSimulatorApproved(simulator, modelArgument, options);
   const loaded = simulator ? null : await loadModelArgument(modelArgument);
@@ -142,41 +176,44 @@ async function simulateCommand(modelArgument: string, options: SimulateOptions):
     seed,
   };
   const runInfo = { model: model.name, method: options.method, seed, runs: runCount, parameters: Object.fromEntries(network.parameterIds.map((id, i) => [id, parameters[i]])) };
-  const executor = await createExecutor(options, 1);
   const writer: TrajectoryWriter | undefined = options.out ? openTrajectoryWriter(options.out, runInfo, speciesIds, grid) : undefined;
   const summary = new FinalStateSummary(speciesIds);
   const progress = new ProgressBar(process.stderr, `simulating ${model.name}`);
-  const chunkRuns = CHUNK_RUNS * executor.concurrency;
+  const block = speciesIds.length * grid.length;
   let events = 0;
   const started = performance.now();
+  // Ctrl-C while simulating stops the simulations and removes the unfinished file.
+  const interrupt = () => interrupted.abort();
+  process.once('SIGINT', interrupt);
   let finished = false;
   try {
-    for (let first = 0; first < runCount; first += chunkRuns) {
-      const runs = Math.min(chunkRuns, runCount - first);
-      const trials: Trial[] = Array.from({ length: runs }, (_, i) => ({ index: first + i, parameters, stream: [first + i] }));
-      const results = await executor.map(job, trials, { onProgress: (done) => progress.update(first + done, runCount) });
-      const block = speciesIds.length * grid.length;
-      const data = new Float64Array(runs * block);
-      let chunkEvents = 0;
-      results.forEach((r, i) => {
-        data.set(r.trajectories!, i * block);
-        chunkEvents += r.events;
-      });
-      const chunk: TrajectoryEnsemble = { speciesIds, time: grid, runs, data, events: chunkEvents };
-      events += chunkEvents;
-      summary.add(chunk);
-      writer?.write(chunk, first);
-    }
+    // The executor simulates the next chunk while this thread writes the last (see mapInOrderedChunks).
+    await mapInOrderedChunks(
+      executor,
+      job,
+      trialChunks(runCount, executor.concurrency, parameters),
+      (results, trials) => {
+        const first = trials[0].index;
+        const data = new Float64Array(trials.length * block);
+        let chunkEvents = 0;
+        for (const r of results) {
+          data.set(r.trajectories!, (r.index - first) * block);
+          chunkEvents += r.events;
+        }
+        const chunk: TrajectoryEnsemble = { speciesIds, time: grid, runs: trials.length, data, events: chunkEvents };
+        events += chunkEvents;
+        summary.add(chunk);
+        writer?.write(chunk, first);
+      },
+      { signal: interrupted.signal, onProgress: (done) => progress.update(done, runCount) },
+    );
     finished = true;
   } finally {
+    process.removeListener('SIGINT', interrupt);
     progress.done();
-    try {
-      // A failed or cancelled run leaves no partial file: the output gets its name only when complete.
-      if (finished) writer?.close();
-      else writer?.discard();
-    } finally {
-      await executor.close();
-    }
+    // A failed or cancelled run leaves no partial file: the output gets its name only when complete.
+    if (finished) writer?.close();
+    else writer?.discard();
   }
   const seconds = (performance.now() - started) / 1000;
   if (options.quiet) return;
