@@ -1,46 +1,35 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { EngineError } from '../errors/index.js';
-import { registerExamples } from './commands/examples.js';
-import { registerInfer } from './commands/infer.js';
-import { registerImport } from './commands/import.js';
-import { registerDsmts } from './commands/dsmts.js';
-import { registerSbmlSuite } from './commands/sbmlSuite.js';
-import { registerSimulate } from './commands/simulate.js';
-import { registerValidate } from './commands/validate.js';
-import { registerNodes } from './commands/nodes.js';
-import { registerWorker } from './commands/worker.js';
-import { registerProject } from './commands/project.js';
-import { registerServe } from './commands/serve.js';
-import { registerApi } from './commands/api.js';
-import { registerExplore } from './commands/explore.js';
-import { registerLearn } from './commands/learn.js';
-import { registerTrust } from './commands/trust.js';
+import { COMMANDS, invokedCommand } from './commandCatalogue.js';
 
 /** Exit codes: 0 success, 1 failure while running, 2 bad input (arguments, files, models). */
 export const EXIT_FAILURE = 1;
 export const EXIT_BAD_INPUT = 2;
 
-export function buildProgram(): Command {
-  const program = new Command('sciope')
+/** The program without its commands: name, description, version, error handling. */
+export function createProgram(): Command {
+  return new Command('sciope')
     .description('Sciope Desktop engine: simulate and fit stochastic models of gene regulatory networks')
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerSimulate(program);
-  registerInfer(program);
-  registerExamples(program);
-  registerValidate(program);
-  registerNodes(program);
-  registerWorker(program);
-  registerProject(program);
-  registerServe(program);
-  registerApi(program);
-  registerImport(program);
-  registerDsmts(program);
-  registerSbmlSuite(program);
-  registerExplore(program);
-  registerLearn(program);
-  registerTrust(program);
+}
+
+/**
+ * The program for one argument list: the command it runs, loaded in full, or
+ * (for --version, --help, no command, a typo) every command as a name and a
+ * description only, so that these answer without loading any command module.
+ */
+export async function buildProgram(argv: readonly string[]): Promise<Command> {
+  const program = createProgram();
+  const entry = invokedCommand(argv.slice(2));
+  if (entry) {
+    (await entry.load())(program);
+  } else {
+    const terms = new Map(COMMANDS.map((c) => [c.name, `${c.name} ${c.usage}`.trimEnd()]));
+    program.configureHelp({ subcommandTerm: (command) => terms.get(command.name()) ?? new Help().subcommandTerm(command) });
+    for (const listed of COMMANDS) program.command(listed.name).description(listed.description);
+  }
   program.commands.forEach((command) => command.exitOverride());
   return program;
 }
@@ -48,7 +37,7 @@ export function buildProgram(): Command {
 /** Run the CLI; returns the process exit code instead of exiting, so it is testable. */
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {

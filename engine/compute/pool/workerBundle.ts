@@ -8,14 +8,28 @@ import { fileURLToPath } from 'node:url';
  * modules), built with esbuild on first use and cached under a name derived
  * from its content hash. The same file is what the SSH pool uploads.
  *
- * Where the engine runs bundled (the Electron app, packaged or not) its .ts
- * sources are not at hand: `npm run build` writes the bundles ahead of time
- * (build/workerBundle.mjs, via writeWorkerBundle) and
+ * Where the engine runs bundled (the Electron app, packaged or not; the CLI's
+ * bundle in out/cli) its .ts sources are not at hand, or building at run time
+ * would cost the start-up the bundle saves: `npm run build` writes the bundles
+ * ahead of time (build/workerBundle.mjs, via writeWorkerBundle) and
  * $SCIOPE_WORKER_BUNDLE_DIR names the folder holding `<entry>.mjs`.
  */
 const cache = new Map<string, Promise<string>>();
 
-export type WorkerEntry = 'threadWorker' | 'remoteWorker';
+/** Each worker bundle: its entry module (relative to this file) and the packages it leaves external. */
+const WORKER_SOURCES = {
+  // piscina stays external: its move() marks results with a module-private symbol, so the
+  // worker must share the pool's copy of piscina.
+  threadWorker: { source: './threadWorker.ts', external: ['piscina'] },
+  remoteWorker: { source: './remoteWorker.ts', external: [] },
+  // TensorFlow.js stays external in the compute thread: its WASM backend finds its .wasm files only from its own package.
+  computeWorker: { source: '../thread/computeWorker.ts', external: ['@tensorflow/*'] },
+} satisfies Record<string, { source: string; external: string[] }>;
+
+export type WorkerEntry = keyof typeof WORKER_SOURCES;
+
+/** Every worker bundle, for the builds that write them all ahead of time (build/workerBundle.mjs, build/cliBundle.mjs). */
+export const WORKER_ENTRIES = Object.keys(WORKER_SOURCES) as WorkerEntry[];
 
 export function workerBundlePath(entry: WorkerEntry = 'threadWorker'): Promise<string> {
   let pending = cache.get(entry);
@@ -35,7 +49,7 @@ async function prebuiltBundle(dir: string, entry: WorkerEntry): Promise<string> 
 }
 
 async function bundleCode(entry: WorkerEntry): Promise<Uint8Array> {
-  const source = fileURLToPath(new URL(`./${entry}.ts`, import.meta.url));
+  const source = fileURLToPath(new URL(WORKER_SOURCES[entry].source, import.meta.url));
   // Imported on demand: the bundled app never loads esbuild (or its native binary).
   const { build } = await import('esbuild');
   const result = await build({
@@ -48,9 +62,7 @@ async function bundleCode(entry: WorkerEntry): Promise<Uint8Array> {
     minify: false,
     sourcemap: false,
     logLevel: 'silent',
-    // piscina stays external: its move() marks results with a module-private symbol, so the
-    // worker must share the pool's copy of piscina.
-    external: entry === 'threadWorker' ? ['piscina'] : [],
+    external: WORKER_SOURCES[entry].external,
     banner: { js: "import { createRequire as __sciopeRequire } from 'node:module'; const require = __sciopeRequire(import.meta.url);" },
   });
   return result.outputFiles[0].contents;
