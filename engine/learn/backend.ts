@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmTrainingKernels } from './wasmKernels/index.js';
 
 /**
  * The TensorFlow.js backend for training, chosen once per process:
@@ -9,12 +10,15 @@ import * as tf from '@tensorflow/tfjs';
  * (@tensorflow/tfjs-backend-wasm, XNNPACK with SIMD), else the pure-JS `cpu`.
  * Inference never needs any of them (see NeuralNetworkStatistics).
  *
- * The WASM backend has no gradient for convolutions, so the networks of
- * engine/learn/nn express Conv1D as unfold + matMul (see UnfoldConv1D).
+ * The WASM backend has no gradient for convolutions: on the pinned tfjs
+ * release it gets replacement kernels (engine/learn/wasmKernels) and trains
+ * tf.layers convolutions; otherwise the networks of engine/learn/nn express
+ * Conv1D as unfold + matMul (see UnfoldConv1D and convolutionGradients).
  */
 export type LearnBackend = 'tensorflow' | 'wasm' | 'cpu';
 
 let chosen: Promise<LearnBackend> | undefined;
+let wasmConvolutionGradients = false;
 
 // The name is a variable so that TypeScript and bundlers do not require the optional package.
 const TFJS_NODE = '@tensorflow/tfjs-node';
@@ -35,7 +39,9 @@ async function tryWasm(): Promise<boolean> {
     const require = createRequire(import.meta.url);
     const folder = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
     wasm.setWasmPaths(`${folder}/`);
-    return await tf.setBackend('wasm');
+    if (!(await tf.setBackend('wasm'))) return false;
+    wasmConvolutionGradients = registerWasmTrainingKernels(wasm.version_wasm);
+    return true;
   } catch {
     return false;
   }
@@ -65,6 +71,17 @@ export function initLearnBackend(preferred?: LearnBackend): Promise<LearnBackend
 /** The backend in use, so the CLI and the app can state it ("wasm"); initialises it if needed. */
 export async function learnBackendName(): Promise<LearnBackend> {
   return initLearnBackend();
+}
+
+/**
+ * Whether the backend in use has fast gradients for convolutions, so the
+ * networks use tf.layers convolutions rather than unfold + matMul: the
+ * native and CPU backends have them; WASM once its replacement kernels are
+ * registered. False before initLearnBackend has chosen a backend.
+ */
+export function convolutionGradients(): boolean {
+  const name = tf.engine().backendName;
+  return name === 'tensorflow' || name === 'cpu' || (name === 'wasm' && wasmConvolutionGradients);
 }
 
 export { tf };

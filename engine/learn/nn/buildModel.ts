@@ -1,4 +1,4 @@
-import { tf } from '../backend.js';
+import { convolutionGradients, tf } from '../backend.js';
 import type { LayerSpec, NetworkGraph } from '../../stats/index.js';
 import { LeadingPoints, SumOverTime, TimeWindows, UnfoldConv1D } from './layers.js';
 
@@ -12,13 +12,42 @@ export interface BuiltModel {
   readonly layers: readonly tf.layers.Layer[];
 }
 
+/**
+ * How Conv1D layers are computed: `layers` is tf.layers.conv1d (fast where
+ * the backend has convolution gradients), `unfold` is UnfoldConv1D (unfold +
+ * matMul, trains on any backend), `auto` picks `layers` when
+ * convolutionGradients() says so. Both hold the same weights in the same
+ * order and compute the same function, so the exported spec is identical.
+ */
+export type ConvolutionPath = 'auto' | 'layers' | 'unfold';
+
+export interface BuildModelOptions {
+  readonly convolution?: ConvolutionPath;
+}
+
 /** Moving averages of batch norm: 0.9 rather than Keras' 0.99, so the inference statistics catch up within the few hundred steps of a short training. */
 const BATCH_NORM_MOMENTUM = 0.9;
 
-function tfLayer(spec: LayerSpec, seed: number): tf.layers.Layer {
+/**
+ * Give a tf.layers.conv1d UnfoldConv1D's initial weights: Glorot uniform over
+ * the [kernelSize·channels, filters] matrix (Keras' convolution would count
+ * the taps in the fan-out too) and zero bias, so a seed gives the same
+ * network on either path.
+ */
+function initialiseAsUnfold(layer: tf.layers.Layer, seed: number): void {
+  const [kernel, bias] = layer.getWeights();
+  const [taps, channels, filters] = kernel.shape;
+  const matrix = tf.initializers.glorotUniform({ seed }).apply([taps * channels, filters]);
+  const values = [tf.reshape(matrix, kernel.shape), tf.zerosLike(bias)];
+  layer.setWeights(values);
+  tf.dispose([matrix, ...values]);
+}
+
+function tfLayer(spec: LayerSpec, seed: number, convolution: 'layers' | 'unfold'): tf.layers.Layer {
   switch (spec.type) {
     case 'conv1d':
-      return new UnfoldConv1D({ filters: spec.filters, kernelSize: spec.kernelSize, seed });
+      if (convolution === 'unfold') return new UnfoldConv1D({ filters: spec.filters, kernelSize: spec.kernelSize, seed });
+      return tf.layers.conv1d({ filters: spec.filters, kernelSize: spec.kernelSize, padding: 'same' });
     case 'dense':
       return tf.layers.dense({ units: spec.units, kernelInitializer: tf.initializers.glorotUniform({ seed }) });
     case 'relu':
@@ -34,31 +63,35 @@ function tfLayer(spec: LayerSpec, seed: number): tf.layers.Layer {
   }
 }
 
-function stack(specs: readonly LayerSpec[], input: tf.SymbolicTensor, seed: { next: number }, out: tf.layers.Layer[]): tf.SymbolicTensor {
+function stack(specs: readonly LayerSpec[], input: tf.SymbolicTensor, seed: { next: number }, convolution: 'layers' | 'unfold', out: tf.layers.Layer[]): tf.SymbolicTensor {
   let x = input;
   for (const spec of specs) {
-    const layer = tfLayer(spec, seed.next++);
+    const layerSeed = seed.next++;
+    const layer = tfLayer(spec, layerSeed, convolution);
     out.push(layer);
     x = layer.apply(x) as tf.SymbolicTensor;
+    if (spec.type === 'conv1d' && convolution === 'layers') initialiseAsUnfold(layer, layerSeed);
   }
   return x;
 }
 
 /** Build the model for an input of [timePoints, channels]; initial weights are a function of `seed` only (each layer gets seed + its index). */
-export function buildModel(graph: NetworkGraph, timePoints: number, channels: number, seed: number): BuiltModel {
+export function buildModel(graph: NetworkGraph, timePoints: number, channels: number, seed: number, options: BuildModelOptions = {}): BuiltModel {
+  const requested = options.convolution ?? 'auto';
+  const convolution = requested === 'auto' ? (convolutionGradients() ? 'layers' : 'unfold') : requested;
   const input = tf.input({ shape: [timePoints, channels] });
   const layers: tf.layers.Layer[] = [];
   const seeds = { next: seed };
   let output: tf.SymbolicTensor;
   if (graph.type === 'sequential') {
-    output = stack(graph.layers, input, seeds, layers);
+    output = stack(graph.layers, input, seeds, convolution, layers);
   } else {
     const windows = new TimeWindows({ order: graph.order }).apply(input) as tf.SymbolicTensor;
-    const phi = stack(graph.inner, windows, seeds, layers);
+    const phi = stack(graph.inner, windows, seeds, convolution, layers);
     const summed = new SumOverTime({}).apply(phi) as tf.SymbolicTensor;
     const head = new LeadingPoints({ count: graph.order }).apply(input) as tf.SymbolicTensor;
     const joined = tf.layers.concatenate({ axis: -1 }).apply([head, summed]) as tf.SymbolicTensor;
-    output = stack(graph.outer, joined, seeds, layers);
+    output = stack(graph.outer, joined, seeds, convolution, layers);
   }
   return { model: tf.model({ inputs: input, outputs: output }), layers };
 }

@@ -1,8 +1,8 @@
 /** engine/learn/nn: neural-network summary statistics (training with TensorFlow.js; inference is engine/stats' `neural-network`). */
-export { initLearnBackend, learnBackendName, type LearnBackend } from '../backend.js';
+export { initLearnBackend, learnBackendName, convolutionGradients, type LearnBackend } from '../backend.js';
 export { NeuralNetworkError } from './errors.js';
 export { cnnGraph, dnnGraph, penGraph, architectureGraph, type ArchitectureOptions, type CnnOptions, type DnnOptions, type PenOptions } from './architectures.js';
-export { buildModel, exportWeights, type BuiltModel } from './buildModel.js';
+export { buildModel, exportWeights, type BuiltModel, type BuildModelOptions, type ConvolutionPath } from './buildModel.js';
 export { UnfoldConv1D, TimeWindows, SumOverTime, LeadingPoints, unfoldTime } from './layers.js';
 export { toNetworkSpec, type NetworkSpecFields } from './networkSpec.js';
 export { fitNormalisation, normalise, signedLog1p } from './normalisation.js';

@@ -45,7 +45,7 @@ describe('UnfoldConv1D (unfold + matMul)', () => {
     });
   });
 
-  it(`has gradients and trains on the backend in use (WASM here, which lacks conv gradients)`, async () => {
+  it(`has gradients and trains on the backend in use without convolution gradient kernels`, async () => {
     expect(['wasm', 'tensorflow', 'cpu']).toContain(backend);
     const T = 40;
     const C = 2;

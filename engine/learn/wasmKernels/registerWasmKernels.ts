@@ -1,0 +1,48 @@
+import * as tf from '@tensorflow/tfjs';
+import { conv2dBackpropFilter } from './conv2dBackpropFilter.js';
+import { conv2dBackpropInputKernel } from './conv2dBackpropInput.js';
+import { maxPoolGrad } from './maxPoolGrad.js';
+
+/**
+ * The tfjs release these kernels were written and tested against: they call
+ * the WASM backend's kernels directly (Transpose, Conv2D, Reverse, PadV2,
+ * Slice, Reshape) and read its heap, with the attributes and internals of
+ * this release. package.json pins @tensorflow/tfjs and
+ * @tensorflow/tfjs-backend-wasm to it.
+ */
+export const PINNED_TFJS_VERSION = '4.22.0';
+
+let registered = false;
+
+/**
+ * Give the WASM backend fast gradients for convolutions and max pooling, so
+ * tf.layers convolutions train there: Conv2DBackpropFilter (missing) and
+ * Conv2DBackpropInput (a direct loop) as forward convolutions on its XNNPACK
+ * Conv2D, MaxPoolGrad as a loop over its heap. With any other tfjs version
+ * this warns (one line) and registers nothing: the networks then keep unfold
+ * + matMul. Returns whether the kernels are in place; registering twice is a
+ * no-op.
+ */
+export function registerWasmTrainingKernels(wasmVersion: string, warn: (message: string) => void = console.warn): boolean {
+  if (tf.version_core !== PINNED_TFJS_VERSION || wasmVersion !== PINNED_TFJS_VERSION) {
+    warn(`sciope: tfjs-core ${tf.version_core} / tfjs-backend-wasm ${wasmVersion} is not the pinned ${PINNED_TFJS_VERSION}; training convolutions as unfold + matMul (slower)`);
+    return false;
+  }
+  if (registered) return true;
+  const backpropInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
+  const missing = (name: string): tf.KernelFunc => () => {
+    throw new Error(`the wasm backend has no ${name} kernel for these arguments`);
+  };
+  const replacements: Record<string, tf.KernelFunc> = {
+    Conv2DBackpropFilter: conv2dBackpropFilter as unknown as tf.KernelFunc,
+    Conv2DBackpropInput: conv2dBackpropInputKernel(backpropInput?.kernelFunc ?? missing('Conv2DBackpropInput')),
+    MaxPoolGrad: maxPoolGrad as unknown as tf.KernelFunc,
+  };
+  for (const [kernelName, kernelFunc] of Object.entries(replacements)) {
+    // Unregister first: registering over an existing kernel logs a warning.
+    if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+  }
+  registered = true;
+  return true;
+}
