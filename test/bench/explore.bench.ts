@@ -1,5 +1,5 @@
 /**
- * Exploration: UMAP of 10,000 points, PCA of 20,000 points, label
+ * Exploration: UMAP of 10,000 points (ours and umap-js's, with their trustworthiness), PCA of 20,000 points, label
  * spreading over 20,000 points on a kNN-sparse graph (k = 10, gamma fixed
  * and tuned over the 13-point grid), all with 49 features generated from 3
  * latent parameters (features of a model lie near a manifold of the
@@ -12,9 +12,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { formatTable } from '../../engine/cli/output/finalStateSummary.js';
-import { reduceDimension } from '../../engine/learn/reduce/index.js';
+import { reduceDimension, standardiseColumns, toDenseMatrix } from '../../engine/learn/reduce/index.js';
 import { propagateLabels } from '../../engine/learn/semiSupervised/index.js';
 import { Xoshiro128 } from '../../engine/sample/random/Xoshiro128.js';
+import { trustworthiness } from '../unit/learn/reduce/trustworthiness.js';
+import { umapJsEmbed } from '../unit/learn/reduce/umapJsReference.js';
 
 const F = 49;
 const UMAP_POINTS = Number(process.env.BENCH_UMAP_POINTS ?? 10_000);
@@ -47,9 +49,27 @@ const time = async <T>(work: () => Promise<T> | T): Promise<[T, number]> => {
 };
 
 {
+  // Ours (typed arrays) and umap-js 1.4 (what the app used before) on the same data, same exact kNN lists and
+  // epochs, in one run: ours, umap-js, ours again; the slower run of ours is reported and compared, so that
+  // a quiet moment on a shared machine does not flatter the ratio. BENCH_UMAP_REFERENCE=0 skips umap-js (20-30 s).
   const { rows } = features(UMAP_POINTS, 1);
-  const [, seconds] = await time(() => reduceDimension(rows, { method: 'umap', seed: 1 }));
-  results.push({ task: `UMAP (${F} features, 15 neighbours, default epochs)`, points: UMAP_POINTS, seconds, cpuSeconds: lastCpu, detail: '' });
+  const matrix = standardiseColumns(toDenseMatrix(rows)).matrix;
+  const quality = (embedding: Float64Array) => `T(15) ${trustworthiness(matrix, embedding, 15, 1000).toFixed(4)} (1,000 sampled points)`;
+  const ours: Array<{ seconds: number; cpuSeconds: number; embedding: Float64Array }> = [];
+  const runOurs = async () => {
+    const [r, seconds] = await time(() => reduceDimension(rows, { method: 'umap', seed: 1 }));
+    ours.push({ seconds, cpuSeconds: lastCpu, embedding: r.embedding });
+  };
+  await runOurs();
+  if (process.env.BENCH_UMAP_REFERENCE !== '0') {
+    const [reference, seconds] = await time(() => umapJsEmbed(matrix, 1));
+    results.push({ task: `UMAP, umap-js 1.4 (${F} features, 15 neighbours, default epochs)`, points: UMAP_POINTS, seconds, cpuSeconds: lastCpu, detail: quality(reference) });
+    await runOurs();
+  }
+  const slower = ours.reduce((a, b) => (b.seconds > a.seconds ? b : a));
+  const before = results.find((r) => r.task.startsWith('UMAP, umap-js'));
+  const ratio = before ? `, ${(before.seconds / slower.seconds).toFixed(1)}x faster than umap-js (CPU ${(before.cpuSeconds / slower.cpuSeconds).toFixed(1)}x)` : '';
+  results.push({ task: `UMAP, typed arrays (${F} features, 15 neighbours, default epochs)`, points: UMAP_POINTS, seconds: slower.seconds, cpuSeconds: slower.cpuSeconds, detail: `${quality(slower.embedding)}${ratio}; runs ${ours.map((o) => o.seconds.toFixed(2)).join(', ')} s` });
 }
 {
   const { rows } = features(PCA_POINTS, 2);
