@@ -1,4 +1,7 @@
 import type { Executor } from '../compute/executor.js';
+import { ComputeThreads, type ComputeRunner } from '../compute/thread/index.js';
+import { storeNetwork } from '../learn/nn/networkStore.js';
+import { simulateTrainingSet } from '../learn/nn/trainingSet.js';
 import { parseObservedCsv } from '../infer/observedData.js';
 import { parseStudy } from '../infer/study.js';
 import type { ReactionNetworkInput } from '../model/schema.js';
@@ -13,6 +16,8 @@ interface LearnManagerOptions {
   readonly executor: () => Promise<Executor>;
   readonly emit: (event: EngineEvent) => void;
   readonly log: (message: string) => void;
+  /** Where the network trains (default: a compute thread, so the engine's event loop stays free). */
+  readonly compute?: ComputeRunner;
 }
 
 /**
@@ -21,13 +26,18 @@ interface LearnManagerOptions {
  * network trained with TensorFlow.js (native where installed, else WASM),
  * each epoch reported as an event, and the result stored in the project as a
  * network that studies name with `{"kind": "neural-network", "network": id}`.
- * TensorFlow.js loads on the first training only.
+ * Training runs on a compute thread (engine/compute/thread), where
+ * TensorFlow.js loads; this thread only coordinates and reports.
  */
 export class LearnManager {
   private readonly active = new Map<number, AbortController>();
   private nextTask = 1;
+  private readonly compute: ComputeRunner;
+  private backendName: Promise<string> | undefined;
 
-  constructor(private readonly options: LearnManagerOptions) {}
+  constructor(private readonly options: LearnManagerOptions) {
+    this.compute = options.compute ?? new ComputeThreads();
+  }
 
   count(): number {
     return this.active.size;
@@ -43,9 +53,11 @@ export class LearnManager {
     for (const controller of this.active.values()) controller.abort();
   }
 
-  async backend(): Promise<string> {
-    const { initLearnBackend } = await import('../learn/nn/index.js');
-    return initLearnBackend();
+  /** The TensorFlow.js backend training uses (the same in every thread of this process: asked once). */
+  backend(): Promise<string> {
+    this.backendName ??= this.compute.run('learnBackend', {});
+    this.backendName.catch(() => (this.backendName = undefined));
+    return this.backendName;
   }
 
   start(store: ProjectStore, args: ApiParsedArgs<'learn.train'>): number {
@@ -65,11 +77,10 @@ export class LearnManager {
     const name = args.name ?? `${record.name} ${args.architecture}`;
     void (async () => {
       try {
-        const nn = await import('../learn/nn/index.js');
-        const backend = await nn.initLearnBackend();
+        const backend = await this.backend();
         this.options.emit({ type: 'task.progress', task, completed: 0, total: args.train, message: `simulating ${args.train} training series (TensorFlow.js backend: ${backend})` });
         let last = 0;
-        const set = await nn.simulateTrainingSet({
+        const set = await simulateTrainingSet({
           model: modelRecord.parsed as ReactionNetworkInput,
           simulator,
           method: study.method,
@@ -88,7 +99,7 @@ export class LearnManager {
           },
         });
         const architecture = args.architecture === 'cnn' && args.filters ? { architecture: 'cnn' as const, filters: args.filters } : { architecture: args.architecture };
-        const learned = await nn.learnSummaryStatistics(set, {
+        const options = {
           architecture,
           epochs: args.epochs,
           batchSize: args.batchSize,
@@ -97,10 +108,14 @@ export class LearnManager {
           plateauPatience: Math.max(1, Math.floor(args.patience / 2)),
           validationSplit: args.validationSplit,
           seed,
+        };
+        const learned = await this.compute.run('trainStatistics', { set, options }, {
           signal: controller.signal,
-          onEpoch: (p) => this.options.emit({ type: 'learn.epoch', taskId, epoch: p.epoch, epochs: p.epochs, trainLoss: p.trainLoss, valLoss: p.valLoss, learningRate: p.learningRate, elapsedSeconds: p.elapsed, best: p.best }),
+          onProgress: (p) => this.options.emit({ type: 'learn.epoch', taskId, epoch: p.epoch, epochs: p.epochs, trainLoss: p.trainLoss, valLoss: p.valLoss, learningRate: p.learningRate, elapsedSeconds: p.elapsed, best: p.best }),
+          // The set is not used here after training: its big arrays move to the thread rather than being copied.
+          transfer: [set.inputs.buffer as ArrayBuffer, set.targets.buffer as ArrayBuffer],
         });
-        const networkId = nn.storeNetwork(store, name, learned);
+        const networkId = storeNetwork(store, name, learned);
         this.options.emit({ type: 'learn.finished', taskId, status: 'completed', networkId, backend, error: null });
       } catch (error) {
         const cancelled = controller.signal.aborted;

@@ -1,12 +1,13 @@
 import type { Executor, SimulationJob, Trial } from '../compute/executor.js';
-import { reduceDimension, type Reduction } from '../learn/reduce/reduceDimension.js';
-import { propagateLabels, type PropagationResult } from '../learn/semiSupervised/propagateLabels.js';
+import { inThreadCompute, type ComputeRunner } from '../compute/thread/ComputeRunner.js';
+import { toDenseMatrix } from '../learn/reduce/featureMatrix.js';
+import type { Reduction } from '../learn/reduce/reduceDimension.js';
+import type { PropagationResult } from '../learn/semiSupervised/propagateLabels.js';
 import type { ReactionNetworkInput } from '../model/schema.js';
 import { createSummaryStatistics } from '../stats/index.js';
-import { proposePoints, type ProposalStrategy } from './activeLearning.js';
+import type { ProposalStrategy } from './activeLearning.js';
 import { boxInUnit, designPoints, regionPoints, type BatchOrigin, type Region } from './batchPoints.js';
 import { ExplorationError } from './errors.js';
-import { KnnSoftClassifier } from './knnClassifier.js';
 import { ParameterSpace } from './parameterSpace.js';
 import { sessionTimes, type SessionConfig } from './sessionSpec.js';
 import type { BatchSummary, EmbeddingResult, PropagationSummary, ProposalResult, SessionSnapshot } from './types.js';
@@ -58,7 +59,9 @@ export interface SessionObserver {
  * a class's region) by active learning on a parameters → labels classifier.
  *
  * Results of the public methods are plain arrays and numbers (JSON-friendly)
- * for the EngineApi; batches keep typed arrays internally.
+ * for the EngineApi; batches keep typed arrays internally. Embeddings, label
+ * spreading and proposals run on `compute`: in-thread by default, on a
+ * compute thread where an event loop must stay free (the EngineService sets it).
  */
 export class ExplorationSession {
   readonly space: ParameterSpace;
@@ -68,11 +71,15 @@ export class ExplorationSession {
   readonly classNames: string[];
   private readonly labels = new Map<number, number>();
   private propagation: PropagationResult | undefined;
+  /** Bumped whenever points or labels change: a propagation computed for an older state is not kept. */
+  private state = 0;
   private designDrawn = 0;
   private proposalRound = 0;
   /** The last embedding per method: the next one starts from it, so the layout stays put as batches are added. */
   private readonly lastEmbedding = new Map<Reduction['method'], Float64Array>();
   observer: SessionObserver | undefined;
+  /** Where embeddings, label spreading and proposals run (see engine/compute/thread). */
+  compute: ComputeRunner = inThreadCompute;
 
   constructor(
     readonly config: SessionConfig,
@@ -171,7 +178,7 @@ export class ExplorationSession {
     if (source === 'design') this.designDrawn += count;
     const batch: ExplorationBatch = { index, origin, first: this.pointCount, count, unit, parameters, features, trajectories, trajectoryCount: trajectories ? keep : 0 };
     this.batches.push(batch);
-    this.propagation = undefined;
+    this.invalidatePropagation();
     this.observer?.batchAdded(this, batch);
     return this.batchSummary(batch);
   }
@@ -182,7 +189,7 @@ export class ExplorationSession {
     this.batches.push(restored);
     if (restored.origin.kind === 'design') this.designDrawn += restored.count;
     if (restored.origin.kind === 'proposal') this.proposalRound++;
-    this.propagation = undefined;
+    this.invalidatePropagation();
     return restored;
   }
 
@@ -218,13 +225,13 @@ export class ExplorationSession {
       if (label === null) this.labels.delete(index);
       else this.labels.set(index, this.classIndex(label, `labels.${key}`));
     }
-    this.propagation = undefined;
+    this.invalidatePropagation();
     if (!options.silent) this.observer?.labelsChanged(this);
   }
 
   clearLabels(): void {
     this.labels.clear();
-    this.propagation = undefined;
+    this.invalidatePropagation();
     this.observer?.labelsChanged(this);
   }
 
@@ -240,22 +247,32 @@ export class ExplorationSession {
     return out;
   }
 
-  private propagated(): PropagationResult {
+  private invalidatePropagation(): void {
+    this.propagation = undefined;
+    this.state++;
+  }
+
+  private async propagated(signal?: AbortSignal): Promise<PropagationResult> {
+    if (this.propagation) return this.propagation;
     if (this.pointCount === 0) throw new ExplorationError('batches', 'no points yet: run a batch first');
     const labels = this.labelArray();
     if (!labels.some((l) => l >= 0)) throw new ExplorationError('labels', 'no labelled point yet: label a few points first');
-    this.propagation ??= propagateLabels(this.featureRows(), labels, {
+    const state = this.state;
+    const features = toDenseMatrix(this.featureRows());
+    const options = {
       algorithm: this.config.propagation.algorithm,
       alpha: this.config.propagation.alpha,
       gamma: this.config.propagation.gamma,
       neighbours: this.config.propagation.neighbours,
-    });
-    return this.propagation;
+    };
+    const result = await this.compute.run('propagateLabels', { features, labels, options }, { signal, transfer: [features.data.buffer as ArrayBuffer, labels.buffer as ArrayBuffer] });
+    if (state === this.state) this.propagation = result;
+    return result;
   }
 
   /** Spread the user's labels over every point (label spreading on the standardised features). */
-  propagate(): PropagationSummary {
-    const p = this.propagated();
+  async propagate(options: { signal?: AbortSignal } = {}): Promise<PropagationSummary> {
+    const p = await this.propagated(options.signal);
     const C = p.classes;
     const names = Array.from({ length: C }, (_, c) => this.classNames[c] ?? `class ${c}`);
     return {
@@ -275,7 +292,8 @@ export class ExplorationSession {
     const r = this.config.reduction;
     const method = options.method ?? r.method;
     const previous = this.lastEmbedding.get(method);
-    const reduction = await reduceDimension(this.featureRows(), {
+    const features = toDenseMatrix(this.featureRows());
+    const reduceOptions = {
       method,
       previous: previous && previous.length <= this.pointCount * 2 ? previous : undefined,
       seed: this.config.seed,
@@ -284,8 +302,12 @@ export class ExplorationSession {
       minDist: r.minDist,
       iterations: r.iterations,
       perplexity: r.perplexity,
+    };
+    const onProgress = options.onProgress;
+    const reduction = await this.compute.run('reduceDimension', { features, options: reduceOptions }, {
       signal: options.signal,
-      onProgress: options.onProgress,
+      onProgress: onProgress && (({ done, total }) => onProgress(done, total)),
+      transfer: [features.data.buffer as ArrayBuffer],
     });
     const n = this.pointCount;
     this.lastEmbedding.set(reduction.method, reduction.embedding);
@@ -301,10 +323,10 @@ export class ExplorationSession {
   /**
    * Propose the next batch by active learning: a kNN soft-vote classifier
    * from unit-cube parameters to the propagated labels (user labels are
-   * kept as given) scores a large candidate set; see activeLearning.ts.
+   * kept as given) scores a large candidate set (on `compute`); see activeLearning.ts.
    */
-  propose(options: { n?: number; strategy?: ProposalStrategy; class?: number | string; candidates?: number; region?: { lower: Record<string, number>; upper: Record<string, number> } } = {}): ProposalResult {
-    const p = this.propagated();
+  async propose(options: { n?: number; strategy?: ProposalStrategy; class?: number | string; candidates?: number; region?: { lower: Record<string, number>; upper: Record<string, number> }; signal?: AbortSignal } = {}): Promise<ProposalResult> {
+    const p = await this.propagated(options.signal);
     const C = p.classes;
     const soft = Float64Array.from(p.distributions);
     for (const [i, c] of this.labels) {
@@ -312,7 +334,6 @@ export class ExplorationSession {
       soft.fill(0, i * C, (i + 1) * C);
       soft[i * C + c] = 1;
     }
-    const classifier = new KnnSoftClassifier(this.unitPoints(), soft, this.space.dimension, C);
     const active = this.config.activeLearning;
     const strategy = options.strategy ?? active.strategy;
     const chosenClass = options.class ?? active.class;
@@ -320,7 +341,7 @@ export class ExplorationSession {
     if (strategy === 'class' && (classIndex === undefined || classIndex < 0)) throw new ExplorationError('class', `unknown class ${JSON.stringify(chosenClass)}; classes: ${this.classNames.join(', ')}`);
     const box = options.region ? boxInUnit(this.space, options.region) : undefined;
     const n = options.n ?? active.batchSize ?? this.config.batchSize;
-    const proposal = proposePoints(classifier, {
+    const proposalOptions = {
       n,
       strategy,
       classIndex,
@@ -329,6 +350,11 @@ export class ExplorationSession {
       upper: box?.[1],
       seed: this.config.seed,
       round: this.proposalRound++,
+    };
+    const points = this.unitPoints();
+    const proposal = await this.compute.run('proposePoints', { points, distributions: soft, dimension: this.space.dimension, classes: C, options: proposalOptions }, {
+      signal: options.signal,
+      transfer: [points.buffer as ArrayBuffer, soft.buffer as ArrayBuffer],
     });
     const d = this.space.dimension;
     const values = this.space.toParameters(proposal.unit);

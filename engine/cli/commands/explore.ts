@@ -119,7 +119,7 @@ async function exploreCommand(sessionPath: string, options: ExploreOptions): Pro
   const embedding = await session.embed();
   const labels = session.labelArray();
   const hasLabels = labels.some((l) => l >= 0);
-  const propagated = hasLabels ? session.propagate() : undefined;
+  const propagated = hasLabels ? await session.propagate() : undefined;
   const className = (c: number) => (c >= 0 ? (session.classNames[c] ?? `class ${c}`) : '');
   writeFileSync(
     join(out, 'embedding.csv'),
@@ -130,7 +130,7 @@ async function exploreCommand(sessionPath: string, options: ExploreOptions): Pro
   );
   let proposals = 0;
   if (propagated) {
-    const proposal = session.propose();
+    const proposal = await session.propose();
     proposals = proposal.parameters.length;
     writeFileSync(
       join(out, 'proposals.csv'),

@@ -46,7 +46,7 @@ describe('ExplorationSession on the birth-death example', () => {
     const labels: Record<number, number> = {};
     for (const c of [0, 1]) truth.flatMap((t, i) => (t === c ? [i] : [])).slice(0, 3).forEach((i) => (labels[i] = c));
     session.setLabels(labels);
-    const propagated = session.propagate();
+    const propagated = await session.propagate();
     expect(propagated.classes).toEqual(['decay', 'growth']);
     expect(propagated.soft).toHaveLength(32);
     const agree = propagated.hard.filter((h, i) => h === truth[i]).length / 32;
@@ -56,7 +56,7 @@ describe('ExplorationSession on the birth-death example', () => {
     expect(embedding.x).toHaveLength(32);
     expect(embedding.explainedVariance![0]).toBeGreaterThan(0);
 
-    const proposal = session.propose({ n: 6 });
+    const proposal = await session.propose({ n: 6 });
     expect(proposal.parameters).toHaveLength(6);
     for (const [lambda, mu] of proposal.parameters) {
       expect(lambda).toBeGreaterThanOrEqual(0.05);
@@ -76,7 +76,7 @@ describe('ExplorationSession on the birth-death example', () => {
     expect(loaded.classNames).toEqual(['decay', 'growth']);
     expect(loaded.featureRows().map((r) => Array.from(r))).toEqual(session.featureRows().map((r) => Array.from(r)));
     expect(loaded.batches.map((b) => b.origin.kind)).toEqual(['design', 'design', 'proposal', 'region']);
-    expect(loaded.propagate().hard).toEqual(session.propagate().hard);
+    expect((await loaded.propagate()).hard).toEqual((await session.propagate()).hard);
     // A third design batch continues the Sobol sequence after the 32 drawn.
     await loaded.runBatch(executor, { n: 4 });
     expect(new Set(loaded.parameterRows().map((r) => r.join(','))).size).toBe(46);
