@@ -21,9 +21,10 @@ export default defineConfig({
     build: {
       target: 'node20',
       outDir: resolve(root, 'out/main'),
-      // package.json "main" is out/main/index.js and "type" is module: ESM main.
-      lib: { entry: resolve(root, 'main/index.ts'), formats: ['es'] },
-      rollupOptions: { output: { entryFileNames: 'index.js' } }
+      // package.json "main" is out/main/index.js and "type" is module: ESM main. The engine runs in
+      // a utility process whose entry, out/main/engineHost.js, main forks (main/engineHost.ts says why).
+      lib: { entry: { index: resolve(root, 'main/index.ts'), engineHost: resolve(root, 'main/engineHost.ts') }, formats: ['es'] },
+      rollupOptions: { output: { entryFileNames: '[name].js' } }
     }
   },
   preload: {

@@ -2,19 +2,23 @@ import { app, BrowserWindow, Menu, dialog, protocol, screen, session } from 'ele
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { EngineService } from '../engine/api/index.js'
+import { EngineHostClient } from '../engine/api/host/EngineHostClient.js'
 import { APP_ENTRY_URL, isAppPageUrl, registerAppScheme, serveAppScheme } from './appProtocol.js'
 import { dialogApprovalChannel } from './approvalDialog.js'
+import { engineCrashReporter } from './engineCrashDialog.js'
 import { CHANNELS, registerIpc } from './ipc.js'
 import { buildMenu, type MenuCommand } from './menu.js'
 import { projectFromArgv } from './projectArgs.js'
 import { hardenSession, hardenWebContents } from './security.js'
+import { launchUtilityProcessHost } from './utilityProcessHost.js'
 import { DEFAULT_SIZE, isVisibleOnSomeDisplay, loadWindowState, saveWindowState } from './windowState.js'
 
 // Injected at build time from package.json (see electron.vite.config.ts): its "homepage", when https.
 declare const __SCIOPE_DOCS_URL__: string | null
 
 const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url))
+// The engine's utility-process entry (main/engineHost.ts), built next to this file.
+const engineHostEntry = fileURLToPath(new URL('./engineHost.js', import.meta.url))
 // What the app scheme serves (main/appProtocol.ts): the built renderer, inside app.asar when packaged.
 const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url))
 const devUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null
@@ -33,8 +37,9 @@ if (!app.isPackaged) {
   if (existsSync(electronBuild)) process.env.SCIOPE_SQLITE_BINDING ??= electronBuild
 }
 
-// The engine runs bundled in out/main, away from its .ts sources: its worker
-// threads load the bundles `npm run build` wrote to out/worker (build/workerBundle.mjs).
+// The engine runs bundled in out/main (engineHost.js, in a utility process that
+// inherits this environment), away from its .ts sources: its worker threads load
+// the bundles `npm run build` wrote to out/worker (build/workerBundle.mjs).
 const workerDir = fileURLToPath(new URL('../worker/', import.meta.url))
 if (existsSync(workerDir)) process.env.SCIOPE_WORKER_BUNDLE_DIR ??= workerDir
 
@@ -54,7 +59,7 @@ const isAppUrl = (url: string): boolean => {
 }
 
 let mainWindow: BrowserWindow | null = null
-let engine: EngineService | null = null
+let engine: EngineHostClient | null = null
 /** Projects asked for before the engine was up (command line, macOS open-file). */
 const pendingProjects: string[] = []
 
@@ -146,13 +151,19 @@ async function start(): Promise<void> {
   if (!devUrl) serveAppScheme(protocol, rendererDir)
   app.setAboutPanelOptions({ applicationName: 'Sciope Desktop', applicationVersion: app.getVersion() })
 
-  // The engine does its long work on worker threads (its pool), never on this thread.
-  // A black-box simulator runs only once approved in a native dialog (main/approvalDialog.ts).
+  // The engine runs in a utility process (main/engineHost.ts says why), started by the first
+  // call and again by the first call after a crash. A black-box simulator runs only once
+  // approved in a native dialog here in main (main/approvalDialog.ts): the engine asks over the bridge.
   const approvalChannel = dialogApprovalChannel({
     window: () => mainWindow,
     showMessageBox: (win, options) => dialog.showMessageBox(win, options)
   })
-  engine = new EngineService({ configDir: app.getPath('userData'), approvalChannel })
+  engine = new EngineHostClient({
+    launch: () => launchUtilityProcessHost(engineHostEntry),
+    init: { configDir: app.getPath('userData'), approval: 'dialog' },
+    approvalChannel,
+    onCrash: engineCrashReporter({ window: () => mainWindow, showMessageBox: (win, options) => dialog.showMessageBox(win, options) })
+  })
   registerIpc(engine, { window: () => mainWindow, isAppUrl })
   engine.onEvent((event) => {
     if (event.type === 'project.changed') void refreshMenu()
@@ -163,13 +174,14 @@ async function start(): Promise<void> {
   for (const path of pendingProjects.splice(0)) await openProject(path)
 }
 
-/** Close the engine (stops workers, closes the project file) before quitting; at most a few seconds. */
+/** Close the engine (cancels runs, stops workers, closes the project file, ends its process) before quitting; at most a few seconds. */
 function closeEngineOnQuit(): void {
   let closed = false
   app.on('before-quit', (event) => {
     if (closed || !engine) return
     event.preventDefault()
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 5_000))
+    // engine.close() ends the utility process after 5 s at the latest; this is the backstop.
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 6_000))
     void Promise.race([engine.close(), timeout])
       .catch((error: unknown) => console.error('sciope: closing the engine failed:', error))
       .finally(() => {

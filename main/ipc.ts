@@ -1,7 +1,7 @@
 import { BrowserWindow, dialog, ipcMain } from 'electron'
 import type { IpcMainInvokeEvent, OpenDialogOptions, SaveDialogOptions } from 'electron'
 import { z } from 'zod'
-import { API_METHODS, type CallOutcome, type EngineEvent } from '../engine/api/index.js'
+import { API_METHODS, type CallOutcome, type EngineEvent } from '../engine/api/contract.js'
 
 /**
  * The IPC channels, all of them. Renderer to main: `sciope:call` (an
@@ -11,9 +11,16 @@ import { API_METHODS, type CallOutcome, type EngineEvent } from '../engine/api/i
  */
 export const CHANNELS = { call: 'sciope:call', dialog: 'sciope:dialog', event: 'sciope:event', menu: 'sciope:menu' } as const
 
-/** What main needs from the engine: EngineService's public surface. */
+/**
+ * What main needs from the engine (engine/api/host/EngineHostClient.ts, whose
+ * engine runs in a utility process). `invokeEncoded` answers with the outcome
+ * as the engine's UTF-8 JSON: main hands the bytes to the renderer undecoded
+ * (the preload parses them), so a large result never costs main's thread a
+ * decode and a re-encode, and the renderer gets exactly what web mode gets
+ * over HTTP.
+ */
 export interface EngineLike {
-  invoke(method: string, args: unknown): Promise<CallOutcome>
+  invokeEncoded(method: string, args: unknown): Promise<Uint8Array>
   onEvent(listener: (event: EngineEvent) => void): () => void
 }
 
@@ -53,15 +60,17 @@ function refuse(channel: string, event: IpcMainInvokeEvent): never {
 
 /** Register the handlers of `sciope:call` and `sciope:dialog`, and forward engine events to the window. Returns an undo. */
 export function registerIpc(engine: EngineLike, trusted: TrustedSender): () => void {
-  ipcMain.handle(CHANNELS.call, (event, method: unknown, args: unknown): Promise<CallOutcome> => {
+  // Answers a CallOutcome as UTF-8 JSON (main/preload.ts parses it).
+  ipcMain.handle(CHANNELS.call, (event, method: unknown, args: unknown): Promise<Uint8Array> => {
     if (!isTrusted(event, trusted)) refuse(CHANNELS.call, event)
     const checked = methodSchema.safeParse(method)
     if (!checked.success) {
       const shown = typeof method === 'string' ? `"${method.slice(0, 100)}"` : typeof method
-      return Promise.resolve({ ok: false, error: { name: 'ApiArgumentError', code: 'UNKNOWN_METHOD', message: `unknown method ${shown}`, details: {} } })
+      const refused: CallOutcome = { ok: false, error: { name: 'ApiArgumentError', code: 'UNKNOWN_METHOD', message: `unknown method ${shown}`, details: {} } }
+      return Promise.resolve(new TextEncoder().encode(JSON.stringify(refused)))
     }
     // The engine validates `args` against the method's zod schema and never throws.
-    return engine.invoke(checked.data, args)
+    return engine.invokeEncoded(checked.data, args)
   })
 
   ipcMain.handle(CHANNELS.dialog, async (event, options: unknown): Promise<string | null> => {

@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer } from 'electron'
 import type { IpcRendererEvent } from 'electron'
-import type { EngineEvent, PreloadBridge } from '../engine/api/contract.js'
+import type { CallOutcome, EngineEvent, PreloadBridge } from '../engine/api/contract.js'
 
 // Injected at build time from package.json (see electron.vite.config.ts).
 declare const __SCIOPE_VERSION__: string
@@ -28,7 +28,8 @@ function subscribe(channel: string, forward: (...args: unknown[]) => void): () =
 const sciope: PreloadBridge = Object.freeze({
   version: __SCIOPE_VERSION__,
   platform: process.platform as string,
-  call: (method: string, args: unknown) => ipcRenderer.invoke(CALL, method, args),
+  // Main answers with the outcome as the engine's UTF-8 JSON (main/ipc.ts): decoded here, in the renderer's process.
+  call: async (method: string, args: unknown) => JSON.parse(new TextDecoder().decode((await ipcRenderer.invoke(CALL, method, args)) as Uint8Array)) as CallOutcome,
   onEvent: (listener: (event: EngineEvent) => void) => subscribe(EVENT, (event) => listener(event as EngineEvent)),
   openFileDialog: (options: Parameters<NonNullable<PreloadBridge['openFileDialog']>>[0]) => ipcRenderer.invoke(DIALOG, options),
   onMenuCommand: (listener: (command: string, payload?: unknown) => void) =>

@@ -5,12 +5,18 @@ import type { EngineService } from '../api/EngineService.js';
 import { attachEventSocket } from './eventSocket.js';
 import { parseJsonBody } from './jsonBody.js';
 import { DEFAULT_SERVE_LIMITS, type ServeLimits } from './limits.js';
-import { announcesBody, badRequest, methodNotAllowed, notFound, sendOutcome, sendRefusal, ServeRefusal, unauthorised, wrongHost } from './refusals.js';
+import { announcesBody, badRequest, methodNotAllowed, notFound, sendOutcome, sendOutcomeBytes, sendRefusal, ServeRefusal, unauthorised, wrongHost } from './refusals.js';
 import { BodyAbortedError, BodyBudget, readBody } from './requestBody.js';
 import { staticFiles } from './staticFiles.js';
 
-/** What the server needs of the engine: an EngineService, or a stand-in in tests. */
-export type EngineEndpoint = Pick<EngineService, 'invoke' | 'onEvent'>;
+/**
+ * What the server needs of the engine: an EngineService, an
+ * EngineHostClient (engine/api/host: the engine in its own process), or a
+ * stand-in in tests. With `invokeEncoded` (the host client) the outcome
+ * comes as the host's UTF-8 JSON and is sent as it is: neither decoded nor
+ * encoded on the server's event loop, however large.
+ */
+export type EngineEndpoint = Pick<EngineService, 'invoke' | 'onEvent'> & { invokeEncoded?(method: string, args: unknown): Promise<Uint8Array> };
 
 export interface EngineServerOptions {
   readonly service: EngineEndpoint;
@@ -107,7 +113,9 @@ export async function startEngineServer(options: EngineServerOptions): Promise<R
     const method = decodeMethod(url.pathname.slice('/api/'.length));
     const { args, release } = await receiveArguments(request, expectsContinue ? () => response.writeContinue() : undefined);
     try {
-      sendOutcome(response, 200, await options.service.invoke(method, args));
+      const { service } = options;
+      if (service.invokeEncoded) sendOutcomeBytes(response, 200, await service.invokeEncoded(method, args));
+      else sendOutcome(response, 200, await service.invoke(method, args));
     } finally {
       release();
     }

@@ -2,3 +2,4 @@ export { startEngineServer, type EngineEndpoint, type EngineServerOptions, type 
 export { DEFAULT_SERVE_LIMITS, type ServeLimits } from './limits.js';
 export { ServeRefusal } from './refusals.js';
 export { terminalApprovalChannel } from './terminalApprovalChannel.js';
+export { serveEngineProcess, type ServeEngineOptions } from './engineProcess.js';

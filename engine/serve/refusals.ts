@@ -42,9 +42,13 @@ function formatBytes(bytes: number): string {
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
 export function sendOutcome(response: ServerResponse, status: number, outcome: CallOutcome, headers: Readonly<Record<string, string>> = {}): void {
+  sendOutcomeBytes(response, status, Buffer.from(JSON.stringify(outcome)), headers);
+}
+
+/** An outcome as UTF-8 JSON (as the engine host encodes it: EngineEndpoint.invokeEncoded), sent as it is. */
+export function sendOutcomeBytes(response: ServerResponse, status: number, body: Uint8Array, headers: Readonly<Record<string, string>> = {}): void {
   if (response.headersSent || response.destroyed) return;
-  const body = JSON.stringify(outcome);
-  response.writeHead(status, { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(body)), ...headers });
+  response.writeHead(status, { ...JSON_HEADERS, 'content-length': String(body.byteLength), ...headers });
   response.end(body);
 }
 

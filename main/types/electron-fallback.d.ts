@@ -257,3 +257,51 @@ export interface Protocol {
 }
 
 export const protocol: Protocol
+
+/** Electron.MessageEvent: what a MessagePortMain or the utility process's parentPort delivers. */
+export interface MessageEvent {
+  data: any
+  ports: MessagePortMain[]
+}
+
+export class MessagePortMain {
+  close(): void
+  postMessage(message: any, transfer?: MessagePortMain[]): void
+  start(): void
+  on(event: 'message', listener: (messageEvent: MessageEvent) => void): this
+  on(event: 'close', listener: () => void): this
+  once(event: 'message', listener: (messageEvent: MessageEvent) => void): this
+  once(event: 'close', listener: () => void): this
+}
+
+export class MessageChannelMain {
+  port1: MessagePortMain
+  port2: MessagePortMain
+}
+
+export interface ForkOptions {
+  env?: NodeJS.ProcessEnv
+  execArgv?: string[]
+  cwd?: string
+  stdio?: Array<'pipe' | 'ignore' | 'inherit'> | string
+  serviceName?: string
+  allowLoadingUnsignedLibraries?: boolean
+  respondToAuthRequestsFromMainProcess?: boolean
+}
+
+export class UtilityProcess {
+  static fork(modulePath: string, args?: string[], options?: ForkOptions): UtilityProcess
+  pid: number | undefined
+  stdout: NodeJS.ReadableStream | null
+  stderr: NodeJS.ReadableStream | null
+  kill(): boolean
+  postMessage(message: any, transfer?: MessagePortMain[]): void
+  on(event: 'exit', listener: (code: number) => void): this
+  on(event: 'spawn', listener: () => void): this
+  on(event: 'message', listener: (message: any) => void): this
+  on(event: 'error', listener: (type: 'FatalError', location: string, report: string) => void): this
+  once(event: 'exit', listener: (code: number) => void): this
+  once(event: 'spawn', listener: () => void): this
+}
+
+export const utilityProcess: typeof UtilityProcess

@@ -3,10 +3,10 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
-import { EngineService } from '../../api/EngineService.js';
 import { EngineError } from '../../errors/index.js';
 import { checkPathText } from '../../paths/index.js';
 import { startEngineServer } from '../../serve/EngineServer.js';
+import { serveEngineProcess } from '../../serve/engineProcess.js';
 import { terminalApprovalChannel } from '../../serve/terminalApprovalChannel.js';
 
 interface ServeOptions {
@@ -59,7 +59,8 @@ async function serve(options: ServeOptions): Promise<void> {
   if (options.configDir !== undefined) checkPathText(options.configDir, '--config-dir');
   // Approvals of black-box simulators: the code goes to this terminal, never to the browser,
   // so a page or script holding only the web token cannot approve code on its own.
-  const service = new EngineService({ configDir: options.configDir ?? defaultConfigDir(), workers: options.workers, approvalChannel: terminalApprovalChannel(process.stderr) });
+  // The engine runs in its own process, so this one's loop only serves HTTP and events (engine/serve/engineProcess.ts).
+  const service = serveEngineProcess({ configDir: options.configDir ?? defaultConfigDir(), workers: options.workers, approvalChannel: terminalApprovalChannel(process.stderr) });
   if (options.project) {
     const method = existsSync(options.project) ? 'projects.open' : 'projects.create';
     try {
