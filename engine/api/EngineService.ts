@@ -24,7 +24,8 @@ import { modelDetail, observedDetail, posteriorView, requireModel, requireObserv
 import { RunManager } from './RunManager.js';
 import { saveStudyVersion } from './studyVersions.js';
 import { LearnManager } from './LearnManager.js';
-import { ApiArgumentError, ApiStateError, jsonSafe, toWireError, zodIssues } from './wire.js';
+import { ComputeThreads, type ComputeRunner } from '../compute/thread/index.js';
+import { ApiArgumentError, ApiStateError, jsonSafe, toWireError, argumentIssues } from './wire.js';
 import { runSimulatorSpec, TrustManager } from './TrustManager.js';
 import type { ApprovalChannel } from '../trust/types.js';
 import { randomSeed } from '../sample/random/randomSeed.js';
@@ -45,6 +46,8 @@ export interface EngineServiceOptions {
   readonly approvalChannel?: ApprovalChannel;
   /** Wall time a preview may take (default PREVIEW_TIME_LIMIT_MS). */
   readonly previewTimeLimitMs?: number;
+  /** Where training, embeddings and label spreading run (default: compute threads; inThreadCompute for comparison). */
+  readonly compute?: ComputeRunner;
 }
 
 /** Events per trajectory a preview may simulate before it stops with EVENT_BUDGET (Vilar to t = 200 takes about 0.6 M). */
@@ -83,8 +86,14 @@ export class EngineService {
   /** Previews in progress by their caller-chosen id, for simulate.cancel. */
   private readonly previews = new Map<string, AbortController>();
   private readonly trust: TrustManager;
+  /** Heavy tasks off the event loop (engine/compute/thread). */
+  private readonly compute: ComputeRunner;
+  /** The compute threads this service started (closed with it), unless options.compute was given. */
+  private readonly ownThreads: ComputeThreads | undefined;
 
   constructor(private readonly options: EngineServiceOptions) {
+    this.ownThreads = options.compute ? undefined : new ComputeThreads();
+    this.compute = options.compute ?? this.ownThreads!;
     this.settings = new EngineSettingsFile(options.configDir);
     this.trust = new TrustManager(options.configDir, options.approvalChannel);
     this.log = options.log ?? ((message) => process.stderr.write(`${message}\n`));
@@ -93,7 +102,7 @@ export class EngineService {
       emit: (event) => this.emit(event),
       log: this.log,
     });
-    this.learning = new LearnManager({ executor: () => this.executor(), emit: (event) => this.emit(event), log: this.log });
+    this.learning = new LearnManager({ executor: () => this.executor(), emit: (event) => this.emit(event), log: this.log, compute: this.compute });
     this.handlers = this.createHandlers();
   }
 
@@ -105,7 +114,7 @@ export class EngineService {
       }
       const m = method as ApiMethod;
       const parsed = apiSchemas[m].safeParse(args ?? undefined);
-      if (!parsed.success) throw new ApiArgumentError(m, zodIssues(parsed.error));
+      if (!parsed.success) throw new ApiArgumentError(m, argumentIssues(parsed.error));
       const value = await (this.handlers[m] as Handler<ApiMethod>)(parsed.data as never);
       return { ok: true, value: jsonSafe(value ?? null) };
     } catch (error) {
@@ -146,6 +155,7 @@ export class EngineService {
     await this.runs.cancelAll();
     await this.executorInstance?.close();
     this.executorInstance = null;
+    await this.ownThreads?.close();
     this.store?.close();
     this.store = null;
   }
@@ -169,8 +179,17 @@ export class EngineService {
 
   private async executor(): Promise<Executor> {
     if (this.executorInstance) return this.executorInstance;
-    const { executor, nodes } = this.settings.value;
-    if (executor === 'ssh' && nodes.length > 0) {
+    const { executor, nodes, slurm } = this.settings.value;
+    if (executor === 'slurm' && slurm) {
+      const { parseSlurmSettings, SlurmExecutor } = await import('../compute/slurm/index.js');
+      // One allocation for as long as the executor lives: released when the settings change, the app quits, or at its time limit.
+      this.executorInstance = new SlurmExecutor({
+        cluster: parseSlurmSettings(slurm, 'slurm'),
+        onEvent: (event) => {
+          if (event.type !== 'step') this.log(`slurm: ${JSON.stringify(event)}`);
+        },
+      });
+    } else if (executor === 'ssh' && nodes.length > 0) {
       const { SshNodePool, parseNodeSettings } = await import('../compute/ssh/index.js');
       this.executorInstance = new SshNodePool({ nodes: nodes.map((n, i) => parseNodeSettings(n, `nodes[${i}]`)) });
     } else {
@@ -187,8 +206,8 @@ export class EngineService {
   }
 
   private engineSettings(): EngineSettings {
-    const { workers, executor, nodes } = this.settings.value;
-    return { workers, cores: availableParallelism(), executor, nodes };
+    const { workers, executor, nodes, slurm } = this.settings.value;
+    return { workers, cores: availableParallelism(), executor, nodes, slurm };
   }
 
   private openStore(path: string, create: boolean): ProjectSummary {
@@ -492,6 +511,7 @@ export class EngineService {
         const model = record.format === 'simulator' ? { simulator: JSON.parse(record.source) } : record.format === 'example' ? { example: record.source } : record.name;
         const created = createExplorationSession({ ...session, name, model }, record.parsed as ReactionNetworkInput, `session "${name}"`);
         attachSessionStore(store, created);
+        created.compute = this.compute;
         this.sessions.set(name, { session: created, modelId });
         return this.explorationView(name);
       },
@@ -573,6 +593,7 @@ export class EngineService {
         const { parseNodeSettings } = await import('../compute/ssh/index.js');
         nodes.forEach((n, i) => parseNodeSettings(n, `nodes[${i}]`));
         if (executor === 'ssh' && nodes.length === 0) throw new ApiArgumentError('settings.setNodes', [{ path: 'nodes', message: 'the SSH executor needs at least one node' }]);
+        if (executor === 'slurm' && !this.settings.value.slurm) throw new ApiArgumentError('settings.setNodes', [{ path: 'executor', message: 'no SLURM cluster is saved: save one first (settings.setSlurm)' }]);
         await this.replaceExecutor();
         this.settings.update({ nodes, executor });
         return this.engineSettings();
@@ -585,6 +606,29 @@ export class EngineService {
           const message = ok ? `ready: Node ${String(facts.nodeVersion ?? '?')}, ${String(facts.workers ?? '?')} workers` : String(facts.error?.message ?? facts.error ?? 'check failed');
           return { node, ok, message, facts: jsonSafe({ ...facts, error: undefined }) as Record<string, unknown> };
         });
+      },
+      'settings.setSlurm': async ({ slurm, use }) => {
+        const { parseSlurmSettings } = await import('../compute/slurm/index.js');
+        if (slurm) parseSlurmSettings(slurm, 'slurm');
+        if (use && !slurm) throw new ApiArgumentError('settings.setSlurm', [{ path: 'slurm', message: 'the SLURM executor needs the cluster settings' }]);
+        await this.replaceExecutor();
+        const current = this.settings.value.executor;
+        this.settings.update({ slurm, executor: use ? 'slurm' : current === 'slurm' ? 'local' : current });
+        return this.engineSettings();
+      },
+      'settings.checkSlurm': async ({ slurm }) => {
+        const { clusterLabel, parseSlurmSettings, SlurmExecutor } = await import('../compute/slurm/index.js');
+        const cluster = parseSlurmSettings(slurm, 'slurm');
+        const executor = new SlurmExecutor({ cluster });
+        try {
+          const facts = await executor.check();
+          const message = `ready: SLURM ${facts.slurmVersion}, partition ${facts.partition} (${facts.usableNodes} node(s) up, up to ${facts.cpusPerNode} CPUs each); Node.js on the compute nodes is checked when the allocation starts`;
+          return { cluster: clusterLabel(cluster), ok: true, message, facts: jsonSafe(facts) as Record<string, unknown> };
+        } catch (error) {
+          return { cluster: clusterLabel(cluster), ok: false, message: (error as Error).message, facts: null };
+        } finally {
+          await executor.close();
+        }
       },
     };
   }
@@ -607,6 +651,7 @@ export class EngineService {
     let entry = this.sessions.get(name);
     if (!entry) {
       entry = { session: loadExplorationSession(store, name), modelId: null };
+      entry.session.compute = this.compute;
       this.sessions.set(name, entry);
     }
     return entry.session;

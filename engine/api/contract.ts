@@ -173,8 +173,11 @@ export const apiSchemas = {
 
   'settings.get': none,
   'settings.setWorkers': z.strictObject({ workers: positiveInt(1024, 'the number of local workers').nullable() }),
-  'settings.setNodes': z.strictObject({ nodes: z.array(z.record(z.string(), z.unknown())), executor: z.enum(['local', 'ssh']) }),
+  'settings.setNodes': z.strictObject({ nodes: z.array(z.record(z.string(), z.unknown())), executor: z.enum(['local', 'ssh', 'slurm']) }),
   'settings.checkNodes': z.strictObject({ nodes: z.array(z.record(z.string(), z.unknown())).min(1, { error: 'expected at least one node' }) }),
+  /** Save the SLURM cluster (null forgets it); `use` makes it where simulations run (else the executor stays, or becomes local if it was slurm). */
+  'settings.setSlurm': z.strictObject({ slurm: z.record(z.string(), z.unknown()).nullable(), use: z.boolean() }),
+  'settings.checkSlurm': z.strictObject({ slurm: z.record(z.string(), z.unknown()) }),
 } as const;
 
 export type ApiMethod = keyof typeof apiSchemas;
@@ -194,7 +197,7 @@ export interface AppInfo {
   readonly engineVersion: string;
   readonly cores: number;
   readonly workers: number;
-  readonly executor: 'local' | 'ssh';
+  readonly executor: 'local' | 'ssh' | 'slurm';
   readonly project: ProjectSummary | null;
 }
 
@@ -379,8 +382,18 @@ export interface NodeCheckReport {
 export interface EngineSettings {
   readonly workers: number | null;
   readonly cores: number;
-  readonly executor: 'local' | 'ssh';
+  readonly executor: 'local' | 'ssh' | 'slurm';
   readonly nodes: Array<Record<string, unknown>>;
+  /** The SLURM cluster's settings (engine/compute/slurm/slurmSettings.ts), null when none was saved. */
+  readonly slurm: Record<string, unknown> | null;
+}
+
+/** The pre-flight of a SLURM cluster (login node, SLURM, partition and limits; nothing submitted). */
+export interface SlurmCheckReport {
+  readonly cluster: string;
+  readonly ok: boolean;
+  readonly message: string;
+  readonly facts: Record<string, unknown> | null;
 }
 
 /** An exploration session as the app shows it (points over all batches, in order). */
@@ -558,6 +571,8 @@ export interface ApiResults {
   'settings.setWorkers': EngineSettings;
   'settings.setNodes': EngineSettings;
   'settings.checkNodes': NodeCheckReport[];
+  'settings.setSlurm': EngineSettings;
+  'settings.checkSlurm': SlurmCheckReport;
 }
 
 // ---- events ----

@@ -4,14 +4,16 @@ import { z } from 'zod';
 
 /**
  * Machine-level settings of the app (not of a project): local workers, the
- * SSH node pool, recent projects. Kept as JSON in the app's config folder
+ * SSH node pool, the SLURM cluster, recent projects. Kept as JSON in the app's config folder
  * (Electron's userData, or ~/.config/sciope for `sciope serve`), written
  * atomically so a crash never leaves half a file.
  */
 const settingsSchema = z.object({
   workers: z.number().int().min(1).nullable().default(null),
-  executor: z.enum(['local', 'ssh']).default('local'),
+  executor: z.enum(['local', 'ssh', 'slurm']).default('local'),
   nodes: z.array(z.record(z.string(), z.unknown())).default([]),
+  /** The SLURM cluster (engine/compute/slurm/slurmSettings.ts), validated when saved and when used. */
+  slurm: z.record(z.string(), z.unknown()).nullable().default(null),
   recent: z.array(z.string()).default([]),
 });
 

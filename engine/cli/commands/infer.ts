@@ -26,6 +26,7 @@ interface InferOptions extends ExecutorFlags, TrustFlags {
   populationSize?: number;
   quiet?: boolean;
   project?: string;
+  detach?: boolean;
 }
 
 const STUDY_FORMAT = `
@@ -72,6 +73,7 @@ export function registerInfer(program: Command): void {
     .option('-n, --population-size <N>', 'particles per generation', integerOption('--population-size', 2))
     .option('-q, --quiet', 'no progress and no table')
     .option('--project <file>', 'store the model, observed data, study and every generation in this .sciope project (created if missing); continue a killed run with `sciope resume`')
+    .option('--detach', 'with --executor slurm: submit the study as one SLURM batch job that runs on the cluster without this computer (see `sciope remote --help`)')
     .addHelpText('after', STUDY_FORMAT);
   addTrustOption(command);
   addExecutorOptions(command, 'all').action((study: string, options: InferOptions) => inferCommand(study, options));
@@ -117,6 +119,10 @@ async function inferCommand(studyPath: string, options: InferOptions): Promise<v
   const observed = parseObservedCsv(readText(observedPath), { source: observedPath, species: study.species });
   await ensureSimulatorApproved(study.simulator, studyPath, options);
   const seed = options.seed ?? study.seed ?? randomSeed();
+  if (options.detach) {
+    const { inferDetached } = await import('./remote.js');
+    return inferDetached({ studyPath, study, model, seed, populationSize: options.populationSize, maxGenerations: options.populations }, options as InferOptions & { slurm?: string });
+  }
   const show = !options.quiet && Boolean(process.stderr.isTTY);
   let bar = new ProgressBar(process.stderr, `${study.name}: generation 0`);
   const onProgress = (event: InferenceProgress) => {

@@ -18,6 +18,22 @@ export interface SessionListener {
   lost(error: RemoteNodeError): void;
 }
 
+/**
+ * How the worker process is started and, if it does not exit, ended: by
+ * default directly on the connection's host (`exec node worker.mjs ...`,
+ * killed by its HELLO pid there). A scheduler runs it as a job step instead
+ * (see engine/compute/slurm): the command wraps the worker's, and killing
+ * means cancelling the step, since the worker runs on another machine.
+ */
+export interface WorkerLaunch {
+  /** The shell command for the worker's command line (already quoted); default `exec <command>`. */
+  readonly wrap?: (workerCommand: string) => string;
+  /** End a worker that did not exit when its stdin closed. */
+  readonly kill?: (session: NodeSession) => Promise<void>;
+  /** Wait this long for the worker's HELLO (default 30 000 ms). */
+  readonly helloTimeoutMs?: number;
+}
+
 const STDERR_TAIL = 2000;
 
 /**
@@ -45,6 +61,7 @@ export class NodeSession {
     private readonly remoteFile: string,
     readonly threads: number,
     private readonly timing: SessionTiming,
+    private readonly launch: WorkerLaunch,
   ) {}
 
   get label(): string {
@@ -56,11 +73,12 @@ export class NodeSession {
   }
 
   /** Start the worker and wait for its HELLO. */
-  static async start(connection: NodeConnection, remoteFile: string, threads: number, timing: SessionTiming, helloTimeoutMs = 30_000): Promise<NodeSession> {
+  static async start(connection: NodeConnection, remoteFile: string, threads: number, timing: SessionTiming, launch: WorkerLaunch = {}): Promise<NodeSession> {
     const { node } = connection;
-    const command = ['exec', shellQuote(node.nodePath), shellQuote(remoteFile), '--threads', threads, '--heartbeat', timing.heartbeatMs, '--host-timeout', timing.hostTimeoutMs].join(' ');
-    const channel = await connection.spawn(command);
-    const session = new NodeSession(connection, channel, remoteFile, threads, timing);
+    const helloTimeoutMs = launch.helloTimeoutMs ?? 30_000;
+    const worker = [shellQuote(node.nodePath), shellQuote(remoteFile), '--threads', threads, '--heartbeat', timing.heartbeatMs, '--host-timeout', timing.hostTimeoutMs].join(' ');
+    const channel = await connection.spawn(launch.wrap ? launch.wrap(worker) : `exec ${worker}`);
+    const session = new NodeSession(connection, channel, remoteFile, threads, timing, launch);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => session.drop('protocol', `the worker did not say hello within ${helloTimeoutMs} ms`), helloTimeoutMs);
       session.listener = {
@@ -138,7 +156,8 @@ export class NodeSession {
           // the channel is already gone
         }
         const pid = this.hello?.pid;
-        if (pid && Number.isInteger(pid)) {
+        if (this.launch.kill) await this.launch.kill(this).catch(() => undefined);
+        else if (pid && Number.isInteger(pid)) {
           await this.connection.exec(`ps -p ${pid} -o args= | grep -qF ${shellQuote(this.remoteFile)} && kill -9 ${pid}`, 3000).catch(() => undefined);
         }
       }
@@ -212,6 +231,8 @@ export class NodeSession {
         // A late tick means this process was busy and could not read the node's frames: that silence is ours.
         if (now - lastTick > 2 * period) this.lastSeen = Math.max(this.lastSeen, now - period);
         lastTick = now;
+        // Before its HELLO the worker is still starting (a scheduler's step may take a while): the hello timeout governs.
+        if (this.hello === null) this.lastSeen = now;
         const silent = now - this.lastSeen;
         if (silent > heartbeatTimeoutMs) this.drop('hung', `no heartbeat from the node for ${(silent / 1000).toFixed(1)} s (timeout ${heartbeatTimeoutMs} ms); it is hung or unreachable`);
       }, period),

@@ -4,7 +4,7 @@ import { NodesLostError } from './errors.js';
 import type { Executor, MapOptions, SimulationJob, Trial, TrialResult } from '../executor.js';
 import { nextBatchSize } from '../pool/batchSizing.js';
 import { packTrials, unpackResults } from '../pool/batchCodec.js';
-import { connectNode, type ConnectOptions, type NodeConnection } from './connection.js';
+import { connectNode, type ConnectOptions } from './connection.js';
 import { deployWorker, remoteWorkerBundle } from './deploy.js';
 import { inlineModuleSource } from '../../simulate/blackbox/loadModule.js';
 import { jsonBytes, type WireError } from './frames.js';
@@ -23,6 +23,40 @@ export interface SshNodePoolOptions extends ConnectOptions, Partial<SessionTimin
   readonly batchSize?: number;
   /** Node ready / lost / unavailable, for a log or the UI. */
   readonly onNodeEvent?: (event: NodeEvent) => void;
+  /**
+   * How a node's worker session comes up; default: connect, check Node,
+   * deploy and start the worker on the node itself (launchOnNode). A
+   * scheduler starts it as a job step instead (engine/compute/slurm).
+   */
+  readonly launch?: SessionLauncher;
+}
+
+/** A worker session that is up, and what to report about it. */
+export interface LaunchedSession {
+  readonly session: NodeSession;
+  readonly workers: number;
+  readonly nodeVersion: string;
+  readonly uploaded: boolean;
+  readonly remoteFile: string;
+}
+
+/** Brings up one slot's worker session; throws (a RemoteNodeError, ideally) when it cannot, leaving nothing open. */
+export type SessionLauncher = (node: NodeSettings, timing: SessionTiming) => Promise<LaunchedSession>;
+
+/** The default launcher: the worker runs on the node itself, one thread per worker. */
+export function launchOnNode(connect: ConnectOptions): SessionLauncher {
+  return async (node, timing) => {
+    const connection = await connectNode(node, connect);
+    try {
+      const [facts, bundle] = await Promise.all([inspectNode(connection), remoteWorkerBundle()]);
+      const deployment = await deployWorker(connection, bundle);
+      const session = await NodeSession.start(connection, deployment.remoteFile, facts.workers, timing);
+      return { session, workers: facts.workers, nodeVersion: facts.nodeVersion, ...deployment };
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+  };
 }
 
 export type NodeEvent =
@@ -90,6 +124,7 @@ export class SshNodePool implements Executor {
   private readonly maxAttempts: number;
   private readonly fixedBatchSize: number | undefined;
   private readonly onNodeEvent: (event: NodeEvent) => void;
+  private readonly launch: SessionLauncher;
   private run: Run | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly jobIds = new WeakMap<SimulationJob, { id: number; json: Buffer }>();
@@ -114,6 +149,7 @@ export class SshNodePool implements Executor {
     if (options.batchSize !== undefined && (!Number.isInteger(options.batchSize) || options.batchSize < 1)) throw new RangeError(`batchSize must be an integer >= 1, got ${options.batchSize}`);
     this.fixedBatchSize = options.batchSize;
     this.onNodeEvent = options.onNodeEvent ?? (() => undefined);
+    this.launch = options.launch ?? launchOnNode(this.connect);
   }
 
   /** Worker threads of the live nodes; before they are up, the configured workers (1 per node without a setting). */
@@ -161,12 +197,8 @@ export class SshNodePool implements Executor {
   private startSlot(slot: Slot): Promise<void> {
     if (slot.session?.alive) return Promise.resolve();
     slot.starting ??= (async () => {
-      let connection: NodeConnection | null = null;
       try {
-        connection = await connectNode(slot.settings, this.connect);
-        const [facts, bundle] = await Promise.all([inspectNode(connection), remoteWorkerBundle()]);
-        const deployment = await deployWorker(connection, bundle);
-        const session = await NodeSession.start(connection, deployment.remoteFile, facts.workers, this.timing);
+        const { session, workers, nodeVersion, uploaded, remoteFile } = await this.launch(slot.settings, this.timing);
         session.attach({
           result: (batchId, packed) => this.run?.result(slot, batchId, packed),
           batchError: (batchId, error) => this.run?.batchError(slot, batchId, error),
@@ -182,9 +214,8 @@ export class SshNodePool implements Executor {
         slot.session = session;
         slot.lastError = null;
         this.everReady = true;
-        this.onNodeEvent({ type: 'ready', node: slot.label, workers: facts.workers, nodeVersion: facts.nodeVersion, ...deployment });
+        this.onNodeEvent({ type: 'ready', node: slot.label, workers, nodeVersion, uploaded, remoteFile });
       } catch (error) {
-        connection?.close();
         slot.lastError = asRemoteError(slot.label, error);
         this.onNodeEvent({ type: 'unavailable', node: slot.label, error: slot.lastError });
       } finally {

@@ -1,4 +1,5 @@
-export { SshNodePool, type NodeEvent, type SshNodePoolOptions } from './SshNodePool.js';
+export { launchOnNode, SshNodePool, type LaunchedSession, type NodeEvent, type SessionLauncher, type SshNodePoolOptions } from './SshNodePool.js';
+export { NodeSession, type SessionTiming, type WorkerLaunch } from './NodeSession.js';
 export { NodesLostError } from './errors.js';
 export { checkNodes, inspectNode, MIN_NODE_MAJOR, type NodeFacts, type NodeReport } from './preflight.js';
 export { connectNode, shellQuote, type ConnectOptions, type ExecResult, type NodeConnection } from './connection.js';

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { EngineError, type ValidationIssue } from '../../errors/index.js';
 import { expandHome } from '../../paths/index.js';
+import { zodIssues } from '../../errors/zodIssues.js';
 
 /**
  * Settings of the remote nodes of an SSH pool, validated at the boundary.
@@ -75,10 +76,7 @@ export function localPath(path: string, base = process.cwd()): string {
 }
 
 function issuesOf(prefix: string, error: z.ZodError): ValidationIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : p ? `${p}.${String(k)}` : String(k)), prefix),
-    message: issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message,
-  }));
+  return zodIssues(error, { prefix });
 }
 
 /**

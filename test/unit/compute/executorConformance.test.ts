@@ -8,6 +8,8 @@ import { WorkerPoolExecutor } from '../../../engine/compute/pool/WorkerPoolExecu
 import { getExample } from '../../../engine/model/index.js';
 import { SshNodePool } from '../../../engine/compute/ssh/index.js';
 import { sshdAvailable, startSshd, type SshServer } from './ssh/sshServer.js';
+import { SlurmExecutor } from '../../../engine/compute/slurm/index.js';
+import { slurmAvailable, startSlurmCluster, type SlurmTestCluster } from '../../support/slurmCluster.js';
 
 /**
  * One suite over every executor (pyABC's sampler tests do the same): for the
@@ -41,6 +43,9 @@ function bytes(results: readonly TrialResult[]): string {
 // A real sshd on 127.0.0.1 (test/unit/compute/ssh/sshServer.ts); two connections count as two nodes.
 const sshd: SshServer | null = sshdAvailable ? await startSshd() : null;
 afterAll(() => sshd?.stop());
+// A one-node SLURM cluster of this machine (test/support/slurmCluster.ts); two tasks of one CPU are two workers.
+const slurm: SlurmTestCluster | null = slurmAvailable().ok ? await startSlurmCluster() : null;
+afterAll(() => slurm?.stop());
 
 const executors: Array<[string, () => Executor]> = [
   ['in-process, batch 1', () => new InProcessExecutor({ batchSize: 1 })],
@@ -50,6 +55,18 @@ const executors: Array<[string, () => Executor]> = [
   ...(sshd
     ? ([
         ['SSH pool, two nodes', () => new SshNodePool({ nodes: [sshd.node({ workers: 1 }), sshd.node({ workers: 1 })], knownHosts: sshd.knownHosts })],
+      ] as Array<[string, () => Executor]>)
+    : []),
+  ...(slurm
+    ? ([
+        [
+          'SLURM, two tasks',
+          () =>
+            new SlurmExecutor({
+              cluster: { host: slurm.host, port: slurm.sshPort, user: slurm.user, privateKey: slurm.privateKeyPath, knownHosts: slurm.knownHostsPath, time: '10', tasks: 2, remoteDir: join(slurm.workDir, 'sciope') },
+              pollMs: 200,
+            }),
+        ],
       ] as Array<[string, () => Executor]>)
     : []),
 ];

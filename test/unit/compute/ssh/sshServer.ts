@@ -46,6 +46,8 @@ export interface SshServerOptions {
    * first, so the remote `node` is this one wherever CI installed it.
    */
   readonly path?: string;
+  /** More environment variables for the sessions (sshd's SetEnv), e.g. SLURM_CONF. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 async function keygen(file: string): Promise<string> {
@@ -113,7 +115,7 @@ export async function startSshd(options: SshServerOptions = {}): Promise<SshServ
         'Subsystem sftp internal-sftp',
         'MaxStartups 100',
         'MaxSessions 100',
-        `SetEnv PATH=${path}`,
+        `SetEnv PATH=${path}${Object.entries(options.env ?? {}).map(([name, value]) => ` ${name}=${value}`).join('')}`,
         'LogLevel ERROR',
         '',
       ].join('\n'),

@@ -1,0 +1,13 @@
+export { submitDetached, type DetachedStudy, type SubmitOptions } from './submit.js';
+export { attachRun, cancelRun, connectRun, readStatus, remoteProjectPath, requireEnded, resubmitRun, type AttachOptions, type RemoteStatus } from './remoteControl.js';
+export { fetchRun, mergeRun, type FetchResult } from './fetch.js';
+export { newRemoteRunId, RemoteRunError, RemoteRunRegistry, type RemoteJob, type RemoteRun } from './remoteRuns.js';
+export { coordinateRun, type CoordinateOptions } from './coordinator.js';
+export { allocationFromEnv, inAllocationExecutor, type Allocation, type InAllocationOptions } from './inAllocation.js';
+export { batchJobState, submitScript, type BatchJobState } from './jobState.js';
+export { renderJobScript, jobLog, jobExitFile, type BatchJobSettings, type JobScriptInput } from './jobScript.js';
+export { readManifest, verifyApprovedSimulator, ManifestError, manifestSchema, type ApprovedSimulator, type RunManifest } from './manifest.js';
+export { readRunProgress, writeProgressFile, readProgressFile, parseProgress, type RunProgress } from './progress.js';
+export { packStudy, type StudyPackage } from './studyPackage.js';
+export { cliPackage, type CliPackage } from './cliPackage.js';
+export { gzippedTar, type TarEntry } from './tarball.js';
