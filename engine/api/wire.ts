@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { EngineError } from '../errors/index.js';
 import type { WireError } from './contract.js';
+import { zodIssues } from '../errors/zodIssues.js';
+import type { ValidationIssue } from '../errors/index.js';
 
 /** A method argument that fails its schema: names every bad field. */
 export class ApiArgumentError extends EngineError {
@@ -17,11 +19,9 @@ export class ApiStateError extends EngineError {
   }
 }
 
-export function zodIssues(error: z.ZodError): Array<{ path: string; message: string }> {
-  return error.issues.map((issue) => ({
-    path: issue.path.map((key) => (typeof key === 'number' ? `[${key}]` : String(key))).join('.').replace(/\.\[/g, '[') || '(argument)',
-    message: issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message,
-  }));
+/** An API argument's problems (engine/errors/zodIssues.ts), `(argument)` for the argument as a whole. */
+export function argumentIssues(error: z.ZodError): ValidationIssue[] {
+  return zodIssues(error, { whole: '(argument)' });
 }
 
 /**

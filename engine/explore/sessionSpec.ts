@@ -9,6 +9,7 @@ import { createSummaryStatistics, PartSpecError } from '../stats/index.js';
 import type { PartSpec } from '../stats/types.js';
 import { REDUCTION_METHODS, type ReductionMethod } from '../learn/reduce/reduceDimension.js';
 import { SessionSpecError } from './errors.js';
+import { zodIssues } from '../errors/zodIssues.js';
 
 const intAtLeast = (min: number) => z.number({ error: `expected an integer >= ${min}` }).int({ error: `expected an integer >= ${min}` }).min(min, { error: `expected an integer >= ${min}` });
 const part = z.looseObject({ kind: z.string({ error: 'expected a "kind" naming the part' }) });
@@ -110,12 +111,6 @@ export interface SessionConfig {
 
 export const DEFAULT_SESSION_STATISTICS: PartSpec = { kind: 'time-series-features', set: 'minimal' };
 
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out ? `.${String(key)}` : String(key);
-  return out || '(session)';
-}
-
 /**
  * Validate an exploration session's JSON; every problem is reported with
  * its field. Parameters take `[lower, upper]` (uniform on the box) or any
@@ -127,15 +122,11 @@ export function parseSessionSpec(json: unknown, source = 'session'): SessionConf
   if (!parsed.success) {
     throw new SessionSpecError(
       source,
-      parsed.error.issues.map((i) => ({
-        path: formatPath(i.path),
-        message:
-          i.code === 'unrecognized_keys'
-            ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`
-            : i.code === 'invalid_key' && i.path[0] === 'labels'
-              ? 'expected a point index (an integer >= 0) as key'
-              : i.message,
-      })),
+      // A label's key that is not a point index gets its own words; everything else reads as every schema error does.
+      zodIssues(parsed.error, { whole: '(session)' }).map((issue, k) => {
+        const i = parsed.error.issues[k];
+        return i.code === 'invalid_key' && i.path[0] === 'labels' ? { ...issue, message: 'expected a point index (an integer >= 0) as key' } : issue;
+      }),
     );
   }
   const s = parsed.data;

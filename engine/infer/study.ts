@@ -15,6 +15,7 @@ import { createDistance, createSummaryStatistics, PartSpecError } from '../stats
 import type { PartSpec } from '../stats/types.js';
 import { abcRejection } from './abcRejection.js';
 import { InferenceError, StudyError } from './errors.js';
+import { zodIssues } from '../errors/zodIssues.js';
 import type { ObservedData } from './observedData.js';
 import type { Posterior } from './Posterior.js';
 import { replenishmentSmcAbc } from './replenishmentSmcAbc.js';
@@ -161,7 +162,7 @@ function partIssues(error: unknown, from: string, to: string): Issue[] {
 export function parseStudy(json: unknown, source: string): Study {
   const parsed = studySchema.safeParse(json);
   if (!parsed.success) {
-    throw new StudyError(source, parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(study)', message: i.code === 'unrecognized_keys' ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}` : i.message })));
+    throw new StudyError(source, zodIssues(parsed.error, { whole: '(study)' }));
   }
   const s = parsed.data;
   const issues: Issue[] = [];

@@ -1,27 +1,15 @@
-import type { z } from 'zod';
 import { ModelValidationError, type ValidationIssue } from '../errors/index.js';
 import { identifiersOf } from './expression/index.js';
 import { atColumn, MAX_NAME_ISSUES, parseField, suggest } from './expressionIssues.js';
 import { RESERVED_NAMES, reactionNetworkSchema, type ReactionNetwork } from './schema.js';
 import { dynamicsIssues } from './validateDynamics.js';
+import { issuePath, zodIssues } from '../errors/zodIssues.js';
 
 /** `['reactions', 3, 'rate']` → `reactions[3].rate`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out || '(model)';
+  return issuePath(path) || '(model)';
 }
 
-function zodIssues(error: z.ZodError): ValidationIssue[] {
-  return error.issues.map((issue) => {
-    let message = issue.message;
-    if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    return { path: formatPath(issue.path), message };
-  });
-}
 
 /**
  * Validate a model written in the JSON format. Returns the model with
@@ -33,7 +21,7 @@ export function validateModel(input: unknown, source?: string): ReactionNetwork 
   const parsed = reactionNetworkSchema.safeParse(input);
   if (!parsed.success) {
     // Report cross-reference problems too, from whatever parts are well formed, so one run lists everything.
-    const structural = zodIssues(parsed.error);
+    const structural = zodIssues(parsed.error, { whole: '(model)' });
     const seen = new Set(structural.map((i) => i.path));
     // If the species or parameter names themselves are malformed, names cannot be checked without cascades of false alarms.
     const namespaceComplete = !structural.some((i) => /^(species|parameters|compartments)(\[\d+\](\.id)?)?$/.test(i.path));

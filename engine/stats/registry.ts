@@ -11,6 +11,7 @@ import { IdentityStatistics } from './summaries/IdentityStatistics.js';
 import { NeuralNetworkStatistics, type NeuralNetworkSpec } from './summaries/NeuralNetworkStatistics.js';
 import { TimeSeriesFeatures } from './summaries/TimeSeriesFeatures.js';
 import type { Distance, PartSpec, SummaryStatistics } from './types.js';
+import { zodIssues } from '../errors/zodIssues.js';
 
 /** Used when no statistics spec is given: the efficient tsfresh-like set, all species, mean over runs. */
 export const DEFAULT_SUMMARY_STATISTICS_SPEC: PartSpec = { kind: 'time-series-features', set: 'efficient', ensemble: 'mean' };
@@ -40,17 +41,8 @@ export const SUMMARY_STATISTICS_KINDS = Object.keys(STATISTICS);
 export const DISTANCE_KINDS = Object.keys(DISTANCES);
 
 /** `['lags', 1]` under `statistics` → `statistics.lags[1]`. */
-function formatPath(prefix: string, path: ReadonlyArray<PropertyKey>): string {
-  let out = prefix;
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
-  return out;
-}
-
 function issuesOf(prefix: string, error: z.ZodError) {
-  return error.issues.map((issue) => {
-    const message = issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
-    return { path: formatPath(prefix, issue.path), message };
-  });
+  return zodIssues(error, { prefix });
 }
 
 function build<T>(prefix: string, what: string, table: Record<string, Entry<T>>, spec: unknown): T {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ProjectFileError } from '../errors/index.js';
 import type { GenerationJSON } from '../infer/Posterior.js';
 import type { ProjectStore, RunRecord } from './ProjectStore.js';
+import { zodIssues } from '../errors/zodIssues.js';
 
 /** CSV lines of a run's particles, streamed: generation, one column per parameter, weight, distance. */
 export function* runCsvLines(store: ProjectStore, runId: number, generation?: number): IterableIterator<string> {
@@ -87,7 +88,7 @@ export function exportStudy(store: ProjectStore, studyId: number): StudyExportJS
 export function importStudy(store: ProjectStore, json: unknown, source = 'study file'): number {
   const parsed = studyFileSchema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(file)'}: ${i.message}`).join('; ');
+    const issues = zodIssues(parsed.error, { whole: '(file)' }).map((i) => `${i.path}: ${i.message}`).join('; ');
     throw new ProjectFileError(source, 'not-a-study', `not a Sciope study export (${issues})`);
   }
   const { study, model, observed } = parsed.data;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SurrogateSpecError } from './SurrogateError.js';
+import { zodIssues } from '../../errors/zodIssues.js';
 
 /**
  * zod helpers shared by the surrogate option schemas, with the messages
@@ -34,24 +35,12 @@ export function intervalSchema(element = finiteSchema()) {
     .refine(([lo, hi]) => lo < hi, { error: 'expected lower < upper' });
 }
 
-function formatPath(prefix: string, path: ReadonlyArray<PropertyKey>): string {
-  let out = prefix;
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
-  return out;
-}
-
 /** Parses `value` with `schema` or throws a SurrogateSpecError listing every issue under `prefix`. */
 export function parseOptions<T extends z.ZodType>(schema: T, value: unknown, prefix: string, what = `${prefix} options`): z.output<T> {
   const parsed = schema.safeParse(value ?? {});
   if (parsed.success) return parsed.data;
   throw new SurrogateSpecError(
     what,
-    parsed.error.issues.map((issue) => {
-      const path = formatPath(prefix, issue.path);
-      if (issue.code === 'unrecognized_keys') {
-        return { path, message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` };
-      }
-      return { path, message: issue.message };
-    }),
+    zodIssues(parsed.error, { prefix }),
   );
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DesignSpecError } from './DesignError.js';
+import { zodIssues } from '../../errors/zodIssues.js';
 
 /**
  * zod building blocks for design specs, with the messages users see
@@ -17,25 +18,11 @@ export function choiceSchema<const T extends readonly [string, ...string[]]>(val
 }
 
 /** `['levels', 2]` → `design.levels[2]`. */
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = 'design';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
-  return out;
-}
-
 /** Parses `spec` with `schema` or throws a DesignSpecError listing every issue. */
 export function parseSpec<T extends z.ZodType>(schema: T, spec: unknown): z.output<T> {
   const parsed = schema.safeParse(spec);
   if (parsed.success) return parsed.data;
-  throw new DesignSpecError(
-    parsed.error.issues.map((issue) => {
-      const path = formatPath(issue.path);
-      if (issue.code === 'unrecognized_keys') {
-        return { path, message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` };
-      }
-      return { path, message: issue.message };
-    }),
-  );
+  throw new DesignSpecError(zodIssues(parsed.error, { prefix: 'design' }));
 }
 
 export const latinHypercubeSpecSchema = z.strictObject({

@@ -4,6 +4,7 @@ import { IndependentPrior } from './IndependentPrior.js';
 import { TruncatedNormalPrior } from './TruncatedNormalPrior.js';
 import type { Prior } from './types.js';
 import { LogNormalPrior, LogUniformPrior, NormalPrior, UniformPrior } from './univariate.js';
+import { issuePath, zodIssues } from '../../errors/zodIssues.js';
 
 /** A prior specification that does not validate; the message names the field, e.g. `priors.alphaA.upper`. */
 export class PriorSpecError extends EngineError {
@@ -55,12 +56,6 @@ export function priorKinds(): string[] {
   return [...KINDS.keys()];
 }
 
-function joinPath(base: string, path: ReadonlyArray<PropertyKey>): string {
-  let out = base;
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out ? `.${String(key)}` : String(key);
-  return out;
-}
-
 /** Validate and build one prior. `[lower, upper]` is shorthand for a uniform prior. */
 export function createPrior(spec: unknown, path = 'prior'): Prior {
   if (Array.isArray(spec)) {
@@ -75,15 +70,12 @@ export function createPrior(spec: unknown, path = 'prior'): Prior {
   const entry = typeof kind === 'string' ? KINDS.get(kind) : undefined;
   if (!entry) {
     const what = kind === undefined ? 'missing' : `unknown prior ${JSON.stringify(kind)}`;
-    throw new PriorSpecError([{ path: joinPath(path, ['kind']), message: `${what}; expected one of ${priorKinds().join(', ')}` }]);
+    throw new PriorSpecError([{ path: issuePath(['kind'], path), message: `${what}; expected one of ${priorKinds().join(', ')}` }]);
   }
   const parsed = entry.schema.safeParse(spec);
   if (!parsed.success) {
     throw new PriorSpecError(
-      parsed.error.issues.map((issue) => ({
-        path: joinPath(path, issue.path),
-        message: issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')} for a ${String(kind)} prior` : issue.message,
-      })),
+      zodIssues(parsed.error, { prefix: path, unknownFieldsOf: `for a ${String(kind)} prior` }),
     );
   }
   return entry.create(parsed.data as never);
@@ -110,7 +102,7 @@ export function createIndependentPrior(spec: unknown, path = 'priors'): Independ
   const built: Array<[string, Prior]> = [];
   for (const [name, value] of entries) {
     try {
-      built.push([name, createPrior(value, joinPath(base, [name]))]);
+      built.push([name, createPrior(value, issuePath([name], base))]);
     } catch (error) {
       if (!(error instanceof PriorSpecError)) throw error;
       issues.push(...error.issues);

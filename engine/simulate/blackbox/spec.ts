@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EngineError } from '../../errors/index.js';
 import type { ReactionNetworkInput } from '../../model/schema.js';
+import { zodIssues } from '../../errors/zodIssues.js';
 
 /**
  * The JSON description of a black-box simulator, travelling in a study, in
@@ -106,7 +107,7 @@ export function parseBlackBoxSpec(json: unknown, source = 'simulator'): BlackBox
   }
   const parsed = blackBoxSimulatorSchema.safeParse(json);
   if (parsed.success) return parsed.data;
-  throw new BlackBoxSpecError(source, parsed.error.issues.map((i) => ({ path: [source, ...i.path.map(String)].join('.'), message: i.message })));
+  throw new BlackBoxSpecError(source, zodIssues(parsed.error, { prefix: source }));
 }
 
 /** Validate the simulator of a job an executor sent (a module may come inline, see shippedModuleSimulatorSchema). */
@@ -114,7 +115,7 @@ export function parseJobSimulatorSpec(json: unknown, source = 'job.simulator'): 
   if (json !== null && typeof json === 'object' && (json as { kind?: unknown }).kind === 'module' && 'source' in json) {
     const parsed = shippedModuleSimulatorSchema.safeParse(json);
     if (parsed.success) return parsed.data;
-    throw new BlackBoxSpecError(source, parsed.error.issues.map((i) => ({ path: [source, ...i.path.map(String)].join('.'), message: i.message })));
+    throw new BlackBoxSpecError(source, zodIssues(parsed.error, { prefix: source }));
   }
   return parseBlackBoxSpec(json, source);
 }
