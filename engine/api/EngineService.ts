@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { basename, isAbsolute, resolve } from 'node:path';
 import type { Executor, SimulationJob, Trial } from '../compute/executor.js';
 import { WorkerPoolExecutor } from '../compute/pool/WorkerPoolExecutor.js';
-import { EngineError, ModelValidationError } from '../errors/index.js';
+import { ModelValidationError } from '../errors/index.js';
 import { expandHome } from '../paths/index.js';
 import { parseObservedCsv } from '../infer/observedData.js';
 import { parseStudy, type Study } from '../infer/study.js';
@@ -25,7 +25,7 @@ import { RunManager } from './RunManager.js';
 import { saveStudyVersion } from './studyVersions.js';
 import { LearnManager } from './LearnManager.js';
 import { ComputeThreads, type ComputeRunner } from '../compute/thread/index.js';
-import { ApiArgumentError, ApiStateError, jsonSafe, toWireError, argumentIssues } from './wire.js';
+import { ApiArgumentError, ApiStateError, argumentIssues, jsonSafe, toWireError, unwrapOutcome } from './wire.js';
 import { runSimulatorSpec, TrustManager } from './TrustManager.js';
 import type { ApprovalChannel } from '../trust/types.js';
 import { randomSeed } from '../sample/random/randomSeed.js';
@@ -126,9 +126,7 @@ export class EngineService {
 
   /** Typed call for in-process callers (tests, CLI): throws the engine error. */
   async call<M extends ApiMethod>(method: M, args?: unknown): Promise<ApiResults[M]> {
-    const outcome = await this.invoke(method, args);
-    if (!outcome.ok) throw Object.assign(new EngineError(outcome.error.code, outcome.error.message, outcome.error.details), { name: outcome.error.name });
-    return outcome.value as ApiResults[M];
+    return unwrapOutcome(await this.invoke(method, args)) as ApiResults[M];
   }
 
   onEvent(listener: (event: EngineEvent) => void): () => void {

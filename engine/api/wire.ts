@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { EngineError } from '../errors/index.js';
-import type { WireError } from './contract.js';
+import type { CallOutcome, WireError } from './contract.js';
 import { zodIssues } from '../errors/zodIssues.js';
 import type { ValidationIssue } from '../errors/index.js';
 
@@ -49,4 +49,10 @@ export function jsonSafe(value: unknown): unknown {
     if (safe !== undefined) out[key] = safe;
   }
   return out;
+}
+
+/** The value of an outcome, or its error thrown as an EngineError with the wire's name, code and details (typed `call`s). */
+export function unwrapOutcome(outcome: CallOutcome): unknown {
+  if (!outcome.ok) throw Object.assign(new EngineError(outcome.error.code, outcome.error.message, outcome.error.details), { name: outcome.error.name });
+  return outcome.value;
 }

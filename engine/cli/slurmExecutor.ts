@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Executor } from '../compute/executor.js';
 import { parseSlurmSettings, SlurmExecutor, type SlurmEvent } from '../compute/slurm/index.js';
-import type { NodeEvent } from '../compute/ssh/index.js';
+import { describeStepEvent } from '../compute/slurm/stepEvents.js';
 import { slurmSettingsInput, type SlurmFlags } from './executorOptions.js';
 import { readJsonFile } from './jsonFile.js';
 import { promptPassphrase } from './commands/nodes.js';
@@ -39,19 +39,7 @@ export function describeSlurmEvent(event: SlurmEvent): string | null {
     case 'released':
       return `job ${event.jobId} cancelled (allocation released)`;
     case 'step':
-      return describeStep(event.event);
+      return describeStepEvent(event.event, { ready: false });
   }
 }
 
-function describeStep(event: NodeEvent): string | null {
-  switch (event.type) {
-    case 'ready':
-      return null; // one line per step would drown the allocation's lines
-    case 'unavailable':
-      return `${event.node} could not start: ${event.error.message}`;
-    case 'excluded':
-      return `${event.error.message}; its share goes to the other steps`;
-    case 'lost':
-      return `${event.node} lost (${event.error.message}); ${event.redispatched} batch(es) sent to the other steps`;
-  }
-}

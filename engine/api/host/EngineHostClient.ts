@@ -1,8 +1,8 @@
-import { EngineError } from '../../errors/index.js';
 import type { ApprovalChannel, ApprovalRequest } from '../../trust/types.js';
 import type { ApiMethod, ApiResults, CallOutcome, EngineEvent, WireError } from '../contract.js';
 import type { BridgePort } from './BridgePort.js';
 import { describeRefused, parseFromHost, type HostInit, type ToHost } from './protocol.js';
+import { unwrapOutcome } from '../wire.js';
 
 /** A running engine host as its launcher started it: Electron's utility process, a Node child process, a thread. */
 export interface HostConnection {
@@ -110,9 +110,7 @@ export class EngineHostClient {
 
   /** Typed call for in-process callers (the CLI), as EngineService.call: throws the engine's error. */
   async call<M extends ApiMethod>(method: M, args?: unknown): Promise<ApiResults[M]> {
-    const outcome = await this.invoke(method, args);
-    if (!outcome.ok) throw Object.assign(new EngineError(outcome.error.code, outcome.error.message, outcome.error.details), { name: outcome.error.name });
-    return outcome.value as ApiResults[M];
+    return unwrapOutcome(await this.invoke(method, args)) as ApiResults[M];
   }
 
   onEvent(listener: (event: EngineEvent) => void): () => void {

@@ -4,6 +4,7 @@ import { RemoteNodeError } from '../../../errors/index.js';
 import type { Executor } from '../../executor.js';
 import { NodeSession } from '../../ssh/NodeSession.js';
 import { SshNodePool, type NodeEvent, type SessionLauncher } from '../../ssh/SshNodePool.js';
+import { describeStepEvent } from '../stepEvents.js';
 import { SlurmClient } from '../SlurmClient.js';
 import { parseSlurmSettings } from '../slurmSettings.js';
 import { localConnection } from './localConnection.js';
@@ -81,19 +82,7 @@ export function inAllocationExecutor(options: InAllocationOptions = {}): Executo
   // Never used to connect (the launcher starts steps here); the settings schema only asks for a way to authenticate.
   const nodes = Array.from({ length: allocation.tasks }, (_, i) => ({ name: `job ${allocation.jobId} task ${i + 1}`, host: 'localhost', user: cluster.user, agent: '/nonexistent', nodePath: allocation.nodePath, workers: allocation.cpusPerTask }));
   // Default: one line per step event in the job's log (the job has no other place to say it).
-  const onNodeEvent = options.onNodeEvent ?? ((event: NodeEvent) => process.stderr.write(`sciope: ${describeStepEvent(event)}\n`));
+  const onNodeEvent = options.onNodeEvent ?? ((event: NodeEvent) => process.stderr.write(`sciope: ${describeStepEvent(event, { ready: true })}\n`));
   return new SshNodePool({ nodes, launch, onNodeEvent });
 }
 
-function describeStepEvent(event: NodeEvent): string {
-  switch (event.type) {
-    case 'ready':
-      return `${event.node}: worker step up (${event.workers} thread${event.workers === 1 ? '' : 's'})`;
-    case 'unavailable':
-      return `${event.node} could not start: ${event.error.message}`;
-    case 'excluded':
-      return `${event.error.message}; its share goes to the other steps`;
-    case 'lost':
-      return `${event.node} lost (${event.error.message}); ${event.redispatched} batch(es) sent to the other steps`;
-  }
-}
