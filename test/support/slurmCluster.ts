@@ -16,11 +16,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { hostname as osHostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startSshd, type SshServer } from '../unit/compute/ssh/sshServer.js';
+import { freePort, startSshd, type SshServer } from '../unit/compute/ssh/sshServer.js';
 
 const run = promisify(execFile);
 
@@ -68,16 +67,6 @@ export function slurmAvailable(): { ok: true } | { ok: false; why: string } {
   return { ok: true };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Distinct free ports (a port handed out twice by the OS would make two daemons collide). */
 async function freePorts(n: number): Promise<number[]> {

@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sciope } from '../cli/runSciope.js';
-import { pgrep, sshdAvailable, SSHD_MISSING, startSshd, waitForNoProcess, type SshServer } from '../compute/ssh/sshServer.js';
+import { freePort, pgrep, sshdAvailable, SSHD_MISSING, startSshd, waitForNoProcess, type SshServer } from '../compute/ssh/sshServer.js';
 
 /**
  * Issue #13: an SSH run that lost every node exited 2 ("bad input") and left
@@ -19,16 +18,6 @@ const bin = new URL('../../../bin/sciope.js', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'sciope-ssh-failure-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('an SSH run whose nodes never come up', () => {
   it('exits 2 (the node list is what is wrong), says why per node, and writes no output file', async () => {

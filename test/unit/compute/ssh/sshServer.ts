@@ -60,7 +60,8 @@ export async function otherPublicKey(dir: string): Promise<string> {
   return keygen(join(mkdtempSync(join(dir, 'other-')), 'key'));
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now (the test servers bind their own). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
