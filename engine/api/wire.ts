@@ -25,14 +25,21 @@ export function argumentIssues(error: z.ZodError): ValidationIssue[] {
 }
 
 /**
- * An error as it crosses IPC or HTTP. Engine errors keep their code and
- * details; anything else is an internal error whose message is kept but
- * whose stack stays on this side (the caller logs it).
+ * An error as it crosses IPC or HTTP, its code chosen by its class. Engine
+ * errors keep their own code and details: a simulation that failed at run
+ * time is a SimulationError (SIMULATION_FAILED, RATE_NOT_FINITE,
+ * EVENT_BUDGET...), bad input and configuration have theirs
+ * (INVALID_ARGUMENT, SIMULATION_SETTINGS, MODEL_INVALID...). A cancelled
+ * operation is CANCELLED. A bare RangeError is a value out of its range
+ * that no boundary check caught (OUT_OF_RANGE), never a simulation failure:
+ * the simulators turn theirs into SimulationFailedError (asSimulationFailure).
+ * Anything else is an internal error whose message is kept but whose stack
+ * stays on this side (the caller logs it).
  */
 export function toWireError(error: unknown): WireError {
   if (error instanceof EngineError) return { ...error.toJSON(), details: jsonSafe(error.details) as Record<string, unknown> };
   if (error instanceof Error && error.name === 'AbortError') return { name: 'AbortError', code: 'CANCELLED', message: 'cancelled', details: {} };
-  if (error instanceof RangeError) return { name: 'SimulationError', code: 'SIMULATION_FAILED', message: `simulation failed: ${error.message}`, details: {} };
+  if (error instanceof RangeError) return { name: 'RangeError', code: 'OUT_OF_RANGE', message: error.message, details: {} };
   const message = error instanceof Error ? error.message : String(error);
   return { name: 'InternalError', code: 'INTERNAL', message: `internal error: ${message} (please report this)`, details: {} };
 }

@@ -6,7 +6,7 @@ import { parseJobSimulatorSpec } from '../simulate/blackbox/spec.js';
 import { assertTimeGrid } from '../simulate/timeGrid.js';
 import { eventBudget } from '../simulate/budget.js';
 import type { Simulator } from '../simulate/types.js';
-import { SimulationSettingsError } from '../errors/index.js';
+import { asSimulationFailure, SimulationSettingsError } from '../errors/index.js';
 import { createSummaryStatistics } from '../stats/index.js';
 import type { PartSpec, SummaryStatistics } from '../stats/types.js';
 import type { SimulationJob, Trial, TrialResult } from './executor.js';
@@ -76,8 +76,13 @@ function prepareWithSimulator(job: SimulationJob, simulator: Simulator, factory?
     for (let k = 0; k < slots.length; k++) parameters[slots[k]] = trial.parameters[k];
     const data = scratch ?? new Float64Array(runs * block);
     let events = 0;
-    for (let r = 0; r < runs; r++) {
-      events += simulator.simulateInto(data.subarray(r * block, (r + 1) * block), grid, parameters, deriveStreamState(job.seed, ...trial.stream, r));
+    try {
+      for (let r = 0; r < runs; r++) {
+        events += simulator.simulateInto(data.subarray(r * block, (r + 1) * block), grid, parameters, deriveStreamState(job.seed, ...trial.stream, r));
+      }
+    } catch (error) {
+      // The job was checked when prepared: a RangeError now is the model failing at run time (SimulationFailedError).
+      throw asSimulationFailure(error);
     }
     let features: Float64Array | null = null;
     if (statistics) {

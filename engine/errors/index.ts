@@ -92,6 +92,55 @@ export class SimulationError extends EngineError {
   }
 }
 
+/** Why a SimulationFailedError was thrown (its `reason` and `details.reason`). */
+export type SimulationFailureReason =
+  /** A propensity or rate constant that is finite but negative. */
+  | 'negative-rate'
+  /** A count driven below zero (tau-leaping: however short the leap). */
+  | 'negative-count'
+  /** An initial value (SBML initial assignment) that is not a finite value, or not a count where counts are simulated. */
+  | 'initial-value'
+  /** A time event whose trigger time is NaN. */
+  | 'event-time'
+  /** An event assigning a value that is not finite, or not a count where counts are simulated. */
+  | 'event-assignment'
+  /** Events that keep triggering each other at one instant. */
+  | 'event-loop'
+  /** A RangeError thrown while a trajectory was simulated (see asSimulationFailure). */
+  | 'run-time';
+
+/**
+ * A simulation that failed at run time without a more specific code (those
+ * are RATE_NOT_FINITE, EVENT_BUDGET, DERIVATIVE_NOT_FINITE...): code
+ * `SIMULATION_FAILED`; `reason` says what happened, and `details` name the
+ * reaction, species or event, the value and the time reached. The model
+ * validated and the settings were fine: it is not bad input, and the CLI
+ * exits 1 (engine/errors/exitCodes.ts).
+ */
+export class SimulationFailedError extends SimulationError {
+  constructor(reason: SimulationFailureReason, message: string, details: Record<string, unknown> = {}) {
+    super('SIMULATION_FAILED', message, { ...details, reason });
+  }
+
+  /** Read from `details`, so that it survives the copies made across threads (compute/thread/taskErrors.ts). */
+  get reason(): SimulationFailureReason {
+    return this.details.reason as SimulationFailureReason;
+  }
+}
+
+/**
+ * The error to report for `error`, thrown while a trajectory was simulated
+ * (Simulator.simulateInto): a bare RangeError there is the model failing at
+ * run time (a check in generated or numerical code), so it becomes a
+ * SimulationFailedError with the same message; anything else is returned as
+ * it is. Settings and models are checked before any trajectory runs, so no
+ * configuration error is caught here.
+ */
+export function asSimulationFailure(error: unknown): unknown {
+  if (error instanceof RangeError) return new SimulationFailedError('run-time', error.message);
+  return error;
+}
+
 /**
  * A trajectory that needed more than its budget of reaction events (SSA),
  * leaps and exact steps (tau-leaping) or steps (ODE): code `EVENT_BUDGET`.

@@ -1,7 +1,7 @@
 import { deriveStreamState } from '../sample/random/seedDerivation.js';
 import { assertTimeGrid } from './timeGrid.js';
 import type { Simulator, TrajectoryEnsemble } from './types.js';
-import { SimulationSettingsError } from '../errors/index.js';
+import { asSimulationFailure, SimulationSettingsError } from '../errors/index.js';
 
 export interface EnsembleOptions {
   runs: number;
@@ -35,7 +35,12 @@ export function simulateEnsemble(simulator: Simulator, options: EnsembleOptions)
   let events = 0;
   for (let i = 0; i < runs; i++) {
     const out = data.subarray(i * block, (i + 1) * block);
-    events += simulator.simulateInto(out, grid, parameters, deriveStreamState(seed, firstRun + i));
+    try {
+      events += simulator.simulateInto(out, grid, parameters, deriveStreamState(seed, firstRun + i));
+    } catch (error) {
+      // The settings were checked above: what fails now is the model at run time.
+      throw asSimulationFailure(error);
+    }
     options.onProgress?.(i + 1, runs);
   }
   return { speciesIds: simulator.speciesIds, time: grid, runs, data, events };

@@ -1,4 +1,4 @@
-import { EngineError, SimulationError } from '../../errors/index.js';
+import { EngineError, SimulationError, SimulationFailedError, type SimulationFailureReason } from '../../errors/index.js';
 
 /**
  * A simulation that fails inside a worker thread for a reason of the model
@@ -20,7 +20,7 @@ export function toThreadFailure(error: unknown): ThreadFailure {
 
 /** Failures that the same trial on the same seed repeats: the model's (SimulationError, RangeError) and bad jobs or settings. */
 export function isDeterministicFailure({ failed }: ThreadFailure): boolean {
-  return failed.name === 'SimulationError' || failed.name === 'SimulationBudgetError' || failed.name === 'RangeError' || failed.code === 'MODEL_INVALID' || failed.code === 'SIMULATION_SETTINGS' || failed.code === 'BLACKBOX_SPEC';
+  return failed.name === 'SimulationError' || failed.name === 'SimulationBudgetError' || failed.name === 'SimulationFailedError' || failed.name === 'RangeError' || failed.code === 'MODEL_INVALID' || failed.code === 'SIMULATION_SETTINGS' || failed.code === 'BLACKBOX_SPEC';
 }
 
 export function isThreadFailure(value: unknown): value is ThreadFailure {
@@ -30,7 +30,12 @@ export function isThreadFailure(value: unknown): value is ThreadFailure {
 /** The error as the caller's thread should see it: an EngineError with its code, a RangeError for model failures at run time. */
 export function fromThreadFailure({ failed }: ThreadFailure): Error {
   if (failed.code !== null) {
-    const error = failed.name === 'SimulationError' || failed.name === 'SimulationBudgetError' ? new SimulationError(failed.code, failed.message, failed.details) : new EngineError(failed.code, failed.message, failed.details);
+    const error =
+      failed.name === 'SimulationFailedError'
+        ? new SimulationFailedError((failed.details.reason as SimulationFailureReason | undefined) ?? 'run-time', failed.message, failed.details)
+        : failed.name === 'SimulationError' || failed.name === 'SimulationBudgetError'
+          ? new SimulationError(failed.code, failed.message, failed.details)
+          : new EngineError(failed.code, failed.message, failed.details);
     Object.defineProperty(error, 'name', { value: failed.name });
     return error;
   }

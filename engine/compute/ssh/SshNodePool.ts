@@ -4,6 +4,7 @@ import { NodesLostError } from './errors.js';
 import type { Executor, MapOptions, SimulationJob, Trial, TrialResult } from '../executor.js';
 import { nextBatchSize } from '../pool/batchSizing.js';
 import { packTrials, unpackResults } from '../pool/batchCodec.js';
+import { fromThreadFailure } from '../pool/threadFailure.js';
 import { connectNode, type ConnectOptions } from './connection.js';
 import { deployWorker, remoteWorkerBundle } from './deploy.js';
 import { inlineModuleSource } from '../../simulate/blackbox/loadModule.js';
@@ -100,6 +101,8 @@ interface Run {
 /** The simulator's error as the worker reported it, with the node named. */
 function remoteTaskError(error: WireError, label: string): Error {
   const message = `${error.message} [on ${label}]`;
+  // An engine error keeps its class and code (a SimulationFailedError is a failed run here too, not an internal error).
+  if (error.code) return fromThreadFailure({ failed: { name: error.name, code: error.code, message, details: {} } });
   const out = error.name === 'RangeError' ? new RangeError(message) : error.name === 'TypeError' ? new TypeError(message) : new Error(message);
   if (out.name !== error.name) Object.defineProperty(out, 'name', { value: error.name });
   if (error.code) Object.assign(out, { code: error.code });

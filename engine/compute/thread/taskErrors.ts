@@ -1,4 +1,4 @@
-import { EngineError, SimulationError } from '../../errors/index.js';
+import { EngineError, SimulationError, SimulationFailedError } from '../../errors/index.js';
 import { ExplorationError } from '../../explore/errors.js';
 import { NeuralNetworkError } from '../../learn/nn/errors.js';
 import { LearnInputError } from '../../learn/reduce/errors.js';
@@ -22,7 +22,7 @@ export interface SerialisedError {
 
 /** The EngineError classes the compute tasks throw, by name: revived with their own prototype. */
 const ENGINE_ERRORS: Readonly<Record<string, { prototype: EngineError }>> = {
-  EngineError, SimulationError, ExplorationError, NeuralNetworkError, LearnInputError, SurrogateError, SurrogateNumericalError, SurrogateSpecError,
+  EngineError, SimulationError, SimulationFailedError, ExplorationError, NeuralNetworkError, LearnInputError, SurrogateError, SurrogateNumericalError, SurrogateSpecError,
 };
 
 const BUILT_IN_ERRORS: Readonly<Record<string, ErrorConstructor>> = { Error, RangeError, TypeError, SyntaxError, ReferenceError, EvalError, URIError };

@@ -1,6 +1,6 @@
 import type { CompiledNetwork, VariableRef } from '../../model/compile.js';
 import { emitJs, type ExprNode } from '../../model/expression/index.js';
-import { finiteNonNegativeJs } from './failures.js';
+import { failJs, finiteNonNegativeJs } from './failures.js';
 import { propensityJs, rateConstantJs, type NameScheme } from './propensityJs.js';
 
 /**
@@ -54,8 +54,8 @@ export function initialExpressionsJs(network: CompiledNetwork, names: DynamicsNa
       if (!ast) return '';
       const target = names.species(i);
       const check = names.integerSpecies
-        ? `if(!(${target}>=0&&${target}===Math.floor(${target})&&${target}<Infinity))throw new RangeError(${quote(`species ${network.speciesIds[i]}: initial value is `)}+${target}+"; expected a non-negative integer count");`
-        : `if(!(${target}<Infinity&&${target}>-Infinity))throw new RangeError(${quote(`species ${network.speciesIds[i]}: initial value is `)}+${target});`;
+        ? `if(!(${target}>=0&&${target}===Math.floor(${target})&&${target}<Infinity))${failJs('initial-value', `${quote(`species ${network.speciesIds[i]}: initial value is `)}+${target}+"; expected a non-negative integer count"`, `{species:${quote(network.speciesIds[i])},value:String(${target})}`)}`
+        : `if(!(${target}<Infinity&&${target}>-Infinity))${failJs('initial-value', `${quote(`species ${network.speciesIds[i]}: initial value is `)}+${target}`, `{species:${quote(network.speciesIds[i])},value:String(${target})}`)}`;
       return `${target}=${expressionJs(network, names, ast)};${check}`;
     })
     .join('');
@@ -87,14 +87,24 @@ export function refreshJs(network: CompiledNetwork, names: DynamicsNames): strin
 
 /** Scratch locals of the event block: trigger states e_k, pending flags q_k, assignment values v_k_m, and time-event bookkeeping. */
 export function eventDeclarationsJs(network: CompiledNetwork): string {
-  if (network.events.length === 0) return '';
-  const vars: string[] = ['evAny=0', 'evRound=0', 'evNow=0'];
+  const locals = eventLocals(network);
+  return locals.length === 0 ? '' : `let ${locals.map(([name, initial]) => `${name}=${initial}`).join(',')};`;
+}
+
+/** The event block's locals with their initial values (also the state a simulator keeps between calls, see directMethodSource). */
+export function eventLocals(network: CompiledNetwork): Array<[name: string, initial: number]> {
+  if (network.events.length === 0) return [];
+  const vars: Array<[string, number]> = [
+    ['evAny', 0],
+    ['evRound', 0],
+    ['evNow', 0],
+  ];
   network.events.forEach((e, k) => {
-    vars.push(`e${k}=${e.initialValue ? 1 : 0}`, `q${k}=0`);
-    if (e.time) vars.push(`T${k}=0`, `f${k}=0`);
-    e.assignments.forEach((_, m) => vars.push(`v${k}_${m}=0`));
+    vars.push([`e${k}`, e.initialValue ? 1 : 0], [`q${k}`, 0]);
+    if (e.time) vars.push([`T${k}`, 0], [`f${k}`, 0]);
+    e.assignments.forEach((_, m) => vars.push([`v${k}_${m}`, 0]));
   });
-  return `let ${vars.join(',')};`;
+  return vars;
 }
 
 /** Compute each time event's firing time T_k from parameters. */
@@ -102,7 +112,7 @@ export function eventTimesJs(network: CompiledNetwork, names: NameScheme): strin
   return network.events
     .map((e, k) =>
       e.time
-        ? `T${k}=${expressionJs(network, names, e.time.at)};if(T${k}!==T${k})throw new RangeError(${quote(`event ${e.id}: trigger time is NaN`)});`
+        ? `T${k}=${expressionJs(network, names, e.time.at)};if(T${k}!==T${k})${failJs('event-time', quote(`event ${e.id}: trigger time is NaN`), `{event:${quote(e.id)}}`)}`
         : '',
     )
     .join('');
@@ -140,8 +150,8 @@ export function eventBlockJs(network: CompiledNetwork, names: DynamicsNames): st
           const v = `v${k}_${m}`;
           const check =
             a.variable.kind === 'species' && names.integerSpecies
-              ? `if(!(${v}>=0&&${v}===Math.floor(${v})&&${v}<Infinity))throw new RangeError(${quote(`event ${e.id}: assigns ${network.speciesIds[a.variable.index]} the value `)}+${v}+" at t="+t+"; expected a non-negative integer count");`
-              : `if(!(${v}<Infinity&&${v}>-Infinity))throw new RangeError(${quote(`event ${e.id}: assigns a non-finite value `)}+${v}+" at t="+t);`;
+              ? `if(!(${v}>=0&&${v}===Math.floor(${v})&&${v}<Infinity))${failJs('event-assignment', `${quote(`event ${e.id}: assigns ${network.speciesIds[a.variable.index]} the value `)}+${v}+" at t="+t+"; expected a non-negative integer count"`, `{event:${quote(e.id)},value:String(${v}),time:t}`)}`
+              : `if(!(${v}<Infinity&&${v}>-Infinity))${failJs('event-assignment', `${quote(`event ${e.id}: assigns a non-finite value `)}+${v}+" at t="+t`, `{event:${quote(e.id)},value:String(${v}),time:t}`)}`;
           return `${check}${target}=${v};`;
         })
         .join('');
@@ -150,7 +160,7 @@ export function eventBlockJs(network: CompiledNetwork, names: DynamicsNames): st
     .join('');
   return (
     `for(evRound=0;;){${triggers}${any}if(!evAny)break;` +
-    `if(++evRound>1000)throw new RangeError("events keep triggering each other at t="+t+" (more than 1000 rounds)");` +
+    `if(++evRound>1000)${failJs('event-loop', '"events keep triggering each other at t="+t+" (more than 1000 rounds)"', '{time:t}')}` +
     `${evaluate}${apply}${refreshJs(network, names)}}`
   );
 }

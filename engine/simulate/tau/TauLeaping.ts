@@ -176,11 +176,11 @@ export class TauLeaping implements Simulator {
     return a0;
   }
 
-  /** A negative propensity is a RangeError (as always); NaN or ±Infinity is RATE_NOT_FINITE. */
+  /** A finite negative propensity is SIMULATION_FAILED (negative-rate); NaN or ±Infinity is RATE_NOT_FINITE. */
   private refusePropensity(j: number, t: number): never {
     const value = this.a[j];
     const id = this.network.reactions[j].id;
-    if (value < 0 && value > -Infinity) throw new RangeError(`reaction ${id}: propensity is ${value} at t=${t}; expected a finite value >= 0`);
+    if (value < 0 && value > -Infinity) throw MODEL_FAILURES.failed('negative-rate', `reaction ${id}: propensity is ${value} at t=${t}; expected a finite value >= 0`, { reaction: id, what: 'propensity', value, time: t });
     throw MODEL_FAILURES.rate('propensity', id, value, t);
   }
 
@@ -211,7 +211,7 @@ export class TauLeaping implements Simulator {
     const { a, x, xNew, critical, random } = this;
     for (let rejections = 0; ; rejections++) {
       if (rejections > MAX_REJECTIONS) {
-        throw new RangeError(`tau-leaping: a count turns negative at t=${t} however short the leap; a propensity must be 0 when its reaction lacks reactants`);
+        throw MODEL_FAILURES.failed('negative-count', `tau-leaping: a count turns negative at t=${t} however short the leap; a propensity must be 0 when its reaction lacks reactants`, { time: t, rejections });
       }
       const tau2 = a0c > 0 ? -Math.log(random.nextOpenDouble()) / a0c : Infinity;
       let fireCritical = tau2 <= tau1;

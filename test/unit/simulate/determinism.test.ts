@@ -9,7 +9,7 @@
  * with probability > 97% while a bias of a few percent of σ still fails.
  */
 import { describe, expect, it } from 'vitest';
-import { SimulationBudgetError, SimulationSettingsError } from '../../../engine/errors';
+import { SimulationBudgetError, SimulationFailedError, SimulationSettingsError } from '../../../engine/errors';
 import { compileNetwork, getExample, validateModel, type ReactionNetworkInput } from '../../../engine/model';
 import { simulateEnsemble } from '../../../engine/simulate/ensemble';
 import { DirectMethod, type DirectMethodOptions } from '../../../engine/simulate/ssa/DirectMethod';
@@ -176,7 +176,7 @@ describe('direct method: guards and errors', () => {
   it('a negative rate constant (from parameters) names the reaction', () => {
     const sim = simulator(birthOnly);
     const run = () => simulateEnsemble(sim, { runs: 1, seed: 1, grid: uniformTimeGrid(1, 2), parameters: new Float64Array([-1]) });
-    expect(run).toThrow(RangeError);
+    expect(run).toThrow(SimulationFailedError);
     expect(run).toThrow(/reaction birth: rate constant is -1/);
   });
 
@@ -193,7 +193,7 @@ describe('direct method: guards and errors', () => {
       ],
     });
     const run = () => simulateEnsemble(sim, { runs: 1, seed: 1, grid: uniformTimeGrid(10, 101) });
-    expect(run).toThrow(RangeError);
+    expect(run).toThrow(SimulationFailedError);
     expect(run).toThrow(/reaction leak: propensity is -\d+ at t=/);
   });
 
@@ -203,7 +203,7 @@ describe('direct method: guards and errors', () => {
   ])('a custom propensity that %s, leaving no positive total, names the reaction', (_, model) => {
     const sim = simulator({ name: 'negative', ...model } as ReactionNetworkInput);
     const run = () => simulateEnsemble(sim, { runs: 1, seed: 1, grid: uniformTimeGrid(10, 11) });
-    expect(run).toThrow(RangeError);
+    expect(run).toThrow(SimulationFailedError);
     expect(run).toThrow(/burst/);
   });
 
