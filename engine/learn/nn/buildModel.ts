@@ -1,6 +1,6 @@
 import { convolutionGradients, tf } from '../backend.js';
 import type { LayerSpec, NetworkGraph } from '../../stats/index.js';
-import { LeadingPoints, SumOverTime, TimeWindows, UnfoldConv1D } from './layers.js';
+import { LeadingPoints, SeededDropout, SumOverTime, TimeWindows, UnfoldConv1D } from './layers.js';
 
 /**
  * A TensorFlow.js model built from a NetworkGraph, with the tf layer behind
@@ -23,6 +23,19 @@ export type ConvolutionPath = 'auto' | 'layers' | 'unfold';
 
 export interface BuildModelOptions {
   readonly convolution?: ConvolutionPath;
+  /**
+   * Dropout rate after each hidden dense block (dense, batch norm, ReLU),
+   * active in training only (Srivastava et al. 2014, JMLR 15:1929): it has no
+   * weights, so the exported graph and spec do not change. Default 0.
+   */
+  readonly dropout?: number;
+  /** L2 penalty on dense and tf.layers convolution kernels (not UnfoldConv1D's), added to the training loss: the reported training loss includes it, the validation loss does not. Default 0. */
+  readonly weightDecay?: number;
+}
+
+interface Regularisation {
+  readonly dropout: number;
+  readonly weightDecay: number;
 }
 
 /** Moving averages of batch norm: 0.9 rather than Keras' 0.99, so the inference statistics catch up within the few hundred steps of a short training. */
@@ -43,13 +56,14 @@ function initialiseAsUnfold(layer: tf.layers.Layer, seed: number): void {
   tf.dispose([matrix, ...values]);
 }
 
-function tfLayer(spec: LayerSpec, seed: number, convolution: 'layers' | 'unfold'): tf.layers.Layer {
+function tfLayer(spec: LayerSpec, seed: number, convolution: 'layers' | 'unfold', weightDecay: number): tf.layers.Layer {
+  const kernelRegularizer = weightDecay > 0 ? tf.regularizers.l2({ l2: weightDecay }) : undefined;
   switch (spec.type) {
     case 'conv1d':
       if (convolution === 'unfold') return new UnfoldConv1D({ filters: spec.filters, kernelSize: spec.kernelSize, seed });
-      return tf.layers.conv1d({ filters: spec.filters, kernelSize: spec.kernelSize, padding: 'same' });
+      return tf.layers.conv1d({ filters: spec.filters, kernelSize: spec.kernelSize, padding: 'same', kernelRegularizer });
     case 'dense':
-      return tf.layers.dense({ units: spec.units, kernelInitializer: tf.initializers.glorotUniform({ seed }) });
+      return tf.layers.dense({ units: spec.units, kernelInitializer: tf.initializers.glorotUniform({ seed }), kernelRegularizer });
     case 'relu':
       return tf.layers.reLU();
     case 'maxPool1d':
@@ -63,15 +77,19 @@ function tfLayer(spec: LayerSpec, seed: number, convolution: 'layers' | 'unfold'
   }
 }
 
-function stack(specs: readonly LayerSpec[], input: tf.SymbolicTensor, seed: { next: number }, convolution: 'layers' | 'unfold', out: tf.layers.Layer[]): tf.SymbolicTensor {
+function stack(specs: readonly LayerSpec[], input: tf.SymbolicTensor, seed: { next: number }, convolution: 'layers' | 'unfold', regularisation: Regularisation, out: tf.layers.Layer[]): tf.SymbolicTensor {
   let x = input;
-  for (const spec of specs) {
+  specs.forEach((spec, i) => {
     const layerSeed = seed.next++;
-    const layer = tfLayer(spec, layerSeed, convolution);
+    const layer = tfLayer(spec, layerSeed, convolution, regularisation.weightDecay);
     out.push(layer);
     x = layer.apply(x) as tf.SymbolicTensor;
     if (spec.type === 'conv1d' && convolution === 'layers') initialiseAsUnfold(layer, layerSeed);
-  }
+    // The end of a hidden dense block: dense, batch norm, ReLU. Dropout is not one of the graph's layers (no weights to export).
+    if (regularisation.dropout > 0 && spec.type === 'relu' && specs[i - 1]?.type === 'batchNorm' && specs[i - 2]?.type === 'dense') {
+      x = new SeededDropout({ rate: regularisation.dropout, seed: layerSeed }).apply(x) as tf.SymbolicTensor;
+    }
+  });
   return x;
 }
 
@@ -79,19 +97,20 @@ function stack(specs: readonly LayerSpec[], input: tf.SymbolicTensor, seed: { ne
 export function buildModel(graph: NetworkGraph, timePoints: number, channels: number, seed: number, options: BuildModelOptions = {}): BuiltModel {
   const requested = options.convolution ?? 'auto';
   const convolution = requested === 'auto' ? (convolutionGradients() ? 'layers' : 'unfold') : requested;
+  const regularisation = { dropout: options.dropout ?? 0, weightDecay: options.weightDecay ?? 0 };
   const input = tf.input({ shape: [timePoints, channels] });
   const layers: tf.layers.Layer[] = [];
   const seeds = { next: seed };
   let output: tf.SymbolicTensor;
   if (graph.type === 'sequential') {
-    output = stack(graph.layers, input, seeds, convolution, layers);
+    output = stack(graph.layers, input, seeds, convolution, regularisation, layers);
   } else {
     const windows = new TimeWindows({ order: graph.order }).apply(input) as tf.SymbolicTensor;
-    const phi = stack(graph.inner, windows, seeds, convolution, layers);
+    const phi = stack(graph.inner, windows, seeds, convolution, regularisation, layers);
     const summed = new SumOverTime({}).apply(phi) as tf.SymbolicTensor;
     const head = new LeadingPoints({ count: graph.order }).apply(input) as tf.SymbolicTensor;
     const joined = tf.layers.concatenate({ axis: -1 }).apply([head, summed]) as tf.SymbolicTensor;
-    output = stack(graph.outer, joined, seeds, convolution, layers);
+    output = stack(graph.outer, joined, seeds, convolution, regularisation, layers);
   }
   return { model: tf.model({ inputs: input, outputs: output }), layers };
 }

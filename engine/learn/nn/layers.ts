@@ -1,4 +1,6 @@
 import { tf } from '../backend.js';
+import { Xoshiro128 } from '../../sample/random/Xoshiro128.js';
+import { deriveStreamState } from '../../sample/random/seedDerivation.js';
 
 /**
  * Custom TensorFlow.js layers the networks need. Every one is built from
@@ -154,4 +156,38 @@ export class LeadingPoints extends tf.layers.Layer {
   }
 }
 
-for (const layer of [UnfoldConv1D, TimeWindows, SumOverTime, LeadingPoints]) tf.serialization.registerClass(layer);
+/**
+ * Inverted dropout (Srivastava et al. 2014, JMLR 15:1929) with a fresh mask
+ * at every training call drawn from the stream (seed, call): reproducible
+ * for a seed, unlike tf.layers.dropout, which with a seed draws the same
+ * mask at every step and without one uses Math.random. The identity outside
+ * training, so it has no place in the exported network.
+ */
+export class SeededDropout extends tf.layers.Layer {
+  static className = 'SeededDropout';
+  readonly rate: number;
+  readonly seed: number;
+  private calls = 0;
+
+  constructor(config: LayerArgs & { rate: number; seed: number }) {
+    super(config);
+    this.rate = config.rate;
+    this.seed = config.seed;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
+    const x = first(inputs);
+    if (!kwargs.training || this.rate <= 0) return tf.clone(x);
+    const rng = new Xoshiro128(deriveStreamState(this.seed, this.calls++));
+    const keep = 1 - this.rate;
+    const mask = new Float32Array(x.size);
+    for (let i = 0; i < mask.length; i++) mask[i] = rng.nextDouble() < keep ? 1 / keep : 0;
+    return tf.tidy(() => tf.mul(x, tf.tensor(mask, x.shape)));
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), rate: this.rate, seed: this.seed };
+  }
+}
+
+for (const layer of [UnfoldConv1D, TimeWindows, SumOverTime, LeadingPoints, SeededDropout]) tf.serialization.registerClass(layer);

@@ -12,7 +12,8 @@ export interface NetworkRepository {
 /**
  * Store a trained network in a project: `topology` is the spec without its
  * weights, `weights` the little-endian float32 bytes, `meta` how it was
- * trained (backend, epochs, losses, prior box, training-set size).
+ * trained (backend, epochs, losses, prior box, training-set size, the
+ * validation RMSE per parameter against the prior alone and its warning).
  * Returns the network's id in the project.
  */
 export function storeNetwork(store: NetworkRepository, name: string, learned: Pick<LearnedStatistics, 'spec'> & Partial<LearnedStatistics>): number {
@@ -31,6 +32,7 @@ export function storeNetwork(store: NetworkRepository, name: string, learned: Pi
       valLoss: history?.valLoss,
       seconds: history?.seconds,
       prior: { parameters: learned.spec.parameters, lower: learned.spec.lower, upper: learned.spec.upper },
+      ...(learned.validation ? { validationRmse: learned.validation.rmse, priorRmse: learned.validation.priorRmse, warning: learned.validation.warning } : {}),
     },
   });
 }

@@ -3,3 +3,5 @@ export { registerWasmTrainingKernels, PINNED_TFJS_VERSION } from './registerWasm
 export { conv2dBackpropFilter } from './conv2dBackpropFilter.js';
 export { conv2dBackpropInputKernel } from './conv2dBackpropInput.js';
 export { maxPoolGrad } from './maxPoolGrad.js';
+export { sumLeadingAxesKernel } from './sumLeadingAxes.js';
+export { sharedIdentityKernel } from './sharedIdentity.js';

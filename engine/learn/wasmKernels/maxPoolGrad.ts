@@ -28,6 +28,10 @@ export function maxPoolGrad({ inputs, attrs, backend }: { inputs: tf.NamedTensor
   const g = wasm.typedArrayFromHeap(dy) as Float32Array;
   const dx = wasm.typedArrayFromHeap(out) as Float32Array;
   dx.fill(0);
+  if (fh * fw === 2 && strideHeight === fh && strideWidth === fw && top === 0 && left === 0 && outHeight * fh <= H && outWidth * fw <= W) {
+    pairWindows(x, g, dx, info);
+    return out;
+  }
   const best = new Float32Array(C);
   const where = new Int32Array(C);
   for (let n = 0; n < batchSize; n++) {
@@ -55,4 +59,30 @@ export function maxPoolGrad({ inputs, attrs, backend }: { inputs: tf.NamedTensor
     }
   }
   return out;
+}
+
+/**
+ * Windows of two cells that tile the input without overlap or padding: the
+ * CNN's pooling (tf.layers.maxPooling1d pools [N, W, 1, C] with 2 × 1 windows
+ * at stride 2). Each output's gradient goes to the second cell only if it is
+ * strictly larger (the first maximum, as in the general loop), chosen by
+ * arithmetic rather than a branch: on activations the comparison is a coin
+ * toss, and the mispredicted branch made the general loop about 4x slower.
+ */
+function pairWindows(x: Float32Array, g: Float32Array, dx: Float32Array, info: tf.backend_util.Conv2DInfo): void {
+  const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight, outWidth, effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
+  // The second cell is one row down (2 × 1 windows) or one column right (1 × 2).
+  const step = fh === 2 ? W * C : C;
+  let from = 0;
+  for (let n = 0; n < batchSize; n++) {
+    for (let i = 0; i < outHeight; i++) {
+      for (let j = 0; j < outWidth; j++) {
+        const base = ((n * H + i * fh) * W + j * fw) * C;
+        for (let c = 0; c < C; c++, from++) {
+          const at = base + c;
+          dx[at + step * +(x[at + step] > x[at])] = g[from];
+        }
+      }
+    }
+  }
 }

@@ -81,6 +81,19 @@ describe('learnSummaryStatistics', () => {
     expect(c.spec.weights).not.toBe(a.spec.weights);
   });
 
+  it('trains the DNN with its dropout reproducibly: a fresh mask per step from the seed, none outside training', async () => {
+    const small = { ...set, size: 200, inputs: set.inputs.subarray(0, 200 * 51), targets: set.targets.subarray(0, 400) };
+    const options = { architecture: { architecture: 'dnn' as const, hidden: [16, 16] }, epochs: 3, batchSize: 32, seed: 5 };
+    const a = await learnSummaryStatistics(small, options);
+    const b = await learnSummaryStatistics(small, options);
+    const plain = await learnSummaryStatistics(small, { ...options, dropout: 0 });
+    expect(b.spec.weights).toBe(a.spec.weights);
+    expect(b.history.trainLoss).toEqual(a.history.trainLoss);
+    expect(plain.spec.weights).not.toBe(a.spec.weights);
+    // Validation runs in inference mode: the report's RMSE is the history's best validation loss, unperturbed by dropout.
+    expect(a.validation!.overallRmse).toBeCloseTo(Math.sqrt(a.history.valLoss[a.history.bestEpoch - 1]), 5);
+  });
+
   it('cancels between batches with the AbortSignal', async () => {
     const controller = new AbortController();
     const small = { ...set, size: 300, inputs: set.inputs.subarray(0, 300 * 51), targets: set.targets.subarray(0, 600) };

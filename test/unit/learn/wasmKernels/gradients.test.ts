@@ -62,6 +62,10 @@ describe.runIf(onWasm)('WASM training kernels against tfjs CPU gradients', () =>
     ['3×3 filter, strides (3, 3), same', [2, 8, 7, 3], [3, 3, 3, 2], [3, 3], 'same'],
     ['4×1 filter (even), stride 1, same', [2, 9, 5, 3], [4, 1, 3, 3], [1, 1], 'same'],
     ['explicit padding', [2, 6, 6, 2], [3, 3, 2, 3], [1, 2], [[0, 0], [1, 2], [2, 0], [0, 0]]],
+    ['one row, 1×4 filter (even), stride 1, same (the Conv1D matrix-product path)', [3, 1, 11, 3], [1, 4, 3, 5], [1, 1], 'same'],
+    ['one row, 1×3 filter, stride 1, valid', [2, 1, 9, 4], [1, 3, 4, 2], [1, 1], 'valid'],
+    ['one row, explicit padding (2 before, 0 after)', [2, 1, 8, 2], [1, 3, 2, 3], [1, 1], [[0, 0], [0, 0], [2, 0], [0, 0]]],
+    ['one row padded to three rows (not the one-row path)', [2, 1, 8, 2], [1, 3, 2, 3], [1, 1], [[0, 0], [1, 1], [1, 1], [0, 0]]],
     ['explicit padding wider than the filter (the backend kernel)', [2, 5, 5, 2], [2, 2, 2, 3], [1, 1], [[0, 0], [3, 1], [0, 2], [0, 0]]],
   ])('conv2d, %s: dx and dW', async (_name, xShape, wShape, strides, pad) => {
     const loss = (x: tf.Tensor, w: tf.Tensor) => weightedSum(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, strides, pad));
@@ -80,7 +84,9 @@ describe.runIf(onWasm)('WASM training kernels against tfjs CPU gradients', () =>
   });
 
   it.each<[string, [number, number], [number, number], 'same' | 'valid']>([
-    ['1×2 window, stride 2, valid, odd width (the CNN pooling)', [1, 2], [1, 2], 'valid'],
+    ['1×2 window, stride 2, valid, odd width', [1, 2], [1, 2], 'valid'],
+    ['2×1 window, strides (2, 1), valid, odd height (tf.layers.maxPooling1d, the CNN pooling)', [2, 1], [2, 1], 'valid'],
+    ['2×1 window, strides (2, 1), same, odd height (the last window half padding)', [2, 1], [2, 1], 'same'],
     ['2×2, stride 2, valid', [2, 2], [2, 2], 'valid'],
     ['3×3, strides (2, 1), same (overlapping)', [3, 3], [2, 1], 'same'],
     ['2×3, strides (3, 2), same', [2, 3], [3, 2], 'same'],
@@ -91,11 +97,44 @@ describe.runIf(onWasm)('WASM training kernels against tfjs CPU gradients', () =>
     expectClose(await gradientsOn('wasm', loss, inputs), await gradientsOn('cpu', loss, inputs));
   });
 
+  it.each<[string, number[], number[], boolean]>([
+    ['[N, W, F] over the two leading axes (a Conv1D bias gradient)', [5, 13, 7], [0, 1], false],
+    ['[N, F] over the leading axis, kept dims (a dense bias gradient)', [9, 4], [0], true],
+    ['a middle axis (the backend kernel)', [3, 5, 2], [1], false],
+    ['every axis (the backend kernel)', [4, 6], [0, 1], false],
+  ])('sum of %s', async (_name, shape, axis, keepDims) => {
+    const loss = (x: tf.Tensor) => weightedSum(tf.sum(tf.mul(x, x), axis, keepDims));
+    const inputs = [values(shape, 8)];
+    const value = async (name: string) => {
+      await tf.setBackend(name);
+      return tf.tidy(() => tf.sum(tf.tensor(inputs[0].values, shape), axis, keepDims).dataSync() as Float32Array);
+    };
+    expectClose([await value('wasm')], [await value('cpu')]);
+    expectClose(await gradientsOn('wasm', loss, inputs), await gradientsOn('cpu', loss, inputs));
+  });
+
+  it('Identity shares the buffer, and the values outlive the original', async () => {
+    await tf.setBackend('wasm');
+    const buffers = tf.engine().backend.numDataIds();
+    const x = tf.tensor([1, 2, 3, 4], [2, 2]);
+    const copy = tf.clone(x);
+    expect(tf.engine().backend.numDataIds()).toBe(buffers + 1);
+    x.dispose();
+    expect(Array.from(copy.dataSync())).toEqual([1, 2, 3, 4]);
+    copy.dispose();
+    expect(tf.engine().backend.numDataIds()).toBe(buffers);
+  });
+
   it('leaves no tensors or backend buffers behind', async () => {
     await tf.setBackend('wasm');
     const x = tf.randomNormal([2, 1, 21, 3], 0, 1, 'float32', 6);
     const w = tf.randomNormal([1, 3, 3, 4], 0, 1, 'float32', 7);
-    const run = () => tf.tidy(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => weightedSum(tf.maxPool(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, [1, 2], 'same'), [1, 2], [1, 2], 'valid')))([x, w]).forEach((g) => g.dataSync()));
+    const run = () => tf.tidy(() => {
+      const strided = tf.grads((a: tf.Tensor, b: tf.Tensor) => weightedSum(tf.maxPool(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, [1, 2], 'same'), [1, 2], [1, 2], 'valid')))([x, w]);
+      // Stride 1 on one row: the matrix-product filter gradient, the leading-axes Sum of the bias, the 2×1 pooling.
+      const layer = tf.grads((a: tf.Tensor, b: tf.Tensor) => weightedSum(tf.maxPool(tf.reshape(tf.add(tf.conv1d(tf.squeeze(a, [1]) as tf.Tensor3D, tf.squeeze(b, [0]) as tf.Tensor3D, 1, 'same'), tf.ones([4])), [2, 21, 1, 4]) as tf.Tensor4D, [2, 1], [2, 1], 'valid')))([x, w]);
+      [...strided, ...layer].forEach((g) => g.dataSync());
+    });
     run();
     const before = { tensors: tf.memory().numTensors, buffers: tf.engine().backend.numDataIds() };
     run();
