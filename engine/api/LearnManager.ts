@@ -9,6 +9,7 @@ import { parseBlackBoxSpec } from '../simulate/blackbox/spec.js';
 import type { ProjectStore } from '../store/ProjectStore.js';
 import type { ApiParsedArgs, EngineEvent } from './contract.js';
 import { requireModel, requireObserved } from './projectViews.js';
+import { throttledProgress } from './handlers/progressThrottle.js';
 import { ApiStateError, toWireError } from './wire.js';
 import { randomSeed } from '../sample/random/randomSeed.js';
 
@@ -79,7 +80,6 @@ export class LearnManager {
       try {
         const backend = await this.backend();
         this.options.emit({ type: 'task.progress', task, completed: 0, total: args.train, message: `simulating ${args.train} training series (TensorFlow.js backend: ${backend})` });
-        let last = 0;
         const set = await simulateTrainingSet({
           model: modelRecord.parsed as ReactionNetworkInput,
           simulator,
@@ -91,12 +91,7 @@ export class LearnManager {
           seed,
           executor: await this.options.executor(),
           signal: controller.signal,
-          onProgress: (completed, total) => {
-            const now = performance.now();
-            if (completed < total && now - last < 100) return;
-            last = now;
-            this.options.emit({ type: 'task.progress', task, completed, total, message: 'simulating the training set' });
-          },
+          onProgress: throttledProgress((completed, total) => this.options.emit({ type: 'task.progress', task, completed, total, message: 'simulating the training set' })),
         });
         const architecture = args.architecture === 'cnn' && args.filters ? { architecture: 'cnn' as const, filters: args.filters } : { architecture: args.architecture };
         const options = {

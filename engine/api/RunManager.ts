@@ -11,6 +11,7 @@ import type { ApiParsedArgs, EngineEvent, RunStatus } from './contract.js';
 import { requireModel, requireObserved } from './projectViews.js';
 import { ApiStateError, toWireError } from './wire.js';
 import { randomSeed } from '../sample/random/randomSeed.js';
+import { storedSimulator } from '../simulate/blackbox/fingerprint.js';
 
 interface ActiveRun {
   readonly controller: AbortController;
@@ -72,9 +73,11 @@ export class RunManager {
     const observedRecord = requireObserved(store, record.observedId);
     const observed = parseObservedCsv(observedRecord.source, { source: observedRecord.name, species: study.species ?? observedRecord.species ?? undefined });
     const seed = args.seed ?? study.seed ?? randomSeed();
-    const overrides: Record<string, number> = {};
+    const overrides: Record<string, unknown> = {};
     if (args.populationSize !== undefined) overrides.populationSize = args.populationSize;
     if (args.maxGenerations !== undefined) overrides.maxGenerations = args.maxGenerations;
+    // A black-box simulator: its spec with absolute paths and the hashes of its files, so a resume can tell when they changed (store/resume.ts).
+    if (study.simulator) overrides.simulator = storedSimulator(study.simulator);
     const runId = store.createRun({ studyId: record.id, algorithm: study.algorithm.kind, seed, options: overrides, parameterNames: study.prior.names });
     const recorder = recorderFor(store, runId, false);
     const maxGenerations = study.algorithm.kind === 'abcRejection' ? 1 : (args.maxGenerations ?? (study.algorithm as { maxGenerations?: number }).maxGenerations ?? null);

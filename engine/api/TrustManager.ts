@@ -2,6 +2,7 @@ import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { BlackBoxSimulatorSpec } from '../simulate/blackbox/spec.js';
 import { parseBlackBoxSpec } from '../simulate/blackbox/spec.js';
 import { verifySimulatorFiles, type StoredSimulator } from '../simulate/blackbox/fingerprint.js';
+import type { ReactionNetworkInput } from '../model/schema.js';
 import type { ProjectStore } from '../store/ProjectStore.js';
 import { parseStudy } from '../infer/study.js';
 import { ApprovalStore } from '../trust/ApprovalStore.js';
@@ -45,6 +46,19 @@ export class TrustManager {
     const description = describeSimulator(spec);
     if (!this.approvals.isApproved(scope, description.fingerprint)) throw new UntrustedSimulatorError(scope, description, this.advice());
     markApprovedInProcess(description.fingerprint);
+  }
+
+  /**
+   * The model (or black-box simulator) part of a job for a stored model,
+   * once its simulator is approved for `scope`: throws
+   * UntrustedSimulatorError (nothing run) otherwise.
+   */
+  trustedJobBase(record: { readonly format: string; readonly source: string; readonly parsed: unknown }, scope: string): { model: ReactionNetworkInput; simulator?: BlackBoxSimulatorSpec } {
+    const model = record.parsed as ReactionNetworkInput;
+    if (record.format !== 'simulator') return { model };
+    const simulator = parseBlackBoxSpec(JSON.parse(record.source));
+    this.require(simulator, scope);
+    return { model, simulator };
   }
 
   private advice(): string {

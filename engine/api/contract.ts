@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { SimulatorDescription as TrustedSimulatorDescription } from '../trust/types.js';
+// Free of Node built-ins, like this file: the renderer imports both.
+import { SLURM_TIME } from '../compute/slurm/slurmText.js';
 
 /**
  * The EngineApi contract: every method the app may call, with the zod schema
@@ -22,12 +24,16 @@ const fingerprint = z.string({ error: 'expected a simulator fingerprint' }).rege
 /** A preview's own id, chosen by the caller, so that it can be cancelled while it runs. */
 const previewId = z.string().min(1).max(100);
 const seed = z.number({ error: 'expected an integer seed' }).int({ error: 'expected an integer seed' }).min(0, { error: 'expected a seed >= 0' }).max(2 ** 31 - 1, { error: 'expected a seed below 2^31' });
+/** A run's seed: the whole range the engine's seed derivation takes (engine/sample MAX_SEED), as `sciope infer --seed` accepts it. */
+const runSeed = z.number({ error: 'expected an integer seed' }).int({ error: 'expected an integer seed' }).min(0, { error: 'expected a seed >= 0' }).max(Number.MAX_SAFE_INTEGER, { error: 'expected a seed below 2^53' });
 const positiveInt = (max: number, what: string) =>
   z.number({ error: `expected ${what} (an integer)` }).int({ error: `expected ${what} (an integer)` }).min(1, { error: `expected ${what} >= 1` }).max(max, { error: `expected ${what} <= ${max}` });
 const finite = z.number({ error: 'expected a number' }).refine(Number.isFinite, { error: 'expected a finite number' });
 const method = z.enum(['ssa', 'tau', 'ode', 'hybrid'], { error: 'expected "ssa", "tau", "ode" or "hybrid"' });
 
 const none = z.strictObject({}).optional();
+/** A remote run's id as `remote.submit` made it: the study's name, then 6 hex digits (a unique prefix will do). */
+const remoteRunId = z.string({ error: 'expected a remote run id (string)' }).min(1, { error: 'expected a remote run id' }).max(100, { error: 'expected a remote run id of at most 100 characters' }).regex(/^[a-z0-9-]+$/, { error: 'expected a remote run id: lower-case letters, digits and "-" (see remote.list)' });
 
 /** A prior as a study writes it (validated by engine/sample's registry, which names the bad field). */
 const priorSpec = z.union([z.record(z.string(), z.unknown()), z.tuple([z.number(), z.number()])], { error: 'expected a prior object like {"kind": "uniform", "lower": 0, "upper": 1} or [lower, upper]' });
@@ -105,7 +111,7 @@ export const apiSchemas = {
   'drafts.get': z.strictObject({ modelId: id }),
   'drafts.save': z.strictObject({ modelId: id, draft: z.record(z.string(), z.unknown(), { error: 'expected the draft as an object' }).nullable() }),
 
-  'runs.start': z.strictObject({ studyId: id, seed: seed.optional(), populationSize: positiveInt(1_000_000, 'the population size').min(2, { error: 'expected a population size >= 2' }).optional(), maxGenerations: positiveInt(1000, 'the number of generations').optional() }),
+  'runs.start': z.strictObject({ studyId: id, seed: runSeed.optional(), populationSize: positiveInt(1_000_000, 'the population size').min(2, { error: 'expected a population size >= 2' }).optional(), maxGenerations: positiveInt(1000, 'the number of generations').optional() }),
   'runs.cancel': z.strictObject({ runId: id }),
   'runs.resume': z.strictObject({ runId: id }),
   'runs.list': z.strictObject({ studyId: id.optional() }).optional(),
@@ -153,7 +159,7 @@ export const apiSchemas = {
     learningRate: finite.refine((v) => v > 0, { error: 'expected a learning rate > 0' }).default(1e-3),
     patience: positiveInt(1000, 'the patience').default(10),
     validationSplit: z.number({ error: 'expected a fraction in (0, 1)' }).gt(0, { error: 'expected a fraction in (0, 1)' }).lt(1, { error: 'expected a fraction in (0, 1)' }).default(0.2),
-    seed: seed.optional(),
+    seed: runSeed.optional(),
     name: name.optional(),
   }),
   'learn.cancel': z.strictObject({ taskId: positiveInt(Number.MAX_SAFE_INTEGER, 'a task id') }),
@@ -178,6 +184,27 @@ export const apiSchemas = {
   /** Save the SLURM cluster (null forgets it); `use` makes it where simulations run (else the executor stays, or becomes local if it was slurm). */
   'settings.setSlurm': z.strictObject({ slurm: z.record(z.string(), z.unknown()).nullable(), use: z.boolean() }),
   'settings.checkSlurm': z.strictObject({ slurm: z.record(z.string(), z.unknown()) }),
+
+  /**
+   * Detached cluster runs (README, "Detached runs"): a stored study submitted
+   * as one SLURM batch job on the cluster saved in Settings, which runs it
+   * while this computer may sleep; followed, cancelled, continued and
+   * fetched here. Remote runs belong to this computer's user (remote-runs.json
+   * in the config folder), not to the open project, so they are listed from
+   * any project; their ids come from remote.submit or remote.list.
+   */
+  'remote.submit': z.strictObject({ studyId: id, seed: runSeed.optional(), populationSize: positiveInt(1_000_000, 'the population size').min(2, { error: 'expected a population size >= 2' }).optional(), maxGenerations: positiveInt(1000, 'the number of generations').optional() }),
+  /** With `refresh`, asks each cluster for the runs still queued or running (a run that ended is asked once); without, answers from what is known here. */
+  'remote.list': z.strictObject({ refresh: z.boolean({ error: 'expected refresh: true or false' }).default(false) }).optional(),
+  'remote.status': z.strictObject({ id: remoteRunId }),
+  /** scancel the run's job; the generations it stored stay (remote.resume continues it). */
+  'remote.cancel': z.strictObject({ id: remoteRunId }),
+  /** Download the ended run: merged into the open project (default), or written as a project file at `out`. */
+  'remote.fetch': z.strictObject({ id: remoteRunId, out: path.optional() }),
+  /** A new job continues the run from its last stored generation (after a time limit, a cancel or a failure); `time` is its wall time. */
+  'remote.resume': z.strictObject({ id: remoteRunId, time: z.string({ error: 'expected a wall time (string)' }).regex(SLURM_TIME, { error: 'expected a wall time: minutes, MM:SS, HH:MM:SS or D-HH:MM:SS' }).optional() }),
+  /** Forget a run that is no longer queued or running (its files on the cluster stay). */
+  'remote.forget': z.strictObject({ id: remoteRunId }),
 } as const;
 
 export type ApiMethod = keyof typeof apiSchemas;
@@ -454,6 +481,8 @@ export interface NetworkListItem {
   readonly bestEpoch: number | null;
   /** Validation RMSE at the best epoch, in [0, 1]-scaled parameter units (1/√12 ≈ 0.29 is what the prior alone gives). */
   readonly validationRmse: number | null;
+  /** Set when the network does not beat the prior alone on the validation series, overall or for some parameters (engine/learn/nn/priorReference). */
+  readonly warning: string | null;
   readonly trainLoss: number[];
   readonly valLoss: number[];
 }
@@ -515,6 +544,63 @@ export interface TrustRequestResult {
   readonly via: 'dialog' | 'code';
 }
 
+/**
+ * Where a remote run stands (engine/compute/slurm/batch/remoteOutcome.ts):
+ * queued or running in SLURM; completed (fetch it); cancelled, failed or
+ * stopped by SLURM before the run did (resume it).
+ */
+export type RemotePhase = 'queued' | 'running' | 'completed' | 'cancelled' | 'failed' | 'stopped';
+
+/** A detached cluster run as the app lists it: SLURM's view of its job and the run's progress as the job wrote it. */
+export interface RemoteRunView {
+  readonly id: string;
+  readonly study: string;
+  /** The cluster's name, or user@host:port. */
+  readonly cluster: string;
+  readonly createdAt: string;
+  /** The job now responsible for the run (the last one submitted), and how many jobs it took so far. */
+  readonly jobId: string;
+  readonly jobs: number;
+  /** The project a fetch merges into by default (where it was submitted from), if any. */
+  readonly localProject: string | null;
+  readonly cancelledAt: string | null;
+  /** SLURM's state of the job (PENDING, RUNNING, COMPLETED, TIMEOUT, CANCELLED...); null until the cluster was asked. */
+  readonly state: string | null;
+  /** Why a job waits (Priority, Resources...), or how it ended when only that is known. */
+  readonly reason: string | null;
+  readonly exitCode: number | null;
+  readonly phase: RemotePhase | null;
+  /** What can be done next: fetch the finished run, or continue it in a new job. */
+  readonly action: 'fetch' | 'resume' | null;
+  /** The run's status in the remote project; null before its first write. */
+  readonly runStatus: RunStatus | null;
+  readonly generations: readonly GenerationSummary[];
+  /** The last generation's index, tolerance and acceptance rate (null before the first). */
+  readonly generation: number | null;
+  readonly epsilon: number | null;
+  readonly acceptanceRate: number | null;
+  readonly simulations: number | null;
+  readonly stopReason: string | null;
+  readonly error: string | null;
+  /** Seconds from submission to now, or to when the last job ended. */
+  readonly elapsedSeconds: number | null;
+  /** The end of the job's log, for a job that ended without completing the run. */
+  readonly logTail: string;
+  /** When the cluster was last asked. */
+  readonly checkedAt: string | null;
+  /** Why the cluster could not be asked (unreachable, host key...); the rest is the last known. */
+  readonly problem: string | null;
+}
+
+export interface RemoteFetchResult {
+  readonly run: RemoteRunView;
+  /** The project file written, or merged into. */
+  readonly project: string;
+  /** The run's id in that project. */
+  readonly runId: number;
+  readonly merged: boolean;
+}
+
 export interface ApiResults {
   'app.info': AppInfo;
   'projects.create': ProjectSummary;
@@ -573,6 +659,13 @@ export interface ApiResults {
   'settings.checkNodes': NodeCheckReport[];
   'settings.setSlurm': EngineSettings;
   'settings.checkSlurm': SlurmCheckReport;
+  'remote.submit': RemoteRunView;
+  'remote.list': RemoteRunView[];
+  'remote.status': RemoteRunView;
+  'remote.cancel': RemoteRunView;
+  'remote.fetch': RemoteFetchResult;
+  'remote.resume': RemoteRunView;
+  'remote.forget': null;
 }
 
 // ---- events ----

@@ -5,7 +5,7 @@ import type { ReactionNetworkInput } from '../model/schema.js';
 import { validateModel } from '../model/validate.js';
 import { isCountLike } from '../simulate/createModelSimulator.js';
 import type { ModelRecord, ObservedRecord, ProjectStore, RunRecord } from '../store/ProjectStore.js';
-import type { ModelDetail, ObservedDetail, PosteriorView, RunDetail, RunListItem } from './contract.js';
+import type { ModelDetail, NetworkListItem, ObservedDetail, PosteriorView, RunDetail, RunListItem } from './contract.js';
 import { ApiStateError } from './wire.js';
 
 /**
@@ -152,4 +152,27 @@ function finiteRange(bounds: readonly [number, number], quantile: (p: number) =>
   const lower = Number.isFinite(bounds[0]) ? bounds[0] : quantile(0.001);
   const upper = Number.isFinite(bounds[1]) ? bounds[1] : quantile(0.999);
   return [lower, upper];
+}
+
+/** A stored network (learn.networks) as the app lists it; the validation RMSE is that of the best epoch (its loss is a mean squared error). */
+export function networkListItem(record: { id: number; name: string; topology: unknown; meta: Record<string, unknown>; createdAt: string }): NetworkListItem {
+  const topology = record.topology as { architecture?: string; parameters?: string[]; species?: string[] };
+  const meta = record.meta as { backend?: string; trainingSize?: number; bestEpoch?: number; trainLoss?: number[]; valLoss?: number[]; warning?: string | null };
+  const valLoss = meta.valLoss ?? [];
+  const best = meta.bestEpoch ?? null;
+  return {
+    id: record.id,
+    name: record.name,
+    createdAt: record.createdAt,
+    architecture: topology.architecture ?? null,
+    parameters: topology.parameters ?? [],
+    species: topology.species ?? [],
+    backend: meta.backend ?? null,
+    trainingSize: meta.trainingSize ?? null,
+    bestEpoch: best,
+    validationRmse: best !== null && valLoss[best - 1] !== undefined ? Math.sqrt(valLoss[best - 1]) : null,
+    warning: meta.warning ?? null,
+    trainLoss: meta.trainLoss ?? [],
+    valLoss,
+  };
 }

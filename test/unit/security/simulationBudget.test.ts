@@ -12,7 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import { prepareJob, runTrial } from '../../../engine/compute/runTrial';
 import type { SimulationJob } from '../../../engine/compute/executor';
-import { EngineError, SimulationBudgetError, SimulationError, SimulationSettingsError } from '../../../engine/errors';
+import { EngineError, SimulationBudgetError, SimulationError, SimulationFailedError, SimulationSettingsError } from '../../../engine/errors';
 import { compileNetwork, validateModel, type ReactionNetworkInput } from '../../../engine/model';
 import { deriveStreamState } from '../../../engine/sample';
 import { createSimulator, DEFAULT_MAX_EVENTS, simulateEnsemble, uniformTimeGrid, type SimulationMethod } from '../../../engine/simulate';
@@ -196,10 +196,13 @@ describe('rates that are not finite at run time', FEW_SECONDS, () => {
     expect(error.message).toMatch(/^the total propensity is Infinity at t=0: the propensities are too large to add up/);
   });
 
-  it('a negative propensity is still the RangeError it was (not a budget or finiteness error)', () => {
+  it('a negative propensity is a SimulationFailedError (SIMULATION_FAILED, not a budget or finiteness error)', () => {
     const model: ReactionNetworkInput = { species: [{ id: 'X', initial: 5 }], reactions: [{ id: 'burst', reactants: { X: 1 }, propensity: '-X' }] };
-    expect(() => simulate(model, 'ssa')).toThrow(RangeError);
+    expect(() => simulate(model, 'ssa')).toThrow(SimulationFailedError);
     const simulator = createSimulator(compileNetwork(validateModel(model)), 'tau');
-    expect(() => simulator.simulateInto(new Float64Array(2), Float64Array.of(0, 1), simulator.defaultParameters, deriveStreamState(1, 0))).toThrow(/reaction burst: propensity is -5/);
+    const error = errorOf(() => simulator.simulateInto(new Float64Array(2), Float64Array.of(0, 1), simulator.defaultParameters, deriveStreamState(1, 0)));
+    expect(error).toBeInstanceOf(SimulationFailedError);
+    expect(error).toMatchObject({ code: 'SIMULATION_FAILED', details: { reason: 'negative-rate', reaction: 'burst', value: -5 } });
+    expect(error.message).toMatch(/reaction burst: propensity is -5/);
   });
 });
