@@ -54,6 +54,10 @@ export interface SlurmClusterOptions {
   readonly withoutNode?: boolean;
   /** PATH of the login node's SSH sessions (default: this Node's folder, then the system's). */
   readonly path?: string;
+  /** The partition's AllowAccounts (default: every account), to test the account pre-flight without slurmdbd. */
+  readonly allowAccounts?: readonly string[];
+  /** The partition's MaxTime in SLURM's time format (default INFINITE). */
+  readonly maxTime?: string;
 }
 
 const BINARIES = ['/usr/sbin/munged', '/usr/sbin/slurmctld', '/usr/sbin/slurmd', '/usr/sbin/slurmstepd', '/usr/bin/sinfo', '/usr/bin/sbatch', '/usr/bin/srun', '/usr/bin/squeue', '/usr/bin/scancel', '/usr/sbin/sshd'];
@@ -192,7 +196,7 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
       'SlurmctldTimeout=30',
       'SlurmdTimeout=30',
       `NodeName=${hostname} NodeAddr=127.0.0.1 CPUs=${cpus} State=UNKNOWN`,
-      `PartitionName=${partition} Nodes=${hostname} Default=YES MaxTime=INFINITE State=UP`,
+      `PartitionName=${partition} Nodes=${hostname} Default=YES MaxTime=${options.maxTime ?? 'INFINITE'} State=UP${options.allowAccounts ? ` AllowAccounts=${options.allowAccounts.join(',')}` : ''}`,
       '',
     ].join('\n'),
   );

@@ -4,8 +4,10 @@ import { InvalidArgumentError } from 'commander';
 import { coordinateRun } from '../../compute/slurm/batch/coordinator.js';
 import { fetchRun } from '../../compute/slurm/batch/fetch.js';
 import type { RunProgress } from '../../compute/slurm/batch/progress.js';
-import { attachRun, cancelRun, connectRun, readStatus, resubmitRun, type RemoteStatus } from '../../compute/slurm/batch/remoteControl.js';
-import { RemoteRunRegistry, type RemoteRun } from '../../compute/slurm/batch/remoteRuns.js';
+import { attachRun, cancelRun, readStatus, resubmitRun, type RemoteStatus } from '../../compute/slurm/batch/remoteControl.js';
+import { remoteOutcome } from '../../compute/slurm/batch/remoteOutcome.js';
+import { RemoteRunError, RemoteRunRegistry, type RemoteRun } from '../../compute/slurm/batch/remoteRuns.js';
+import { withRemoteRun } from '../../compute/slurm/batch/runConnections.js';
 import { submitDetached, type DetachedStudy } from '../../compute/slurm/batch/submit.js';
 import type { SlurmClient } from '../../compute/slurm/SlurmClient.js';
 import { parseSlurmSettings } from '../../compute/slurm/slurmSettings.js';
@@ -25,15 +27,7 @@ sleep or disconnect. Remote runs are listed in remote-runs.json in your config f
 const registry = () => new RemoteRunRegistry(userConfigDir());
 
 /** Connect to a run's login node, do `fn`, disconnect. */
-async function withRun<T>(id: string, fn: (client: SlurmClient, run: RemoteRun) => Promise<T>): Promise<T> {
-  const run = registry().get(id);
-  const client = await connectRun(run, { promptPassphrase });
-  try {
-    return await fn(client, run);
-  } finally {
-    client.connection.close();
-  }
-}
+const withRun = <T>(id: string, fn: (client: SlurmClient, run: RemoteRun) => Promise<T>): Promise<T> => withRemoteRun(registry(), id, { promptPassphrase }, fn);
 
 const percent = (rate: number) => `${(100 * rate).toFixed(1)}%`;
 
@@ -57,12 +51,10 @@ function runLine(progress: RunProgress | null): string {
 
 /** What to do next, when something is to be done. */
 function nextStep(status: RemoteStatus): string | null {
-  const { run, job, progress } = status;
-  if (job.inQueue) return null;
-  if (progress?.status === 'completed') return `fetch it: sciope remote fetch ${run.id}`;
-  if (run.cancelledAt) return `cancelled; continue it with: sciope remote resume ${run.id}`;
-  if (!job.killed && job.exitCode !== undefined && job.exitCode !== 0) return `the job failed (its log, above, says why); once fixed, continue with: sciope remote resume ${run.id}`;
-  return `the job ended before the run did; continue it from its last generation with: sciope remote resume ${run.id}`;
+  const { phase, action } = remoteOutcome(status);
+  if (!action) return null;
+  const advice = { completed: 'fetch it', cancelled: 'cancelled; continue it with', failed: 'the job failed (its log, above, says why); once fixed, continue with', stopped: 'the job ended before the run did; continue it from its last generation with' }[phase as 'completed' | 'cancelled' | 'failed' | 'stopped'];
+  return `${advice}: sciope remote ${action} ${status.run.id}`;
 }
 
 function statusText(status: RemoteStatus): string {
@@ -175,6 +167,18 @@ export function registerRemote(program: Command): void {
       withRun(id, async (client, run) => {
         const jobId = await resubmitRun(client, run, registry(), options);
         process.stdout.write(`remote run ${run.id}: job ${jobId} submitted; it continues from the last stored generation\n`);
+      }),
+    );
+  remote
+    .command('forget')
+    .description('remove an ended run from the list (its files on the cluster stay)')
+    .argument('<id>', 'remote run id')
+    .action((id: string) =>
+      withRun(id, async (client, run) => {
+        const status = await readStatus(client, run);
+        if (status.job.inQueue) throw new RemoteRunError('REMOTE_RUN_BUSY', `remote run ${run.id}: job ${status.job.jobId} is still ${status.job.state}; cancel it first (sciope remote cancel ${run.id})`, { id: run.id });
+        registry().remove(run.id);
+        process.stdout.write(`remote run ${run.id} removed from the list; its folder stays on the cluster: ${run.runDir}\n`);
       }),
     );
   remote

@@ -2,6 +2,7 @@ import { RemoteNodeError } from '../../errors/index.js';
 import { MIN_NODE_MAJOR } from '../ssh/preflight.js';
 import { shellQuote, type ExecResult, type NodeConnection } from '../ssh/connection.js';
 import type { SlurmSettings } from './slurmSettings.js';
+import { checkAccountAssociations, refuseFatalPending, testSubmission, type AccountCheck } from './requestCheck.js';
 import { parseJobState, parseSbatchJobId, parseSinfo, parseSlurmTime, parseSlurmVersion, parseSteps, SINFO_FORMAT, SQUEUE_JOB_FORMAT, SQUEUE_STEP_FORMAT, type JobState, type PartitionRow } from './slurmText.js';
 
 /** What the login node said about the cluster before anything was submitted. */
@@ -16,6 +17,12 @@ export interface ClusterFacts {
   readonly cpusPerNode: number;
   /** Nodes not down or drained. */
   readonly usableNodes: number;
+  /** CPUs of those nodes together. */
+  readonly usableCpus: number;
+  /** The account asked for (null: the user's default). */
+  readonly account: string | null;
+  /** How the account was found valid (null: no account given, or SLURM keeps no associations to check it against before a job). */
+  readonly accountCheckedBy: AccountCheck;
 }
 
 /** States in which a job still holds (or waits for) resources. */
@@ -58,7 +65,10 @@ export class SlurmClient {
   /**
    * sbatch --version, then sinfo for the partition: it exists, is up, has a
    * node that is not down, allows the requested time and has nodes with
-   * enough CPUs for one task.
+   * enough CPUs for one task and enough CPUs in all; then the account
+   * against the user's associations (sacctmgr, where the cluster has them)
+   * and the whole request by `sbatch --test-only` (see requestCheck.ts).
+   * Nothing is submitted. Errors name the settings field to change.
    */
   async inspect(): Promise<ClusterFacts> {
     const { cluster } = this;
@@ -77,7 +87,10 @@ export class SlurmClient {
       const all = parseSinfo((await this.run(`sinfo -h -o ${shellQuote(SINFO_FORMAT)}`)).stdout);
       throw new RemoteNodeError(this.label, 'partition', `${this.label}: no partition "${partition}"; sinfo lists: ${[...new Set(all.map((r) => r.partition))].join(', ') || 'none'}`, { partition });
     }
-    return checkLimits(this.label, cluster, partition, slurmVersion, mine);
+    const facts = checkLimits(this.label, cluster, partition, slurmVersion, mine);
+    const byAssociations = await checkAccountAssociations(this, partition);
+    await testSubmission(this, partition);
+    return { ...facts, accountCheckedBy: byAssociations ?? (cluster.account ? 'sbatch --test-only' : null) };
   }
 
   /**
@@ -127,6 +140,8 @@ export class SlurmClient {
       if (state && state.reason !== lastReason) {
         lastReason = state.reason;
         options.onPending?.(state);
+        // An invalid account or a request over a per-job limit pends forever: say which field, the caller cancels.
+        refuseFatalPending(this, jobId, state.reason);
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, options.pollMs);
@@ -175,7 +190,8 @@ export class SlurmClient {
 
   /** scancel the job, then wait (up to `timeoutMs`) until squeue no longer lists it as active. */
   async cancel(jobId: string, timeoutMs = 15_000): Promise<void> {
-    await this.run(`scancel --quiet ${jobId}`, 10_000);
+    // slurmctld answers scancel after its current scheduling pass: seconds on a busy controller.
+    await this.run(`scancel --quiet ${jobId}`, 30_000);
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline && isActive(await this.jobState(jobId).catch(() => null))) await new Promise((r) => setTimeout(r, 200));
   }
@@ -187,14 +203,26 @@ export function checkLimits(label: string, cluster: SlurmSettings, partition: st
   const timeLimitS = rows.some((r) => r.timeLimitS === null) ? null : Math.max(...rows.map((r) => r.timeLimitS!));
   const requested = parseSlurmTime(cluster.time)!;
   if (timeLimitS !== null && requested > timeLimitS) {
-    throw new RemoteNodeError(label, 'limits', `${label}: the wall time ${cluster.time} exceeds partition "${partition}"'s limit (${formatSeconds(timeLimitS)}); ask for less "time"`, { partition, time: cluster.time, timeLimitS });
+    throw new RemoteNodeError(label, 'limits', `${label}: "time": the wall time ${cluster.time} exceeds partition "${partition}"'s limit (${formatSeconds(timeLimitS)}); ask for less "time"`, { field: 'time', partition, time: cluster.time, timeLimitS });
   }
   const usable = rows.filter((r) => !/^(down|drain|drained|draining|fail|failing|future|unknown|inval)/.test(r.state));
   const cpusPerNode = Math.max(...rows.map((r) => r.cpusPerNode));
   if (cluster.cpusPerTask > cpusPerNode) {
-    throw new RemoteNodeError(label, 'limits', `${label}: ${cluster.cpusPerTask} CPUs per task, but the nodes of partition "${partition}" have at most ${cpusPerNode}; lower "cpusPerTask"`, { partition, cpusPerTask: cluster.cpusPerTask, cpusPerNode });
+    throw new RemoteNodeError(label, 'limits', `${label}: "cpusPerTask": ${cluster.cpusPerTask} CPUs per task, but the nodes of partition "${partition}" have at most ${cpusPerNode}; lower "cpusPerTask"`, { field: 'cpusPerTask', partition, cpusPerTask: cluster.cpusPerTask, cpusPerNode });
   }
-  return { slurmVersion, partition, timeLimitS, cpusPerNode, usableNodes: usable.reduce((n, r) => n + r.nodes, 0) };
+  const usableCpus = usable.reduce((n, r) => n + r.nodes * r.cpusPerNode, 0);
+  const partitionCpus = rows.reduce((n, r) => n + r.nodes * r.cpusPerNode, 0);
+  // Whole tasks per node: a node of 6 CPUs holds one task of 4, not one and a half.
+  const partitionSlots = rows.reduce((n, r) => n + r.nodes * Math.floor(r.cpusPerNode / cluster.cpusPerTask), 0);
+  if (cluster.tasks > partitionSlots) {
+    throw new RemoteNodeError(
+      label,
+      'limits',
+      `${label}: "tasks": ${cluster.tasks} tasks of ${cluster.cpusPerTask} CPU(s), but partition "${partition}" holds at most ${partitionSlots} such tasks (${partitionCpus} CPUs on ${rows.reduce((n, r) => n + r.nodes, 0)} node(s)); lower "tasks" or "cpusPerTask"`,
+      { field: 'tasks', partition, tasks: cluster.tasks, cpusPerTask: cluster.cpusPerTask, partitionCpus },
+    );
+  }
+  return { slurmVersion, partition, timeLimitS, cpusPerNode, usableNodes: usable.reduce((n, r) => n + r.nodes, 0), usableCpus, account: cluster.account ?? null, accountCheckedBy: null };
 }
 
 function formatSeconds(s: number): string {

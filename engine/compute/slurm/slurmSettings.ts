@@ -6,6 +6,7 @@ import { expandHome } from '../../paths/index.js';
 import { localPath } from '../ssh/nodeSettings.js';
 import type { NodeSettings } from '../ssh/index.js';
 import { zodIssues } from '../../errors/zodIssues.js';
+import { SLURM_TIME } from './slurmText.js';
 
 /**
  * Settings of a SLURM cluster reached over SSH, validated at the boundary
@@ -36,8 +37,7 @@ export class SlurmSettingsError extends EngineError {
 const text = (what: string) => z.string({ error: `expected ${what} (a string)` }).min(1, { error: `expected ${what}, got an empty string` });
 const count = (what: string, max: number) =>
   z.number({ error: `expected a number of ${what}` }).int({ error: `expected an integer number of ${what}` }).min(1, { error: `expected at least 1 of ${what}` }).max(max, { error: `expected at most ${max} ${what}` });
-/** SLURM's --time formats; a bare number is minutes. */
-export const SLURM_TIME = /^(\d+-\d{1,2}(:\d{1,2}){0,2}|\d+(:\d{1,2}){0,2})$/;
+export { SLURM_TIME };
 /** A word SLURM accepts as a partition or account name (no shell metacharacters). */
 const slurmName = (what: string) => text(what).regex(/^[A-Za-z0-9_.+-]+$/, { error: `expected ${what} made of letters, digits, "_", ".", "+" or "-"` });
 

@@ -39,6 +39,9 @@ export function parseSinfo(text: string): PartitionRow[] {
     });
 }
 
+/** SLURM's --time formats (minutes, MM:SS, HH:MM:SS, D-HH[:MM[:SS]]); a bare number is minutes. */
+export const SLURM_TIME = /^(\d+-\d{1,2}(:\d{1,2}){0,2}|\d+(:\d{1,2}){0,2})$/;
+
 /**
  * Seconds of a SLURM time: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or
  * D-HH:MM:SS (sbatch's --time, sinfo's %l); null for infinite/unlimited

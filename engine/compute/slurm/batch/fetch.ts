@@ -10,12 +10,15 @@ import { downloadFile } from './transfer.js';
 
 /**
  * Copy one run (its model, observed data, study, and every generation as
- * stored) from `source` into the project at `target` (created if missing),
- * in one transaction; returns the run's id there. The copy keeps the run's
- * status: a completed run stays completed with its result; an unfinished
- * one arrives interrupted (resume it where its files are, on the cluster).
+ * stored) from `source` into the project at `target` (a path, created if
+ * missing, or a project open here), in one transaction; returns the run's id
+ * there. With `studyId` (the study the run was submitted from, still in the
+ * target), the run joins that study rather than a copy of the packed one.
+ * The copy keeps the run's status: a completed run stays completed with its
+ * result; an unfinished one arrives interrupted (resume it where its files
+ * are, on the cluster).
  */
-export function mergeRun(source: ProjectStore, runId: number, target: string): number {
+export function mergeRun(source: ProjectStore, runId: number, target: string | ProjectStore, options: { studyId?: number } = {}): number {
   const run = source.getRun(runId);
   if (!run) throw new ProjectFileError(source.path, 'no-run', `no run ${runId} in ${source.path}`);
   const study = source.getStudy(run.studyId);
@@ -23,15 +26,20 @@ export function mergeRun(source: ProjectStore, runId: number, target: string): n
   const observed = study?.observedId != null ? source.getObserved(study.observedId) : undefined;
   if (!study || !model || !observed) throw new ProjectFileError(source.path, 'corrupted', `run ${runId}: its study, model or observed data is missing`);
   const generations = source.loadGenerations(runId);
-  const store = ProjectStore.open(target, { create: true });
+  const store = typeof target === 'string' ? ProjectStore.open(target, { create: true }) : target;
+  // The packed study as the cluster stored it, with its model and data, found or added here.
+  const copyStudy = (): number => {
+    const modelRecord = { name: model.name, format: model.format, source: model.source, parsed: model.parsed };
+    const modelId = store.findModel(modelRecord) ?? store.addModel(modelRecord);
+    const observedRecord = { name: observed.name, source: observed.source, species: observed.species };
+    const observedId = store.findObserved(observedRecord) ?? store.addObserved(observedRecord);
+    const studyRecord = { name: study.name, source: study.source, config: study.config, modelId, observedId };
+    return store.findStudy(studyRecord) ?? store.addStudy(studyRecord);
+  };
   try {
     return store.transaction(`merging run ${runId}`, () => {
-      const modelRecord = { name: model.name, format: model.format, source: model.source, parsed: model.parsed };
-      const modelId = store.findModel(modelRecord) ?? store.addModel(modelRecord);
-      const observedRecord = { name: observed.name, source: observed.source, species: observed.species };
-      const observedId = store.findObserved(observedRecord) ?? store.addObserved(observedRecord);
-      const studyRecord = { name: study.name, source: study.source, config: study.config, modelId, observedId };
-      const studyId = store.findStudy(studyRecord) ?? store.addStudy(studyRecord);
+      const own = options.studyId !== undefined ? store.getStudy(options.studyId) : undefined;
+      const studyId = own ? own.id : copyStudy();
       const id = store.createRun({ studyId, algorithm: run.algorithm, seed: run.seed, options: run.options, parameterNames: run.parameterNames });
       for (const g of generations) store.addGeneration(id, g);
       if (run.status === 'completed' && run.stopReason) store.completeRun(id, { stopReason: run.stopReason, simulations: run.simulations ?? 0, config: run.resultConfig ?? {} });
@@ -39,7 +47,7 @@ export function mergeRun(source: ProjectStore, runId: number, target: string): n
       return id;
     });
   } finally {
-    store.close();
+    if (typeof target === 'string') store.close();
   }
 }
 
@@ -55,17 +63,21 @@ export interface FetchResult {
 /**
  * Download a remote run's project once its job has ended, and either write
  * it to `out` (never over an existing file) or merge its run into the local
- * project `mergeInto`. A project left with a write-ahead log (a job killed
- * mid-generation) is downloaded with it and checkpointed here, so the copy
- * holds every generation the job committed.
+ * project `mergeInto` (a path, or a project open here). A project left with a
+ * write-ahead log (a job killed mid-generation) is downloaded with it and
+ * checkpointed here, so the copy holds every generation the job committed.
+ * Merged into the project it was submitted from, the run joins the study it
+ * was submitted as (when that study is still there).
  */
-export async function fetchRun(client: SlurmClient, run: RemoteRun, target: { out: string } | { mergeInto: string }): Promise<FetchResult> {
+export async function fetchRun(client: SlurmClient, run: RemoteRun, target: { out: string } | { mergeInto: string | ProjectStore }): Promise<FetchResult> {
   const { connection } = client;
   const status = await readStatus(client, run);
   requireEnded(status);
   const out = 'out' in target ? resolve(target.out) : undefined;
+  const mergeInto = 'mergeInto' in target ? target.mergeInto : undefined;
+  const mergePath = mergeInto === undefined ? undefined : typeof mergeInto === 'string' ? resolve(mergeInto) : mergeInto.path;
   if (out && existsSync(out)) throw new ProjectFileError(out, 'exists', 'a file of that name exists; choose another --out, or --merge into a project');
-  const scratch = mkdtempSync(join(out ? dirname(out) : dirname(resolve((target as { mergeInto: string }).mergeInto)), '.sciope-fetch-'));
+  const scratch = mkdtempSync(join(dirname(out ?? mergePath!), '.sciope-fetch-'));
   try {
     const remote = remoteProjectPath(run);
     const local = join(scratch, 'project.sciope');
@@ -78,7 +90,10 @@ export async function fetchRun(client: SlurmClient, run: RemoteRun, target: { ou
       const last = store.listRuns().at(-1);
       if (!last) throw new ProjectFileError(remote, 'no-run', `remote run ${run.id} has no run in its project yet (the job ended before it started; see \`sciope remote status ${run.id}\`)`);
       runId = last.id;
-      if (!out) runId = mergeRun(store, last.id, (target as { mergeInto: string }).mergeInto);
+      if (mergeInto !== undefined) {
+        const ownStudy = run.localProject !== undefined && resolve(run.localProject) === mergePath ? run.localStudyId : undefined;
+        runId = mergeRun(store, last.id, typeof mergeInto === 'string' ? mergePath! : mergeInto, ownStudy !== undefined ? { studyId: ownStudy } : {});
+      }
     } finally {
       store.close();
     }
@@ -87,7 +102,7 @@ export async function fetchRun(client: SlurmClient, run: RemoteRun, target: { ou
       linkSync(local, out);
       return { status, project: out, runId, merged: false };
     }
-    return { status, project: resolve((target as { mergeInto: string }).mergeInto), runId, merged: true };
+    return { status, project: mergePath!, runId, merged: true };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -22,6 +22,8 @@ export interface BatchJobState {
   readonly exitCode?: number;
   /** The job was ended from outside (time limit, preemption, scancel, node failure). */
   readonly killed?: boolean;
+  /** When the job script recorded its end (ISO time), when it could. */
+  readonly endedAt?: string;
 }
 
 const KILLED = new Set(['TIMEOUT', 'CANCELLED', 'PREEMPTED', 'NODE_FAIL', 'DEADLINE']);
@@ -40,17 +42,20 @@ export async function batchJobState(client: SlurmClient, jobId: string, runDir: 
   if (isActive(queued)) return { jobId, state: queued!.state, inQueue: true, ...(queued!.reason && queued!.reason !== 'None' ? { reason: queued!.reason } : {}) };
   const exit = await client.connection.exec(`cat ${shellQuote(jobExitFile(runDir, jobId))} 2>/dev/null`);
   let exitCode: number | undefined;
+  let endedAt: string | undefined;
   try {
-    exitCode = (JSON.parse(exit.stdout) as { exitCode: number }).exitCode;
+    const record = JSON.parse(exit.stdout) as { exitCode: number; endedAt?: string };
+    exitCode = record.exitCode;
+    endedAt = typeof record.endedAt === 'string' ? record.endedAt : undefined;
   } catch {
     exitCode = undefined;
   }
-  const code = exitCode !== undefined ? { exitCode } : {};
+  const code = { ...(exitCode !== undefined ? { exitCode } : {}), ...(endedAt ? { endedAt } : {}) };
   // squeue keeps a finished job for MinJobAge seconds; sacct for as long as the cluster keeps accounting.
   if (queued) return { jobId, state: queued.state, inQueue: false, ...code, killed: KILLED.has(queued.state) };
   const accounting = await client.run(`sacct -n -X -P -j ${jobId} -o State 2>/dev/null`);
   const recorded = accounting.code === 0 ? accounting.stdout.trim().split('\n')[0]?.split(' ')[0] : '';
   if (recorded) return { jobId, state: recorded, inQueue: false, ...code, killed: KILLED.has(recorded) };
   if (exitCode === undefined) return { jobId, state: 'ENDED', inQueue: false, reason: 'no exit record: killed before it could write one, or it never started', killed: true };
-  return { jobId, state: exitCode === 0 ? 'COMPLETED' : exitCode === 143 ? 'ENDED' : 'FAILED', inQueue: false, exitCode, killed: exitCode === 143 };
+  return { jobId, state: exitCode === 0 ? 'COMPLETED' : exitCode === 143 ? 'ENDED' : 'FAILED', inQueue: false, ...code, killed: exitCode === 143 };
 }

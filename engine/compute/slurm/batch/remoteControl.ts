@@ -27,6 +27,7 @@ const currentJob = (run: RemoteRun) => run.jobs[run.jobs.length - 1];
 
 export async function readStatus(client: SlurmClient, run: RemoteRun): Promise<RemoteStatus> {
   const { connection } = client;
+  // The job first, then what it wrote: a job seen ended has written its last progress (read in the other order, a run could look stopped while it completed).
   const job = await batchJobState(client, currentJob(run).id, run.runDir);
   const progressText = await connection.exec(`cat ${shellQuote(posix.join(run.runDir, 'progress.json'))} 2>/dev/null`);
   const logTail = job.inQueue ? '' : (await connection.exec(`tail -n 15 ${shellQuote(jobLog(run.runDir, job.jobId))} 2>/dev/null`)).stdout;

@@ -30,6 +30,8 @@ const remoteRunSchema = z.strictObject({
   cancelledAt: z.string().optional(),
   /** A local project to merge the run into when fetched. */
   localProject: z.string().optional(),
+  /** The study of localProject the run was submitted from (the app's "Run on cluster"): the merged run joins it. */
+  localStudyId: z.number().int().positive().optional(),
 });
 
 const fileSchema = z.strictObject({ format: z.literal(1), runs: z.array(remoteRunSchema) });
@@ -84,6 +86,10 @@ export class RemoteRunRegistry {
   save(run: RemoteRun): void {
     const runs = this.list().filter((r) => r.id !== run.id);
     runs.push(remoteRunSchema.parse(run));
+    this.write(runs);
+  }
+
+  private write(runs: RemoteRun[]): void {
     mkdirSync(join(this.file, '..'), { recursive: true, mode: 0o700 });
     const partial = `${this.file}.${process.pid}.partial`;
     writeFileSync(partial, JSON.stringify({ format: 1, runs }, null, 2) + '\n', { mode: 0o600 });
@@ -94,6 +100,13 @@ export class RemoteRunRegistry {
   /** A run's cluster settings, validated again (the file is the user's to edit). */
   static cluster(run: RemoteRun): SlurmSettings {
     return parseSlurmSettings(run.cluster, `remote run ${run.id}`);
+  }
+
+  /** Forget a run (its files on the cluster stay). */
+  remove(id: string): RemoteRun {
+    const run = this.get(id);
+    this.write(this.list().filter((r) => r.id !== run.id));
+    return run;
   }
 
   update(id: string, change: (run: RemoteRun) => RemoteRun): RemoteRun {

@@ -1,7 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { InferenceError } from '../../../infer/errors.js';
-import type { Study } from '../../../infer/study.js';
+import { parseStudy, type Study } from '../../../infer/study.js';
+import { resolveStudySummaries } from '../../../learn/nn/studySummaries.js';
+import type { ProjectStore } from '../../../store/index.js';
 import type { ReactionNetworkInput } from '../../../model/schema.js';
 import { absoluteSpec } from '../../../simulate/blackbox/fingerprint.js';
 import type { BlackBoxSimulatorSpec } from '../../../simulate/blackbox/spec.js';
@@ -87,6 +89,41 @@ function packCommand(spec: Extract<BlackBoxSimulatorSpec, { kind: 'command' }>, 
 export function packStudy(studyPath: string, study: Study, model: ReactionNetworkInput): StudyPackage {
   const base = dirname(resolve(studyPath));
   const json = JSON.parse(readFileSync(studyPath, 'utf8')) as Record<string, unknown>;
+  const summaries = json.summaries as Record<string, unknown> | undefined;
+  let network: Buffer | undefined;
+  if (summaries?.kind === 'neural-network' && typeof summaries.file === 'string') {
+    network = readFileSync(resolve(base, summaries.file));
+  } else if (summaries?.kind === 'neural-network' && 'network' in summaries && !('weights' in summaries)) {
+    throw new InferenceError(`${study.name}: a network named by its id in a project cannot travel to the cluster; write it to a file (\`sciope learn --out net.json\`) and name that file in the study`);
+  }
+  const inlineModel = !(typeof study.model === 'object' && 'example' in study.model) && !isExampleName(study.model, base);
+  return packStudyJson(json, study, { model: inlineModel ? model : null, observed: readFileSync(resolve(base, study.observed)), ...(network ? { network } : {}) });
+}
+
+/**
+ * Pack a study stored in a project (the app's "Run on cluster"): its config
+ * as the study JSON, the model record's JSON (an example stays named), the
+ * observed record's CSV, and a network named by id inlined with its weights.
+ */
+export function packStoredStudy(store: ProjectStore, studyId: number): { study: Study; model: ReactionNetworkInput; package: StudyPackage } {
+  const record = store.getStudy(studyId);
+  if (!record) throw new InferenceError(`no study ${studyId} in ${store.path}`);
+  const modelRecord = record.modelId !== null ? store.getModel(record.modelId) : undefined;
+  const observed = record.observedId !== null ? store.getObserved(record.observedId) : undefined;
+  if (!modelRecord || !observed) throw new InferenceError(`study "${record.name}" has no model or observed data in ${store.path}`);
+  const json = structuredClone(record.config) as Record<string, unknown>;
+  if (json.species === undefined && observed.species) json.species = observed.species;
+  const parsed = parseStudy(json, record.source);
+  // A network named by its id lives in this project only: it travels inline, weights and all.
+  const study = resolveStudySummaries(parsed, { baseDir: '', readJson: () => undefined, networks: store });
+  if (study.summaries !== parsed.summaries) json.summaries = study.summaries;
+  const model = modelRecord.parsed as ReactionNetworkInput;
+  const inlineModel = modelRecord.format !== 'example' && modelRecord.format !== 'simulator';
+  return { study, model, package: packStudyJson(json, study, { model: inlineModel ? model : null, observed: Buffer.from(observed.source) }) };
+}
+
+/** The study JSON rewritten to name the packed copies (model.json, observed.csv, network.json, sim/...). */
+function packStudyJson(json: Record<string, unknown>, study: Study, inputs: { model: ReactionNetworkInput | null; observed: Buffer; network?: Buffer }): StudyPackage {
   const files: TarEntry[] = [];
   let simulator: ApprovedSimulator | undefined;
   delete json.output;
@@ -94,18 +131,15 @@ export function packStudy(studyPath: string, study: Study, model: ReactionNetwor
     const packed = study.simulator.kind === 'module' ? packModule(study.simulator, files) : packCommand(study.simulator, files);
     json.model = { simulator: packed.json };
     simulator = packed.approved;
-  } else if (!(typeof study.model === 'object' && 'example' in study.model) && !isExampleName(study.model, base)) {
-    files.push({ path: 'model.json', data: Buffer.from(JSON.stringify(model, null, 1)), mode: 0o644 });
+  } else if (inputs.model) {
+    files.push({ path: 'model.json', data: Buffer.from(JSON.stringify(inputs.model, null, 1)), mode: 0o644 });
     json.model = 'model.json';
   }
-  files.push({ path: 'observed.csv', data: readFileSync(resolve(base, study.observed)), mode: 0o644 });
+  files.push({ path: 'observed.csv', data: inputs.observed, mode: 0o644 });
   json.observed = 'observed.csv';
-  const summaries = json.summaries as Record<string, unknown> | undefined;
-  if (summaries?.kind === 'neural-network' && typeof summaries.file === 'string') {
-    files.push({ path: 'network.json', data: readFileSync(resolve(base, summaries.file)), mode: 0o644 });
+  if (inputs.network) {
+    files.push({ path: 'network.json', data: inputs.network, mode: 0o644 });
     json.summaries = { kind: 'neural-network', file: 'network.json' };
-  } else if (summaries?.kind === 'neural-network' && 'network' in summaries && !('weights' in summaries)) {
-    throw new InferenceError(`${study.name}: a network named by its id in a project cannot travel to the cluster; write it to a file (\`sciope learn --out net.json\`) and name that file in the study`);
   }
   files.push({ path: 'study.json', data: Buffer.from(JSON.stringify(json, null, 2) + '\n'), mode: 0o644 });
   return { files, ...(simulator ? { simulator } : {}) };

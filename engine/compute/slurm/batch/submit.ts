@@ -13,19 +13,29 @@ import { batchJobState, submitScript } from './jobState.js';
 import { renderJobScript } from './jobScript.js';
 import type { RunManifest } from './manifest.js';
 import { newRemoteRunId, RemoteRunRegistry, type RemoteRun } from './remoteRuns.js';
-import { packStudy } from './studyPackage.js';
+import { packStudy, type StudyPackage } from './studyPackage.js';
+import { refuseFatalPending } from '../requestCheck.js';
 import { gzippedTar, type TarEntry } from './tarball.js';
 import { absoluteRemote, remoteHome, unpackRemote } from './transfer.js';
 
-export interface DetachedStudy {
-  readonly studyPath: string;
+/**
+ * The study to run on the cluster: a study file (`sciope infer --detach`),
+ * packed here with the files it names, or a study already packed (one
+ * stored in a project: packStoredStudy, the app's "Run on cluster").
+ */
+export type DetachedStudy = {
   readonly study: Study;
-  /** The study's model as loaded and validated here. */
-  readonly model: ReactionNetworkInput;
   readonly seed: number;
   readonly populationSize?: number;
   readonly maxGenerations?: number;
-}
+} & (
+  | {
+      readonly studyPath: string;
+      /** The study's model as loaded and validated here. */
+      readonly model: ReactionNetworkInput;
+    }
+  | { readonly packed: StudyPackage }
+);
 
 export interface SubmitOptions extends Omit<ConnectOptions, 'knownHosts'> {
   /** The cluster (login node, partition, limits, Node on the compute nodes): see slurmSettings.ts. */
@@ -34,12 +44,14 @@ export interface SubmitOptions extends Omit<ConnectOptions, 'knownHosts'> {
   readonly configDir: string;
   /** A local project to merge the run into when it is fetched. */
   readonly localProject?: string;
+  /** The study of `localProject` the run was submitted from (the merged run joins it). */
+  readonly localStudyId?: number;
   readonly onStep?: (message: string) => void;
 }
 
 /** The files of a remote run's folder: the study's inputs, an empty project, the manifest and the job script. */
 function runFiles(id: string, detached: DetachedStudy, cpusPerTask: number, script: string): TarEntry[] {
-  const packed = packStudy(detached.studyPath, detached.study, detached.model);
+  const packed = 'packed' in detached ? detached.packed : packStudy(detached.studyPath, detached.study, detached.model);
   const manifest: RunManifest = {
     format: 1,
     id,
@@ -122,6 +134,16 @@ export async function submitDetached(detached: DetachedStudy, options: SubmitOpt
     onStep(`uploading the study to ${runDir}`);
     await unpackRemote(connection, gzippedTar(runFiles(id, detached, cluster.cpusPerTask, script)), runDir, true);
     const jobId = await submitScript(client, posix.join(runDir, 'job.sh'));
+    // A job SLURM will never start (an account it does not know, a per-job limit) is cancelled and said so, never recorded.
+    const first = await batchJobState(client, jobId, runDir).catch(() => null);
+    if (first?.state === 'PENDING' && first.reason) {
+      try {
+        refuseFatalPending(client, jobId, first.reason);
+      } catch (error) {
+        await client.cancel(jobId).catch(() => undefined);
+        throw error;
+      }
+    }
     // Recorded to reconnect later: absolute local paths, the remote folder made absolute, never a passphrase.
     const { passphrase: _secret, ...recorded } = { ...cluster, remoteDir };
     const run: RemoteRun = {
@@ -133,11 +155,11 @@ export async function submitDetached(detached: DetachedStudy, options: SubmitOpt
       cliDir,
       jobs: [{ id: jobId, submittedAt: new Date().toISOString(), kind: 'infer' }],
       ...(options.localProject ? { localProject: options.localProject } : {}),
+      ...(options.localProject && options.localStudyId !== undefined ? { localStudyId: options.localStudyId } : {}),
     };
     new RemoteRunRegistry(options.configDir).save(run);
     // The job was accepted; its first state (PENDING with a reason, or RUNNING) is worth showing.
-    const state = await batchJobState(client, jobId, runDir).catch(() => null);
-    if (state) onStep(`job ${jobId}: ${state.state}${state.reason ? ` (${state.reason})` : ''}`);
+    if (first) onStep(`job ${jobId}: ${first.state}${first.reason ? ` (${first.reason})` : ''}`);
     return run;
   } finally {
     connection.close();

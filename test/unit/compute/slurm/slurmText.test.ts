@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fatalPendingReason, refusalField } from '../../../../engine/compute/slurm/requestCheck.js';
 import { checkLimits, parseJobState, parseSbatchJobId, parseSinfo, parseSlurmSettings, parseSlurmTime, parseSlurmVersion, parseSteps, SlurmSettingsError } from '../../../../engine/compute/slurm/index.js';
 import { slurmSettingsInput } from '../../../../engine/cli/executorOptions.js';
 import { RemoteNodeError } from '../../../../engine/errors/index.js';
@@ -64,10 +65,37 @@ describe('SLURM settings and limits', () => {
 
   it('refuses a wall time over the partition limit, too many CPUs per task, a partition that is down', () => {
     const rows = parseSinfo('short*|up|4:00:00|16|3|idle\n');
-    expect(checkLimits('c', parseSlurmSettings({ ...base, cpusPerTask: 8 }), 'short', '22.05.8', rows)).toEqual({ slurmVersion: '22.05.8', partition: 'short', timeLimitS: 14400, cpusPerNode: 16, usableNodes: 3 });
+    expect(checkLimits('c', parseSlurmSettings({ ...base, cpusPerTask: 8 }), 'short', '22.05.8', rows)).toEqual({ slurmVersion: '22.05.8', partition: 'short', timeLimitS: 14400, cpusPerNode: 16, usableNodes: 3, usableCpus: 48, account: null, accountCheckedBy: null });
     expect(() => checkLimits('c', parseSlurmSettings({ ...base, time: '5:00:00' }), 'short', '22.05.8', rows)).toThrow(/wall time 5:00:00 exceeds partition "short"'s limit \(04:00:00\)/);
     expect(() => checkLimits('c', parseSlurmSettings({ ...base, cpusPerTask: 32 }), 'short', '22.05.8', rows)).toThrow(/32 CPUs per task, but the nodes of partition "short" have at most 16/);
     expect(() => checkLimits('c', parseSlurmSettings(base), 'long', '22.05.8', parseSinfo('long|down|infinite|16|3|idle'))).toThrow(RemoteNodeError);
+    // 3 nodes of 16 CPUs hold 6 tasks of 6 CPUs (2 per node), not 8 (48 / 6).
+    expect(checkLimits('c', parseSlurmSettings({ ...base, tasks: 6, cpusPerTask: 6 }), 'short', '22.05.8', rows).usableCpus).toBe(48);
+    const tooMany = (() => {
+      try {
+        return checkLimits('c', parseSlurmSettings({ ...base, tasks: 7, cpusPerTask: 6 }), 'short', '22.05.8', rows);
+      } catch (error) {
+        return error as RemoteNodeError;
+      }
+    })() as RemoteNodeError;
+    expect(tooMany.message).toBe('c: "tasks": 7 tasks of 6 CPU(s), but partition "short" holds at most 6 such tasks (48 CPUs on 3 node(s)); lower "tasks" or "cpusPerTask"');
+    expect(tooMany.details).toMatchObject({ field: 'tasks' });
+  });
+
+  it('maps what SLURM says when it refuses a request, or why a job pends, to the settings field to change', () => {
+    expect(refusalField('sbatch: error: Batch job submission failed: Invalid account or account/partition combination specified')?.field).toBe('account');
+    expect(refusalField('sbatch: error: Batch job submission failed: Requested time limit is invalid (missing or exceeds some limit)')?.field).toBe('time');
+    expect(refusalField('sbatch: error: invalid partition specified: nope')?.field).toBe('partition');
+    expect(refusalField('allocation failure: Requested node configuration is not available')?.field).toBe('cpusPerTask');
+    expect(refusalField('sbatch: Job 3 to start at 2026-12-05T15:55:18')).toBeNull();
+    // Reasons that clear by waiting are not errors; reasons that never clear name the field.
+    for (const reason of ['Priority', 'Resources', 'ReqNodeNotAvail, UnavailableNodes:n1', 'JobHeldUser', 'PartitionDown', 'AssocGrpCpuLimit']) expect(fatalPendingReason(reason)).toBeNull();
+    expect(fatalPendingReason("Job's account not known, so it can't use this partition (debug allows lab42)")?.field).toBe('account');
+    expect(fatalPendingReason('InvalidAccount')?.field).toBe('account');
+    expect(fatalPendingReason('PartitionTimeLimit')?.field).toBe('time');
+    expect(fatalPendingReason('QOSMaxWallDurationPerJobLimit')?.field).toBe('time');
+    expect(fatalPendingReason('AssocMaxCpuPerJobLimit')?.field).toBe('cpusPerTask');
+    expect(fatalPendingReason('PartitionNodeLimit')?.field).toBe('nodes');
   });
 
   it('puts CLI flags over the cluster file, and falls back to the ssh-agent without a key', () => {
