@@ -22,6 +22,16 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: offset - start + 1 };
 }
 
+/** Read a text file; a missing or unreadable one is an InputFileError naming it. */
+export function readTextFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputFileError(file, code === 'ENOENT' ? 'no such file' : (error as Error).message);
+  }
+}
+
 /** Read and parse a JSON file; syntax errors give line, column and what was expected. */
 export function readJsonFile(file: string): unknown {
   let text: string;

@@ -1,10 +1,7 @@
 import { Command, CommanderError, Help } from 'commander';
-import { EngineError } from '../errors/index.js';
 import { COMMANDS, invokedCommand } from './commandCatalogue.js';
+import { EXIT_BAD_INPUT, errorLine, exitCodeFor } from './exitCode.js';
 
-/** Exit codes: 0 success, 1 failure while running, 2 bad input (arguments, files, models). */
-export const EXIT_FAILURE = 1;
-export const EXIT_BAD_INPUT = 2;
 
 /** The program without its commands: name, description, version, error handling. */
 export function createProgram(): Command {
@@ -44,18 +41,7 @@ export async function main(argv: string[]): Promise<number> {
       // Commander has already printed its message (usage errors, --help, --version).
       return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
     }
-    if (error instanceof EngineError) {
-      // An error that says a run failed (SimulationError: EVENT_BUDGET, RATE_NOT_FINITE; NodesLostError: every SSH node lost mid-run) is not bad input.
-      const runFailed = (error as { runFailed?: unknown }).runFailed === true;
-      process.stderr.write(`sciope: ${runFailed ? 'run failed' : 'error'}: ${error.message}\n`);
-      return runFailed ? EXIT_FAILURE : EXIT_BAD_INPUT;
-    }
-    if (error instanceof RangeError) {
-      // Raised by generated simulators for model failures at run time (negative propensity, runaway growth).
-      process.stderr.write(`sciope: simulation failed: ${error.message}\n`);
-      return EXIT_FAILURE;
-    }
-    process.stderr.write(`sciope: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
-    return EXIT_FAILURE;
+    process.stderr.write(`${errorLine(error)}\n`);
+    return exitCodeFor(error);
   }
 }

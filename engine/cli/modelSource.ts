@@ -1,8 +1,11 @@
-import { extname } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { exampleNames, getExample, validateModel, type ReactionNetwork } from '../model/index.js';
 import { importSbml, type SbmlImportResult, type SbmlWarning } from '../model/sbml/index.js';
+import type { ReactionNetworkInput } from '../model/schema.js';
+import { expandHome } from '../paths/index.js';
+import { blackBoxModel, type BlackBoxSimulatorSpec } from '../simulate/blackbox/spec.js';
 import { InputFileError, readJsonFile } from './jsonFile.js';
 
 /** Extensions read as SBML; anything else is the JSON model format. */
@@ -61,4 +64,21 @@ export async function loadModelArgument(argument: string, options: LoadModelOpti
     throw new InputFileError(argument, `no such file, and not a built-in example (examples: ${exampleNames().join(', ')})`);
   }
   return validateModel(readJsonFile(argument), argument);
+}
+
+/** How a study or an exploration session names its model (paths relative to its file). */
+export type ModelReference = string | { example: string } | { file: string } | { simulator: unknown };
+
+/**
+ * The model a study or session file names: a black-box simulator's declared
+ * interface (`simulator`, as the file's parser resolved it), an example, or
+ * a model JSON or SBML file relative to `base`; a bare name that is no file
+ * there but an example is the example.
+ */
+export async function loadReferencedModel(reference: ModelReference, simulator: BlackBoxSimulatorSpec | undefined, base: string): Promise<ReactionNetworkInput> {
+  if (typeof reference === 'object' && 'simulator' in reference) return blackBoxModel(simulator ?? (reference.simulator as BlackBoxSimulatorSpec));
+  if (typeof reference === 'object' && 'example' in reference) return loadModelArgument(reference.example);
+  const path = resolve(base, expandHome(typeof reference === 'string' ? reference : reference.file));
+  if (typeof reference === 'string' && !existsSync(path) && getExample(reference)) return loadModelArgument(reference);
+  return loadModelArgument(path);
 }

@@ -3,6 +3,7 @@ export type { OpenOptions, RunStatus, ModelRecord, ObservedRecord, ParameterSetR
 export { MIGRATIONS, SCHEMA_VERSION, SCIOPE_APPLICATION_ID, type Migration } from './schema.js';
 export { RunBusyError, type RunLease } from './runLease.js';
 export { toBlob, fromBlob } from './blob.js';
-export { recordRun, recorderFor, type RecordRunInput, type RunRecorder } from './recorder.js';
+export { recorderFor, type RunRecorder } from './recorder.js';
+export { storeStudyFile, type StudyFileInput, type StoredStudyFile } from './studyFile.js';
 export { resumeRun, type ResumeRunOptions, type ResumedRun } from './resume.js';
 export { runCsvLines, runToCsv, runToJson, exportStudy, importStudy, type RunExportJSON, type StudyExportJSON } from './export.js';

@@ -27,6 +27,7 @@ import { toMoleculeCounts } from '../../model/counts/index.js';
 import { createSimulator, SIMULATION_METHODS, simulateEnsemble, uniformTimeGrid, type SimulationMethod, type TrajectoryEnsemble } from '../../simulate/index.js';
 import { libsbmlWasmPath } from '../modelSource.js';
 import { ProgressBar } from '../progressBar.js';
+import { RunFailedError } from '../exitCode.js';
 
 export interface DsmtsSettings {
   start: number;
@@ -253,5 +254,6 @@ async function dsmtsCommand(folder: string, options: DsmtsCommandOptions): Promi
   const passed = options.cases.length - failed.length;
   const cases = `${options.cases.length} case${options.cases.length === 1 ? '' : 's'}`;
   process.stdout.write(`${cases}: ${passed} passed, ${failed.length} failed${failed.length ? ` (${failed.join(', ')})` : ''}\n`);
-  if (failed.length > 0) throw new EngineError('DSMTS_FAILED', `${failed.length} of ${cases} failed the DSMTS rule: ${failed.join(', ')}`);
+  // A failed case is a failed check, not bad input: exit 1.
+  if (failed.length > 0) throw new RunFailedError('DSMTS_FAILED', `${failed.length} of ${cases} failed the DSMTS rule: ${failed.join(', ')}`);
 }

@@ -1,15 +1,16 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { addTrustOption, ensureSimulatorApproved, type TrustFlags } from '../simulatorApproval.js';
 import { dirname, join, resolve } from 'node:path';
-import { expandHome } from '../../paths/index.js';
 import { InvalidArgumentError, type Command } from 'commander';
-import { attachSessionStore, ExplorationError, ExplorationSession, listExplorationSessions, loadExplorationSession, parseSessionSpec, type SessionConfig } from '../../explore/index.js';
+import { ExplorationError, parseSessionSpec, type SessionConfig } from '../../explore/index.js';
+import type { ExplorationProposal, ExplorationView } from '../../api/contract.js';
+import type { ReactionNetworkInput } from '../../model/schema.js';
+import { withCliEngine, type CliEngine } from '../engineSession.js';
 import { getExample } from '../../model/index.js';
-import { blackBoxModel } from '../../simulate/blackbox/spec.js';
-import { ProjectStore } from '../../store/ProjectStore.js';
-import { addExecutorOptions, createExecutor, type ExecutorFlags } from '../executorOptions.js';
+import { addExecutorOptions, type ExecutorFlags } from '../executorOptions.js';
 import { readJsonFile } from '../jsonFile.js';
-import { loadModelArgument } from '../modelSource.js';
+import { loadReferencedModel } from '../modelSource.js';
 import { ProgressBar } from '../progressBar.js';
 
 interface ExploreOptions extends ExecutorFlags, TrustFlags {
@@ -60,67 +61,74 @@ export function registerExplore(program: Command): void {
   addExecutorOptions(command, 'all').action((session: string, options: ExploreOptions) => exploreCommand(session, options));
 }
 
-async function loadSessionModel(config: SessionConfig, base: string) {
-  const spec = config.model;
-  if (typeof spec === 'object' && 'simulator' in spec) return blackBoxModel(config.simulator!);
-  if (typeof spec === 'object' && 'example' in spec) return loadModelArgument(spec.example);
-  const path = resolve(base, expandHome(typeof spec === 'string' ? spec : spec.file));
-  if (typeof spec === 'string' && !existsSync(path) && getExample(spec)) return loadModelArgument(spec);
-  return loadModelArgument(path);
-}
-
 const csvCell = (v: number | string) => (typeof v === 'number' ? (Number.isNaN(v) ? '' : String(v)) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 const csv = (header: string[], rows: Array<Array<number | string>>) => [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 
 async function exploreCommand(sessionPath: string, options: ExploreOptions): Promise<void> {
-  const json = readJsonFile(sessionPath);
+  const json = readJsonFile(sessionPath) as Record<string, unknown>;
   const config = parseSessionSpec(json, sessionPath);
-  const model = await loadSessionModel(config, dirname(sessionPath));
+  const model = await loadReferencedModel(config.model, config.simulator, dirname(sessionPath));
   await ensureSimulatorApproved(config.simulator, sessionPath, options);
-  let store: ProjectStore | undefined;
-  let session: ExplorationSession;
-  if (options.project) {
-    store = ProjectStore.open(options.project, { create: true });
-    if (listExplorationSessions(store).includes(config.name)) {
-      session = loadExplorationSession(store, config.name);
-      session.setLabels(config.labels);
-    } else {
-      session = new ExplorationSession(config, model);
-      attachSessionStore(store, session);
-    }
-  } else session = new ExplorationSession(config, model);
+  // Without --project the session lives in a temporary project: the same engine calls, nothing left behind.
+  const temporary = options.project ? undefined : mkdtempSync(join(tmpdir(), 'sciope-explore-'));
+  try {
+    await withCliEngine(options, 'all', (engine) => exploreOn(engine, options.project ?? join(temporary!, 'explore.sciope'), { sessionPath, json, config, model }, options));
+  } finally {
+    if (temporary) rmSync(temporary, { recursive: true, force: true });
+  }
+}
+
+interface SessionInput {
+  sessionPath: string;
+  json: Record<string, unknown>;
+  config: SessionConfig;
+  model: ReactionNetworkInput;
+}
+
+/** The session's model as a model of the project (what explore.create starts a session on). */
+async function storeSessionModel(engine: CliEngine, input: SessionInput): Promise<number> {
+  const spec = input.config.model;
+  if (input.config.simulator) return (await engine.call('models.addSimulator', { name: input.config.name, simulator: input.config.simulator })).id;
+  const example = typeof spec === 'object' && 'example' in spec ? spec.example : typeof spec === 'string' && getExample(spec) && !existsSync(resolve(dirname(input.sessionPath), spec)) ? spec : undefined;
+  if (example) return (await engine.call('models.addExample', { example })).id;
+  return (await engine.call('models.save', { name: input.model.name ?? input.config.name, model: input.model })).id;
+}
+
+async function exploreOn(engine: CliEngine, projectPath: string, input: SessionInput, options: ExploreOptions): Promise<void> {
+  const { config } = input;
+  const name = config.name;
+  engine.allowSimulator(config.simulator, await engine.openProject(projectPath, true));
+  let view: ExplorationView;
+  if ((await engine.call('explore.list')).includes(name)) {
+    await engine.call('explore.open', { name });
+    view = await engine.call('explore.label', { name, labels: config.labels });
+  } else {
+    const settings = Object.fromEntries(Object.entries(input.json).filter(([key]) => key !== 'model'));
+    view = await engine.call('explore.create', { modelId: await storeSessionModel(engine, input), session: { ...settings, name } });
+  }
   const show = !options.quiet && Boolean(process.stderr.isTTY);
   const batches = options.batches ?? 1;
-  const executor = await createExecutor(options, 'all');
-  const controller = new AbortController();
-  const interrupt = () => controller.abort();
-  process.once('SIGINT', interrupt);
-  try {
-    for (let b = 0; b < batches; b++) {
-      const bar = new ProgressBar(process.stderr, `${config.name}: batch ${session.batches.length}`);
-      try {
-        await session.runBatch(executor, { signal: controller.signal, onProgress: (done, total) => show && bar.update(done, total) });
-      } finally {
-        if (show) bar.done();
-      }
+  for (let b = 0; b < batches; b++) {
+    const bar = new ProgressBar(process.stderr, `${name}: batch ${view.batches.length}`);
+    try {
+      view = await engine.exploring(name, () => engine.call('explore.runBatch', { name }), (done, total) => show && bar.update(done, total), `${name}: cancelled (interrupted)`);
+    } finally {
+      if (show) bar.done();
     }
-  } finally {
-    process.removeListener('SIGINT', interrupt);
-    await executor.close();
   }
-  if (session.pointCount === 0) throw new ExplorationError('batches', 'no points to explore: run at least one batch (--batches 1)');
-  const out = resolve(options.out ?? join(dirname(sessionPath), `${config.name}-explore`));
+  const pointCount = view.parameters.length;
+  if (pointCount === 0) throw new ExplorationError('batches', 'no points to explore: run at least one batch (--batches 1)');
+  const out = resolve(options.out ?? join(dirname(input.sessionPath), `${name}-explore`));
   mkdirSync(out, { recursive: true });
-  const names = session.space.names;
-  const batchOf = session.batches.flatMap((b) => Array.from({ length: b.count }, () => b.index));
-  const parameters = session.parameterRows();
-  writeFileSync(join(out, 'parameters.csv'), csv(['point', 'batch', ...names], parameters.map((r, i) => [i, batchOf[i], ...r])));
-  writeFileSync(join(out, 'features.csv'), csv(['point', 'batch', ...session.featureNames], session.featureRows().map((r, i) => [i, batchOf[i], ...Array.from(r)])));
-  const embedding = await session.embed();
-  const labels = session.labelArray();
+  const names = view.parameterNames;
+  const batchOf = view.batches.flatMap((b) => Array.from({ length: b.count }, () => b.index));
+  writeFileSync(join(out, 'parameters.csv'), csv(['point', 'batch', ...names], view.parameters.map((r, i) => [i, batchOf[i], ...r])));
+  writeFileSync(join(out, 'features.csv'), csv(['point', 'batch', ...view.featureNames], view.features.map((r, i) => [i, batchOf[i], ...r.map((v) => v ?? NaN)])));
+  const embedding = await engine.exploring(name, () => engine.call('explore.embed', { name }), () => undefined, `${name}: cancelled (interrupted)`);
+  const labels = Array.from({ length: pointCount }, (_, i) => view.labels[String(i)] ?? -1);
   const hasLabels = labels.some((l) => l >= 0);
-  const propagated = hasLabels ? await session.propagate() : undefined;
-  const className = (c: number) => (c >= 0 ? (session.classNames[c] ?? `class ${c}`) : '');
+  const propagated = hasLabels ? await engine.call('explore.propagate', { name }) : undefined;
+  const className = (c: number) => (c >= 0 ? (view.classNames[c] ?? `class ${c}`) : '');
   writeFileSync(
     join(out, 'embedding.csv'),
     csv(
@@ -128,27 +136,25 @@ async function exploreCommand(sessionPath: string, options: ExploreOptions): Pro
       embedding.x.map((x, i) => [i, batchOf[i], x, embedding.y[i], className(labels[i]), propagated ? className(propagated.hard[i]) : '', propagated ? propagated.entropy[i] : NaN, propagated ? propagated.margin[i] : NaN]),
     ),
   );
-  let proposals = 0;
+  let proposal: ExplorationProposal | undefined;
   if (propagated) {
-    const proposal = await session.propose();
-    proposals = proposal.parameters.length;
+    proposal = await engine.call('explore.propose', { name });
     writeFileSync(
       join(out, 'proposals.csv'),
-      csv([...names, 'score', ...propagated.classes.map((c) => `p(${c})`)], proposal.parameters.map((r, i) => [...r, proposal.scores[i], ...proposal.predicted[i]])),
+      csv([...names, 'score', ...propagated.classes.map((c) => `p(${c})`)], proposal.parameters.map((r, i) => [...r, proposal!.scores[i], ...proposal!.predicted[i]])),
     );
   }
-  store?.close();
   if (options.quiet) return;
   const lines = [
-    `${config.name}: ${session.pointCount} points in ${session.batches.length} batch${session.batches.length === 1 ? '' : 'es'}, ${session.featureCount} features, embedding ${embedding.method}${embedding.explainedVariance ? ` (explained variance ${embedding.explainedVariance.map((v) => (100 * v).toFixed(1) + '%').join(', ')})` : ''}`,
+    `${name}: ${pointCount} points in ${view.batches.length} batch${view.batches.length === 1 ? '' : 'es'}, ${view.featureNames.length} features, embedding ${embedding.method}${embedding.explainedVariance ? ` (explained variance ${embedding.explainedVariance.map((v) => (100 * v).toFixed(1) + '%').join(', ')})` : ''}`,
     ...embedding.notes.map((n) => `note: ${n}`),
   ];
-  if (propagated) {
+  if (propagated && proposal) {
     const counts = propagated.classes.map((c, k) => `${c}: ${propagated.hard.filter((h) => h === k).length}`);
     lines.push(`labels: ${labels.filter((l) => l >= 0).length} given, propagated (gamma ${propagated.gamma.toPrecision(3)}): ${counts.join(', ')}`);
-    lines.push(`proposed ${proposals} points (${session.config.activeLearning.strategy}) in proposals.csv`);
+    lines.push(`proposed ${proposal.parameters.length} points (${proposal.strategy}) in proposals.csv`);
   }
-  if (options.project) lines.push(`session "${config.name}" stored in ${options.project}`);
+  if (options.project) lines.push(`session "${name}" stored in ${options.project}`);
   lines.push(`written to ${out}`);
   process.stdout.write(lines.join('\n') + '\n');
 }

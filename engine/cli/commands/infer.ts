@@ -1,21 +1,22 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { addTrustOption, ensureSimulatorApproved, type TrustFlags } from '../simulatorApproval.js';
-import { addExecutorOptions, createExecutor, type ExecutorFlags } from '../executorOptions.js';
-import { dirname, extname, resolve } from 'node:path';
+import { addExecutorOptions, type ExecutorFlags } from '../executorOptions.js';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { expandHome } from '../../paths/index.js';
 import { InvalidArgumentError, type Command } from 'commander';
-import { getExample } from '../../model/index.js';
 import { MAX_SEED } from '../../sample/index.js';
-import { InferenceError, parseObservedCsv, parseStudy, runStudy, type InferenceProgress, type Posterior, type Study } from '../../infer/index.js';
-import { InputFileError, readJsonFile } from '../jsonFile.js';
-import { loadModelArgument } from '../modelSource.js';
-import { blackBoxModel } from '../../simulate/blackbox/spec.js';
+import { parseObservedCsv, parseStudy, type Posterior, type Study } from '../../infer/index.js';
+import { InputFileError, readJsonFile, readTextFile } from '../jsonFile.js';
+import { loadReferencedModel } from '../modelSource.js';
 import { formatNumber, formatTable } from '../output/finalStateSummary.js';
 import { writeFileWhole } from '../output/pendingFile.js';
 import { ProgressBar } from '../progressBar.js';
-import { recordRun, type RunRecorder } from '../../store/recorder.js';
+import { storeStudyFile } from '../../store/studyFile.js';
+import type { RunProgressEvent } from '../../api/contract.js';
+import { withCliEngine } from '../engineSession.js';
 import { ProjectStore } from '../../store/ProjectStore.js';
-import { isNeuralNetworkReference } from '../../infer/study.js';
+import { isNeuralNetworkReference, studyWithRegressionAdjustment } from '../../infer/study.js';
 import { resolveStudySummaries } from '../../learn/nn/studySummaries.js';
 import { randomSeed } from '../../sample/random/randomSeed.js';
 
@@ -27,6 +28,7 @@ interface InferOptions extends ExecutorFlags, TrustFlags {
   quiet?: boolean;
   project?: string;
   detach?: boolean;
+  regressionAdjustment?: boolean;
 }
 
 const STUDY_FORMAT = `
@@ -72,30 +74,13 @@ export function registerInfer(program: Command): void {
     .option('-g, --populations <G>', 'maximum number of generations (SMC algorithms)', integerOption('--populations', 1))
     .option('-n, --population-size <N>', 'particles per generation', integerOption('--population-size', 2))
     .option('-q, --quiet', 'no progress and no table')
+    .option('--regression-adjustment', 'adjust the final particles by local-linear regression on the statistics (Beaumont et al. 2002; the study default) / --no-regression-adjustment: show them as sampled')
+    .option('--no-regression-adjustment')
     .option('--project <file>', 'store the model, observed data, study and every generation in this .sciope project (created if missing); continue a killed run with `sciope resume`')
     .option('--detach', 'with --executor slurm: submit the study as one SLURM batch job that runs on the cluster without this computer (see `sciope remote --help`)')
     .addHelpText('after', STUDY_FORMAT);
   addTrustOption(command);
   addExecutorOptions(command, 'all').action((study: string, options: InferOptions) => inferCommand(study, options));
-}
-
-async function loadStudyModel(study: Study, base: string) {
-  const spec = study.model;
-  // A black-box simulator: the model is its declared interface (the simulator itself travels in the jobs).
-  if (typeof spec === 'object' && 'simulator' in spec) return blackBoxModel(study.simulator ?? spec.simulator);
-  if (typeof spec === 'object' && 'example' in spec) return loadModelArgument(spec.example);
-  const path = resolve(base, expandHome(typeof spec === 'string' ? spec : spec.file));
-  if (typeof spec === 'string' && !existsSync(path) && getExample(spec)) return loadModelArgument(spec);
-  return loadModelArgument(path);
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputFileError(file, code === 'ENOENT' ? 'no such file' : (error as Error).message);
-  }
 }
 
 /** A learned network named by file (relative to the study) or by id in --project, inlined so every executor runs it. */
@@ -111,69 +96,76 @@ function withNetwork(study: Study, base: string, project: string | undefined): S
 
 async function inferCommand(studyPath: string, options: InferOptions): Promise<void> {
   const base = dirname(studyPath);
-  const study = withNetwork(parseStudy(readJsonFile(studyPath), studyPath), base, options.project);
+  const json = studyWithRegressionAdjustment(readJsonFile(studyPath) as Record<string, unknown>, options.regressionAdjustment);
+  const parsed = parseStudy(json, studyPath);
+  const study = withNetwork(parsed, base, options.project);
   const out = options.out ?? (study.output ? resolve(base, expandHome(study.output)) : undefined);
   if (out && !['.csv', '.json'].includes(extname(out).toLowerCase())) throw new InputFileError(out, 'unsupported output format; expected a .csv or .json file');
-  const model = await loadStudyModel(study, base);
+  const model = await loadReferencedModel(study.model, study.simulator, base);
   const observedPath = resolve(base, expandHome(study.observed));
-  const observed = parseObservedCsv(readText(observedPath), { source: observedPath, species: study.species });
+  parseObservedCsv(readTextFile(observedPath), { source: observedPath, species: study.species });
   await ensureSimulatorApproved(study.simulator, studyPath, options);
-  const seed = options.seed ?? study.seed ?? randomSeed();
   if (options.detach) {
     const { inferDetached } = await import('./remote.js');
+    const seed = options.seed ?? study.seed ?? randomSeed();
     return inferDetached({ studyPath, study, model, seed, populationSize: options.populationSize, maxGenerations: options.populations }, options as InferOptions & { slurm?: string });
   }
-  const show = !options.quiet && Boolean(process.stderr.isTTY);
-  let bar = new ProgressBar(process.stderr, `${study.name}: generation 0`);
-  const onProgress = (event: InferenceProgress) => {
-    if (!show) return;
-    if (event.phase === 'sampling') {
-      bar.update(Math.min(event.accepted, event.populationSize), event.populationSize);
-      return;
-    }
-    bar.done();
-    process.stderr.write(`generation ${event.generation}: epsilon ${formatNumber(event.epsilon)}, acceptance ${(100 * event.acceptanceRate).toFixed(1)}%, ${event.simulations.toLocaleString('en-US')} simulations\n`);
-    bar = new ProgressBar(process.stderr, `${study.name}: generation ${event.generation + 1}`);
-  };
-  const controller = new AbortController();
-  const interrupt = () => controller.abort();
-  process.once('SIGINT', interrupt);
-  const executor = await createExecutor(options, 'all');
-  let recorder: RunRecorder | undefined;
+  // A network named by file travels inlined in the stored study, so the project runs (and resumes) without the file.
+  const config = isNeuralNetworkReference(parsed.summaries) && 'file' in parsed.summaries ? { ...json, summaries: study.summaries } : json;
+  // Without --project the run goes through a temporary project: the same run bookkeeping, nothing left behind.
+  const temporary = options.project ? undefined : mkdtempSync(join(tmpdir(), 'sciope-infer-'));
+  const projectPath = options.project ?? join(temporary!, `${basename(studyPath, extname(studyPath))}.sciope`);
   try {
-    if (options.project) recorder = recordRun(options.project, { study, studyPath, model, seed, populationSize: options.populationSize, maxGenerations: options.populations });
-  } catch (error) {
-    process.removeListener('SIGINT', interrupt);
-    await executor.close();
-    throw error;
-  }
-  if (recorder && !options.quiet) process.stderr.write(`run ${recorder.runId} stored in ${options.project}\n`);
-  const started = performance.now();
-  let posterior: Posterior;
-  try {
-    posterior = await runStudy(study, model, observed, {
-      seed,
-      executor,
-      onProgress,
-      onGeneration: recorder?.onGeneration,
-      signal: controller.signal,
-      populationSize: options.populationSize,
-      maxGenerations: options.populations,
+    const { studyId } = withProject(projectPath, (store) => storeStudyFile(store, { study, studyPath, model, config }));
+    const { runId, seed, seconds } = await withCliEngine(options, 'all', async (engine) => {
+      engine.allowSimulator(study.simulator, await engine.openProject(projectPath, false));
+      const started = await engine.call('runs.start', { studyId, seed: options.seed, populationSize: options.populationSize, maxGenerations: options.populations });
+      if (options.project && !options.quiet) process.stderr.write(`run ${started.runId} stored in ${options.project}\n`);
+      const began = performance.now();
+      const progress = generationProgress(study.name, !options.quiet && Boolean(process.stderr.isTTY));
+      try {
+        await engine.followRun(started.runId, progress.update, `${study.name}: cancelled (interrupted)`);
+      } finally {
+        progress.done();
+      }
+      const seconds = (performance.now() - began) / 1000;
+      return { runId: started.runId, seed: (await engine.call('runs.get', { runId: started.runId })).seed, seconds };
     });
-  } catch (error) {
-    recorder?.fail(error, controller.signal.aborted);
-    if (controller.signal.aborted) throw new InferenceError(`${study.name}: cancelled (interrupted)`);
-    throw error;
+    const posterior = withProject(projectPath, (store) => store.loadPosterior(runId), true);
+    if (out) writeFileWhole(out, extname(out).toLowerCase() === '.csv' ? posterior.toCsv() : JSON.stringify({ study: study.name, summary: posterior.summary(), posterior: posterior.toJSON() }));
+    if (options.quiet) return;
+    process.stdout.write(report(study, posterior, seed, seconds, out) + '\n');
   } finally {
-    process.removeListener('SIGINT', interrupt);
-    bar.done();
-    await executor.close();
+    if (temporary) rmSync(temporary, { recursive: true, force: true });
   }
-  recorder?.complete(posterior);
-  const seconds = (performance.now() - started) / 1000;
-  if (out) writeFileWhole(out, extname(out).toLowerCase() === '.csv' ? posterior.toCsv() : JSON.stringify({ study: study.name, summary: posterior.summary(), posterior: posterior.toJSON() }));
-  if (options.quiet) return;
-  process.stdout.write(report(study, posterior, seed, seconds, out) + '\n');
+}
+
+/** Open the project file, work on it, close it. */
+function withProject<T>(path: string, work: (store: ProjectStore) => T, readonly = false): T {
+  const store = ProjectStore.open(path, readonly ? { readonly } : { create: true });
+  try {
+    return work(store);
+  } finally {
+    store.close();
+  }
+}
+
+/** The progress a run reports on a terminal: a bar while a generation samples, a line when it is done. */
+function generationProgress(name: string, show: boolean): { update: (event: RunProgressEvent) => void; done: () => void } {
+  let bar = new ProgressBar(process.stderr, `${name}: generation 0`);
+  return {
+    update: (event) => {
+      if (!show) return;
+      if (event.phase === 'sampling') {
+        bar.update(Math.min(event.accepted, event.populationSize), event.populationSize);
+        return;
+      }
+      bar.done();
+      process.stderr.write(`generation ${event.generation}: epsilon ${formatNumber(event.epsilon)}, acceptance ${(100 * event.acceptanceRate).toFixed(1)}%, ${event.simulations.toLocaleString('en-US')} simulations\n`);
+      bar = new ProgressBar(process.stderr, `${name}: generation ${event.generation + 1}`);
+    },
+    done: () => bar.done(),
+  };
 }
 
 function report(study: Study, posterior: Posterior, seed: number, seconds: number, out: string | undefined): string {

@@ -1,19 +1,20 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { addTrustOption, type TrustFlags } from '../simulatorApproval.js';
-import { dirname, resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { addTrustOption, ensureSimulatorApproved, type TrustFlags } from '../simulatorApproval.js';
+import { dirname, join, resolve } from 'node:path';
 import { expandHome } from '../../paths/index.js';
 import { InvalidArgumentError, type Command } from 'commander';
-import { parseObservedCsv, parseStudy, type Study } from '../../infer/index.js';
-import { InferenceError } from '../../infer/errors.js';
+import { parseObservedCsv, parseStudy } from '../../infer/index.js';
 import type { ArchitectureOptions } from '../../learn/nn/architectures.js';
 import { NeuralNetworkError } from '../../learn/nn/errors.js';
-import { getExample } from '../../model/index.js';
 import { MAX_SEED } from '../../sample/index.js';
-import { blackBoxModel } from '../../simulate/blackbox/spec.js';
 import { ProjectStore } from '../../store/ProjectStore.js';
-import { addExecutorOptions, createExecutor, type ExecutorFlags } from '../executorOptions.js';
-import { InputFileError, readJsonFile } from '../jsonFile.js';
-import { loadModelArgument } from '../modelSource.js';
+import { addExecutorOptions, type ExecutorFlags } from '../executorOptions.js';
+import { withCliEngine } from '../engineSession.js';
+import { storeStudyFile } from '../../store/studyFile.js';
+import { loadNetwork } from '../../learn/nn/networkStore.js';
+import { readJsonFile, readTextFile } from '../jsonFile.js';
+import { loadReferencedModel } from '../modelSource.js';
 import { formatNumber } from '../output/finalStateSummary.js';
 import { ProgressBar } from '../progressBar.js';
 import { randomSeed } from '../../sample/random/randomSeed.js';
@@ -81,23 +82,6 @@ to [0, 1] by the prior's bounds. Training uses TensorFlow.js: the native backend
   addExecutorOptions(command, 'all').action((study: string, options: LearnOptions) => learnCommand(study, options));
 }
 
-async function studyModel(study: Study, base: string) {
-  const spec = study.model;
-  if (typeof spec === 'object' && 'simulator' in spec) return blackBoxModel(study.simulator ?? spec.simulator);
-  if (typeof spec === 'object' && 'example' in spec) return loadModelArgument(spec.example);
-  const path = resolve(base, expandHome(typeof spec === 'string' ? spec : spec.file));
-  if (typeof spec === 'string' && !existsSync(path) && getExample(spec)) return loadModelArgument(spec);
-  return loadModelArgument(path);
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputFileError(file, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message);
-  }
-}
-
 function architectureOf(options: LearnOptions): ArchitectureOptions {
   if (options.filters && options.architecture !== 'cnn') throw new NeuralNetworkError('--filters', `applies to --architecture cnn only, got --architecture ${options.architecture}`);
   if (options.architecture === 'cnn') return options.filters ? { architecture: 'cnn', filters: options.filters } : { architecture: 'cnn' };
@@ -109,62 +93,79 @@ async function learnCommand(studyPath: string, options: LearnOptions): Promise<v
   const base = dirname(studyPath);
   const architecture = architectureOf(options);
   const out = options.out ?? resolve(base, `${study.name}.net.json`);
-  const model = await studyModel(study, base);
+  const model = await loadReferencedModel(study.model, study.simulator, base);
   // The network reads the observed series, so it is trained on their time grid and species.
   const observedPath = resolve(base, expandHome(study.observed));
-  const observed = parseObservedCsv(readText(observedPath), { source: observedPath, species: study.species });
+  const observed = parseObservedCsv(readTextFile(observedPath), { source: observedPath, species: study.species });
+  await ensureSimulatorApproved(study.simulator, studyPath, options);
+  // Chosen here rather than by the engine only because the first progress line names it.
   const seed = options.seed ?? study.seed ?? randomSeed();
   const say = (line: string) => {
     if (!options.quiet) process.stderr.write(`${line}\n`);
   };
-  // TensorFlow.js loads only when this command runs, so other commands start fast.
-  const { initLearnBackend, learnSummaryStatistics, simulateTrainingSet, storeNetwork } = await import('../../learn/nn/index.js');
-  const backend = await initLearnBackend();
-  say(`${study.name}: ${architecture.architecture.toUpperCase()} on ${observed.speciesIds.join(', ')} × ${observed.time.length} time points, ${options.train} training series, seed ${seed}; TensorFlow.js backend: ${backend}`);
-  const controller = new AbortController();
-  const interrupt = () => controller.abort();
-  process.once('SIGINT', interrupt);
-  const executor = await createExecutor(options, 'all');
-  const bar = new ProgressBar(process.stderr, `${study.name}: simulating`);
+  // Without --project the network is trained through a temporary project: the same engine calls, nothing left behind.
+  const temporary = options.project ? undefined : mkdtempSync(join(tmpdir(), 'sciope-learn-'));
+  const projectPath = options.project ?? join(temporary!, 'learn.sciope');
   try {
-    const started = performance.now();
-    const set = await simulateTrainingSet({
-      model, simulator: study.simulator, method: study.method, time: Array.from(observed.time), prior: study.prior,
-      species: observed.speciesIds, n: options.train, seed, executor, signal: controller.signal,
-      onProgress: options.quiet ? undefined : (done, total) => bar.update(done, total),
-    });
-    bar.done();
-    await executor.close();
-    say(`simulated ${set.size} series in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    const learned = await learnSummaryStatistics(set, {
-      architecture, epochs: options.epochs, batchSize: options.batchSize, learningRate: options.learningRate,
-      patience: options.patience, plateauPatience: Math.max(1, Math.floor(options.patience / 2)), validationSplit: options.validationSplit,
-      seed, signal: controller.signal,
-      onEpoch: (p) => say(`epoch ${p.epoch}/${p.epochs}: loss ${formatNumber(p.trainLoss)}, val loss ${formatNumber(p.valLoss)}, lr ${formatNumber(p.learningRate)}, ${p.elapsed.toFixed(1)} s${p.best ? ' *' : ''}`),
-    });
-    const { history } = learned;
-    const rmse = Math.sqrt(history.valLoss[history.bestEpoch - 1]);
-    writeFileSync(out, JSON.stringify(learned.spec) + '\n');
-    const lines = [
-      `best epoch ${history.bestEpoch} of ${history.trainLoss.length}${history.stoppedEarly ? ' (stopped early)' : ''}: validation RMSE ${formatNumber(rmse)} in [0, 1]-scaled parameter units (a guess from the prior alone: ${formatNumber(1 / Math.sqrt(12))} for uniform priors)`,
-      `training ${history.seconds.toFixed(1)} s on ${backend}; network written to ${out}`,
-    ];
-    if (options.project) {
-      const store = ProjectStore.open(options.project, { create: true });
-      try {
-        const id = storeNetwork(store, options.name ?? `${study.name} ${architecture.architecture}`, learned);
-        lines.push(`stored in ${options.project} as network ${id}: use "summaries": {"kind": "neural-network", "network": ${id}}`);
-      } finally {
-        store.close();
-      }
+    const store = ProjectStore.open(projectPath, { create: true });
+    let studyId: number;
+    try {
+      studyId = storeStudyFile(store, { study, studyPath, model }).studyId;
+    } finally {
+      store.close();
     }
+    const { networkId, backend, spec, network, seconds } = await withCliEngine(options, 'all', async (engine) => {
+      engine.allowSimulator(study.simulator, await engine.openProject(projectPath, false));
+      // TensorFlow.js loads on a compute thread when the engine first asks, so other commands start fast.
+      const { backend } = await engine.call('learn.backend');
+      say(`${study.name}: ${architecture.architecture.toUpperCase()} on ${observed.speciesIds.join(', ')} × ${observed.time.length} time points, ${options.train} training series, seed ${seed}; TensorFlow.js backend: ${backend}`);
+      const bar = new ProgressBar(process.stderr, `${study.name}: simulating`);
+      let simulationStarted: number | undefined;
+      let simulated = false;
+      const { taskId } = await engine.call('learn.train', {
+        studyId, architecture: options.architecture, ...(options.filters ? { filters: options.filters } : {}), train: options.train, epochs: options.epochs,
+        batchSize: options.batchSize, learningRate: options.learningRate, patience: options.patience, validationSplit: options.validationSplit, seed,
+        ...(options.name ? { name: options.name } : {}),
+      });
+      let finished;
+      try {
+        finished = await engine.followTraining(taskId, {
+          onProgress: (completed, total) => {
+            simulationStarted ??= performance.now();
+            if (!options.quiet) bar.update(completed, total);
+            if (completed < total || simulated || completed === 0) return;
+            simulated = true;
+            bar.done();
+            say(`simulated ${total} series in ${((performance.now() - simulationStarted) / 1000).toFixed(1)} s`);
+          },
+          onEpoch: (p) => say(`epoch ${p.epoch}/${p.epochs}: loss ${formatNumber(p.trainLoss)}, val loss ${formatNumber(p.valLoss)}, lr ${formatNumber(p.learningRate)}, ${p.elapsedSeconds.toFixed(1)} s${p.best ? ' *' : ''}`),
+        }, `${study.name}: cancelled (interrupted)`);
+      } finally {
+        bar.done();
+      }
+      const network = (await engine.call('learn.networks')).find((n) => n.id === finished.networkId)!;
+      // The network's spec (weights included) and training time as the project stored them.
+      const stored = ProjectStore.open(projectPath, { readonly: true });
+      try {
+        const seconds = Number((stored.getNetwork(network.id)?.meta as { seconds?: number } | undefined)?.seconds ?? 0);
+        return { networkId: network.id, backend: finished.backend ?? backend, spec: loadNetwork(stored, network.id), network, seconds };
+      } finally {
+        stored.close();
+      }
+    });
+    const bestEpoch = network.bestEpoch ?? network.valLoss.length;
+    const rmse = Math.sqrt(network.valLoss[bestEpoch - 1]);
+    writeFileSync(out, JSON.stringify(spec) + '\n');
+    const stoppedEarly = network.trainLoss.length < options.epochs;
+    const lines = [
+      `best epoch ${bestEpoch} of ${network.trainLoss.length}${stoppedEarly ? ' (stopped early)' : ''}: validation RMSE ${formatNumber(rmse)} in [0, 1]-scaled parameter units (a guess from the prior alone: ${formatNumber(1 / Math.sqrt(12))} for uniform priors)`,
+      `training ${seconds.toFixed(1)} s on ${backend}; network written to ${out}`,
+    ];
+    if (options.project) lines.push(`stored in ${options.project} as network ${networkId}: use "summaries": {"kind": "neural-network", "network": ${networkId}}`);
     if (!options.quiet) process.stdout.write(lines.join('\n') + '\n');
-  } catch (error) {
-    if (controller.signal.aborted) throw new InferenceError(`${study.name}: cancelled (interrupted)`);
-    throw error;
+    // Said even with --quiet: a network no better than the prior would silently make ABC no better than sampling the prior.
+    if (network.warning) process.stderr.write(`warning: ${network.warning}\n`);
   } finally {
-    bar.done();
-    process.removeListener('SIGINT', interrupt);
-    await executor.close();
+    if (temporary) rmSync(temporary, { recursive: true, force: true });
   }
 }

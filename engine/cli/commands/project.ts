@@ -3,9 +3,10 @@ import { addTrustOption, ensureSimulatorApproved, type TrustFlags } from '../sim
 import { extname } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ProjectFileError } from '../../errors/index.js';
-import { InferenceError, type InferenceProgress } from '../../infer/index.js';
-import { exportStudy, importStudy, ProjectStore, resumeRun, runCsvLines, runToJson, type RunLease } from '../../store/index.js';
-import { addExecutorOptions, createExecutor, type ExecutorFlags } from '../executorOptions.js';
+import type { RunProgressEvent } from '../../api/contract.js';
+import { withCliEngine } from '../engineSession.js';
+import { exportStudy, importStudy, ProjectStore, runCsvLines, runToJson } from '../../store/index.js';
+import { addExecutorOptions, type ExecutorFlags } from '../executorOptions.js';
 import { InputFileError, readJsonFile } from '../jsonFile.js';
 import { formatNumber, formatTable } from '../output/finalStateSummary.js';
 import { PendingFile, writeFileWhole } from '../output/pendingFile.js';
@@ -173,10 +174,21 @@ interface ResumeOptions extends ExecutorFlags, TrustFlags {
 
 async function resumeCommand(runId: number, options: ResumeOptions): Promise<void> {
   if (options.out && !['.csv', '.json'].includes(extname(options.out).toLowerCase())) throw new InputFileError(options.out, 'unsupported output format; expected a .csv or .json file');
-  const store = ProjectStore.open(options.project);
+  // Asked before the engine opens the project: the person approves for the project file they named.
+  const store = ProjectStore.open(options.project, { readonly: true });
+  let simulator;
+  let resumedAfter: number;
+  try {
+    if (!store.getRun(runId)) throw new ProjectFileError(store.path, 'no-run', `no run ${runId} in the project (see \`sciope project runs ${options.project}\`)`);
+    simulator = runSimulatorSpec(store, runId);
+    resumedAfter = store.listGenerations(runId).length;
+  } finally {
+    store.close();
+  }
+  await ensureSimulatorApproved(simulator, options.project, options);
   const show = !options.quiet && Boolean(process.stderr.isTTY);
   let bar: ProgressBar | undefined;
-  const onProgress = (event: InferenceProgress) => {
+  const onProgress = (event: RunProgressEvent) => {
     if (!show) return;
     if (event.phase === 'sampling') {
       bar ??= new ProgressBar(process.stderr, `run ${runId}: generation ${event.generation}`);
@@ -187,33 +199,28 @@ async function resumeCommand(runId: number, options: ResumeOptions): Promise<voi
     bar = undefined;
     process.stderr.write(`generation ${event.generation}: epsilon ${formatNumber(event.epsilon)}, acceptance ${(100 * event.acceptanceRate).toFixed(1)}%\n`);
   };
-  const controller = new AbortController();
-  const interrupt = () => controller.abort();
-  process.once('SIGINT', interrupt);
-  let executor;
-  let lease: RunLease | undefined;
-  try {
-    await ensureSimulatorApproved(runSimulatorSpec(store, runId), options.project, options);
-    // Before any node or worker starts: a run another process is running is refused (RunBusyError).
-    lease = store.acquireRunLease(runId);
-    executor = await createExecutor(options, 'all');
-    const { posterior, resumedAfter } = await resumeRun(store, runId, { lease, executor, onProgress, signal: controller.signal });
-    if (options.out) writeFileWhole(options.out, extname(options.out).toLowerCase() === '.csv' ? posterior.toCsv() : JSON.stringify({ summary: posterior.summary(), posterior: posterior.toJSON() }));
-    if (!options.quiet) {
-      const last = posterior.last;
-      process.stdout.write(
-        `run ${runId}: resumed after ${resumedAfter} stored generation${resumedAfter === 1 ? '' : 's'}; completed with ${posterior.generations.length} generations, stopped: ${posterior.stopReason}\n` +
-          `final generation ${last.index}: ${last.count} particles, epsilon ${formatNumber(last.epsilon)}\n`,
-      );
+  const posterior = await withCliEngine(options, 'all', async (engine) => {
+    engine.allowSimulator(simulator, await engine.openProject(options.project, false));
+    // The run's lease is taken here: a run another process is running is refused (RUN_BUSY) before any worker starts.
+    await engine.call('runs.resume', { runId });
+    try {
+      await engine.followRun(runId, onProgress, `run ${runId}: cancelled (interrupted); resume it again later`);
+    } finally {
+      bar?.done();
     }
-  } catch (error) {
-    if (controller.signal.aborted) throw new InferenceError(`run ${runId}: cancelled (interrupted); resume it again later`);
-    throw error;
-  } finally {
-    process.removeListener('SIGINT', interrupt);
-    bar?.done();
-    lease?.release();
-    await executor?.close();
-    store.close();
+    const stored = ProjectStore.open(options.project, { readonly: true });
+    try {
+      return stored.loadPosterior(runId);
+    } finally {
+      stored.close();
+    }
+  });
+  if (options.out) writeFileWhole(options.out, extname(options.out).toLowerCase() === '.csv' ? posterior.toCsv() : JSON.stringify({ summary: posterior.summary(), posterior: posterior.toJSON() }));
+  if (!options.quiet) {
+    const last = posterior.last;
+    process.stdout.write(
+      `run ${runId}: resumed after ${resumedAfter} stored generation${resumedAfter === 1 ? '' : 's'}; completed with ${posterior.generations.length} generations, stopped: ${posterior.stopReason}\n` +
+        `final generation ${last.index}: ${last.count} particles, epsilon ${formatNumber(last.epsilon)}\n`,
+    );
   }
 }
