@@ -43,13 +43,15 @@ export interface ServeOptions {
   readonly project?: string | null
   readonly workers?: number
   readonly timeoutMs?: number
+  /** Listen on this port (default: any free one); a restart on the same port keeps the page's origin and its localStorage. */
+  readonly port?: number
 }
 
 /** Start `node bin/sciope.js serve --port 0` in a temporary folder and wait for its URL. */
 export async function startServer(options: ServeOptions = {}): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'sciope-e2e-'))
   const projectPath = options.project === undefined ? join(dir, 'journey.sciope') : (options.project ?? '')
-  const args = [join(ROOT, 'bin/sciope.js'), 'serve', '--port', '0', '--config-dir', join(dir, 'config'), '--workers', String(options.workers ?? 2)]
+  const args = [join(ROOT, 'bin/sciope.js'), 'serve', '--port', String(options.port ?? 0), '--config-dir', join(dir, 'config'), '--workers', String(options.workers ?? 2)]
   if (options.project !== null) args.push('--project', projectPath)
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
   let err = ''

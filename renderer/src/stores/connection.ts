@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref, watch } from 'vue'
 import { onConnection, type ConnectionState } from '../api/client'
+import { useEngineCall } from '../composables/useEngineCall'
 import { readLastProject, reopenDecision, writeLastProject, type ReopenDecision } from './lastProject'
 import { useNoticesStore } from './notices'
 import { useProjectStore } from './project'
@@ -39,33 +40,27 @@ export const useConnectionStore = defineStore('connection', () => {
     }
   )
 
+  const reopen = useEngineCall((path: string) => projectStore.open(path), { notify: (path) => `Opening ${path} again` })
+  const refetch = useEngineCall(() => Promise.all([projectStore.refresh(), runs.refreshList()]), { notify: 'Reconnecting to the engine' })
+  const openRemembered = useEngineCall((path: string) => projectStore.open(path), { notify: (path) => `Opening ${path}` })
+
   /** Open the remembered project when the engine has none open; note it when the engine has another. */
   async function reconcile(): Promise<void> {
     const decision = reopenDecision(readLastProject(), projectStore.project?.path ?? null)
-    try {
-      if (decision.kind === 'open') {
-        await projectStore.open(decision.path)
-        notices.info(`Opened ${decision.path} again, the project this browser was working in.`, 'info')
-      } else if (decision.kind === 'ask') {
-        conflict.value = decision
-      }
-    } catch (err) {
-      notices.error(err, `Opening ${decision.kind === 'open' ? decision.path : 'the project'} again`)
-      writeLastProject(projectStore.project?.path ?? null)
-    } finally {
-      settled = true
-      if (conflict.value === null && projectStore.project) writeLastProject(projectStore.project.path)
+    if (decision.kind === 'open') {
+      if (await reopen.run(decision.path)) notices.info(`Opened ${decision.path} again, the project this browser was working in.`, 'info')
+      // It could not be opened (moved, deleted): remember the engine's project instead.
+      else if (reopen.error.value) writeLastProject(projectStore.project?.path ?? null)
+    } else if (decision.kind === 'ask') {
+      conflict.value = decision
     }
+    settled = true
+    if (conflict.value === null && projectStore.project) writeLastProject(projectStore.project.path)
   }
 
   /** Events were missed while the engine was away: fetch the project and the runs again. */
   async function afterReconnect(): Promise<void> {
-    try {
-      await Promise.all([projectStore.refresh(), runs.refreshList()])
-      await reconcile()
-    } catch (err) {
-      notices.error(err, 'Reconnecting to the engine')
-    }
+    if (await refetch.run()) await reconcile()
   }
 
   /** The person chose: open the remembered project, or keep the engine's. */
@@ -77,11 +72,7 @@ export const useConnectionStore = defineStore('connection', () => {
       writeLastProject(c.current)
       return
     }
-    try {
-      await projectStore.open(c.remembered)
-    } catch (err) {
-      notices.error(err, `Opening ${c.remembered}`)
-    }
+    await openRemembered.run(c.remembered)
   }
 
   return { state, conflict, reconcile, resolveConflict }

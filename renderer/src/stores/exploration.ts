@@ -1,9 +1,10 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { ApiArgs, ExplorationEmbedding, ExplorationPropagation, ExplorationProposal, ExplorationView } from '../../../engine/api/contract'
-import { EngineCallError, engine } from '../api/client'
-import { describeError, type ShownError } from '../api/errors'
+import { callEngine, onEngineEvent } from '../api/callEngine'
+import type { ShownError } from '../api/errors'
 import { PALETTE } from '../charts/echarts'
+import { useEngineCall, type EngineCall } from '../composables/useEngineCall'
 import { useProjectStore } from './project'
 
 /** What the scatter is coloured by: user labels, propagated labels, entropy, or one parameter or feature (`parameter:<name>`, `feature:<name>`). */
@@ -83,37 +84,39 @@ export const useExplorationStore = defineStore('exploration', () => {
   function listen(): void {
     if (listening) return
     listening = true
-    engine().onEvent((event) => {
+    onEngineEvent((event) => {
       if (event.type !== 'task.progress' || !name.value || event.task !== `explore:${name.value}`) return
       if (busy.value !== null) progress.value = { completed: event.completed, total: event.total, message: event.message }
     })
+  }
+
+  // One action at a time (the view disables the others while one runs); a cancel it reports is not an error.
+  const action = useEngineCall((work: () => Promise<unknown>) => work())
+  const cancelling = useEngineCall('explore.cancel')
+  const listing = useEngineCall(() => (projectStore.project ? callEngine('explore.list') : Promise.resolve([])))
+
+  /** Show a call's failure above the session, saying what was being done. */
+  function report(call: Pick<EngineCall<never, unknown>, 'error'>, context: string): void {
+    if (call.error.value) error.value = { context, error: call.error.value }
   }
 
   async function act<T>(what: string, context: string, work: () => Promise<T>): Promise<T | undefined> {
     busy.value = what
     error.value = null
     progress.value = null
-    try {
-      return await work()
-    } catch (err) {
-      // A cancel the user asked for is not an error to show.
-      if (!(err instanceof EngineCallError && err.code === 'CANCELLED')) error.value = { context, error: describeError(err) }
-      return undefined
-    } finally {
-      busy.value = null
-      progress.value = null
-    }
+    const result = (await action.run(work)) as T | undefined
+    report(action, context)
+    busy.value = null
+    progress.value = null
+    return result
   }
 
   /** Stop the batch or embedding in progress (its call then reports that it was cancelled). */
   async function cancel(): Promise<void> {
     const current = name.value
     if (!current || busy.value === null) return
-    try {
-      await engine().call('explore.cancel', { name: current })
-    } catch (err) {
-      error.value = { context: 'Cancelling', error: describeError(err) }
-    }
+    await cancelling.run({ name: current })
+    report(cancelling, 'Cancelling')
   }
 
   function reset(): void {
@@ -132,11 +135,9 @@ export const useExplorationStore = defineStore('exploration', () => {
   async function refreshList(): Promise<void> {
     listen()
     if (projectPath.value !== (projectStore.project?.path ?? null)) reset()
-    try {
-      sessions.value = projectStore.project ? await engine().call('explore.list') : []
-    } catch (err) {
-      error.value = { context: 'Listing the exploration sessions', error: describeError(err) }
-    }
+    const listed = await listing.run()
+    if (listed) sessions.value = listed
+    report(listing, 'Listing the exploration sessions')
   }
 
   function adopt(next: ExplorationView, sessionTime: SessionTime | null): void {
@@ -152,13 +153,13 @@ export const useExplorationStore = defineStore('exploration', () => {
   }
 
   async function create(modelId: number, session: Record<string, unknown>, sessionTime: SessionTime | null): Promise<boolean> {
-    const created = await act('create', 'Creating the session', () => engine().call('explore.create', { modelId, session }))
+    const created = await act('create', 'Creating the session', () => callEngine('explore.create', { modelId, session }))
     if (created) adopt(created, sessionTime)
     return Boolean(created)
   }
 
   async function open(sessionName: string): Promise<boolean> {
-    const opened = await act('open', `Opening "${sessionName}"`, () => engine().call('explore.open', { name: sessionName }))
+    const opened = await act('open', `Opening "${sessionName}"`, () => callEngine('explore.open', { name: sessionName }))
     if (!opened) return false
     adopt(opened, null)
     // A session with points is embedded at once, so the scatter is there when it opens.
@@ -174,7 +175,7 @@ export const useExplorationStore = defineStore('exploration', () => {
   async function runBatch(source?: BatchSource, n?: number): Promise<boolean> {
     const current = name.value
     if (!current) return false
-    const next = await act('batch', 'Running the batch', () => engine().call('explore.runBatch', { name: current, n, source }))
+    const next = await act('batch', 'Running the batch', () => callEngine('explore.runBatch', { name: current, n, source }))
     if (!next) return false
     view.value = next
     // The engine drops its propagation when points are added: colour by labels until propagated again.
@@ -187,7 +188,7 @@ export const useExplorationStore = defineStore('exploration', () => {
   async function embed(method?: 'pca' | 'umap' | 'tsne'): Promise<boolean> {
     const current = name.value
     if (!current) return false
-    const result = await act('embed', 'Embedding the points', () => engine().call('explore.embed', { name: current, method }))
+    const result = await act('embed', 'Embedding the points', () => callEngine('explore.embed', { name: current, method }))
     if (result) embedding.value = result
     return Boolean(result)
   }
@@ -197,7 +198,7 @@ export const useExplorationStore = defineStore('exploration', () => {
     if (!current || points.length === 0) return false
     const labels: Record<string, string | null> = {}
     for (const i of points) labels[String(i)] = className
-    const next = await act('label', 'Labelling the points', () => engine().call('explore.label', { name: current, labels }))
+    const next = await act('label', 'Labelling the points', () => callEngine('explore.label', { name: current, labels }))
     if (next) view.value = next
     return Boolean(next)
   }
@@ -206,7 +207,7 @@ export const useExplorationStore = defineStore('exploration', () => {
     const current = name.value
     const trimmed = className.trim()
     if (!current || !trimmed) return false
-    const next = await act('label', 'Adding the class', () => engine().call('explore.label', { name: current, labels: {}, classes: [trimmed] }))
+    const next = await act('label', 'Adding the class', () => callEngine('explore.label', { name: current, labels: {}, classes: [trimmed] }))
     if (next) view.value = next
     return Boolean(next)
   }
@@ -214,7 +215,7 @@ export const useExplorationStore = defineStore('exploration', () => {
   async function propagate(): Promise<boolean> {
     const current = name.value
     if (!current) return false
-    const result = await act('propagate', 'Propagating the labels', () => engine().call('explore.propagate', { name: current }))
+    const result = await act('propagate', 'Propagating the labels', () => callEngine('explore.propagate', { name: current }))
     if (result) {
       propagation.value = result
       colourBy.value = 'propagated'
@@ -226,7 +227,7 @@ export const useExplorationStore = defineStore('exploration', () => {
     const current = name.value
     if (!current) return false
     const result = await act('propose', 'Proposing the next batch', () =>
-      engine().call('explore.propose', { name: current, n, strategy, ...(strategy === 'class' && className ? { class: className } : {}) })
+      callEngine('explore.propose', { name: current, n, strategy, ...(strategy === 'class' && className ? { class: className } : {}) })
     )
     if (result) proposal.value = result
     return Boolean(result)

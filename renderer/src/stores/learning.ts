@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia'
-import { reactive, ref } from 'vue'
+import { computed, reactive, ref } from 'vue'
 import type { ApiArgs, EngineEvent, LearnEpochEvent, LearnFinishedEvent, NetworkListItem, TaskProgressEvent } from '../../../engine/api/contract'
-import { engine } from '../api/client'
+import { callEngine, onEngineEvent } from '../api/callEngine'
+import { useEngineCall } from '../composables/useEngineCall'
 
 /** One training as the UI follows it: simulation progress, then one entry per epoch, then how it ended. */
 export interface LearnTask {
@@ -30,7 +31,9 @@ const TASK = /^learn:(\d+)$/
  */
 export const useLearningStore = defineStore('learning', () => {
   const backend = ref<string | null>(null)
-  const backendError = ref<string | null>(null)
+  const backendCall = useEngineCall('learn.backend')
+  /** Why the backend could not be read (the panel says it in place). */
+  const backendError = computed(() => backendCall.error.value?.message ?? null)
   const networks = ref<NetworkListItem[]>([])
   const tasks = reactive(new Map<number, LearnTask>())
   /** The training the panel shows. */
@@ -59,7 +62,7 @@ export const useLearningStore = defineStore('learning', () => {
       task.finished = event
       task.endedAt = performance.now()
       if (event.backend) backend.value = event.backend
-      void refreshNetworks().catch(() => undefined)
+      void networksRefresh.run()
     } else if (event.type === 'task.progress') {
       const m = TASK.exec(event.task)
       if (m) entry(Number(m[1])).progress = event
@@ -67,40 +70,38 @@ export const useLearningStore = defineStore('learning', () => {
       tasks.clear()
       activeTaskId.value = null
       networks.value = []
-      if (event.project) void refreshNetworks().catch(() => undefined)
+      if (event.project) void networksRefresh.run()
     }
   }
 
   /** Subscribe to the engine's events (idempotent). */
   function listen(): void {
-    unsubscribe ??= engine().onEvent(handle)
+    unsubscribe ??= onEngineEvent(handle)
   }
 
   async function loadBackend(): Promise<void> {
     if (backend.value !== null) return
-    backendError.value = null
-    try {
-      backend.value = (await engine().call('learn.backend')).backend
-    } catch (err) {
-      backendError.value = err instanceof Error ? err.message : String(err)
-    }
+    const answer = await backendCall.run()
+    if (answer) backend.value = answer.backend
   }
 
   async function refreshNetworks(): Promise<void> {
-    networks.value = await engine().call('learn.networks')
+    networks.value = await callEngine('learn.networks')
   }
+  /** Refreshes after engine events: the latest answer counts; a failure leaves the list as it was. */
+  const networksRefresh = useEngineCall(refreshNetworks)
 
   /** Start training for a stored study; returns the task id. */
   async function train(args: ApiArgs<'learn.train'>): Promise<number> {
     listen()
-    const { taskId } = await engine().call('learn.train', args)
+    const { taskId } = await callEngine('learn.train', args)
     entry(taskId, { architecture: args.architecture ?? 'cnn', epochs: args.epochs ?? 50, train: args.train ?? 2000 })
     activeTaskId.value = taskId
     return taskId
   }
 
   async function cancel(taskId: number): Promise<void> {
-    await engine().call('learn.cancel', { taskId })
+    await callEngine('learn.cancel', { taskId })
   }
 
   listen()

@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { AppInfo, ProjectContents, ProjectSummary } from '../../../engine/api/contract'
-import { engine } from '../api/client'
+import { callEngine, onEngineEvent } from '../api/callEngine'
+import { useEngineCall } from '../composables/useEngineCall'
 
 /**
  * The open project and what the sidebar lists. Views read the selections
@@ -20,11 +21,11 @@ export const useProjectStore = defineStore('project', () => {
   let listening = false
 
   async function refresh(): Promise<void> {
-    const next = await engine().call('app.info')
+    const next = await callEngine('app.info')
     info.value = next
     const switched = next.project?.path !== project.value?.path
     project.value = next.project
-    contents.value = next.project ? await engine().call('projects.contents') : null
+    contents.value = next.project ? await callEngine('projects.contents') : null
     if (switched) clearSelection()
     // A selection that no longer exists (deleted) is dropped.
     const c = contents.value
@@ -37,7 +38,7 @@ export const useProjectStore = defineStore('project', () => {
   }
 
   async function refreshRecent(): Promise<void> {
-    recent.value = await engine().call('projects.recent')
+    recent.value = await callEngine('projects.recent')
   }
 
   function clearSelection(): void {
@@ -48,28 +49,31 @@ export const useProjectStore = defineStore('project', () => {
   }
 
   async function create(path: string): Promise<ProjectSummary> {
-    const summary = await engine().call('projects.create', { path })
+    const summary = await callEngine('projects.create', { path })
     await Promise.all([refresh(), refreshRecent()])
     return summary
   }
 
   async function open(path: string): Promise<ProjectSummary> {
-    const summary = await engine().call('projects.open', { path })
+    const summary = await callEngine('projects.open', { path })
     await Promise.all([refresh(), refreshRecent()])
     return summary
   }
 
   async function close(): Promise<void> {
-    await engine().call('projects.close')
+    await callEngine('projects.close')
     await Promise.all([refresh(), refreshRecent()])
   }
+
+  /** Refreshes after engine events: the latest answer counts; a failure leaves the sidebar as it was (the connection banner says why). */
+  const eventRefresh = useEngineCall(refresh)
 
   /** Follow the engine's 'project.changed' and run events so the sidebar stays current. */
   function listen(): void {
     if (listening) return
     listening = true
-    engine().onEvent((event) => {
-      if (event.type === 'project.changed' || event.type === 'run.finished') void refresh().catch(() => undefined)
+    onEngineEvent((event) => {
+      if (event.type === 'project.changed' || event.type === 'run.finished') void eventRefresh.run()
     })
   }
 

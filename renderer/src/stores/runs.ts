@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
 import type { ApiArgs, EngineEvent, ExportResult, RunFinishedEvent, RunListItem, RunProgressEvent, RunStatus, StudyDetail } from '../../../engine/api/contract'
-import { engine } from '../api/client'
+import { callEngine, onEngineEvent } from '../api/callEngine'
 
 /** What the UI knows of a run while it runs: the last events, when they arrived. */
 export interface LiveRun {
@@ -73,13 +73,13 @@ export const useRunsStore = defineStore('runs', () => {
 
   /** Subscribe to the engine's events (idempotent). */
   function listen(): void {
-    unsubscribe ??= engine().onEvent(handle)
+    unsubscribe ??= onEngineEvent(handle)
   }
 
   async function refreshList(): Promise<void> {
     loading.value = true
     try {
-      list.value = await engine().call('runs.list')
+      list.value = await callEngine('runs.list')
     } finally {
       loading.value = false
     }
@@ -87,14 +87,14 @@ export const useRunsStore = defineStore('runs', () => {
 
   /** Store the study (a new one each time: runs and networks keep pointing at the study they used). */
   async function saveStudy(study: ApiArgs<'studies.save'>): Promise<StudyDetail> {
-    return engine().call('studies.save', study)
+    return callEngine('studies.save', study)
   }
 
   /** Save the study, then start a run of it; returns the run id. */
   async function start(study: ApiArgs<'studies.save'>): Promise<number> {
     listen()
     const saved = await saveStudy(study)
-    const { runId } = await engine().call('runs.start', { studyId: saved.id })
+    const { runId } = await callEngine('runs.start', { studyId: saved.id })
     entry(runId)
     activeRunId.value = runId
     void refreshList()
@@ -102,12 +102,12 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   async function cancel(runId: number): Promise<void> {
-    await engine().call('runs.cancel', { runId })
+    await callEngine('runs.cancel', { runId })
   }
 
   async function resume(runId: number): Promise<number> {
     listen()
-    const resumed = await engine().call('runs.resume', { runId })
+    const resumed = await callEngine('runs.resume', { runId })
     const run = entry(resumed.runId)
     // The events from before the interruption no longer describe the run.
     run.finished = null
@@ -118,14 +118,14 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   async function remove(runId: number): Promise<void> {
-    await engine().call('runs.delete', { runId })
+    await callEngine('runs.delete', { runId })
     live.delete(runId)
     if (activeRunId.value === runId) activeRunId.value = null
     list.value = list.value.filter((r) => r.id !== runId)
   }
 
   async function exportRun(runId: number, format: 'csv' | 'json', generation?: number): Promise<ExportResult> {
-    return engine().call('runs.export', { runId, format, generation })
+    return callEngine('runs.export', { runId, format, generation })
   }
 
   /** A run's status as best known: its finished event, else the list, else running while events arrive. */

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import type { ApiArgs, ParameterInfo, StudyDetail } from '../../../engine/api/contract'
-import { engine } from '../api/client'
+import { useEngineCall } from '../composables/useEngineCall'
 import { draftSnapshot, restoreDraft } from './draftSnapshot'
 
 export const PRIOR_KINDS = ['uniform', 'logUniform', 'normal', 'logNormal', 'truncatedNormal'] as const
@@ -142,12 +142,15 @@ export const useStudyDraftStore = defineStore('studyDraft', () => {
       priorRows.value = []
       truth.value = null
     }
-    void engine()
-      .call('drafts.save', { modelId: id, draft: null })
-      .catch(() => undefined)
+    void forgetDraft.run({ modelId: id, draft: null })
   }
 
   // ---- the draft in the project ----
+  // The draft in the project is a convenience: a failed read or save leaves the form as it is, with no message.
+  const readDraft = useEngineCall('drafts.get')
+  const saveDraft = useEngineCall('drafts.save')
+  /** Apart from saveDraft: latest-wins must not drop forgetting one model's draft for a save of another's. */
+  const forgetDraft = useEngineCall('drafts.save')
   /** Bumped when the model or a loaded study replaces the draft: a draft read back for an older choice is dropped. */
   let epoch = 0
   /** The model whose draft is in the project and may be overwritten (null until it was read back). */
@@ -157,15 +160,11 @@ export const useStudyDraftStore = defineStore('studyDraft', () => {
 
   async function restore(id: number): Promise<void> {
     const at = epoch
-    let raw: unknown = null
-    try {
-      raw = (await engine().call('drafts.get', { modelId: id })).draft
-    } catch {
-      // No project, no model or no engine: the draft starts empty and is not saved over what the project may hold.
-      return
-    }
+    const answer = await readDraft.run({ modelId: id })
+    // No project, no model or no engine: the draft starts empty and is not saved over what the project may hold.
+    if (!answer) return
     if (at !== epoch || modelId.value !== id) return
-    const back = restoreDraft(raw)
+    const back = restoreDraft(answer.draft)
     if (back) {
       if (back.priorRows && back.priorRows.length > 0) priorRows.value = back.priorRows
       if (back.species) species.value = back.species
@@ -190,9 +189,7 @@ export const useStudyDraftStore = defineStore('studyDraft', () => {
       saveTimer = setTimeout(() => {
         if (modelId.value !== id) return
         const draft = draftSnapshot({ species: species.value, priorRows: priorRows.value, summaries: summaries.value, distance: distance.value, algorithm: algorithm.value, simulation: simulation.value, seed: seed.value, truth: truth.value })
-        void engine()
-          .call('drafts.save', { modelId: id, draft })
-          .catch(() => undefined)
+        void saveDraft.run({ modelId: id, draft })
       }, 300)
     },
     { deep: true }

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { TrustList, TrustListItem } from '../../../engine/api/contract'
-import { engine } from '../api/client'
+import { callEngine } from '../api/callEngine'
 
 /**
  * The open project's black-box simulators and their approval (README,
@@ -19,7 +19,7 @@ export const useTrustStore = defineStore('trust', () => {
   const pending = computed<TrustListItem[]>(() => list.value?.simulators.filter((s) => !s.approved) ?? [])
 
   async function refresh(hasProject: boolean): Promise<void> {
-    list.value = hasProject ? await engine().call('trust.list') : null
+    list.value = hasProject ? await callEngine('trust.list') : null
     if (awaitingCode.value && !pending.value.some((s) => s.fingerprint === awaitingCode.value)) awaitingCode.value = null
   }
 
@@ -33,7 +33,7 @@ export const useTrustStore = defineStore('trust', () => {
 
   /** Ask for approval: returns true when approved now (desktop dialog); false when a code is awaited or it was refused. */
   async function request(fingerprint: string): Promise<boolean> {
-    const result = await engine().call('trust.request', { fingerprint })
+    const result = await callEngine('trust.request', { fingerprint })
     if (result.via === 'code') {
       awaitingCode.value = fingerprint
       return false
@@ -43,12 +43,12 @@ export const useTrustStore = defineStore('trust', () => {
   }
 
   async function approve(fingerprint: string, code: string): Promise<void> {
-    list.value = await engine().call('trust.approve', { fingerprint, code })
+    list.value = await callEngine('trust.approve', { fingerprint, code })
     awaitingCode.value = null
   }
 
   async function revoke(fingerprint: string): Promise<void> {
-    list.value = await engine().call('trust.revoke', { fingerprint })
+    list.value = await callEngine('trust.revoke', { fingerprint })
   }
 
   return { list, pending, dialogOpen, awaitingCode, refresh, review, closeDialog, request, approve, revoke }
