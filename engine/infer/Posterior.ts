@@ -1,4 +1,5 @@
 import type { PartSpec } from '../stats/types.js';
+import { adjustGeneration, readRegressionAdjustment, type AdjustmentFit, type RegressionAdjustmentSpec } from './regressionAdjustment.js';
 import type { Generation, StopReason } from './types.js';
 import { effectiveSampleSize, weightedQuantile } from './weighted.js';
 
@@ -16,6 +17,8 @@ export interface PosteriorJSON {
   readonly simulations: number;
   readonly config: Record<string, unknown>;
   readonly generations: readonly GenerationJSON[];
+  /** The regression-adjusted final particles when the run chose them (fromJSON recomputes them from the config). */
+  readonly adjusted?: { readonly particles: number[]; readonly weights: number[] };
 }
 
 export interface ParameterSummary {
@@ -39,6 +42,16 @@ export interface DensityEstimate {
  * the posterior approximation), the run's configuration and why it stopped.
  * Statistics default to the last generation; pass a generation index for
  * earlier ones (to watch the posterior form).
+ *
+ * When the configuration asks for a regression adjustment
+ * (`config.regressionAdjustment`, see regressionAdjustment.ts), the final
+ * generation as `last` and `generation()` give it (and so every statistic,
+ * the density estimate and the CSV) is the adjusted one: same count,
+ * distances and statistics, adjusted parameters, importance weights times
+ * the Epanechnikov weights. `generations` keeps what was sampled and stored;
+ * `unadjusted` is its last entry. The adjusted particles are computed on
+ * first use from the stored generation and `config.observed`, so a run loaded
+ * from a project shows the same adjusted posterior as the run that made it.
  */
 export class Posterior {
   constructor(
@@ -52,12 +65,36 @@ export class Posterior {
     if (generations.length === 0) throw new RangeError('a posterior needs at least one generation');
   }
 
-  get last(): Generation {
+  private adjustedCache: { generation: Generation; fits: readonly AdjustmentFit[] } | null | undefined;
+
+  /** The final generation as sampled (before any regression adjustment). */
+  get unadjusted(): Generation {
     return this.generations[this.generations.length - 1];
   }
 
+  /** The regression adjustment the run chose, if any (and if the config carries the observed statistics it needs). */
+  get regressionAdjustment(): RegressionAdjustmentSpec | undefined {
+    const spec = readRegressionAdjustment(this.config.regressionAdjustment, this.unadjusted.dimension);
+    return spec && Array.isArray(this.config.observed) ? spec : undefined;
+  }
+
+  /** The adjusted final generation and what each parameter's regression chose; undefined without an adjustment. */
+  get adjustment(): { readonly generation: Generation; readonly fits: readonly AdjustmentFit[] } | undefined {
+    if (this.adjustedCache === undefined) {
+      const spec = this.regressionAdjustment;
+      this.adjustedCache = spec ? adjustGeneration(this.unadjusted, this.config.observed as number[], spec) : null;
+    }
+    return this.adjustedCache ?? undefined;
+  }
+
+  /** The posterior approximation: the final generation, regression-adjusted when the run chose that. */
+  get last(): Generation {
+    return this.adjustment?.generation ?? this.unadjusted;
+  }
+
+  /** Generation `index` as sampled; the final one (index omitted or the last index) as `last` gives it. */
   generation(index?: number): Generation {
-    return index === undefined ? this.last : this.generations[index];
+    return index === undefined || index === this.generations.length - 1 ? this.last : this.generations[index];
   }
 
   /** Particle values of one parameter (name or index). */
@@ -171,6 +208,7 @@ export class Posterior {
         distances: Array.from(g.distances),
         features: Array.from(g.features),
       })),
+      ...(this.adjustment ? { adjusted: { particles: Array.from(this.last.particles), weights: Array.from(this.last.weights) } } : {}),
     };
   }
 

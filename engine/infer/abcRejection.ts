@@ -2,6 +2,7 @@ import { InferenceError } from './errors.js';
 import { Posterior } from './Posterior.js';
 import { baseConfig, completeGeneration, createRunSetup, featureRows, finishRun, makeGeneration, type RunSetup } from './runSetup.js';
 import { proposalRandom, sampleTrials } from './sampleTrials.js';
+import { priorBounds, regressionAdjustmentSpec, type RegressionAdjustmentOption } from './regressionAdjustment.js';
 import type { AbcOptions, StopReason } from './types.js';
 
 export interface AbcRejectionOptions extends AbcOptions {
@@ -22,6 +23,8 @@ export interface AbcRejectionOptions extends AbcOptions {
    * sampling (default 1000 for adaptive or max-normalised distances, else 0).
    */
   readonly calibration?: number;
+  /** Adjust the accepted particles by local-linear regression on the statistics (Beaumont et al. 2002; default off). */
+  readonly regressionAdjustment?: RegressionAdjustmentOption;
 }
 
 function positiveInteger(name: string, value: number): number {
@@ -38,6 +41,7 @@ function positiveInteger(name: string, value: number): number {
  * executor or on batching.
  */
 export async function abcRejection(options: AbcRejectionOptions): Promise<Posterior> {
+  adjustmentOf(options); // a bad option fails before any simulation
   const setup = createRunSetup('abcRejection', options);
   try {
     return options.epsilon !== undefined ? await byEpsilon(setup, options, options.epsilon) : await byBudget(setup, options);
@@ -92,7 +96,7 @@ async function byEpsilon(setup: RunSetup, options: AbcRejectionOptions, epsilon:
     acceptanceRate: sample.count / sample.trialsUsed,
   });
   await completeGeneration(setup, generation, populationSize);
-  const config = { ...baseConfig(setup), mode: 'epsilon', epsilon, populationSize, maxTrials, calibration };
+  const config = { ...baseConfig(setup), mode: 'epsilon', epsilon, populationSize, maxTrials, calibration, regressionAdjustment: adjustmentOf(options) };
   return new Posterior(setup.job.parameterIds, [generation], config, stopReason, used + sample.trialsUsed);
 }
 
@@ -130,6 +134,11 @@ async function byBudget(setup: RunSetup, options: AbcRejectionOptions): Promise<
     acceptanceRate: keep / budget,
   });
   await completeGeneration(setup, generation, keep);
-  const config = { ...baseConfig(setup), mode: 'budget', budget, keep };
+  const config = { ...baseConfig(setup), mode: 'budget', budget, keep, regressionAdjustment: adjustmentOf(options) };
   return new Posterior(setup.job.parameterIds, [generation], config, 'budgetExhausted', budget);
+}
+
+/** The stored regression-adjustment spec (null when off). */
+function adjustmentOf(options: AbcRejectionOptions) {
+  return regressionAdjustmentSpec(options.regressionAdjustment, options.prior.dimension, priorBounds(options.prior)) ?? null;
 }

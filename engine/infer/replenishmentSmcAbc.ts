@@ -7,6 +7,7 @@ import { Posterior } from './Posterior.js';
 import { baseConfig, completeGeneration, createRunSetup, featureRows, finishRun, makeGeneration, type RunSetup } from './runSetup.js';
 import { PROPOSAL_STREAM, proposalRandom, samplePriorGeneration } from './sampleTrials.js';
 import { resumeOptions, type ResumePoint } from './resumePoint.js';
+import { priorBounds, regressionAdjustmentSpec, type RegressionAdjustmentOption } from './regressionAdjustment.js';
 import type { AbcOptions, Generation, StopReason } from './types.js';
 
 export interface ReplenishmentSmcAbcOptions extends AbcOptions {
@@ -30,6 +31,8 @@ export interface ReplenishmentSmcAbcOptions extends AbcOptions {
   readonly maxSimulations?: number;
   /** Continue from stored generations 0 .. k (see SmcAbcOptions.resumeFrom): bit-identical to the uninterrupted run. */
   readonly resumeFrom?: ResumePoint;
+  /** Adjust the final particles by local-linear regression on the statistics (Beaumont et al. 2002; default off). */
+  readonly regressionAdjustment?: RegressionAdjustmentOption;
 }
 
 /** Stream of the resampling draw of slot s in generation g (never a run index, so apart from simulations). */
@@ -89,6 +92,7 @@ function settings(o: ReplenishmentSmcAbcOptions) {
 
 async function run(setup: RunSetup, options: ReplenishmentSmcAbcOptions): Promise<Posterior> {
   const s = settings(options);
+  const adjustment = regressionAdjustmentSpec(options.regressionAdjustment, options.prior.dimension, priorBounds(options.prior));
   const N = s.populationSize;
   const prior = options.prior;
   const d = prior.dimension;
@@ -166,7 +170,7 @@ async function run(setup: RunSetup, options: ReplenishmentSmcAbcOptions): Promis
     await completeGeneration(setup, generation, N);
     if (pAcc < s.pMin) { stopReason = 'minAcceptanceRate'; break; }
   }
-  const config = { ...baseConfig(setup), populationSize: N, alpha: s.alpha, rTrial: s.rTrial, c: s.c, pMin: s.pMin, kernelScale: s.kernelScale, epsilonTarget: s.epsilonTarget, maxGenerations: s.maxGenerations, maxSimulations: Number.isFinite(s.maxSimulations) ? s.maxSimulations : null };
+  const config = { ...baseConfig(setup), populationSize: N, alpha: s.alpha, rTrial: s.rTrial, c: s.c, pMin: s.pMin, kernelScale: s.kernelScale, epsilonTarget: s.epsilonTarget, maxGenerations: s.maxGenerations, maxSimulations: Number.isFinite(s.maxSimulations) ? s.maxSimulations : null, regressionAdjustment: adjustment ?? null };
   return new Posterior(setup.job.parameterIds, generations, config, stopReason!, total);
 }
 

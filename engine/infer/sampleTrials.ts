@@ -33,6 +33,23 @@ export interface SampleRequest {
   readonly populationSize?: number;
   /** Also return the features of every trial up to the last acceptance, rejected ones too (at most this many rows; default 0). */
   readonly keepAll?: number;
+  /**
+   * Also keep the this many trials nearest to the observed statistics,
+   * accepted or not (default 0): a generation cut short by `maxTrials` can
+   * then still end with that many particles. Ties go to the lower trial
+   * index; when the sample is incomplete every trial 0 .. maxTrials − 1 ran,
+   * so the choice does not depend on batching.
+   */
+  readonly keepNearest?: number;
+}
+
+/** Trials kept by `keepNearest`, nearest first. */
+export interface NearestTrials {
+  readonly count: number;
+  readonly particles: Float64Array;
+  readonly features: Float64Array;
+  readonly distances: Float64Array;
+  readonly trialIndices: Int32Array;
 }
 
 export interface SampleResult {
@@ -48,6 +65,8 @@ export interface SampleResult {
   readonly complete: boolean;
   /** Features of trials 0 .. trialsUsed − 1 (first `keepAll` of them), accepted or not: adaptive distances learn from these. */
   readonly allFeatures: Float64Array[];
+  /** The `keepNearest` trials nearest to the observed statistics among those run (empty without keepNearest). */
+  readonly nearest: NearestTrials;
 }
 
 /**
@@ -65,6 +84,7 @@ export async function sampleTrials(setup: RunSetup, request: SampleRequest): Pro
   const indices: number[] = [];
   const all: Float64Array[] = [];
   const keepAll = request.keepAll ?? 0;
+  const nearest = new NearestKeeper(request.keepNearest ?? 0);
   const minimumRound = Math.max(8, 4 * setup.executor.concurrency);
   let next = 0;
   let trialsUsed = 0;
@@ -89,6 +109,7 @@ export async function sampleTrials(setup: RunSetup, request: SampleRequest): Pro
       if (!result.features) throw new InferenceError('the summary statistics returned no features; set "summaries"');
       if (all.length < keepAll) all.push(result.features);
       const distance = measure ? setup.distance.distance(result.features, setup.observed) : NaN;
+      nearest.offer(distance, next + k, trials[k].parameters, result.features);
       if (measure && !(distance <= epsilon)) continue;
       particles.push(trials[k].parameters);
       features.push(result.features);
@@ -122,7 +143,40 @@ export async function sampleTrials(setup: RunSetup, request: SampleRequest): Pro
     trialsUsed: complete ? trialsUsed : next,
     complete,
     allFeatures: all,
+    nearest: nearest.result(d, featureCount),
   };
+}
+
+type Candidate = { distance: number; trial: number; parameters: Float64Array; features: Float64Array };
+
+/** The `size` smallest (distance, trial index) pairs seen, in that order; pruned in blocks so offering is O(1) amortised. */
+class NearestKeeper {
+  private candidates: Candidate[] = [];
+  constructor(private readonly size: number) {}
+
+  offer(distance: number, trial: number, parameters: Float64Array, features: Float64Array): void {
+    if (this.size === 0 || Number.isNaN(distance)) return;
+    this.candidates.push({ distance, trial, parameters, features });
+    if (this.candidates.length >= 2 * this.size + 64) this.prune();
+  }
+
+  private prune(): void {
+    this.candidates.sort((a, b) => a.distance - b.distance || a.trial - b.trial);
+    this.candidates.length = Math.min(this.candidates.length, this.size);
+  }
+
+  result(d: number, featureCount: number): NearestTrials {
+    this.prune();
+    const n = this.candidates.length;
+    const f = n > 0 ? this.candidates[0].features.length : featureCount;
+    const particles = new Float64Array(n * d);
+    const features = new Float64Array(n * f);
+    this.candidates.forEach((c, i) => {
+      particles.set(c.parameters, i * d);
+      features.set(c.features, i * f);
+    });
+    return { count: n, particles, features, distances: Float64Array.from(this.candidates, (c) => c.distance), trialIndices: Int32Array.from(this.candidates, (c) => c.trial) };
+  }
 }
 
 /**

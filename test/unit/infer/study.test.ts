@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseObservedCsv, parseStudy, runStudy, StudyError } from '../../../engine/infer';
+import { parseObservedCsv, parseStudy, runStudy, StudyError, studyWithRegressionAdjustment } from '../../../engine/infer';
 import type { ReactionNetworkInput } from '../../../engine/model/index.js';
 import { getExample } from '../../../engine/model';
 import { sciope } from '../cli/runSciope.js';
@@ -82,6 +82,19 @@ describe('study format', () => {
     expect(study.truth).toEqual({ alpha1: 1, mu: 1 });
     // Only truths of parameters that are not inferred: the study has no truth at all.
     expect(parseStudy({ model: 'toggle-switch', observed: 'x.csv', priors: { mu: [0.5, 2] }, truth: { alpha2: 1 } }, 's.json').truth).toBeUndefined();
+  });
+
+  it('adjusts by regression unless the study says otherwise; the flag of `sciope infer` writes it into the study', () => {
+    const base = { model: 'toggle-switch', observed: 'x.csv', priors: { mu: [0.5, 2] } };
+    expect(parseStudy(base, 's.json').algorithm).toEqual({ kind: 'smcAbc', regressionAdjustment: true });
+    expect(parseStudy({ ...base, algorithm: { kind: 'abcRejection', budget: 100 } }, 's.json').algorithm).toEqual({ kind: 'abcRejection', budget: 100, regressionAdjustment: true });
+    expect(parseStudy({ ...base, algorithm: { kind: 'smcAbc', regressionAdjustment: false, minFinalPopulation: 10 } }, 's.json').algorithm).toEqual({ kind: 'smcAbc', regressionAdjustment: false, minFinalPopulation: 10 });
+    expect(parseStudy({ ...base, algorithm: { kind: 'smcAbc', regressionAdjustment: { transform: false } } }, 's.json').algorithm.regressionAdjustment).toEqual({ transform: false });
+    expect(studyErrors({ ...base, algorithm: { kind: 'smcAbc', regressionAdjustment: 'yes' } })).toEqual(['algorithm.regressionAdjustment: expected true, false or {"kind": "localLinear", "transform": true | false}']);
+    expect(studyErrors({ ...base, algorithm: { kind: 'smcAbc', minFinalPopulation: 1 } })).toEqual(['algorithm.minFinalPopulation: expected an integer >= 2']);
+    expect(studyWithRegressionAdjustment(base, false)).toEqual({ ...base, algorithm: { kind: 'smcAbc', regressionAdjustment: false } });
+    expect(studyWithRegressionAdjustment({ ...base, algorithm: { kind: 'abcRejection', k: 5 } }, true).algorithm).toEqual({ kind: 'abcRejection', k: 5, regressionAdjustment: true });
+    expect(studyWithRegressionAdjustment(base, undefined)).toBe(base);
   });
 
   it('runStudy names priors the model lacks', async () => {
