@@ -47,11 +47,23 @@ Study file (JSON; paths are relative to the study file):
                (with "maxNormalisation": true for Sciope's scaling), "weighted-euclidean"
   simulation   {"method": "ssa" | "tau" | "ode", "runsPerTrial": 1}; output times are the observed ones
   algorithm    {"kind": "smcAbc", "populationSize": 1000, "maxGenerations": 10, "epsilonTarget": 0,
-                "minAcceptanceRate": 0.01, "maxSimulations", "epsilon": {"kind": "quantile", "alpha": 0.5},
-                "kernel": {"kind": "multivariateNormal", "scale": 2} | {"kind": "localCovariance"}}
+                "minAcceptanceRate": 0.01, "maxSimulations", "minFinalPopulation",
+                "epsilon": {"kind": "quantile", "alpha": 0.5}, "kernel": kernel}
                {"kind": "abcRejection", "epsilon", "populationSize", "maxTrials"} or
                {"kind": "abcRejection", "budget": 10000, "quantile": 0.01 | "k"}
                {"kind": "replenishmentSmcAbc", "populationSize", "alpha": 0.5, "rTrial": 10, "c": 0.01, "pMin": 0.05}
+               maxSimulations: the run spends exactly this many trials; its last generation runs all
+               that remain and keeps every acceptance (so it can exceed populationSize), or the
+               minFinalPopulation nearest (default populationSize / 2) if fewer are accepted; with
+               it, populationSize defaults to maxSimulations / 16 (100 to 1000), maxGenerations to 100
+               regressionAdjustment (every kind): true (default) adjusts the final particles by
+               local-linear regression on the statistics (Beaumont et al. 2002); false shows them as
+               sampled; {"kind": "localLinear", "transform": false} regresses on the raw scale
+  kernel       (inside an smcAbc algorithm) {"kind": "multivariateNormal", "scale": 2 | "silverman" |
+               "scott"} (the population covariance times the factor, or Silverman's / Scott's rule),
+               {"kind": "localCovariance"} (Filippi et al. 2013), {"kind": "nearestNeighbour",
+               "fraction": 0.25, "scale": 2} (covariance of each particle's nearest neighbours; for
+               curved or multimodal posteriors)
   seed         integer (random and printed if absent)
   output       posterior file, .csv (final particles, weights, distances) or .json (every generation)
   truth        {"name": value}: shown next to the estimates (names without a prior are ignored)

@@ -56,6 +56,13 @@ describe('run states in plain words', () => {
     expect(progressWords('running', null, null, false)).toBe('no connection to the engine')
   })
 
+  it('names a budget\'s last generation, which accepts beyond the population size, instead of "240 / 200"', () => {
+    expect(progressWords('running', 240, 200)).toBe('final generation, using all remaining simulations: 240 accepted')
+    expect(progressWords('completed', 1_234, 1_000)).toBe('final generation, using all remaining simulations: 1,234 accepted')
+    // Exactly full is an ordinary generation.
+    expect(progressWords('running', 200, 200)).toBe('200 / 200 accepted')
+  })
+
   it('ticks elapsed time on only while the run is running and the engine is reachable', () => {
     expect(shownElapsed(10, 2, true, true)).toBe(12)
     expect(shownElapsed(10, 3600, true, false)).toBe(10)

@@ -58,10 +58,17 @@ export function runErrorWords(status: string | null | undefined, error: string |
 
 /**
  * The progress bar's label: counts while sampling, "starting…" only for a
- * running run that has not reported yet, the state in words otherwise.
+ * running run that has not reported yet, the state in words otherwise. A
+ * generation that accepts more than the population size can only be the
+ * last one of a simulation budget, which runs every remaining trial and
+ * keeps every acceptance (engine/infer/smcAbc.ts): it is named as such
+ * rather than shown as "240 / 200".
  */
 export function progressWords(status: string | null | undefined, accepted: number | null, populationSize: number | null, connected = true): string {
   if (!connected && status === 'running') return 'no connection to the engine'
+  if (accepted !== null && populationSize !== null && populationSize > 0 && accepted > populationSize) {
+    return `final generation, using all remaining simulations: ${accepted.toLocaleString('en-US')} accepted`
+  }
   if (accepted !== null && populationSize !== null) return `${accepted.toLocaleString('en-US')} / ${populationSize.toLocaleString('en-US')} accepted`
   if (status === 'running' || status === null || status === undefined) return 'starting…'
   return statusWords(status)

@@ -9,6 +9,18 @@ export type SummaryKind = 'time-series-features' | 'ensemble-moments' | 'identit
 export type FeatureSet = 'minimal' | 'efficient' | 'comprehensive'
 export type DistanceKind = 'adaptive' | 'euclidean' | 'manhattan' | 'weighted-euclidean'
 export type AlgorithmKind = 'smcAbc' | 'abcRejection' | 'replenishmentSmcAbc'
+/** SMC-ABC perturbation kernels (engine/infer/parts/kernels.ts). */
+export type KernelKind = 'multivariateNormal' | 'localCovariance' | 'nearestNeighbour'
+/** The multivariate normal kernel's covariance factor: a fixed number (kernelScale) or a bandwidth rule from the effective sample size. */
+export type KernelScaleRule = 'fixed' | 'silverman' | 'scott'
+
+/**
+ * The study default for regression adjustment, as engine/infer/study.ts
+ * DEFAULT_STUDY_REGRESSION_ADJUSTMENT has it (copied, not imported, so the
+ * renderer bundle does not pull in the study parser; a unit test keeps the
+ * two equal).
+ */
+export const DEFAULT_REGRESSION_ADJUSTMENT = true
 
 export interface SummarySettings {
   kind: SummaryKind
@@ -35,8 +47,17 @@ export interface AlgorithmSettings {
   /** Quantile of last generation's distances that sets the next epsilon (SMC-ABC) / alpha (replenishment). */
   alpha: number
   minAcceptanceRate: number
-  kernel: 'multivariateNormal' | 'localCovariance'
+  kernel: KernelKind
+  /** multivariateNormal: 'fixed' uses kernelScale; Silverman's or Scott's rule sets the factor from the effective sample size. */
+  kernelScaleRule: KernelScaleRule
+  /** multivariateNormal (fixed rule), nearestNeighbour and replenishment: the covariance factor. */
   kernelScale: number
+  /** nearestNeighbour: the share of the last generation that forms each particle's neighbourhood. */
+  kernelFraction: number
+  /** SMC-ABC with a budget: the fewest particles the budget's last generation ends the run with; null = engine default (half the population). */
+  minFinalPopulation: number | null
+  /** Adjust the final particles by local-linear regression on the statistics (Beaumont, Zhang & Balding 2002). */
+  regressionAdjustment: boolean
   /** 0 or empty = no limit. */
   maxSimulations: number | null
   epsilonTarget: number | null
@@ -76,7 +97,11 @@ export function defaultSettings(): InferenceSettings {
       alpha: 0.5,
       minAcceptanceRate: 0.01,
       kernel: 'multivariateNormal',
+      kernelScaleRule: 'fixed',
       kernelScale: 2,
+      kernelFraction: 0.25,
+      minFinalPopulation: null,
+      regressionAdjustment: DEFAULT_REGRESSION_ADJUSTMENT,
       maxSimulations: null,
       epsilonTarget: null,
       rejectionMode: 'budget',
@@ -116,26 +141,39 @@ export function distanceSpec(d: DistanceSettings): Spec {
   return { kind: d.kind, maxNormalisation: d.maxNormalisation }
 }
 
+/** The SMC-ABC kernel spec as engine/infer/parts/kernels.ts reads it. */
+export function kernelSpec(a: Pick<AlgorithmSettings, 'kernel' | 'kernelScaleRule' | 'kernelScale' | 'kernelFraction'>): Spec {
+  if (a.kernel === 'localCovariance') return { kind: 'localCovariance' }
+  if (a.kernel === 'nearestNeighbour') return { kind: 'nearestNeighbour', fraction: a.kernelFraction, scale: a.kernelScale }
+  return { kind: 'multivariateNormal', scale: a.kernelScaleRule === 'fixed' ? a.kernelScale : a.kernelScaleRule }
+}
+
 export function algorithmSpec(a: AlgorithmSettings): Spec {
   const limit = a.maxSimulations && a.maxSimulations > 0 ? { maxSimulations: a.maxSimulations } : {}
   const target = a.epsilonTarget !== null && a.epsilonTarget >= 0 && Number.isFinite(a.epsilonTarget) ? { epsilonTarget: a.epsilonTarget } : {}
+  // Always written, so the study says what it does whatever the engine's default becomes.
+  const adjustment = { regressionAdjustment: a.regressionAdjustment }
   if (a.kind === 'smcAbc') {
+    // minFinalPopulation only matters for a budget's last generation; the engine rejects it above populationSize.
+    const minFinal = limit.maxSimulations !== undefined && a.minFinalPopulation !== null && a.minFinalPopulation > 0 ? { minFinalPopulation: a.minFinalPopulation } : {}
     return {
       kind: 'smcAbc',
       populationSize: a.populationSize,
       maxGenerations: a.maxGenerations,
       minAcceptanceRate: a.minAcceptanceRate,
       epsilon: { kind: 'quantile', alpha: a.alpha },
-      kernel: a.kernel === 'localCovariance' ? { kind: 'localCovariance' } : { kind: 'multivariateNormal', scale: a.kernelScale },
+      kernel: kernelSpec(a),
       ...limit,
-      ...target
+      ...minFinal,
+      ...target,
+      ...adjustment
     }
   }
   if (a.kind === 'replenishmentSmcAbc') {
-    return { kind: 'replenishmentSmcAbc', populationSize: a.populationSize, maxGenerations: a.maxGenerations, alpha: a.alpha, pMin: a.pMin, kernelScale: a.kernelScale, ...limit, ...target }
+    return { kind: 'replenishmentSmcAbc', populationSize: a.populationSize, maxGenerations: a.maxGenerations, alpha: a.alpha, pMin: a.pMin, kernelScale: a.kernelScale, ...limit, ...target, ...adjustment }
   }
-  if (a.rejectionMode === 'epsilon' && a.epsilon !== null) return { kind: 'abcRejection', epsilon: a.epsilon, populationSize: a.populationSize, ...(a.maxSimulations ? { maxTrials: a.maxSimulations } : {}) }
-  return { kind: 'abcRejection', budget: a.budget, quantile: a.quantile }
+  if (a.rejectionMode === 'epsilon' && a.epsilon !== null) return { kind: 'abcRejection', epsilon: a.epsilon, populationSize: a.populationSize, ...(a.maxSimulations ? { maxTrials: a.maxSimulations } : {}), ...adjustment }
+  return { kind: 'abcRejection', budget: a.budget, quantile: a.quantile, ...adjustment }
 }
 
 /** Fill settings from a study's specs (as an example study or a saved draft has them); unknown fields keep defaults. */
@@ -169,8 +207,12 @@ export function settingsFromSpecs(base: InferenceSettings, specs: { summaries?: 
     a.epsilonTarget = num(alg.epsilonTarget) ?? a.epsilonTarget
     a.alpha = num(alg.alpha) ?? num((alg.epsilon as Spec | undefined)?.alpha) ?? a.alpha
     a.pMin = num(alg.pMin) ?? a.pMin
-    a.kernelScale = num(alg.kernelScale) ?? num((alg.kernel as Spec | undefined)?.scale) ?? a.kernelScale
-    if ((alg.kernel as Spec | undefined)?.kind === 'localCovariance') a.kernel = 'localCovariance'
+    a.kernelScale = num(alg.kernelScale) ?? a.kernelScale
+    readKernel(a, alg.kernel)
+    a.minFinalPopulation = num(alg.minFinalPopulation) ?? a.minFinalPopulation
+    // Absent means the study default; {kind, transform} (only settable in a study file) counts as on.
+    const adjustment = alg.regressionAdjustment
+    a.regressionAdjustment = adjustment === undefined ? DEFAULT_REGRESSION_ADJUSTMENT : adjustment !== false
     a.budget = num(alg.budget) ?? a.budget
     a.quantile = num(alg.quantile) ?? a.quantile
     if (num(alg.epsilon) !== undefined) {
@@ -187,11 +229,30 @@ export function settingsFromSpecs(base: InferenceSettings, specs: { summaries?: 
   return out
 }
 
+function readKernel(a: AlgorithmSettings, spec: unknown): void {
+  const k = spec as Spec | undefined
+  if (!k || typeof k !== 'object') return
+  if (k.kind === 'localCovariance') a.kernel = 'localCovariance'
+  else if (k.kind === 'nearestNeighbour') {
+    a.kernel = 'nearestNeighbour'
+    a.kernelFraction = num(k.fraction) ?? a.kernelFraction
+    a.kernelScale = num(k.scale) ?? a.kernelScale
+  } else if (k.kind === 'multivariateNormal') {
+    a.kernel = 'multivariateNormal'
+    if (k.scale === 'silverman' || k.scale === 'scott') a.kernelScaleRule = k.scale
+    else if (num(k.scale) !== undefined) {
+      a.kernelScaleRule = 'fixed'
+      a.kernelScale = num(k.scale)!
+    }
+  }
+}
+
 /** A human line for the settings (shown in the run header). */
 export function describeAlgorithm(a: AlgorithmSettings): string {
-  if (a.kind === 'smcAbc') return `SMC-ABC · ${a.populationSize} particles · up to ${a.maxGenerations} generations`
-  if (a.kind === 'replenishmentSmcAbc') return `Replenishment SMC-ABC · ${a.populationSize} particles`
-  return a.rejectionMode === 'epsilon' ? `ABC rejection · epsilon ${a.epsilon}` : `ABC rejection · ${a.budget} draws, keep ${a.quantile * 100}%`
+  const adjusted = a.regressionAdjustment ? ' · regression-adjusted' : ''
+  if (a.kind === 'smcAbc') return `SMC-ABC · ${a.populationSize} particles · up to ${a.maxGenerations} generations${adjusted}`
+  if (a.kind === 'replenishmentSmcAbc') return `Replenishment SMC-ABC · ${a.populationSize} particles${adjusted}`
+  return (a.rejectionMode === 'epsilon' ? `ABC rejection · epsilon ${a.epsilon}` : `ABC rejection · ${a.budget} draws, keep ${a.quantile * 100}%`) + adjusted
 }
 
 export const ALGORITHM_LABELS: Record<string, string> = {
