@@ -2,11 +2,13 @@
  * ESLint flat config (issue 18): the recommended sets of ESLint,
  * typescript-eslint and eslint-plugin-vue, with only the adjustments a
  * TypeScript-strict codebase needs. Every rule turned off or relaxed says why.
- * No formatter: the code already has a consistent style.
+ * Formatting is Prettier's (.prettierrc.json), checked by `npm run lint` too.
  */
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import pluginVue from 'eslint-plugin-vue';
+import eslintConfigPrettier from 'eslint-config-prettier/flat';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -36,6 +38,30 @@ export default defineConfig([
       // Relaxed: a `_`-prefixed parameter is deliberately unused (a callback that must keep the interface's parameter list),
       // and properties taken out of an object to keep the rest (`const { source: _source, ...rest } = spec`).
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
+    },
+  },
+
+  // Engine, main process and tests: no import cycles (a cycle makes module
+  // initialisation order matter and breaks lazy loading), and relative
+  // imports in engine/ and main/ name the .js file, as Node's ESM loader
+  // needs once the code is compiled (tsx and the bundles forgive a bare path).
+  {
+    files: ['engine/**/*.ts', 'main/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.mjs'], extensionAlias: { '.js': ['.ts', '.js'] } })],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'no-restricted-syntax': [
+        'error',
+        ...['ImportDeclaration', 'ExportNamedDeclaration', 'ExportAllDeclaration', 'ImportExpression'].map((node) => ({
+          selector: `${node} > Literal.source[value=/^\\.{1,2}\\/(?!.*\\.(js|mjs|cjs|json)$)/]`,
+          message: 'A relative import names the .js file (ESM): `./module.js`, not `./module`.',
+        })),
+      ],
     },
   },
 
@@ -70,4 +96,6 @@ export default defineConfig([
       'vue/html-self-closing': ['error', { html: { void: 'always', normal: 'always', component: 'always' }, svg: 'always', math: 'always' }],
     },
   },
+  // Last: turns off the rules that only decide layout (Prettier's job), e.g. vue/html-indent, so the two never disagree.
+  eslintConfigPrettier,
 ]);

@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config'
+import { defineConfig } from 'vitest/config';
 
 /**
  * End-to-end tests (test/e2e): the built app driven by playwright-core, in
@@ -13,6 +13,6 @@ export default defineConfig({
     hookTimeout: 180_000,
     // One app at a time: they compete for the cores the worker pools use.
     fileParallelism: false,
-    reporters: ['default']
-  }
-})
+    reporters: ['default'],
+  },
+});

@@ -39,7 +39,9 @@ if (state === 'fresh') {
 } else {
   // Only a person at a terminal is told; scripts and tests see the same output either way.
   if (state === 'stale' && process.stderr.isTTY) {
-    process.stderr.write('sciope: out/cli is older than engine/ or package-lock.json, so the sources run through tsx (slower start); `npm run build` refreshes it.\n');
+    process.stderr.write(
+      'sciope: out/cli is older than engine/ or package-lock.json, so the sources run through tsx (slower start); `npm run build` refreshes it.\n',
+    );
   }
   const { register } = await import('tsx/esm/api');
   register();

@@ -52,7 +52,9 @@ const sourceLocation = {
       if (!text.includes('import.meta.url')) return undefined;
       const ownUrl = `new URL(${JSON.stringify(relative(CLI_DIR, path).split(sep).join('/'))}, import.meta.url).href`;
       // Comments and string literals are matched too, and kept as they are (a worker's banner text mentions import.meta.url).
-      const contents = text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\/|(['"`])(?:\\.|(?!\1)[^\\])*\1|\bimport\.meta\.url\b/g, (match) => (match === 'import.meta.url' ? ownUrl : match));
+      const contents = text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\/|(['"`])(?:\\.|(?!\1)[^\\])*\1|\bimport\.meta\.url\b/g, (match) =>
+        match === 'import.meta.url' ? ownUrl : match,
+      );
       return { contents, loader: 'ts' };
     });
   },
@@ -96,7 +98,9 @@ if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.me
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     if (!optional) throw error;
-    console.log(`sciope: the CLI bundle was not built (${reason}); \`sciope\` runs the TypeScript sources through tsx (slower start). \`npm run build\` retries.`);
+    console.log(
+      `sciope: the CLI bundle was not built (${reason}); \`sciope\` runs the TypeScript sources through tsx (slower start). \`npm run build\` retries.`,
+    );
     rmSync(`${CLI_DIR}.${process.pid}.partial`, { recursive: true, force: true });
   }
 }

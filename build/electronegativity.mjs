@@ -137,7 +137,9 @@ function audit() {
     else if (f.severity === 'HIGH' || f.severity === 'CRITICAL') serious.push(f);
   }
   if (serious.length) {
-    console.error(`audit:electron: ${serious.length} new HIGH/CRITICAL finding(s): fix them, or review them into build/electronegativity-accepted.json and the README.`);
+    console.error(
+      `audit:electron: ${serious.length} new HIGH/CRITICAL finding(s): fix them, or review them into build/electronegativity-accepted.json and the README.`,
+    );
     process.exit(1);
   }
   const unreviewed = findings.filter((f) => !reviewOf(f)).length;

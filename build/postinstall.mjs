@@ -32,7 +32,9 @@ function tfjsNodeInstalled() {
 
 try {
   if (!electronBinaryInstalled()) {
-    console.log('sciope: Electron was not installed (optional): the desktop window cannot start; the CLI, `sciope serve` (the app in a browser) and the tests work.');
+    console.log(
+      'sciope: Electron was not installed (optional): the desktop window cannot start; the CLI, `sciope serve` (the app in a browser) and the tests work.',
+    );
   }
   if (!tfjsNodeInstalled()) {
     console.log('sciope: @tensorflow/tfjs-node was not installed (optional): learned summaries train on the WebAssembly backend, correct but slower.');

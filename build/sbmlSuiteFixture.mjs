@@ -33,7 +33,9 @@ const out = join(staging, 'semantic');
 mkdirSync(out);
 let kept = 0;
 let skipped = 0;
-for (const id of readdirSync(semantic).filter((name) => /^\d{5}$/.test(name)).sort()) {
+for (const id of readdirSync(semantic)
+  .filter((name) => /^\d{5}$/.test(name))
+  .sort()) {
   const dir = join(semantic, id);
   const header = readFileSync(join(dir, `${id}-model.m`), 'utf8').split(/\r?\n/);
   const testType = header.map((line) => /^testType:\s*(\S+)/.exec(line.trim())?.[1]).find(Boolean);
@@ -63,7 +65,21 @@ for (const name of ['LICENSE.txt', 'README.md']) if (existsSync(join(suite, name
 
 mkdirSync(fixture, { recursive: true });
 const tar = join(staging, 'cases.tar');
-execFileSync('tar', ['--sort=name', '--mtime=2022-04-01 00:00Z', '--owner=0', '--group=0', '--numeric-owner', '--mode=u+rw,go+r,go-w', '-cf', tar, '-C', staging, ...readdirSync(staging).filter((n) => n !== 'cases.tar').sort()]);
+execFileSync('tar', [
+  '--sort=name',
+  '--mtime=2022-04-01 00:00Z',
+  '--owner=0',
+  '--group=0',
+  '--numeric-owner',
+  '--mode=u+rw,go+r,go-w',
+  '-cf',
+  tar,
+  '-C',
+  staging,
+  ...readdirSync(staging)
+    .filter((n) => n !== 'cases.tar')
+    .sort(),
+]);
 writeFileSync(archive, execFileSync('gzip', ['-9', '-n', '-c', tar], { maxBuffer: 1 << 30 }));
 // Written, not copied: the source may be read-only and a copy would keep its mode.
 if (existsSync(join(suite, 'LICENSE.txt'))) writeFileSync(join(fixture, 'LICENSE.txt'), readFileSync(join(suite, 'LICENSE.txt')));

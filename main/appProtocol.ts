@@ -1,7 +1,7 @@
-import fs from 'node:fs'
-import { extname, isAbsolute, join, relative } from 'node:path'
-import type { Protocol } from 'electron'
-import { APP_RESPONSE_HEADERS } from './security.js'
+import fs from 'node:fs';
+import { extname, isAbsolute, join, relative } from 'node:path';
+import type { Protocol } from 'electron';
+import { APP_RESPONSE_HEADERS } from './security.js';
 
 /**
  * The packaged app's pages come from its own scheme, `sciope-app://app/`,
@@ -13,11 +13,11 @@ import { APP_RESPONSE_HEADERS } from './security.js'
  * service workers and no CORS (other origins cannot read it). Development
  * (ELECTRON_RENDERER_URL) keeps loading from the Vite server.
  */
-export const APP_SCHEME = 'sciope-app'
-export const APP_HOST = 'app'
-export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`
+export const APP_SCHEME = 'sciope-app';
+export const APP_HOST = 'app';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 /** The one page of the app. */
-export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`
+export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
 /** Content types served; a file of any other type is not served (404). */
 const MIME_TYPES: Readonly<Record<string, string>> = {
@@ -39,28 +39,28 @@ const MIME_TYPES: Readonly<Record<string, string>> = {
   '.woff2': 'font/woff2',
   '.ttf': 'font/ttf',
   '.otf': 'font/otf',
-  '.wasm': 'application/wasm'
-}
+  '.wasm': 'application/wasm',
+};
 
 /** The content type served for `path`, by its extension; null when such files are not served. */
 export function mimeTypeOf(path: string): string | null {
-  return MIME_TYPES[extname(path).toLowerCase()] ?? null
+  return MIME_TYPES[extname(path).toLowerCase()] ?? null;
 }
 
 export type AppFileResolution =
   | { readonly ok: true; readonly path: string; readonly mimeType: string }
-  | { readonly ok: false; readonly status: 400 | 404; readonly reason: string }
+  | { readonly ok: false; readonly status: 400 | 404; readonly reason: string };
 
-const refuse = (status: 400 | 404, reason: string): AppFileResolution => ({ ok: false, status, reason })
+const refuse = (status: 400 | 404, reason: string): AppFileResolution => ({ ok: false, status, reason });
 
 // Control characters (C0, DEL, C1), which include NUL; a path segment holding one is refused.
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** True when `path` is `root` or below it (both absolute and resolved the same way). */
 function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path)
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 /**
@@ -75,59 +75,59 @@ function isInside(root: string, path: string): boolean {
  * fs resolves paths in the archive). Never throws.
  */
 export async function resolveAppFile(url: string, root: string): Promise<AppFileResolution> {
-  let parsed: URL
+  let parsed: URL;
   try {
-    parsed = new URL(url)
+    parsed = new URL(url);
   } catch {
-    return refuse(400, 'not a URL')
+    return refuse(400, 'not a URL');
   }
-  if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST || parsed.username || parsed.password) return refuse(404, 'not the app origin')
+  if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST || parsed.username || parsed.password) return refuse(404, 'not the app origin');
 
-  const raw = parsed.pathname === '/' || parsed.pathname === '' ? ['index.html'] : parsed.pathname.split('/').slice(1)
-  const segments: string[] = []
+  const raw = parsed.pathname === '/' || parsed.pathname === '' ? ['index.html'] : parsed.pathname.split('/').slice(1);
+  const segments: string[] = [];
   for (const encoded of raw) {
-    let segment: string
+    let segment: string;
     try {
-      segment = decodeURIComponent(encoded)
+      segment = decodeURIComponent(encoded);
     } catch {
-      return refuse(400, 'bad percent-encoding')
+      return refuse(400, 'bad percent-encoding');
     }
-    if (segment === '' || segment === '.' || segment === '..') return refuse(400, 'empty or dot path segment')
-    if (/[/\\:]/.test(segment)) return refuse(400, 'separator or colon in a path segment')
-    if (CONTROL.test(segment)) return refuse(400, 'control character in the path')
-    segments.push(segment)
+    if (segment === '' || segment === '.' || segment === '..') return refuse(400, 'empty or dot path segment');
+    if (/[/\\:]/.test(segment)) return refuse(400, 'separator or colon in a path segment');
+    if (CONTROL.test(segment)) return refuse(400, 'control character in the path');
+    segments.push(segment);
   }
 
-  const candidate = join(root, ...segments)
-  if (!isInside(root, candidate)) return refuse(400, 'outside the app folder')
-  let real: string
-  let realRoot: string
+  const candidate = join(root, ...segments);
+  if (!isInside(root, candidate)) return refuse(400, 'outside the app folder');
+  let real: string;
+  let realRoot: string;
   try {
-    realRoot = await fs.promises.realpath(root)
-    real = await fs.promises.realpath(candidate)
+    realRoot = await fs.promises.realpath(root);
+    real = await fs.promises.realpath(candidate);
   } catch {
-    return refuse(404, 'no such file')
+    return refuse(404, 'no such file');
   }
-  if (!isInside(realRoot, real)) return refuse(404, 'links outside the app folder')
+  if (!isInside(realRoot, real)) return refuse(404, 'links outside the app folder');
   try {
-    if (!(await fs.promises.stat(real)).isFile()) return refuse(404, 'not a file')
+    if (!(await fs.promises.stat(real)).isFile()) return refuse(404, 'not a file');
   } catch {
-    return refuse(404, 'no such file')
+    return refuse(404, 'no such file');
   }
-  const mimeType = mimeTypeOf(real)
-  if (!mimeType) return refuse(404, 'type not served')
-  return { ok: true, path: real, mimeType }
+  const mimeType = mimeTypeOf(real);
+  if (!mimeType) return refuse(404, 'type not served');
+  return { ok: true, path: real, mimeType };
 }
 
 /** True for the app's page (any #fragment or ?query), and only for it. */
 export function isAppPageUrl(url: string): boolean {
   try {
-    const parsed = new URL(url)
-    parsed.hash = ''
-    parsed.search = ''
-    return parsed.href === APP_ENTRY_URL
+    const parsed = new URL(url);
+    parsed.hash = '';
+    parsed.search = '';
+    return parsed.href === APP_ENTRY_URL;
   } catch {
-    return false
+    return false;
   }
 }
 
@@ -140,21 +140,21 @@ export function isAppPageUrl(url: string): boolean {
 export function appProtocolHandler(root: string): (request: Request) => Promise<Response> {
   return async (request) => {
     const fail = (status: number, reason: string) => {
-      console.warn(`sciope: ${APP_SCHEME}: ${status} for ${JSON.stringify(request.url.slice(0, 300))}: ${reason}`)
-      return new Response(null, { status, headers: APP_RESPONSE_HEADERS })
-    }
-    if (request.method !== 'GET' && request.method !== 'HEAD') return fail(405, `method ${request.method}`)
-    const file = await resolveAppFile(request.url, root)
-    if (!file.ok) return fail(file.status, file.reason)
-    let body: Buffer
+      console.warn(`sciope: ${APP_SCHEME}: ${status} for ${JSON.stringify(request.url.slice(0, 300))}: ${reason}`);
+      return new Response(null, { status, headers: APP_RESPONSE_HEADERS });
+    };
+    if (request.method !== 'GET' && request.method !== 'HEAD') return fail(405, `method ${request.method}`);
+    const file = await resolveAppFile(request.url, root);
+    if (!file.ok) return fail(file.status, file.reason);
+    let body: Buffer;
     try {
-      body = await fs.promises.readFile(file.path)
+      body = await fs.promises.readFile(file.path);
     } catch {
-      return fail(404, 'unreadable')
+      return fail(404, 'unreadable');
     }
-    const headers = { ...APP_RESPONSE_HEADERS, 'Content-Type': file.mimeType, 'Content-Length': String(body.length) }
-    return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers })
-  }
+    const headers = { ...APP_RESPONSE_HEADERS, 'Content-Type': file.mimeType, 'Content-Length': String(body.length) };
+    return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers });
+  };
 }
 
 /** Declare the app scheme's privileges; must run before the app is ready (Electron's rule). */
@@ -166,12 +166,12 @@ export function registerAppScheme(protocol: Pick<Protocol, 'registerSchemesAsPri
       // secure: a secure context. supportFetchAPI: the page may fetch its own files (same origin only:
       // corsEnabled stays off). codeCache: V8 caches the bundle's compiled code. No bypassCSP, no
       // allowServiceWorkers, no stream.
-      privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true }
-    }
-  ])
+      privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+    },
+  ]);
 }
 
 /** Serve out/renderer (`root`) on the app scheme; after the app is ready. */
 export function serveAppScheme(protocol: Pick<Protocol, 'handle'>, root: string): void {
-  protocol.handle(APP_SCHEME, appProtocolHandler(root))
+  protocol.handle(APP_SCHEME, appProtocolHandler(root));
 }

@@ -1,8 +1,8 @@
-import type { MessagePortMain } from 'electron'
-import type { BridgePort } from '../engine/api/host/BridgePort.js'
+import type { MessagePortMain } from 'electron';
+import type { BridgePort } from '../engine/api/host/BridgePort.js';
 
 /** The first message main sends on the utility process's parentPort: it carries the bridge's port. */
-export const CONNECT = 'sciope:engine-port'
+export const CONNECT = 'sciope:engine-port';
 
 /**
  * Electron's MessagePortMain as a BridgePort (engine/api/host): the same
@@ -13,9 +13,9 @@ export function electronPort(port: Pick<MessagePortMain, 'postMessage' | 'on' | 
   return {
     post: (message) => port.postMessage(message),
     listen: (listener) => {
-      port.on('message', (event) => listener(event.data))
-      port.start()
+      port.on('message', (event) => listener(event.data));
+      port.start();
     },
-    close: () => port.close()
-  }
+    close: () => port.close(),
+  };
 }

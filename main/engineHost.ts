@@ -1,6 +1,6 @@
-import type { MessagePortMain } from 'electron'
-import { startEngineHost } from '../engine/api/host/engineHost.js'
-import { CONNECT, electronPort } from './electronPort.js'
+import type { MessagePortMain } from 'electron';
+import { startEngineHost } from '../engine/api/host/engineHost.js';
+import { CONNECT, electronPort } from './electronPort.js';
 
 /**
  * Where the engine lives in the desktop app, and why.
@@ -23,23 +23,23 @@ import { CONNECT, electronPort } from './electronPort.js'
  */
 
 interface ParentPort {
-  once(event: 'message', listener: (event: { data: unknown; ports: MessagePortMain[] }) => void): unknown
+  once(event: 'message', listener: (event: { data: unknown; ports: MessagePortMain[] }) => void): unknown;
 }
 
 // Electron gives a utility process `process.parentPort` (typed by Electron's own declarations when installed).
-const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort
-if (!parentPort) throw new Error('main/engineHost.ts runs in an Electron utility process (utilityProcess.fork)')
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+if (!parentPort) throw new Error('main/engineHost.ts runs in an Electron utility process (utilityProcess.fork)');
 
 parentPort.once('message', ({ data, ports }) => {
-  const port = ports[0]
+  const port = ports[0];
   if ((data as { kind?: unknown } | null)?.kind !== CONNECT || !port) {
-    console.error('sciope engine host: the first message from main did not carry the bridge port')
-    process.exit(1)
+    console.error('sciope engine host: the first message from main did not carry the bridge port');
+    process.exit(1);
   }
-  const host = startEngineHost(electronPort(port))
+  const host = startEngineHost(electronPort(port));
   void host.closed.then(() => {
-    port.close()
+    port.close();
     // Worker threads or timers may linger; what matters is saved by now.
-    setTimeout(() => process.exit(0), 200).unref()
-  })
-})
+    setTimeout(() => process.exit(0), 200).unref();
+  });
+});

@@ -1,7 +1,7 @@
-import { isAbsolute, resolve } from 'node:path'
+import { isAbsolute, resolve } from 'node:path';
 
 /** The file extension of a project (one SQLite file), registered with the OS by electron-builder. */
-export const PROJECT_EXTENSION = '.sciope'
+export const PROJECT_EXTENSION = '.sciope';
 
 /**
  * The project a command line asks to open: the last argument naming a
@@ -11,9 +11,9 @@ export const PROJECT_EXTENSION = '.sciope'
  */
 export function projectFromArgv(argv: readonly string[], cwd: string): string | null {
   for (let i = argv.length - 1; i >= 1; i--) {
-    const arg = argv[i]
-    if (arg.startsWith('-') || !arg.toLowerCase().endsWith(PROJECT_EXTENSION)) continue
-    return isAbsolute(arg) ? arg : resolve(cwd, arg)
+    const arg = argv[i];
+    if (arg.startsWith('-') || !arg.toLowerCase().endsWith(PROJECT_EXTENSION)) continue;
+    return isAbsolute(arg) ? arg : resolve(cwd, arg);
   }
-  return null
+  return null;
 }

@@ -1,4 +1,4 @@
-import type { Session, WebContents } from 'electron'
+import type { Session, WebContents } from 'electron';
 
 /**
  * The Content-Security-Policy of the app's page, sent by the app scheme
@@ -12,15 +12,15 @@ import type { Session, WebContents } from 'electron'
  * that.
  */
 export const APP_CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Headers of every response of the app scheme (besides its Content-Type). */
 export const APP_RESPONSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'Content-Security-Policy': APP_CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
   'Cross-Origin-Resource-Policy': 'same-origin',
-  'Referrer-Policy': 'no-referrer'
-})
+  'Referrer-Policy': 'no-referrer',
+});
 
 /**
  * Session-wide defences. In development the page comes from the Vite
@@ -39,15 +39,15 @@ export function hardenSession(session: Session, dev: boolean): void {
         responseHeaders: {
           ...details.responseHeaders,
           'Content-Security-Policy': [
-            "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self' ws://localhost:* ws://127.0.0.1:*; worker-src 'self'; object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+            "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self' ws://localhost:* ws://127.0.0.1:*; worker-src 'self'; object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
           ],
-          'X-Content-Type-Options': ['nosniff']
-        }
-      })
-    })
+          'X-Content-Type-Options': ['nosniff'],
+        },
+      });
+    });
   }
-  session.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false))
-  session.setPermissionCheckHandler(() => false)
+  session.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
 }
 
 /**
@@ -56,8 +56,8 @@ export function hardenSession(session: Session, dev: boolean): void {
  * loaded page, no new windows.
  */
 export function hardenWebContents(contents: WebContents): void {
-  contents.on('will-attach-webview', (event) => event.preventDefault())
-  contents.on('will-navigate', (event) => event.preventDefault())
-  contents.on('will-redirect', (event) => event.preventDefault())
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }

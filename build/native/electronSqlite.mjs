@@ -42,7 +42,8 @@ const copy = join(work, 'better-sqlite3');
 cpSync(source, copy, { recursive: true, filter: (path) => !path.includes(`${join('build', 'Release', 'obj')}`) });
 rmSync(join(copy, 'build'), { recursive: true, force: true });
 
-const run = (command, args) => execFileSync(command, args, { cwd: copy, stdio: 'inherit', env: { ...process.env, npm_config_runtime: 'electron', npm_config_target: version } });
+const run = (command, args) =>
+  execFileSync(command, args, { cwd: copy, stdio: 'inherit', env: { ...process.env, npm_config_runtime: 'electron', npm_config_target: version } });
 try {
   console.log(`electronSqlite: building better-sqlite3 for Electron ${version}`);
   try {

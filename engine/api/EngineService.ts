@@ -8,7 +8,16 @@ import { RemoteRunTracker } from '../compute/slurm/batch/remoteRunTracker.js';
 import { expandHome } from '../paths/index.js';
 import { ProjectStore } from '../store/ProjectStore.js';
 import type { ApprovalChannel } from '../trust/types.js';
-import { API_METHODS, apiSchemas, type ApiMethod, type ApiResults, type CallOutcome, type EngineEvent, type EngineSettings, type ProjectSummary } from './contract.js';
+import {
+  API_METHODS,
+  apiSchemas,
+  type ApiMethod,
+  type ApiResults,
+  type CallOutcome,
+  type EngineEvent,
+  type EngineSettings,
+  type ProjectSummary,
+} from './contract.js';
 import { EngineSettingsFile } from './engineSettings.js';
 import { createHandlers, ExplorationSessions, PreviewTasks, type Handler, type HandlerContext, type Handlers } from './handlers/index.js';
 import { LearnManager } from './LearnManager.js';
@@ -178,7 +187,8 @@ export class EngineService {
   private openProject(path: string, create: boolean): ProjectSummary {
     if (this.runs.count() > 0) throw new ApiStateError('RUN_IN_PROGRESS', 'a run is in progress in the open project: wait for it or cancel it first');
     const absolute = resolve(expandHome(path));
-    if (create && existsSync(absolute)) throw new ApiStateError('PROJECT_EXISTS', `${absolute} already exists; open it instead, or choose another file name`, { path: absolute });
+    if (create && existsSync(absolute))
+      throw new ApiStateError('PROJECT_EXISTS', `${absolute} already exists; open it instead, or choose another file name`, { path: absolute });
     if (!create && !existsSync(absolute)) throw new ApiStateError('NOT_FOUND', `${absolute}: no such project file`, { path: absolute });
     const next = ProjectStore.open(absolute, { create, exclusive: create });
     this.store?.close();
@@ -233,7 +243,8 @@ export class EngineService {
   }
 
   private async replaceExecutor(): Promise<void> {
-    if (this.runs.count() > 0) throw new ApiStateError('RUN_IN_PROGRESS', 'a run is in progress: wait for it or cancel it before changing where simulations run');
+    if (this.runs.count() > 0)
+      throw new ApiStateError('RUN_IN_PROGRESS', 'a run is in progress: wait for it or cancel it before changing where simulations run');
     const old = this.executorInstance;
     this.executorInstance = null;
     await old?.close();

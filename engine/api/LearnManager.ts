@@ -64,7 +64,8 @@ export class LearnManager {
   start(store: ProjectStore, args: ApiParsedArgs<'learn.train'>): number {
     const record = store.getStudy(args.studyId);
     if (!record) throw new ApiStateError('NOT_FOUND', `no study ${args.studyId} in this project`, { studyId: args.studyId });
-    if (record.modelId === null || record.observedId === null) throw new ApiStateError('STUDY_INCOMPLETE', `study ${args.studyId} has no model or observed data`);
+    if (record.modelId === null || record.observedId === null)
+      throw new ApiStateError('STUDY_INCOMPLETE', `study ${args.studyId} has no model or observed data`);
     const study = parseStudy(record.config, record.source);
     const modelRecord = requireModel(store, record.modelId);
     const observedRecord = requireObserved(store, record.observedId);
@@ -79,7 +80,13 @@ export class LearnManager {
     void (async () => {
       try {
         const backend = await this.backend();
-        this.options.emit({ type: 'task.progress', task, completed: 0, total: args.train, message: `simulating ${args.train} training series (TensorFlow.js backend: ${backend})` });
+        this.options.emit({
+          type: 'task.progress',
+          task,
+          completed: 0,
+          total: args.train,
+          message: `simulating ${args.train} training series (TensorFlow.js backend: ${backend})`,
+        });
         const set = await simulateTrainingSet({
           model: modelRecord.parsed as ReactionNetworkInput,
           simulator,
@@ -91,9 +98,12 @@ export class LearnManager {
           seed,
           executor: await this.options.executor(),
           signal: controller.signal,
-          onProgress: throttledProgress((completed, total) => this.options.emit({ type: 'task.progress', task, completed, total, message: 'simulating the training set' })),
+          onProgress: throttledProgress((completed, total) =>
+            this.options.emit({ type: 'task.progress', task, completed, total, message: 'simulating the training set' }),
+          ),
         });
-        const architecture = args.architecture === 'cnn' && args.filters ? { architecture: 'cnn' as const, filters: args.filters } : { architecture: args.architecture };
+        const architecture =
+          args.architecture === 'cnn' && args.filters ? { architecture: 'cnn' as const, filters: args.filters } : { architecture: args.architecture };
         const options = {
           architecture,
           epochs: args.epochs,
@@ -104,12 +114,27 @@ export class LearnManager {
           validationSplit: args.validationSplit,
           seed,
         };
-        const learned = await this.compute.run('trainStatistics', { set, options }, {
-          signal: controller.signal,
-          onProgress: (p) => this.options.emit({ type: 'learn.epoch', taskId, epoch: p.epoch, epochs: p.epochs, trainLoss: p.trainLoss, valLoss: p.valLoss, learningRate: p.learningRate, elapsedSeconds: p.elapsed, best: p.best }),
-          // The set is not used here after training: its big arrays move to the thread rather than being copied.
-          transfer: [set.inputs.buffer as ArrayBuffer, set.targets.buffer as ArrayBuffer],
-        });
+        const learned = await this.compute.run(
+          'trainStatistics',
+          { set, options },
+          {
+            signal: controller.signal,
+            onProgress: (p) =>
+              this.options.emit({
+                type: 'learn.epoch',
+                taskId,
+                epoch: p.epoch,
+                epochs: p.epochs,
+                trainLoss: p.trainLoss,
+                valLoss: p.valLoss,
+                learningRate: p.learningRate,
+                elapsedSeconds: p.elapsed,
+                best: p.best,
+              }),
+            // The set is not used here after training: its big arrays move to the thread rather than being copied.
+            transfer: [set.inputs.buffer as ArrayBuffer, set.targets.buffer as ArrayBuffer],
+          },
+        );
         const networkId = storeNetwork(store, name, learned);
         this.options.emit({ type: 'learn.finished', taskId, status: 'completed', networkId, backend, error: null });
       } catch (error) {

@@ -66,7 +66,8 @@ export class RunManager {
   start(store: ProjectStore, args: ApiParsedArgs<'runs.start'>): number {
     const record = store.getStudy(args.studyId);
     if (!record) throw new ApiStateError('NOT_FOUND', `no study ${args.studyId} in this project`, { studyId: args.studyId });
-    if (record.modelId === null || record.observedId === null) throw new ApiStateError('STUDY_INCOMPLETE', `study ${args.studyId} has no model or observed data`);
+    if (record.modelId === null || record.observedId === null)
+      throw new ApiStateError('STUDY_INCOMPLETE', `study ${args.studyId} has no model or observed data`);
     // A network named by id is inlined here, so every executor runs it unchanged.
     const study = resolveStudySummaries(parseStudy(record.config, record.source), { baseDir: '', readJson: noFiles, networks: store });
     const model = requireModel(store, record.modelId).parsed as ReactionNetworkInput;
@@ -80,7 +81,8 @@ export class RunManager {
     if (study.simulator) overrides.simulator = storedSimulator(study.simulator);
     const runId = store.createRun({ studyId: record.id, algorithm: study.algorithm.kind, seed, options: overrides, parameterNames: study.prior.names });
     const recorder = recorderFor(store, runId, false);
-    const maxGenerations = study.algorithm.kind === 'abcRejection' ? 1 : (args.maxGenerations ?? (study.algorithm as { maxGenerations?: number }).maxGenerations ?? null);
+    const maxGenerations =
+      study.algorithm.kind === 'abcRejection' ? 1 : (args.maxGenerations ?? (study.algorithm as { maxGenerations?: number }).maxGenerations ?? null);
     const active = this.track(runId, maxGenerations);
     void (async () => {
       try {
@@ -128,7 +130,14 @@ export class RunManager {
 
   private track(runId: number, maxGenerations: number | null): ActiveRun {
     const now = performance.now();
-    const active: ActiveRun = { controller: new AbortController(), started: now, maxGenerations, generationSeconds: [], lastGenerationAt: now, lastSamplingEvent: 0 };
+    const active: ActiveRun = {
+      controller: new AbortController(),
+      started: now,
+      maxGenerations,
+      generationSeconds: [],
+      lastGenerationAt: now,
+      lastSamplingEvent: 0,
+    };
     this.active.set(runId, active);
     return active;
   }

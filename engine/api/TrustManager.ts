@@ -53,7 +53,10 @@ export class TrustManager {
    * once its simulator is approved for `scope`: throws
    * UntrustedSimulatorError (nothing run) otherwise.
    */
-  trustedJobBase(record: { readonly format: string; readonly source: string; readonly parsed: unknown }, scope: string): { model: ReactionNetworkInput; simulator?: BlackBoxSimulatorSpec } {
+  trustedJobBase(
+    record: { readonly format: string; readonly source: string; readonly parsed: unknown },
+    scope: string,
+  ): { model: ReactionNetworkInput; simulator?: BlackBoxSimulatorSpec } {
     const model = record.parsed as ReactionNetworkInput;
     if (record.format !== 'simulator') return { model };
     const simulator = parseBlackBoxSpec(JSON.parse(record.source));
@@ -76,7 +79,14 @@ export class TrustManager {
       try {
         description = describeSimulator(parseBlackBoxSpec(spec, usedBy));
       } catch (error) {
-        found.set(`error:${usedBy}`, { fingerprint: null, usedBy: [usedBy], approved: false, description: null, text: null, problem: (error as Error).message });
+        found.set(`error:${usedBy}`, {
+          fingerprint: null,
+          usedBy: [usedBy],
+          approved: false,
+          description: null,
+          text: null,
+          problem: (error as Error).message,
+        });
         return;
       }
       const existing = found.get(description.fingerprint);
@@ -126,7 +136,8 @@ export class TrustManager {
   /** Web mode: approve with the code `sciope serve` printed for this simulator. */
   approveWithCode(store: ProjectStore, fingerprint: string, code: string): void {
     const pending = this.pending.get(fingerprint);
-    if (!pending || pending.scope !== store.path) throw new ApprovalCodeError('no approval was requested for this simulator (or the project changed since): ask again');
+    if (!pending || pending.scope !== store.path)
+      throw new ApprovalCodeError('no approval was requested for this simulator (or the project changed since): ask again');
     if (Date.now() > pending.expires) {
       this.pending.delete(fingerprint);
       throw new ApprovalCodeError('the approval code expired: ask again');
@@ -136,7 +147,11 @@ export class TrustManager {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       pending.attempts += 1;
       if (pending.attempts >= CODE_ATTEMPTS) this.pending.delete(fingerprint);
-      throw new ApprovalCodeError(pending.attempts >= CODE_ATTEMPTS ? 'wrong approval code, too many tries: ask again' : 'wrong approval code: type the code that `sciope serve` printed in its terminal');
+      throw new ApprovalCodeError(
+        pending.attempts >= CODE_ATTEMPTS
+          ? 'wrong approval code, too many tries: ask again'
+          : 'wrong approval code: type the code that `sciope serve` printed in its terminal',
+      );
     }
     this.pending.delete(fingerprint);
     const item = this.find(store, fingerprint);
@@ -157,7 +172,11 @@ export class TrustManager {
   private find(store: ProjectStore, fingerprint: string): TrustListItem {
     const item = this.list(store).find((i) => i.fingerprint === fingerprint);
     if (!item || !item.description) {
-      throw new ApiStateError('NOT_FOUND', 'this project has no simulator with that fingerprint (a file it runs may have changed since it was shown): list the simulators again', { fingerprint });
+      throw new ApiStateError(
+        'NOT_FOUND',
+        'this project has no simulator with that fingerprint (a file it runs may have changed since it was shown): list the simulators again',
+        { fingerprint },
+      );
     }
     return item;
   }

@@ -98,7 +98,9 @@ export function runDetail(store: ProjectStore, run: RunRecord): RunDetail {
   const config = (study?.config ?? {}) as { priors?: Record<string, unknown>; truth?: Record<string, number> };
   return {
     ...runListItem(store, run, studyNameMap(store)),
-    generationList: store.listGenerations(run.id).map((g) => ({ index: g.index, epsilon: g.epsilon, acceptanceRate: g.acceptanceRate, simulations: g.simulations, ess: g.ess, count: g.count })),
+    generationList: store
+      .listGenerations(run.id)
+      .map((g) => ({ index: g.index, epsilon: g.epsilon, acceptanceRate: g.acceptanceRate, simulations: g.simulations, ess: g.ess, count: g.count })),
     priors: config.priors ?? {},
     truth: config.truth ?? null,
     stopReason: run.stopReason,
@@ -117,7 +119,10 @@ export function posteriorView(store: ProjectStore, run: RunRecord, generationInd
   const posterior = storedPosterior(store, run);
   const last = posterior.generations.length - 1;
   if (generationIndex !== undefined && generationIndex > last) {
-    throw new ApiStateError('NOT_FOUND', `run ${run.id} has generations 0..${last}; there is no generation ${generationIndex}`, { runId: run.id, generation: generationIndex });
+    throw new ApiStateError('NOT_FOUND', `run ${run.id} has generations 0..${last}; there is no generation ${generationIndex}`, {
+      runId: run.id,
+      generation: generationIndex,
+    });
   }
   const g = posterior.generation(generationIndex);
   const study = store.getStudy(run.studyId);
@@ -134,7 +139,9 @@ export function posteriorView(store: ProjectStore, run: RunRecord, generationInd
     epsilons: posterior.generations.map((x) => x.epsilon),
     marginals: run.parameterNames.map((name, k) => {
       const prior = parsed?.prior.get(name);
-      const [priorLower, priorUpper] = prior ? finiteRange(prior.bounds, prior.quantile.bind(prior)) : [Math.min(...posterior.values(k, g.index)), Math.max(...posterior.values(k, g.index))];
+      const [priorLower, priorUpper] = prior
+        ? finiteRange(prior.bounds, prior.quantile.bind(prior))
+        : [Math.min(...posterior.values(k, g.index)), Math.max(...posterior.values(k, g.index))];
       const kde = posterior.kde(k, { points: kdePoints, generation: g.index, from: priorLower, to: priorUpper });
       return {
         ...summary[k],
@@ -157,7 +164,14 @@ function finiteRange(bounds: readonly [number, number], quantile: (p: number) =>
 /** A stored network (learn.networks) as the app lists it; the validation RMSE is that of the best epoch (its loss is a mean squared error). */
 export function networkListItem(record: { id: number; name: string; topology: unknown; meta: Record<string, unknown>; createdAt: string }): NetworkListItem {
   const topology = record.topology as { architecture?: string; parameters?: string[]; species?: string[] };
-  const meta = record.meta as { backend?: string; trainingSize?: number; bestEpoch?: number; trainLoss?: number[]; valLoss?: number[]; warning?: string | null };
+  const meta = record.meta as {
+    backend?: string;
+    trainingSize?: number;
+    bestEpoch?: number;
+    trainLoss?: number[];
+    valLoss?: number[];
+    warning?: string | null;
+  };
   const valLoss = meta.valLoss ?? [];
   const best = meta.bestEpoch ?? null;
   return {

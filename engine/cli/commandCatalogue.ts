@@ -15,7 +15,16 @@ export interface CommandEntry {
   usage: string;
   description: string;
   /** The module's register function (one module may define several commands: project and resume). */
-  load: () => Promise<(program: Command) => void>;
+  load: () => Promise<(program: Command, cli: CliRunner) => void>;
+}
+
+/**
+ * The CLI itself, handed to the commands that run other commands (the
+ * cluster-side coordinator of a detached run runs `sciope infer`): passed in
+ * rather than imported, so no command module imports main.ts back.
+ */
+export interface CliRunner {
+  runCli(argv: string[]): Promise<number>;
 }
 
 const project = async () => (await import('./commands/project.js')).registerProject;

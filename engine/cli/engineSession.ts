@@ -83,7 +83,9 @@ export class CliEngine {
     );
     if (finished.event.status === 'completed') return;
     if (finished.event.status === 'cancelled' || finished.interrupted) throw new CommandCancelledError(cancelledMessage);
-    throw finished.event.error ? errorFromWire(finished.event.error) : new EngineError('RUN_FAILED', `run ${runId} ended as ${finished.event.status}`, { runId });
+    throw finished.event.error
+      ? errorFromWire(finished.event.error)
+      : new EngineError('RUN_FAILED', `run ${runId} ended as ${finished.event.status}`, { runId });
   }
 
   /**
@@ -92,7 +94,11 @@ export class CliEngine {
    * to the handlers, Ctrl-C cancels it through `learn.cancel`. Resolves with
    * the final event when it completed; throws as followRun does otherwise.
    */
-  async followTraining(taskId: number, on: { onProgress: (completed: number, total: number) => void; onEpoch: (event: LearnEpochEvent) => void }, cancelledMessage: string): Promise<LearnFinishedEvent> {
+  async followTraining(
+    taskId: number,
+    on: { onProgress: (completed: number, total: number) => void; onEpoch: (event: LearnEpochEvent) => void },
+    cancelledMessage: string,
+  ): Promise<LearnFinishedEvent> {
     const task = `learn:${taskId}`;
     const finished = await this.follow<LearnFinishedEvent>(
       (event) => {
@@ -104,7 +110,9 @@ export class CliEngine {
     );
     if (finished.event.status === 'completed') return finished.event;
     if (finished.event.status === 'cancelled' || finished.interrupted) throw new CommandCancelledError(cancelledMessage);
-    throw finished.event.error ? errorFromWire(finished.event.error) : new EngineError('TRAINING_FAILED', `training ${taskId} ended as ${finished.event.status}`, { taskId });
+    throw finished.event.error
+      ? errorFromWire(finished.event.error)
+      : new EngineError('TRAINING_FAILED', `training ${taskId} ended as ${finished.event.status}`, { taskId });
   }
 
   /** Events (buffered ones first) to `handle` until it returns the final one; Ctrl-C meanwhile calls `cancel` once. */

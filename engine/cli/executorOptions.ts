@@ -3,31 +3,15 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Executor } from '../compute/executor.js';
 import { InProcessExecutor } from '../compute/InProcessExecutor.js';
 import { WorkerPoolExecutor } from '../compute/pool/WorkerPoolExecutor.js';
-import { localPath } from '../compute/ssh/nodeSettings.js';
+import { slurmSettingsInput, type SlurmFlags } from './slurmFlags.js';
+
+export { slurmSettingsInput, type SlurmFlags };
 
 /** Where the CLI runs simulations: this thread, worker threads, remote nodes, or a SLURM cluster. */
 export interface ExecutorFlags extends SlurmFlags {
   executor?: 'local' | 'ssh' | 'slurm';
   workers?: number;
   nodes?: string;
-}
-
-/** `--executor slurm`: a cluster file (`--slurm`) and/or flags, which override its fields. */
-export interface SlurmFlags {
-  slurm?: string;
-  slurmHost?: string;
-  slurmPort?: number;
-  slurmUser?: string;
-  slurmKey?: string;
-  knownHosts?: string;
-  partition?: string;
-  account?: string;
-  time?: string;
-  slurmNodes?: number;
-  tasks?: number;
-  cpusPerTask?: number;
-  remoteDir?: string;
-  slurmSetup?: string;
 }
 
 const EXECUTORS = ['local', 'ssh', 'slurm'] as const;
@@ -42,10 +26,14 @@ function positiveInteger(flag: string, max: number) {
 
 export function addExecutorOptions(command: Command, defaultWorkers: 'all' | 1): Command {
   return command
-    .option('--executor <kind>', 'where simulations run: local (this machine), ssh (remote nodes, with --nodes) or slurm (a SLURM cluster, with --slurm or --slurm-host)', (value: string) => {
-      if (!(EXECUTORS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected ${EXECUTORS.join(', ')}, got "${value}"`);
-      return value;
-    })
+    .option(
+      '--executor <kind>',
+      'where simulations run: local (this machine), ssh (remote nodes, with --nodes) or slurm (a SLURM cluster, with --slurm or --slurm-host)',
+      (value: string) => {
+        if (!(EXECUTORS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected ${EXECUTORS.join(', ')}, got "${value}"`);
+        return value;
+      },
+    )
     .option(
       '-w, --workers <N>',
       `local worker threads (default: ${defaultWorkers === 'all' ? `one per core, ${availableParallelism()} here` : '1, this thread'}); results do not depend on it`,
@@ -62,42 +50,14 @@ export function addExecutorOptions(command: Command, defaultWorkers: 'all' | 1):
     .option('--slurm-user <user>', 'user name on the cluster')
     .option('--slurm-key <file>', 'private key for the login node (else ssh-agent)')
     .option('--known-hosts <file>', 'known_hosts file for the login node (default ~/.ssh/known_hosts)')
-    .option('--partition <name>', 'SLURM partition (default: the cluster\'s default)')
+    .option('--partition <name>', "SLURM partition (default: the cluster's default)")
     .option('--account <name>', 'SLURM account to charge')
     .option('--time <limit>', 'wall time of the allocation: minutes, HH:MM:SS or D-HH:MM:SS (required for slurm)')
     .option('--tasks <N>', 'SLURM tasks = worker processes (default 1)', positiveInteger('--tasks', 100_000))
     .option('--cpus-per-task <C>', 'CPUs per task = threads per worker (default 1)', positiveInteger('--cpus-per-task', 1024))
     .option('--slurm-nodes <N>', 'spread the tasks over exactly N nodes', positiveInteger('--slurm-nodes', 10_000))
-    .option('--remote-dir <dir>', 'worker cache on the cluster\'s shared filesystem (default ~/.cache/sciope)')
+    .option('--remote-dir <dir>', "worker cache on the cluster's shared filesystem (default ~/.cache/sciope)")
     .option('--slurm-setup <line>', 'shell line run before SLURM commands and workers, e.g. "module load nodejs"');
-}
-
-/**
- * The cluster settings of the flags: the --slurm file's fields with the
- * flags given on top (paths in flags are relative to the working folder).
- * Without a key anywhere, the ssh-agent authenticates.
- */
-export function slurmSettingsInput(flags: SlurmFlags, file: Record<string, unknown> = {}): Record<string, unknown> {
-  const fromFlags: Record<string, unknown> = {
-    host: flags.slurmHost,
-    port: flags.slurmPort,
-    user: flags.slurmUser,
-    privateKey: flags.slurmKey === undefined ? undefined : localPath(flags.slurmKey),
-    knownHosts: flags.knownHosts === undefined ? undefined : localPath(flags.knownHosts),
-    partition: flags.partition,
-    account: flags.account,
-    time: flags.time,
-    nodes: flags.slurmNodes,
-    tasks: flags.tasks,
-    cpusPerTask: flags.cpusPerTask,
-    remoteDir: flags.remoteDir,
-    setup: flags.slurmSetup,
-  };
-  const merged: Record<string, unknown> = { ...file };
-  for (const [key, value] of Object.entries(fromFlags)) if (value !== undefined) merged[key] = value;
-  if (flags.slurmKey !== undefined) delete merged.agent;
-  if (merged.privateKey === undefined && merged.agent === undefined) merged.agent = true;
-  return merged;
 }
 
 /**

@@ -1,7 +1,6 @@
 import { Command, CommanderError, Help } from 'commander';
-import { COMMANDS, invokedCommand } from './commandCatalogue.js';
+import { COMMANDS, invokedCommand, type CliRunner } from './commandCatalogue.js';
 import { EXIT_BAD_INPUT, errorLine, exitCodeFor } from './exitCode.js';
-
 
 /** The program without its commands: name, description, version, error handling. */
 export function createProgram(): Command {
@@ -17,11 +16,11 @@ export function createProgram(): Command {
  * (for --version, --help, no command, a typo) every command as a name and a
  * description only, so that these answer without loading any command module.
  */
-export async function buildProgram(argv: readonly string[]): Promise<Command> {
+export async function buildProgram(argv: readonly string[], cli: CliRunner = { runCli: main }): Promise<Command> {
   const program = createProgram();
   const entry = invokedCommand(argv.slice(2));
   if (entry) {
-    (await entry.load())(program);
+    (await entry.load())(program, cli);
   } else {
     const terms = new Map(COMMANDS.map((c) => [c.name, `${c.name} ${c.usage}`.trimEnd()]));
     program.configureHelp({ subcommandTerm: (command) => terms.get(command.name()) ?? new Help().subcommandTerm(command) });

@@ -75,7 +75,11 @@ export type ModelReference = string | { example: string } | { file: string } | {
  * a model JSON or SBML file relative to `base`; a bare name that is no file
  * there but an example is the example.
  */
-export async function loadReferencedModel(reference: ModelReference, simulator: BlackBoxSimulatorSpec | undefined, base: string): Promise<ReactionNetworkInput> {
+export async function loadReferencedModel(
+  reference: ModelReference,
+  simulator: BlackBoxSimulatorSpec | undefined,
+  base: string,
+): Promise<ReactionNetworkInput> {
   if (typeof reference === 'object' && 'simulator' in reference) return blackBoxModel(simulator ?? (reference.simulator as BlackBoxSimulatorSpec));
   if (typeof reference === 'object' && 'example' in reference) return loadModelArgument(reference.example);
   const path = resolve(base, expandHome(typeof reference === 'string' ? reference : reference.file));

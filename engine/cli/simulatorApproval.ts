@@ -20,7 +20,10 @@ export interface TrustFlags {
 
 /** `--trust` on every command that may run a black-box simulator named in a file. */
 export function addTrustOption(command: Command): Command {
-  return command.option('--trust', 'approve the black-box simulator (command or JS module) the file names, after you have read what it runs; the approval is remembered for this file and this exact content');
+  return command.option(
+    '--trust',
+    'approve the black-box simulator (command or JS module) the file names, after you have read what it runs; the approval is remembered for this file and this exact content',
+  );
 }
 
 /** The file an approval is tied to (its real path, so a symlink or another spelling is the same scope). */

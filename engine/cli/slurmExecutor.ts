@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { Executor } from '../compute/executor.js';
 import { parseSlurmSettings, SlurmExecutor, type SlurmEvent } from '../compute/slurm/index.js';
 import { describeStepEvent } from '../compute/slurm/stepEvents.js';
-import { slurmSettingsInput, type SlurmFlags } from './executorOptions.js';
+import { slurmSettingsInput, type SlurmFlags } from './slurmFlags.js';
 import { readJsonFile } from './jsonFile.js';
 import { promptPassphrase } from './commands/nodes.js';
 
@@ -42,4 +42,3 @@ export function describeSlurmEvent(event: SlurmEvent): string | null {
       return describeStepEvent(event.event, { ready: false });
   }
 }
-

@@ -56,10 +56,15 @@ export async function prepareJobAsync(job: SimulationJob, factory?: StatisticsFa
 function prepareWithSimulator(job: SimulationJob, simulator: Simulator, factory?: StatisticsFactory): PreparedJob {
   const grid = Float64Array.from(job.time);
   assertTimeGrid(grid);
-  if (!Number.isInteger(job.runsPerTrial) || job.runsPerTrial < 1) throw new SimulationSettingsError('runsPerTrial', `expected an integer >= 1, got ${job.runsPerTrial}`);
+  if (!Number.isInteger(job.runsPerTrial) || job.runsPerTrial < 1)
+    throw new SimulationSettingsError('runsPerTrial', `expected an integer >= 1, got ${job.runsPerTrial}`);
   const slots = job.parameterIds.map((id) => {
     const index = simulator.parameterIds.indexOf(id);
-    if (index < 0) throw new SimulationSettingsError('parameterIds', `unknown parameter "${id}"; the model's parameters are ${simulator.parameterIds.join(', ') || '(none)'}`);
+    if (index < 0)
+      throw new SimulationSettingsError(
+        'parameterIds',
+        `unknown parameter "${id}"; the model's parameters are ${simulator.parameterIds.join(', ') || '(none)'}`,
+      );
     return index;
   });
   const statistics = job.statistics ? (factory ?? createSummaryStatistics)(job.statistics) : null;
@@ -71,7 +76,10 @@ function prepareWithSimulator(job: SimulationJob, simulator: Simulator, factory?
 
   const run = (trial: Trial): TrialResult => {
     if (trial.parameters.length !== slots.length) {
-      throw new SimulationSettingsError('trial.parameters', `trial ${trial.index}: expected ${slots.length} values (${job.parameterIds.join(', ')}), got ${trial.parameters.length}`);
+      throw new SimulationSettingsError(
+        'trial.parameters',
+        `trial ${trial.index}: expected ${slots.length} values (${job.parameterIds.join(', ')}), got ${trial.parameters.length}`,
+      );
     }
     for (let k = 0; k < slots.length; k++) parameters[slots[k]] = trial.parameters[k];
     const data = scratch ?? new Float64Array(runs * block);

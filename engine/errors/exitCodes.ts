@@ -20,7 +20,14 @@ export type ExitCode = typeof EXIT_SUCCESS | typeof EXIT_RUN_FAILED | typeof EXI
  * sets `runFailed` where it is thrown; only the name survives the EngineApi
  * wire ({ name, code, message, details }), so a rebuilt error is judged by it.
  */
-const RUN_FAILED_NAMES: ReadonlySet<string> = new Set(['SimulationError', 'SimulationBudgetError', 'SimulationFailedError', 'NodesLostError', 'ComputeThreadError', 'InternalError']);
+const RUN_FAILED_NAMES: ReadonlySet<string> = new Set([
+  'SimulationError',
+  'SimulationBudgetError',
+  'SimulationFailedError',
+  'NodesLostError',
+  'ComputeThreadError',
+  'InternalError',
+]);
 
 /** Whether `error` says an operation was cancelled: an AbortError, or an engine error with code CANCELLED (as it comes back from the wire). */
 export function isCancellation(error: unknown): boolean {

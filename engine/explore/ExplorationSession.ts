@@ -31,7 +31,10 @@ export interface ExplorationBatch {
 }
 
 /** What a batch is made of: the session's design, a region, proposals or explicit parameter values. */
-export type BatchSource = 'design' | Region | { readonly kind: 'parameters'; readonly parameters: ReadonlyArray<ArrayLike<number>>; readonly origin?: BatchOrigin };
+export type BatchSource =
+  | 'design'
+  | Region
+  | { readonly kind: 'parameters'; readonly parameters: ReadonlyArray<ArrayLike<number>>; readonly origin?: BatchOrigin };
 
 export interface RunBatchOptions {
   readonly source?: BatchSource;
@@ -89,7 +92,8 @@ export class ExplorationSession {
     this.space = new ParameterSpace(config.parameterNames, config.priors);
     const parameterIds = (model.parameters ?? []).map((p) => p.id);
     for (const name of config.parameterNames) {
-      if (!parameterIds.includes(name)) throw new ExplorationError(`parameters.${name}`, `the model "${model.name}" has no parameter "${name}"; its parameters are ${parameterIds.join(', ')}`);
+      if (!parameterIds.includes(name))
+        throw new ExplorationError(`parameters.${name}`, `the model "${model.name}" has no parameter "${name}"; its parameters are ${parameterIds.join(', ')}`);
     }
     const time = sessionTimes(config, model);
     this.job = {
@@ -176,7 +180,17 @@ export class ExplorationSession {
       }
     }
     if (source === 'design') this.designDrawn += count;
-    const batch: ExplorationBatch = { index, origin, first: this.pointCount, count, unit, parameters, features, trajectories, trajectoryCount: trajectories ? keep : 0 };
+    const batch: ExplorationBatch = {
+      index,
+      origin,
+      first: this.pointCount,
+      count,
+      unit,
+      parameters,
+      features,
+      trajectories,
+      trajectoryCount: trajectories ? keep : 0,
+    };
     this.batches.push(batch);
     this.invalidatePropagation();
     this.observer?.batchAdded(this, batch);
@@ -265,7 +279,11 @@ export class ExplorationSession {
       gamma: this.config.propagation.gamma,
       neighbours: this.config.propagation.neighbours,
     };
-    const result = await this.compute.run('propagateLabels', { features, labels, options }, { signal, transfer: [features.data.buffer as ArrayBuffer, labels.buffer as ArrayBuffer] });
+    const result = await this.compute.run(
+      'propagateLabels',
+      { features, labels, options },
+      { signal, transfer: [features.data.buffer as ArrayBuffer, labels.buffer as ArrayBuffer] },
+    );
     if (state === this.state) this.propagation = result;
     return result;
   }
@@ -287,7 +305,9 @@ export class ExplorationSession {
   }
 
   /** 2-D embedding of every point's features (recomputed over all batches, starting from the last layout of the same method). */
-  async embed(options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; method?: Reduction['method'] } = {}): Promise<EmbeddingResult> {
+  async embed(
+    options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; method?: Reduction['method'] } = {},
+  ): Promise<EmbeddingResult> {
     if (this.pointCount === 0) throw new ExplorationError('batches', 'no points yet: run a batch first');
     const r = this.config.reduction;
     const method = options.method ?? r.method;
@@ -304,11 +324,15 @@ export class ExplorationSession {
       perplexity: r.perplexity,
     };
     const onProgress = options.onProgress;
-    const reduction = await this.compute.run('reduceDimension', { features, options: reduceOptions }, {
-      signal: options.signal,
-      onProgress: onProgress && (({ done, total }) => onProgress(done, total)),
-      transfer: [features.data.buffer as ArrayBuffer],
-    });
+    const reduction = await this.compute.run(
+      'reduceDimension',
+      { features, options: reduceOptions },
+      {
+        signal: options.signal,
+        onProgress: onProgress && (({ done, total }) => onProgress(done, total)),
+        transfer: [features.data.buffer as ArrayBuffer],
+      },
+    );
     const n = this.pointCount;
     this.lastEmbedding.set(reduction.method, reduction.embedding);
     return {
@@ -325,7 +349,16 @@ export class ExplorationSession {
    * from unit-cube parameters to the propagated labels (user labels are
    * kept as given) scores a large candidate set (on `compute`); see activeLearning.ts.
    */
-  async propose(options: { n?: number; strategy?: ProposalStrategy; class?: number | string; candidates?: number; region?: { lower: Record<string, number>; upper: Record<string, number> }; signal?: AbortSignal } = {}): Promise<ProposalResult> {
+  async propose(
+    options: {
+      n?: number;
+      strategy?: ProposalStrategy;
+      class?: number | string;
+      candidates?: number;
+      region?: { lower: Record<string, number>; upper: Record<string, number> };
+      signal?: AbortSignal;
+    } = {},
+  ): Promise<ProposalResult> {
     const p = await this.propagated(options.signal);
     const C = p.classes;
     const soft = Float64Array.from(p.distributions);
@@ -338,7 +371,8 @@ export class ExplorationSession {
     const strategy = options.strategy ?? active.strategy;
     const chosenClass = options.class ?? active.class;
     const classIndex = chosenClass === undefined ? undefined : typeof chosenClass === 'number' ? chosenClass : this.classNames.indexOf(chosenClass);
-    if (strategy === 'class' && (classIndex === undefined || classIndex < 0)) throw new ExplorationError('class', `unknown class ${JSON.stringify(chosenClass)}; classes: ${this.classNames.join(', ')}`);
+    if (strategy === 'class' && (classIndex === undefined || classIndex < 0))
+      throw new ExplorationError('class', `unknown class ${JSON.stringify(chosenClass)}; classes: ${this.classNames.join(', ')}`);
     const box = options.region ? boxInUnit(this.space, options.region) : undefined;
     const n = options.n ?? active.batchSize ?? this.config.batchSize;
     const proposalOptions = {
@@ -352,10 +386,14 @@ export class ExplorationSession {
       round: this.proposalRound++,
     };
     const points = this.unitPoints();
-    const proposal = await this.compute.run('proposePoints', { points, distributions: soft, dimension: this.space.dimension, classes: C, options: proposalOptions }, {
-      signal: options.signal,
-      transfer: [points.buffer as ArrayBuffer, soft.buffer as ArrayBuffer],
-    });
+    const proposal = await this.compute.run(
+      'proposePoints',
+      { points, distributions: soft, dimension: this.space.dimension, classes: C, options: proposalOptions },
+      {
+        signal: options.signal,
+        transfer: [points.buffer as ArrayBuffer, soft.buffer as ArrayBuffer],
+      },
+    );
     const d = this.space.dimension;
     const values = this.space.toParameters(proposal.unit);
     return {
@@ -369,7 +407,10 @@ export class ExplorationSession {
 
   /** Run a proposal as the next batch. */
   runProposal(executor: Executor, proposal: ProposalResult, options: Omit<RunBatchOptions, 'source' | 'n'> = {}): Promise<BatchSummary> {
-    return this.runBatch(executor, { ...options, source: { kind: 'parameters', parameters: proposal.parameters, origin: { kind: 'proposal', strategy: proposal.strategy } } });
+    return this.runBatch(executor, {
+      ...options,
+      source: { kind: 'parameters', parameters: proposal.parameters, origin: { kind: 'proposal', strategy: proposal.strategy } },
+    });
   }
 
   /** Everything the app shows, as JSON (without the embedding, which is computed on demand). */

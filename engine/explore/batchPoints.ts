@@ -23,7 +23,14 @@ export type BatchOrigin =
  * drawn so far with this design); random designs draw from the stream
  * (seed, batch), so a batch is reproducible on its own.
  */
-export function designPoints(space: ParameterSpace, design: { kind: SessionDesignKind; levels?: number | number[] }, n: number, seed: number, batch: number, start: number): Float64Array {
+export function designPoints(
+  space: ParameterSpace,
+  design: { kind: SessionDesignKind; levels?: number | number[] },
+  n: number,
+  seed: number,
+  batch: number,
+  start: number,
+): Float64Array {
   const d = space.dimension;
   const rng = Xoshiro128.fromSeed(seed, 1, batch);
   switch (design.kind) {
@@ -34,7 +41,9 @@ export function designPoints(space: ParameterSpace, design: { kind: SessionDesig
       return space.toUnit(values);
     }
     case 'fullFactorial': {
-      const levels = Array.isArray(design.levels) ? design.levels : Array.from({ length: d }, () => (design.levels as number | undefined) ?? Math.max(2, Math.round(n ** (1 / d))));
+      const levels = Array.isArray(design.levels)
+        ? design.levels
+        : Array.from({ length: d }, () => (design.levels as number | undefined) ?? Math.max(2, Math.round(n ** (1 / d))));
       const grid = createDesign({ kind: 'fullFactorial', levels, at: 'centres' });
       return grid.generate(grid.size!, rng);
     }
@@ -77,7 +86,8 @@ export function regionPoints(space: ParameterSpace, region: Region, n: number, s
   const spread = region.spread ?? 0.05;
   if (!(spread > 0)) throw new ExplorationError('region.spread', `expected a number > 0, got ${spread}`);
   const total = existing.length / d;
-  for (const id of region.points) if (!Number.isInteger(id) || id < 0 || id >= total) throw new ExplorationError('region.points', `no point ${id}; the session has points 0..${total - 1}`);
+  for (const id of region.points)
+    if (!Number.isInteger(id) || id < 0 || id >= total) throw new ExplorationError('region.points', `no point ${id}; the session has points 0..${total - 1}`);
   for (let i = 0; i < n; i++) {
     const centre = region.points[i % region.points.length];
     for (let k = 0; k < d; k++) out[i * d + k] = reflect(existing[centre * d + k] + spread * rng.nextNormal());
@@ -86,7 +96,10 @@ export function regionPoints(space: ParameterSpace, region: Region, n: number, s
 }
 
 /** A region box in unit coordinates; parameters missing from lower/upper span their whole range. */
-export function boxInUnit(space: ParameterSpace, region: { lower: Readonly<Record<string, number>>; upper: Readonly<Record<string, number>> }): [Float64Array, Float64Array] {
+export function boxInUnit(
+  space: ParameterSpace,
+  region: { lower: Readonly<Record<string, number>>; upper: Readonly<Record<string, number>> },
+): [Float64Array, Float64Array] {
   const d = space.dimension;
   for (const name of [...Object.keys(region.lower), ...Object.keys(region.upper)]) {
     if (!space.names.includes(name)) throw new ExplorationError(`region.${name}`, `unknown parameter; the session explores ${space.names.join(', ')}`);

@@ -6,7 +6,10 @@ export class SessionSpecError extends EngineError {
 
   constructor(source: string, issues: ReadonlyArray<{ path: string; message: string }>) {
     const lines = issues.map((i) => `  ${i.path}: ${i.message}`).join('\n');
-    super('SESSION_INVALID', `${source}: invalid exploration session (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines}`, { source, issues });
+    super('SESSION_INVALID', `${source}: invalid exploration session (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines}`, {
+      source,
+      issues,
+    });
     this.issues = issues;
   }
 }

@@ -12,7 +12,16 @@ import { parseSessionSpec } from './sessionSpec.js';
 import { ExplorationError } from './errors.js';
 
 export { ExplorationSession, type ExplorationBatch, type BatchSource, type RunBatchOptions, type SessionObserver } from './ExplorationSession.js';
-export { parseSessionSpec, sessionSchema, sessionTimes, SESSION_DESIGN_KINDS, DEFAULT_SESSION_STATISTICS, type SessionConfig, type SessionInput, type SessionDesignKind } from './sessionSpec.js';
+export {
+  parseSessionSpec,
+  sessionSchema,
+  sessionTimes,
+  SESSION_DESIGN_KINDS,
+  DEFAULT_SESSION_STATISTICS,
+  type SessionConfig,
+  type SessionInput,
+  type SessionDesignKind,
+} from './sessionSpec.js';
 export { attachSessionStore, loadExplorationSession, listExplorationSessions, type ExplorationStore } from './persistence.js';
 export { proposePoints, type Proposal, type ProposalOptions, type ProposalStrategy } from './activeLearning.js';
 export { KnnSoftClassifier, type KnnClassifierOptions } from './knnClassifier.js';

@@ -39,7 +39,8 @@ export class KnnSoftClassifier {
   ) {
     this.n = points.length / dimension;
     if (!Number.isInteger(this.n) || this.n < 1) throw new ExplorationError('classifier', 'expected at least one training point');
-    if (distributions.length !== this.n * classes) throw new ExplorationError('classifier', `expected ${this.n} × ${classes} soft labels, got ${distributions.length} values`);
+    if (distributions.length !== this.n * classes)
+      throw new ExplorationError('classifier', `expected ${this.n} × ${classes} soft labels, got ${distributions.length} values`);
     this.k = Math.max(1, Math.min(options.k ?? 10, this.n));
     const nearest = new Float64Array(this.n);
     for (let i = 0; i < this.n; i++) {
@@ -47,7 +48,9 @@ export class KnnSoftClassifier {
       for (let j = 0; j < this.n; j++) if (j !== i) best = Math.min(best, this.squared(points, i, j));
       nearest[i] = best;
     }
-    const finite = Array.from(nearest).filter((v) => Number.isFinite(v) && v > 0).sort((a, b) => a - b);
+    const finite = Array.from(nearest)
+      .filter((v) => Number.isFinite(v) && v > 0)
+      .sort((a, b) => a - b);
     // Bandwidth: about two typical spacings, so k neighbours share the vote smoothly.
     this.bandwidth2 = 4 * (finite.length > 0 ? finite[finite.length >> 1] : 0.01);
     this.priorWeight = options.prior ?? 0.02;

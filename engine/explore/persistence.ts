@@ -24,7 +24,18 @@ export interface ExplorationStore {
     predicted?: Float64Array | null;
     meta?: Record<string, unknown>;
   }): number;
-  getExplorationBatch(id: number): { count: number; dimension: number; featureCount: number; points: Float64Array; features: Float64Array | null; trajectories: Float64Array | null; labels: Float64Array | null; meta: Record<string, unknown> } | undefined;
+  getExplorationBatch(id: number):
+    | {
+        count: number;
+        dimension: number;
+        featureCount: number;
+        points: Float64Array;
+        features: Float64Array | null;
+        trajectories: Float64Array | null;
+        labels: Float64Array | null;
+        meta: Record<string, unknown>;
+      }
+    | undefined;
   updateExplorationLabels(id: number, labels: { labels?: Float64Array | null; predicted?: Float64Array | null }): void;
   getSetting<T = unknown>(key: string): T | undefined;
   setSetting(key: string, value: unknown): void;
@@ -71,7 +82,14 @@ function writeBatch(store: ExplorationStore, session: ExplorationSession, batch:
     features: batch.features,
     trajectories: batch.trajectories,
     labels: batchLabels(session, batch),
-    meta: { session: session.config.name, batch: batch.index, origin: batch.origin, parameterNames: session.space.names, featureNames: session.featureNames, trajectoryCount: batch.trajectoryCount },
+    meta: {
+      session: session.config.name,
+      batch: batch.index,
+      origin: batch.origin,
+      parameterNames: session.space.names,
+      featureNames: session.featureNames,
+      trajectoryCount: batch.trajectoryCount,
+    },
   });
 }
 
@@ -106,7 +124,10 @@ export function listExplorationSessions(store: ExplorationStore): string[] {
 export function loadExplorationSession(store: ExplorationStore, name: string): ExplorationSession {
   const stored = store.getSetting<StoredSession>(settingKey(name));
   if (!stored || stored.format !== 'sciope-exploration-1') {
-    throw new ExplorationError('session', `no exploration session "${name}" in this project (sessions: ${listExplorationSessions(store).join(', ') || 'none'})`);
+    throw new ExplorationError(
+      'session',
+      `no exploration session "${name}" in this project (sessions: ${listExplorationSessions(store).join(', ') || 'none'})`,
+    );
   }
   const config = parseSessionSpec({ ...stored.spec, name, labels: undefined }, stored.source);
   const session = new ExplorationSession({ ...config, classes: stored.classNames }, stored.model);

@@ -11,7 +11,11 @@ import { REDUCTION_METHODS, type ReductionMethod } from '../learn/reduce/reduceD
 import { SessionSpecError } from './errors.js';
 import { zodIssues } from '../errors/zodIssues.js';
 
-const intAtLeast = (min: number) => z.number({ error: `expected an integer >= ${min}` }).int({ error: `expected an integer >= ${min}` }).min(min, { error: `expected an integer >= ${min}` });
+const intAtLeast = (min: number) =>
+  z
+    .number({ error: `expected an integer >= ${min}` })
+    .int({ error: `expected an integer >= ${min}` })
+    .min(min, { error: `expected an integer >= ${min}` });
 const part = z.looseObject({ kind: z.string({ error: 'expected a "kind" naming the part' }) });
 
 export const SESSION_DESIGN_KINDS = ['latinHypercube', 'sobol', 'halton', 'random', 'fullFactorial', 'prior'] as const;
@@ -33,7 +37,11 @@ const reductionSchema = z.strictObject({
 
 const propagationSchema = z.strictObject({
   algorithm: z.enum(['spreading', 'propagation'], { error: 'expected "spreading" or "propagation"' }).optional(),
-  alpha: z.number({ error: 'expected a number in (0, 1)' }).gt(0, { error: 'expected a number in (0, 1)' }).lt(1, { error: 'expected a number in (0, 1)' }).optional(),
+  alpha: z
+    .number({ error: 'expected a number in (0, 1)' })
+    .gt(0, { error: 'expected a number in (0, 1)' })
+    .lt(1, { error: 'expected a number in (0, 1)' })
+    .optional(),
   gamma: z.union([z.number().positive({ error: 'expected a number > 0' }), z.literal('tune')], { error: 'expected a number > 0 or "tune"' }).optional(),
   neighbours: z.union([intAtLeast(1), z.literal('all')], { error: 'expected an integer >= 1 or "all"' }).optional(),
 });
@@ -49,13 +57,29 @@ const activeLearningSchema = z.strictObject({
 export const sessionSchema = z.strictObject({
   name: z.string().min(1).optional(),
   description: z.string().optional(),
-  model: z.union([z.string().min(1), z.strictObject({ example: z.string().min(1) }), z.strictObject({ file: z.string().min(1) }), z.strictObject({ simulator: z.unknown() })], {
-    error: 'expected an example name, a model file path, {"example": name}, {"file": path} or {"simulator": {...}}',
-  }),
+  model: z.union(
+    [
+      z.string().min(1),
+      z.strictObject({ example: z.string().min(1) }),
+      z.strictObject({ file: z.string().min(1) }),
+      z.strictObject({ simulator: z.unknown() }),
+    ],
+    {
+      error: 'expected an example name, a model file path, {"example": name}, {"file": path} or {"simulator": {...}}',
+    },
+  ),
   parameters: z.record(z.string(), z.unknown(), { error: 'expected an object mapping parameter names to [lower, upper] bounds or priors' }),
-  time: z.union([z.strictObject({ end: z.number().positive({ error: 'expected an end time > 0' }), points: intAtLeast(2) }), z.array(z.number()).min(2, { error: 'expected at least 2 times' })], {
-    error: 'expected {"end", "points"} or a list of increasing times',
-  }).optional(),
+  time: z
+    .union(
+      [
+        z.strictObject({ end: z.number().positive({ error: 'expected an end time > 0' }), points: intAtLeast(2) }),
+        z.array(z.number()).min(2, { error: 'expected at least 2 times' }),
+      ],
+      {
+        error: 'expected {"end", "points"} or a list of increasing times',
+      },
+    )
+    .optional(),
   species: z.array(z.string().min(1)).min(1).optional(),
   statistics: part.optional(),
   simulation: z
@@ -69,7 +93,9 @@ export const sessionSchema = z.strictObject({
   /** Trajectories kept per batch for display (the first points of the batch). */
   keepTrajectories: intAtLeast(0).optional(),
   reduction: z
-    .union([reductionSchema.shape.method, reductionSchema], { error: `expected ${REDUCTION_METHODS.map((k) => `"${k}"`).join(', ')} or {"method", "nNeighbors", "minDist", "iterations", "perplexity"}` })
+    .union([reductionSchema.shape.method, reductionSchema], {
+      error: `expected ${REDUCTION_METHODS.map((k) => `"${k}"`).join(', ')} or {"method", "nNeighbors", "minDist", "iterations", "perplexity"}`,
+    })
     .optional(),
   propagation: propagationSchema.optional(),
   activeLearning: activeLearningSchema.optional(),
@@ -159,7 +185,11 @@ export function parseSessionSpec(json: unknown, source = 'session'): SessionConf
       simulator = resolveSpecPaths(parseBlackBoxSpec(s.model.simulator, 'model.simulator'), source.replace(/[\\/]?[^\\/]*$/, ''));
       const declared = simulator.parameters.map((p) => p.id);
       for (const name of parameterNames) {
-        if (!declared.includes(name)) issues.push({ path: `parameters.${name}`, message: `the simulator declares no parameter "${name}"; its parameters are ${declared.join(', ') || '(none)'}` });
+        if (!declared.includes(name))
+          issues.push({
+            path: `parameters.${name}`,
+            message: `the simulator declares no parameter "${name}"; its parameters are ${declared.join(', ') || '(none)'}`,
+          });
       }
       if (!s.time) issues.push({ path: 'time', message: 'required with a black-box simulator: {"end", "points"} or a list of times' });
     } catch (error) {
@@ -170,7 +200,8 @@ export function parseSessionSpec(json: unknown, source = 'session'): SessionConf
   let time: number[] | undefined;
   if (Array.isArray(s.time)) {
     time = s.time;
-    if (time.some((t, i) => !Number.isFinite(t) || t < 0 || (i > 0 && !(t > time![i - 1])))) issues.push({ path: 'time', message: 'expected increasing finite times >= 0' });
+    if (time.some((t, i) => !Number.isFinite(t) || t < 0 || (i > 0 && !(t > time![i - 1]))))
+      issues.push({ path: 'time', message: 'expected increasing finite times >= 0' });
   } else if (s.time) time = Array.from(uniformTimeGrid(s.time.end, s.time.points));
   const design = s.design ?? { kind: 'latinHypercube' as const };
   if (design.kind === 'fullFactorial' && Array.isArray(design.levels) && design.levels.length !== parameterNames.length) {
@@ -179,11 +210,14 @@ export function parseSessionSpec(json: unknown, source = 'session'): SessionConf
   const classes = s.classes ?? [];
   if (new Set(classes).size !== classes.length) issues.push({ path: 'classes', message: 'expected distinct class names' });
   for (const [index, label] of Object.entries(s.labels ?? {})) {
-    if (typeof label === 'string' && !classes.includes(label)) issues.push({ path: `labels.${index}`, message: `unknown class "${label}"; "classes" lists ${classes.map((c) => `"${c}"`).join(', ') || '(none)'}` });
+    if (typeof label === 'string' && !classes.includes(label))
+      issues.push({ path: `labels.${index}`, message: `unknown class "${label}"; "classes" lists ${classes.map((c) => `"${c}"`).join(', ') || '(none)'}` });
   }
   const active = s.activeLearning ?? {};
-  if (active.strategy === 'class' && active.class === undefined) issues.push({ path: 'activeLearning.class', message: 'required with strategy "class": the class (index or name) to sample' });
-  if (typeof active.class === 'string' && !classes.includes(active.class)) issues.push({ path: 'activeLearning.class', message: `unknown class "${active.class}"` });
+  if (active.strategy === 'class' && active.class === undefined)
+    issues.push({ path: 'activeLearning.class', message: 'required with strategy "class": the class (index or name) to sample' });
+  if (typeof active.class === 'string' && !classes.includes(active.class))
+    issues.push({ path: 'activeLearning.class', message: `unknown class "${active.class}"` });
   if (issues.length > 0) throw new SessionSpecError(source, issues);
   const reduction = typeof s.reduction === 'string' ? { method: s.reduction } : (s.reduction ?? { method: 'umap' as const });
   return {

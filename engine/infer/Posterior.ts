@@ -161,7 +161,8 @@ export class Posterior {
     const iqr = weightedQuantile(values, w, 0.75) - weightedQuantile(values, w, 0.25);
     const spread = Math.min(Math.sqrt(variance), iqr > 0 ? iqr / 1.34 : Infinity);
     const fallback = Math.abs(mean) > 0 ? Math.abs(mean) * 1e-3 : 1e-3;
-    const bandwidth = options.bandwidth ?? ((spread > 0 && Number.isFinite(spread) ? spread : fallback) * 0.9 * Math.pow(Math.max(effectiveSampleSize(w), 1), -0.2));
+    const bandwidth =
+      options.bandwidth ?? (spread > 0 && Number.isFinite(spread) ? spread : fallback) * 0.9 * Math.pow(Math.max(effectiveSampleSize(w), 1), -0.2);
     let min = Infinity;
     let max = -Infinity;
     for (const v of values) {

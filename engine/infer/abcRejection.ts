@@ -73,14 +73,32 @@ async function byEpsilon(setup: RunSetup, options: AbcRejectionOptions, epsilon:
   let used = 0;
   if (calibration > 0 && setup.distance.initialize) {
     // Stream generation 1 holds the calibration draws, apart from the accepted ones (generation 0).
-    const sample = await sampleTrials(setup, { generation: 1, target: calibration, epsilon: Infinity, measure: false, maxTrials: calibration, propose: drawFromPrior(setup, 1) });
+    const sample = await sampleTrials(setup, {
+      generation: 1,
+      target: calibration,
+      epsilon: Infinity,
+      measure: false,
+      maxTrials: calibration,
+      propose: drawFromPrior(setup, 1),
+    });
     setup.distance.initialize!({ features: featureRows(sample.features, sample.count, sample.featureCount), observed: setup.observed });
     used += sample.trialsUsed;
     setup.simulations += sample.trialsUsed;
   }
-  const sample = await sampleTrials(setup, { generation: 0, target: populationSize, epsilon, measure: true, maxTrials, propose: drawFromPrior(setup, 0), expectedRate: 0.01 });
+  const sample = await sampleTrials(setup, {
+    generation: 0,
+    target: populationSize,
+    epsilon,
+    measure: true,
+    maxTrials,
+    propose: drawFromPrior(setup, 0),
+    expectedRate: 0.01,
+  });
   if (sample.count === 0) {
-    throw new InferenceError(`no trial came within epsilon = ${epsilon} of the observed statistics in ${maxTrials} trials; raise epsilon or maxTrials, or use a budget`, { epsilon, maxTrials });
+    throw new InferenceError(
+      `no trial came within epsilon = ${epsilon} of the observed statistics in ${maxTrials} trials; raise epsilon or maxTrials, or use a budget`,
+      { epsilon, maxTrials },
+    );
   }
   const stopReason: StopReason = sample.complete ? 'populationComplete' : 'maxTrials';
   const generation = makeGeneration(setup, {
@@ -103,14 +121,24 @@ async function byEpsilon(setup: RunSetup, options: AbcRejectionOptions, epsilon:
 async function byBudget(setup: RunSetup, options: AbcRejectionOptions): Promise<Posterior> {
   const budget = positiveInteger('budget', options.budget ?? 10_000);
   const keep = options.k !== undefined ? positiveInteger('k', options.k) : Math.max(1, Math.round(budget * (options.quantile ?? 0.01)));
-  if (options.k === undefined && !((options.quantile ?? 0.01) > 0 && (options.quantile ?? 0.01) <= 1)) throw new InferenceError(`quantile: expected a number in (0, 1], got ${options.quantile}`);
+  if (options.k === undefined && !((options.quantile ?? 0.01) > 0 && (options.quantile ?? 0.01) <= 1))
+    throw new InferenceError(`quantile: expected a number in (0, 1], got ${options.quantile}`);
   if (keep > budget) throw new InferenceError(`k: cannot keep ${keep} of a budget of ${budget} trials`);
-  const sample = await sampleTrials(setup, { generation: 0, target: budget, epsilon: Infinity, measure: false, maxTrials: budget, propose: drawFromPrior(setup, 0) });
+  const sample = await sampleTrials(setup, {
+    generation: 0,
+    target: budget,
+    epsilon: Infinity,
+    measure: false,
+    maxTrials: budget,
+    propose: drawFromPrior(setup, 0),
+  });
   const rows = featureRows(sample.features, sample.count, sample.featureCount);
   setup.distance.initialize?.({ features: rows, observed: setup.observed });
   const all = Float64Array.from(rows, (row) => setup.distance.distance(row, setup.observed));
   // Nearest first; NaN distances last; ties by trial index (a stable sort), so the choice is deterministic.
-  const order = Array.from({ length: sample.count }, (_, i) => i).sort((a, b) => (Number.isNaN(all[a]) ? 1 : 0) - (Number.isNaN(all[b]) ? 1 : 0) || all[a] - all[b] || a - b);
+  const order = Array.from({ length: sample.count }, (_, i) => i).sort(
+    (a, b) => (Number.isNaN(all[a]) ? 1 : 0) - (Number.isNaN(all[b]) ? 1 : 0) || all[a] - all[b] || a - b,
+  );
   const chosen = order.slice(0, keep);
   const d = setup.job.parameterIds.length;
   const f = sample.featureCount;

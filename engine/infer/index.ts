@@ -21,7 +21,24 @@ export { NearestNeighbourKernel } from './parts/nearestNeighbourKernel.js';
 export { resolveDistance } from './parts/distance.js';
 export { parseObservedCsv, type ObservedData, type ObservedCsvOptions } from './observedData.js';
 export { InferenceError, ObservedDataError, StudyError } from './errors.js';
-export { parseStudy, runStudy, studyWithRegressionAdjustment, DEFAULT_STUDY_SUMMARIES, DEFAULT_STUDY_DISTANCE, DEFAULT_STUDY_REGRESSION_ADJUSTMENT, type Study, type StudyInput, type StudyRunOptions, type AlgorithmSettings } from './study.js';
+export {
+  parseStudy,
+  runStudy,
+  studyWithRegressionAdjustment,
+  DEFAULT_STUDY_SUMMARIES,
+  DEFAULT_STUDY_DISTANCE,
+  DEFAULT_STUDY_REGRESSION_ADJUSTMENT,
+  type Study,
+  type StudyInput,
+  type StudyRunOptions,
+  type AlgorithmSettings,
+} from './study.js';
 export { effectiveSampleSize, weightedQuantile } from './weighted.js';
-export { adjustGeneration, regressionAdjustmentSpec, type RegressionAdjustmentSpec, type RegressionAdjustmentOption, type AdjustmentFit } from './regressionAdjustment.js';
+export {
+  adjustGeneration,
+  regressionAdjustmentSpec,
+  type RegressionAdjustmentSpec,
+  type RegressionAdjustmentOption,
+  type AdjustmentFit,
+} from './regressionAdjustment.js';
 export { PROPOSAL_STREAM } from './sampleTrials.js';

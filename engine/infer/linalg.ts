@@ -96,7 +96,14 @@ export function mahalanobisSquared(l: Float64Array, d: number, v: ArrayLike<numb
 export const LOG_2PI = Math.log(2 * Math.PI);
 
 /** x = center + L z with z standard normal (L a lower Cholesky factor, `z` scratch of length d). */
-export function drawMultivariateNormal(center: ArrayLike<number>, l: Float64Array, d: number, rng: { nextNormal(): number }, z: Float64Array, out: Float64Array): void {
+export function drawMultivariateNormal(
+  center: ArrayLike<number>,
+  l: Float64Array,
+  d: number,
+  rng: { nextNormal(): number },
+  z: Float64Array,
+  out: Float64Array,
+): void {
   for (let k = 0; k < d; k++) z[k] = rng.nextNormal();
   for (let i = 0; i < d; i++) {
     let s = center[i];

@@ -50,7 +50,8 @@ export function parseObservedCsv(text: string, options: ObservedCsvOptions = {})
   if (species.length === 0) fail('no species columns; expected columns after "time", e.g. "time,A,B"', headerLine + 1);
   const columns = species.map((id) => {
     const i = header.indexOf(id);
-    if (i < 0 || i === timeColumn || i === trajectoryColumn) fail(`missing column "${id}"; the species columns are ${available.join(', ') || '(none)'}`, headerLine + 1);
+    if (i < 0 || i === timeColumn || i === trajectoryColumn)
+      fail(`missing column "${id}"; the species columns are ${available.join(', ') || '(none)'}`, headerLine + 1);
     return i;
   });
 
@@ -65,7 +66,8 @@ export function parseObservedCsv(text: string, options: ObservedCsvOptions = {})
       const cell = cells[i].trim();
       if (cell === '') fail('empty cell; expected a number', line, i + 1, header[i]);
       const v = Number(cell);
-      if (Number.isNaN(v)) fail(/^nan$/i.test(cell) ? 'NaN is not allowed; observed values must be numbers' : `"${cell}" is not a number`, line, i + 1, header[i]);
+      if (Number.isNaN(v))
+        fail(/^nan$/i.test(cell) ? 'NaN is not allowed; observed values must be numbers' : `"${cell}" is not a number`, line, i + 1, header[i]);
       if (!Number.isFinite(v)) fail(`"${cell}" is not a finite number`, line, i + 1, header[i]);
       return v;
     };
@@ -76,8 +78,15 @@ export function parseObservedCsv(text: string, options: ObservedCsvOptions = {})
     let rows = groups.get(label);
     if (!rows) groups.set(label, (rows = []));
     const previous = rows[rows.length - 1];
-    if (previous && time === previous.time) fail(`time ${time} appears twice in trajectory ${label} (lines ${previous.line} and ${line})`, line, timeColumn + 1, header[timeColumn]);
-    if (previous && time < previous.time) fail(`time ${time} comes after ${previous.time} (line ${previous.line}) in trajectory ${label}; times must increase`, line, timeColumn + 1, header[timeColumn]);
+    if (previous && time === previous.time)
+      fail(`time ${time} appears twice in trajectory ${label} (lines ${previous.line} and ${line})`, line, timeColumn + 1, header[timeColumn]);
+    if (previous && time < previous.time)
+      fail(
+        `time ${time} comes after ${previous.time} (line ${previous.line}) in trajectory ${label}; times must increase`,
+        line,
+        timeColumn + 1,
+        header[timeColumn],
+      );
     rows.push({ line, time, values });
   }
   if (groups.size === 0) fail('no data rows after the header', headerLine + 1);
@@ -92,10 +101,19 @@ export function parseObservedCsv(text: string, options: ObservedCsvOptions = {})
   labels.forEach((label, r) => {
     const rows = groups.get(label)!;
     if (rows.length !== nT) {
-      fail(`trajectory ${label} has ${rows.length} time points but trajectory ${labels[0]} has ${nT}; every trajectory needs the same times`, rows[Math.min(rows.length, nT) - 1].line);
+      fail(
+        `trajectory ${label} has ${rows.length} time points but trajectory ${labels[0]} has ${nT}; every trajectory needs the same times`,
+        rows[Math.min(rows.length, nT) - 1].line,
+      );
     }
     rows.forEach((row, g) => {
-      if (row.time !== time[g]) fail(`trajectory ${label} has time ${row.time} where trajectory ${labels[0]} has ${time[g]} (time point ${g + 1})`, row.line, timeColumn + 1, header[timeColumn]);
+      if (row.time !== time[g])
+        fail(
+          `trajectory ${label} has time ${row.time} where trajectory ${labels[0]} has ${time[g]} (time point ${g + 1})`,
+          row.line,
+          timeColumn + 1,
+          header[timeColumn],
+        );
       for (let s = 0; s < nS; s++) data[(r * nS + s) * nT + g] = row.values[s];
     });
   });

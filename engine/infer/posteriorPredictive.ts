@@ -27,7 +27,8 @@ export function posteriorPredictiveTrials(
   const ids = modelParameters.map((p) => p.id);
   const slots = inferred.map((name) => {
     const slot = ids.indexOf(name);
-    if (slot < 0) throw new InferenceError(`posterior predictive: the model has no parameter "${name}" (its parameters are ${ids.join(', ')})`, { parameter: name });
+    if (slot < 0)
+      throw new InferenceError(`posterior predictive: the model has no parameter "${name}" (its parameters are ${ids.join(', ')})`, { parameter: name });
     return slot;
   });
   const cumulative = cumulativeWeights(generation.weights);

@@ -54,8 +54,10 @@ export function regressionAdjustmentSpec(
 ): RegressionAdjustmentSpec | undefined {
   if (option === undefined || option === false) return undefined;
   const settings = option === true ? {} : option;
-  if (typeof settings !== 'object' || settings === null) throw new InferenceError(`regressionAdjustment: expected true, false or {"kind": "localLinear", "transform"?: boolean}, got ${JSON.stringify(option)}`);
-  if (settings.kind !== undefined && settings.kind !== 'localLinear') throw new InferenceError(`regressionAdjustment.kind: expected "localLinear", got ${JSON.stringify(settings.kind)}`);
+  if (typeof settings !== 'object' || settings === null)
+    throw new InferenceError(`regressionAdjustment: expected true, false or {"kind": "localLinear", "transform"?: boolean}, got ${JSON.stringify(option)}`);
+  if (settings.kind !== undefined && settings.kind !== 'localLinear')
+    throw new InferenceError(`regressionAdjustment.kind: expected "localLinear", got ${JSON.stringify(settings.kind)}`);
   const transform = settings.transform ?? true;
   const finite = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : null);
   const lower: (number | null)[] = [];

@@ -131,19 +131,35 @@ async function run(setup: RunSetup, options: ReplenishmentSmcAbcOptions): Promis
   if (resumedLast && resumedLast.index > 0 && resumedLast.acceptanceRate < s.pMin) stopReason = 'minAcceptanceRate';
 
   for (let g = generations[generations.length - 1].index + 1; stopReason === undefined; g++) {
-    if (maximum(distances) <= s.epsilonTarget) { stopReason = 'epsilonTarget'; break; }
-    if (generations.length >= s.maxGenerations) { stopReason = 'maxGenerations'; break; }
-    if (total >= s.maxSimulations) { stopReason = 'maxSimulations'; break; }
+    if (maximum(distances) <= s.epsilonTarget) {
+      stopReason = 'epsilonTarget';
+      break;
+    }
+    if (generations.length >= s.maxGenerations) {
+      stopReason = 'maxGenerations';
+      break;
+    }
+    if (total >= s.maxSimulations) {
+      stopReason = 'maxSimulations';
+      break;
+    }
     // Sort by distance (ties by position, so the order is deterministic) and drop the worst ⌊αN⌋.
     const order = Array.from({ length: N }, (_, i) => i).sort((a, b) => distances[a] - distances[b] || a - b);
-    const take = (i: number) => order[i < kept ? i : Math.floor(new Xoshiro128(deriveStreamState(setup.seed, g, i - kept, RESAMPLE_STREAM)).nextDouble() * kept)];
+    const take = (i: number) =>
+      order[i < kept ? i : Math.floor(new Xoshiro128(deriveStreamState(setup.seed, g, i - kept, RESAMPLE_STREAM)).nextDouble() * kept)];
     const source = Array.from({ length: N }, (_, i) => take(i));
     particles = gather(particles, source, d);
     features = gather(features, source, f);
     distances = Float64Array.from(source, (i) => distances[i]);
     const epsilon = distances[kept - 1];
     // The random walk's covariance comes from the kept particles.
-    const keptView: Generation = { ...generations[generations.length - 1], count: kept, particles: particles.slice(0, kept * d), weights: new Float64Array(kept).fill(1 / kept), distances: distances.slice(0, kept) };
+    const keptView: Generation = {
+      ...generations[generations.length - 1],
+      count: kept,
+      particles: particles.slice(0, kept * d),
+      weights: new Float64Array(kept).fill(1 / kept),
+      distances: distances.slice(0, kept),
+    };
     kernel.update({ last: keptView, epsilon });
     let moves = 0;
     let simulated = 0;
@@ -162,15 +178,33 @@ async function run(setup: RunSetup, options: ReplenishmentSmcAbcOptions): Promis
         if (pAcc < s.pMin) iterations = s.rTrial;
       }
       setup.progress({ phase: 'sampling', generation: g, epsilon, accepted: moves, populationSize: N, acceptanceRate: moves / ((r + 1) * dropped) }, simulated);
-      if (total >= s.maxSimulations) { done++; break; }
+      if (total >= s.maxSimulations) {
+        done++;
+        break;
+      }
     }
     pAcc = moves / (done * dropped);
     const generation = record(g, epsilon, simulated, pAcc);
     generations.push(generation);
     await completeGeneration(setup, generation, N);
-    if (pAcc < s.pMin) { stopReason = 'minAcceptanceRate'; break; }
+    if (pAcc < s.pMin) {
+      stopReason = 'minAcceptanceRate';
+      break;
+    }
   }
-  const config = { ...baseConfig(setup), populationSize: N, alpha: s.alpha, rTrial: s.rTrial, c: s.c, pMin: s.pMin, kernelScale: s.kernelScale, epsilonTarget: s.epsilonTarget, maxGenerations: s.maxGenerations, maxSimulations: Number.isFinite(s.maxSimulations) ? s.maxSimulations : null, regressionAdjustment: adjustment ?? null };
+  const config = {
+    ...baseConfig(setup),
+    populationSize: N,
+    alpha: s.alpha,
+    rTrial: s.rTrial,
+    c: s.c,
+    pMin: s.pMin,
+    kernelScale: s.kernelScale,
+    epsilonTarget: s.epsilonTarget,
+    maxGenerations: s.maxGenerations,
+    maxSimulations: Number.isFinite(s.maxSimulations) ? s.maxSimulations : null,
+    regressionAdjustment: adjustment ?? null,
+  };
   return new Posterior(setup.job.parameterIds, generations, config, stopReason!, total);
 }
 
@@ -187,8 +221,16 @@ function gather(rows: Float64Array, source: readonly number[], width: number): F
 }
 
 interface IterationState {
-  g: number; r: number; kept: number; dropped: number; epsilon: number; d: number; f: number;
-  particles: Float64Array; features: Float64Array; distances: Float64Array;
+  g: number;
+  r: number;
+  kept: number;
+  dropped: number;
+  epsilon: number;
+  d: number;
+  f: number;
+  particles: Float64Array;
+  features: Float64Array;
+  distances: Float64Array;
 }
 
 /** One MCMC-ABC move of every replenished particle, updating the state arrays in place. */

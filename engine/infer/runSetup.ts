@@ -83,7 +83,8 @@ export function createRunSetup(algorithm: string, options: AbcOptions): RunSetup
     },
     async map(trials) {
       const results = await executor.map(job, trials, { signal: options.signal });
-      if (results.length !== trials.length) throw new InferenceError(`executor ${executor.kind} returned ${results.length} results for ${trials.length} trials`);
+      if (results.length !== trials.length)
+        throw new InferenceError(`executor ${executor.kind} returned ${results.length} results for ${trials.length} trials`);
       return results;
     },
   };
@@ -119,7 +120,10 @@ export function recomputeDistances(generation: Generation, distance: Distance, o
 /** Assemble a Generation from sampled particles. */
 export function makeGeneration(
   setup: RunSetup,
-  fields: Pick<Generation, 'index' | 'epsilon' | 'count' | 'particles' | 'weights' | 'distances' | 'features' | 'featureCount' | 'simulations' | 'acceptanceRate'>,
+  fields: Pick<
+    Generation,
+    'index' | 'epsilon' | 'count' | 'particles' | 'weights' | 'distances' | 'features' | 'featureCount' | 'simulations' | 'acceptanceRate'
+  >,
 ): Generation {
   return { ...fields, dimension: setup.job.parameterIds.length, ess: effectiveSampleSize(fields.weights), distance: setup.distance.toJSON() };
 }

@@ -91,7 +91,7 @@ export async function sampleTrials(setup: RunSetup, request: SampleRequest): Pro
   while (particles.length < target && next < maxTrials) {
     setup.options.signal?.throwIfAborted();
     const remaining = target - particles.length;
-    const rate = next > 0 ? Math.max(particles.length, 1) / next : request.expectedRate ?? 1;
+    const rate = next > 0 ? Math.max(particles.length, 1) / next : (request.expectedRate ?? 1);
     const automatic = Math.min(Math.max(Math.ceil((1.2 * remaining) / Math.max(rate, 1e-6)), minimumRound), Math.max(minimumRound, 4 * target), 20_000);
     const size = Math.min(setup.options.batchSize ?? automatic, maxTrials - next);
     const trials: Trial[] = new Array(size);
@@ -118,14 +118,17 @@ export async function sampleTrials(setup: RunSetup, request: SampleRequest): Pro
       trialsUsed = next + k + 1;
     }
     next += size;
-    setup.progress({
-      phase: 'sampling',
-      generation: request.generation,
-      epsilon,
-      accepted: particles.length,
-      populationSize: request.populationSize ?? target,
-      acceptanceRate: particles.length / (particles.length < target ? next : trialsUsed),
-    }, particles.length < target ? next : trialsUsed);
+    setup.progress(
+      {
+        phase: 'sampling',
+        generation: request.generation,
+        epsilon,
+        accepted: particles.length,
+        populationSize: request.populationSize ?? target,
+        acceptanceRate: particles.length / (particles.length < target ? next : trialsUsed),
+      },
+      particles.length < target ? next : trialsUsed,
+    );
   }
   const complete = particles.length >= target;
   const featureCount = features[0]?.length ?? 0;
@@ -175,7 +178,13 @@ class NearestKeeper {
       particles.set(c.parameters, i * d);
       features.set(c.features, i * f);
     });
-    return { count: n, particles, features, distances: Float64Array.from(this.candidates, (c) => c.distance), trialIndices: Int32Array.from(this.candidates, (c) => c.trial) };
+    return {
+      count: n,
+      particles,
+      features,
+      distances: Float64Array.from(this.candidates, (c) => c.distance),
+      trialIndices: Int32Array.from(this.candidates, (c) => c.trial),
+    };
   }
 }
 

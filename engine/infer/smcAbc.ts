@@ -115,7 +115,9 @@ async function firstGeneration(setup: RunSetup, N: number): Promise<Generation> 
 
 function settings(options: SmcAbcOptions) {
   const maxSimulations = options.maxSimulations ?? Infinity;
-  const populationSize = options.populationSize ?? (Number.isFinite(maxSimulations) ? Math.min(1000, Math.max(Math.min(100, maxSimulations), Math.round(maxSimulations / 16))) : 1000);
+  const populationSize =
+    options.populationSize ??
+    (Number.isFinite(maxSimulations) ? Math.min(1000, Math.max(Math.min(100, maxSimulations), Math.round(maxSimulations / 16))) : 1000);
   const epsilonTarget = options.epsilonTarget ?? 0;
   // With a budget, the budget ends the run: the generation cap only guards against a threshold that never moves.
   const maxGenerations = options.maxGenerations ?? (Number.isFinite(maxSimulations) ? 100 : 10);
@@ -126,8 +128,10 @@ function settings(options: SmcAbcOptions) {
   if (!(epsilonTarget >= 0)) throw new InferenceError(`epsilonTarget: expected a number >= 0, got ${epsilonTarget}`);
   if (!Number.isSafeInteger(maxGenerations) || maxGenerations < 1) throw new InferenceError(`maxGenerations: expected an integer >= 1, got ${maxGenerations}`);
   if (!(minAcceptanceRate >= 0 && minAcceptanceRate <= 1)) throw new InferenceError(`minAcceptanceRate: expected a number in [0, 1], got ${minAcceptanceRate}`);
-  if (!(maxSimulations >= populationSize)) throw new InferenceError(`maxSimulations: expected at least populationSize (${populationSize}) trials, got ${maxSimulations}`);
-  if (minAcceptanceRate === 0 && maxSimulations === Infinity) throw new InferenceError('minAcceptanceRate = 0 needs a finite maxSimulations, or a generation could run forever');
+  if (!(maxSimulations >= populationSize))
+    throw new InferenceError(`maxSimulations: expected at least populationSize (${populationSize}) trials, got ${maxSimulations}`);
+  if (minAcceptanceRate === 0 && maxSimulations === Infinity)
+    throw new InferenceError('minAcceptanceRate = 0 needs a finite maxSimulations, or a generation could run forever');
   if (!Number.isSafeInteger(minFinalPopulation) || minFinalPopulation < 2 || minFinalPopulation > populationSize) {
     throw new InferenceError(`minFinalPopulation: expected an integer from 2 to populationSize (${populationSize}), got ${minFinalPopulation}`);
   }
@@ -164,17 +168,35 @@ async function run(setup: RunSetup, options: SmcAbcOptions): Promise<Posterior> 
   for (;;) {
     let last = generations[generations.length - 1];
     // A generation smaller than the population was the budget's last or cut short by the rate floor: the run ends (also when resumed from it).
-    if (last.index > 0 && last.count < N) { stopReason = total >= s.maxSimulations ? 'maxSimulations' : 'minAcceptanceRate'; break; }
-    if (total >= s.maxSimulations) { stopReason = 'maxSimulations'; break; }
-    if (last.epsilon <= s.epsilonTarget) { stopReason = 'epsilonTarget'; break; }
-    if (generations.length >= s.maxGenerations) { stopReason = 'maxGenerations'; break; }
-    if (last.index > 0 && last.acceptanceRate < s.minAcceptanceRate) { stopReason = 'minAcceptanceRate'; break; }
+    if (last.index > 0 && last.count < N) {
+      stopReason = total >= s.maxSimulations ? 'maxSimulations' : 'minAcceptanceRate';
+      break;
+    }
+    if (total >= s.maxSimulations) {
+      stopReason = 'maxSimulations';
+      break;
+    }
+    if (last.epsilon <= s.epsilonTarget) {
+      stopReason = 'epsilonTarget';
+      break;
+    }
+    if (generations.length >= s.maxGenerations) {
+      stopReason = 'maxGenerations';
+      break;
+    }
+    if (last.index > 0 && last.acceptanceRate < s.minAcceptanceRate) {
+      stopReason = 'minAcceptanceRate';
+      break;
+    }
     options.signal?.throwIfAborted();
     const g = last.index + 1;
     // The distance learnt from the last generation after it was sampled: measure it again with what was learnt.
     if (setup.distance.update && last.index > 0) last = { ...last, distances: recomputeDistances(last, setup.distance, setup.observed) };
     const proposed = schedule.next({ generation: g, last });
-    if (proposed === undefined || Number.isNaN(proposed)) { stopReason = 'epsilonSchedule'; break; }
+    if (proposed === undefined || Number.isNaN(proposed)) {
+      stopReason = 'epsilonSchedule';
+      break;
+    }
     const epsilon = Math.max(proposed, s.epsilonTarget);
     kernel.update?.({ last, epsilon });
     const rows = Array.from({ length: last.count }, (_, j) => last.particles.subarray(j * d, (j + 1) * d));
@@ -193,7 +215,18 @@ async function run(setup: RunSetup, options: SmcAbcOptions): Promise<Posterior> 
     const final = isFinalGeneration(generations, remaining, byRate, N, s.maxGenerations);
     const maxTrials = final ? remaining : Math.min(byRate, remaining, Number.MAX_SAFE_INTEGER);
     const keepAll = setup.distance.update ? 10 * N : 0;
-    const sample = await sampleTrials(setup, { generation: g, target: final ? remaining : N, populationSize: N, epsilon, measure: true, maxTrials, propose, expectedRate: last.acceptanceRate, keepAll, keepNearest: s.minFinalPopulation });
+    const sample = await sampleTrials(setup, {
+      generation: g,
+      target: final ? remaining : N,
+      populationSize: N,
+      epsilon,
+      measure: true,
+      maxTrials,
+      propose,
+      expectedRate: last.acceptanceRate,
+      keepAll,
+      keepNearest: s.minFinalPopulation,
+    });
     total += sample.trialsUsed;
     const kept = sample.complete && !final ? { ...sample, epsilon } : finalParticles(sample, epsilon, largest(last.distances), s.minFinalPopulation);
     if (!kept) {
@@ -265,7 +298,14 @@ function finalParticles(sample: SampleResult, epsilon: number, lastLargest: numb
   const threshold = nearest.distances[minimum - 1];
   if (!(threshold < lastLargest)) return undefined;
   // Trials tied at the threshold beyond `minimum` are left out by trial index: the k-nearest-neighbour form of rejection ABC.
-  return { count: minimum, particles: nearest.particles, features: nearest.features, featureCount: nearest.features.length / minimum, distances: nearest.distances, epsilon: threshold };
+  return {
+    count: minimum,
+    particles: nearest.particles,
+    features: nearest.features,
+    featureCount: nearest.features.length / minimum,
+    distances: nearest.distances,
+    epsilon: threshold,
+  };
 }
 
 function largest(values: Float64Array): number {

@@ -23,9 +23,16 @@ import { isResumable, RESUMABLE_ALGORITHMS, type ResumePoint } from './resumePoi
 import { smcAbc } from './smcAbc.js';
 import type { Generation, InferenceProgress } from './types.js';
 
-const count = (what: string) => z.number({ error: `expected ${what}` }).int({ error: `expected ${what}` }).min(1, { error: `expected ${what}` });
+const count = (what: string) =>
+  z
+    .number({ error: `expected ${what}` })
+    .int({ error: `expected ${what}` })
+    .min(1, { error: `expected ${what}` });
 const integer = count('an integer >= 1');
-const probability = z.number({ error: 'expected a number in (0, 1)' }).gt(0, { error: 'expected a number in (0, 1)' }).lt(1, { error: 'expected a number in (0, 1)' });
+const probability = z
+  .number({ error: 'expected a number in (0, 1)' })
+  .gt(0, { error: 'expected a number in (0, 1)' })
+  .lt(1, { error: 'expected a number in (0, 1)' });
 const nonNegative = z.number({ error: 'expected a number >= 0' }).min(0, { error: 'expected a number >= 0' });
 const part = z.looseObject({ kind: z.string({ error: 'expected a "kind" naming the part' }) });
 const regressionAdjustment = z.union([z.boolean(), z.strictObject({ kind: z.literal('localLinear').optional(), transform: z.boolean().optional() })], {
@@ -78,7 +85,12 @@ const studySchema = z.strictObject({
   name: z.string().optional(),
   description: z.string().optional(),
   model: z.union(
-    [z.string().min(1), z.strictObject({ example: z.string().min(1) }), z.strictObject({ file: z.string().min(1) }), z.strictObject({ simulator: z.unknown() })],
+    [
+      z.string().min(1),
+      z.strictObject({ example: z.string().min(1) }),
+      z.strictObject({ file: z.string().min(1) }),
+      z.strictObject({ simulator: z.unknown() }),
+    ],
     // The message predates black-box simulators (tests pin it); docs/blackbox-protocol.md documents {"simulator": ...}.
     { error: 'expected an example name, a model file path, or {"example": name} / {"file": path}' },
   ),
@@ -149,10 +161,20 @@ export function isNeuralNetworkReference(spec: PartSpec): spec is PartSpec & Neu
 function referenceIssues(spec: PartSpec): Issue[] {
   const issues: Issue[] = [];
   const extra = Object.keys(spec).filter((k) => k !== 'kind' && k !== 'file' && k !== 'network');
-  if (extra.length > 0) issues.push({ path: 'summaries', message: `unknown field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `"${k}"`).join(', ')} next to a network reference; expected only "file" or "network"` });
-  if ('file' in spec && 'network' in spec) issues.push({ path: 'summaries', message: 'give either "file" (a network JSON written by `sciope learn --out`) or "network" (an id in the project), not both' });
-  if ('file' in spec && (typeof spec.file !== 'string' || spec.file === '')) issues.push({ path: 'summaries.file', message: 'expected the path of a network JSON file (written by `sciope learn --out`)' });
-  if ('network' in spec && !(Number.isSafeInteger(spec.network) && (spec.network as number) >= 1)) issues.push({ path: 'summaries.network', message: 'expected the id of a network stored in the project (an integer >= 1)' });
+  if (extra.length > 0)
+    issues.push({
+      path: 'summaries',
+      message: `unknown field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `"${k}"`).join(', ')} next to a network reference; expected only "file" or "network"`,
+    });
+  if ('file' in spec && 'network' in spec)
+    issues.push({
+      path: 'summaries',
+      message: 'give either "file" (a network JSON written by `sciope learn --out`) or "network" (an id in the project), not both',
+    });
+  if ('file' in spec && (typeof spec.file !== 'string' || spec.file === ''))
+    issues.push({ path: 'summaries.file', message: 'expected the path of a network JSON file (written by `sciope learn --out`)' });
+  if ('network' in spec && !(Number.isSafeInteger(spec.network) && (spec.network as number) >= 1))
+    issues.push({ path: 'summaries.network', message: 'expected the id of a network stored in the project (an integer >= 1)' });
   return issues;
 }
 export const DEFAULT_STUDY_DISTANCE: PartSpec = { kind: 'adaptive' };
@@ -239,7 +261,11 @@ export function parseStudy(json: unknown, source: string): Study {
   if (simulator && prior) {
     const declared = simulator.parameters.map((p) => p.id);
     for (const name of prior.names) {
-      if (!declared.includes(name)) issues.push({ path: `priors.${name}`, message: `the simulator declares no parameter "${name}"; its parameters are ${declared.join(', ') || '(none)'}` });
+      if (!declared.includes(name))
+        issues.push({
+          path: `priors.${name}`,
+          message: `the simulator declares no parameter "${name}"; its parameters are ${declared.join(', ') || '(none)'}`,
+        });
     }
   }
   if (issues.length > 0 || !prior) throw new StudyError(source, issues);
@@ -296,22 +322,30 @@ export interface StudyRunOptions {
 export async function runStudy(study: Study, model: ReactionNetworkInput, observed: ObservedData, options: StudyRunOptions = {}): Promise<Posterior> {
   if (isNeuralNetworkReference(study.summaries)) {
     const what = 'file' in study.summaries ? `file ${JSON.stringify(study.summaries.file)}` : `project network ${study.summaries.network}`;
-    throw new StudyError(study.source, [{ path: 'summaries', message: `the network reference (${what}) must be resolved to the network spec before the run (resolveStudySummaries in engine/learn/nn)` }]);
+    throw new StudyError(study.source, [
+      {
+        path: 'summaries',
+        message: `the network reference (${what}) must be resolved to the network spec before the run (resolveStudySummaries in engine/learn/nn)`,
+      },
+    ]);
   }
   if (options.resumeFrom) {
     const kind = study.algorithm.kind;
-    if (!isResumable(kind)) throw new InferenceError(`${study.name}: ${kind} runs cannot be resumed (only ${RESUMABLE_ALGORITHMS.join(' and ')}); start the run again`);
+    if (!isResumable(kind))
+      throw new InferenceError(`${study.name}: ${kind} runs cannot be resumed (only ${RESUMABLE_ALGORITHMS.join(' and ')}); start the run again`);
     if (options.seed === undefined) throw new InferenceError(`${study.name}: resuming needs the run's seed (the stored generations came from it)`);
   }
   if (study.simulator) return runBlackBoxStudy(study, study.simulator, observed, options);
   const issues: Issue[] = [];
   const parameterIds = (model.parameters ?? []).map((p) => p.id);
   for (const name of study.prior.names) {
-    if (!parameterIds.includes(name)) issues.push({ path: `priors.${name}`, message: `the model "${model.name}" has no parameter "${name}"; its parameters are ${parameterIds.join(', ')}` });
+    if (!parameterIds.includes(name))
+      issues.push({ path: `priors.${name}`, message: `the model "${model.name}" has no parameter "${name}"; its parameters are ${parameterIds.join(', ')}` });
   }
   const speciesIds = (model.species ?? []).map((sp) => sp.id);
   for (const id of observed.speciesIds) {
-    if (!speciesIds.includes(id)) issues.push({ path: 'observed', message: `column "${id}" is not a species of the model "${model.name}" (species: ${speciesIds.join(', ')})` });
+    if (!speciesIds.includes(id))
+      issues.push({ path: 'observed', message: `column "${id}" is not a species of the model "${model.name}" (species: ${speciesIds.join(', ')})` });
   }
   // A model beyond molecule counts (concentrations, rate rules, delays...) runs deterministically when the study names
   // no method; for a stochastic method it is converted to molecule counts by the workers (createModelSimulator), and a
@@ -348,13 +382,24 @@ export async function runStudy(study: Study, model: ReactionNetworkInput, observ
     ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
   };
   const { kind, ...algorithmSettings } = study.algorithm;
-  const settings = options.regressionAdjustment === undefined ? algorithmSettings : { ...algorithmSettings, regressionAdjustment: options.regressionAdjustment };
+  const settings =
+    options.regressionAdjustment === undefined ? algorithmSettings : { ...algorithmSettings, regressionAdjustment: options.regressionAdjustment };
   const populationSize = options.populationSize ?? (settings as { populationSize?: number }).populationSize;
   switch (kind) {
     case 'smcAbc':
-      return smcAbc({ ...common, ...(settings as object), populationSize, maxGenerations: options.maxGenerations ?? (settings as { maxGenerations?: number }).maxGenerations });
+      return smcAbc({
+        ...common,
+        ...(settings as object),
+        populationSize,
+        maxGenerations: options.maxGenerations ?? (settings as { maxGenerations?: number }).maxGenerations,
+      });
     case 'replenishmentSmcAbc':
-      return replenishmentSmcAbc({ ...common, ...(settings as object), populationSize, maxGenerations: options.maxGenerations ?? (settings as { maxGenerations?: number }).maxGenerations });
+      return replenishmentSmcAbc({
+        ...common,
+        ...(settings as object),
+        populationSize,
+        maxGenerations: options.maxGenerations ?? (settings as { maxGenerations?: number }).maxGenerations,
+      });
     case 'abcRejection':
       return abcRejection({ ...common, ...(settings as object), populationSize });
   }
@@ -369,7 +414,8 @@ export async function runStudy(study: Study, model: ReactionNetworkInput, observ
 async function runBlackBoxStudy(study: Study, simulator: BlackBoxSimulatorSpec, observed: ObservedData, options: StudyRunOptions): Promise<Posterior> {
   const issues: Issue[] = [];
   for (const id of observed.speciesIds) {
-    if (!simulator.species.includes(id)) issues.push({ path: 'observed', message: `column "${id}" is not a species of the simulator (species: ${simulator.species.join(', ')})` });
+    if (!simulator.species.includes(id))
+      issues.push({ path: 'observed', message: `column "${id}" is not a species of the simulator (species: ${simulator.species.join(', ')})` });
   }
   if (issues.length > 0) throw new StudyError(study.source, issues);
   const inner = options.executor ?? new InProcessExecutor();

@@ -12,7 +12,8 @@ export function studyModelMismatches(study: Study, model: ReactionNetworkInput, 
   const issues: ValidationIssue[] = [];
   const parameterIds = (model.parameters ?? []).map((p) => p.id);
   for (const name of study.prior.names) {
-    if (!parameterIds.includes(name)) issues.push({ path: `priors.${name}`, message: `the model has no parameter "${name}"; its parameters are ${parameterIds.join(', ')}` });
+    if (!parameterIds.includes(name))
+      issues.push({ path: `priors.${name}`, message: `the model has no parameter "${name}"; its parameters are ${parameterIds.join(', ')}` });
   }
   const speciesIds = (model.species ?? []).map((s) => s.id);
   for (const id of study.species ?? observedSpecies) {

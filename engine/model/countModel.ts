@@ -20,7 +20,8 @@ import { timeTrigger } from './timeTrigger.js';
 export function beyondCounts(model: ReactionNetwork): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const add = (path: string, message: string) => issues.push({ path, message });
-  if (model.compartments.length > 0) add('compartments', `${model.compartments.length} compartment${model.compartments.length === 1 ? '' : 's'} (sizes and concentrations)`);
+  if (model.compartments.length > 0)
+    add('compartments', `${model.compartments.length} compartment${model.compartments.length === 1 ? '' : 's'} (sizes and concentrations)`);
   if (model.species.length === 0) add('species', 'no species');
   if (model.reactions.length === 0) add('reactions', 'no reactions');
   if (model.conversionFactor !== undefined) add('conversionFactor', 'a conversion factor');
@@ -35,7 +36,8 @@ export function beyondCounts(model: ReactionNetwork): ValidationIssue[] {
   };
   model.species.forEach((s, i) => {
     const at = `species[${i}]`;
-    if (typeof s.initial === 'number' && !(Number.isInteger(s.initial) && s.initial >= 0)) add(`${at}.initial`, `initial amount ${s.initial} of "${s.id}" is not a whole number of molecules`);
+    if (typeof s.initial === 'number' && !(Number.isInteger(s.initial) && s.initial >= 0))
+      add(`${at}.initial`, `initial amount ${s.initial} of "${s.id}" is not a whole number of molecules`);
     if (typeof s.initial === 'string') usesTrajectory(s.initial, `${at}.initial`, 'the initial amount');
     if (s.amountOnly === false) add(`${at}.amountOnly`, `"${s.id}" is a concentration`);
     if (s.conversionFactor !== undefined) add(`${at}.conversionFactor`, `"${s.id}" has a conversion factor`);
@@ -56,7 +58,8 @@ export function beyondCounts(model: ReactionNetwork): ValidationIssue[] {
     else if (rule.type === 'algebraic') add(at, 'an algebraic rule');
     else usesTrajectory(rule.expression, `${at}.expression`, `the rule for "${rule.variable}"`);
   });
-  if (model.initialAssignments.length > 0) add('initialAssignments', `${model.initialAssignments.length} initial assignment${model.initialAssignments.length === 1 ? '' : 's'}`);
+  if (model.initialAssignments.length > 0)
+    add('initialAssignments', `${model.initialAssignments.length} initial assignment${model.initialAssignments.length === 1 ? '' : 's'}`);
   model.events.forEach((e, k) => {
     const at = `events[${k}]`;
     if (e.delay !== undefined) add(`${at}.delay`, `event "${e.id}" has a delay`);
@@ -66,7 +69,8 @@ export function beyondCounts(model: ReactionNetwork): ValidationIssue[] {
     Object.entries(e.assignments).forEach(([variable, text]) => usesTrajectory(text, `${at}.assignments.${variable}`, `the assignment to "${variable}"`, true));
     const trigger = tryParse(e.trigger);
     // The count simulators time a trigger on t only in the form t >= T (or t > T): exactly at T.
-    if (trigger && identifiersOf(trigger).has('t') && !timeTrigger(trigger)) add(`${at}.trigger`, 'the trigger uses t other than as "t >= expression" or "t > expression"');
+    if (trigger && identifiersOf(trigger).has('t') && !timeTrigger(trigger))
+      add(`${at}.trigger`, 'the trigger uses t other than as "t >= expression" or "t > expression"');
     if (trigger && trajectoryCalls(trigger).length > 0) add(`${at}.trigger`, `the trigger uses ${trajectoryCalls(trigger).join(' and ')}`);
   });
   return issues;

@@ -45,12 +45,19 @@ const expression = z.union([z.string().min(1, { error: 'expected a non-empty exp
 const coefficient = z.union(
   [
     z
-      .number({ error: numberError('expected a stoichiometric coefficient (positive number)', 'expected a finite stoichiometric coefficient (positive number)') })
+      .number({
+        error: numberError('expected a stoichiometric coefficient (positive number)', 'expected a finite stoichiometric coefficient (positive number)'),
+      })
       .refine(Number.isFinite, { error: 'expected a finite stoichiometric coefficient' })
       .refine((v) => v > 0, { error: 'expected a positive stoichiometry' }),
     z.string().min(1, { error: 'expected a non-empty expression' }),
   ],
-  { error: numberError('expected a stoichiometric coefficient (positive number) or an expression', 'expected a finite stoichiometric coefficient (positive number)') },
+  {
+    error: numberError(
+      'expected a stoichiometric coefficient (positive number) or an expression',
+      'expected a finite stoichiometric coefficient (positive number)',
+    ),
+  },
 );
 
 const stoichiometry = z.record(identifier, coefficient, { error: 'expected an object mapping species to stoichiometry, e.g. {"A": 1, "B": 2}' });
@@ -86,7 +93,12 @@ export const speciesSchema = z.strictObject({
         .refine(Number.isFinite, { error: 'expected a finite initial amount' }),
       z.string().min(1, { error: 'expected a non-empty expression' }),
     ],
-    { error: numberError('expected an initial amount (number) or an expression over parameters', 'expected a finite initial amount (number) or an expression over parameters') },
+    {
+      error: numberError(
+        'expected an initial amount (number) or an expression over parameters',
+        'expected a finite initial amount (number) or an expression over parameters',
+      ),
+    },
   ),
   /** A boundary species is read by reactions but never changed by them (SBML boundaryCondition); rules and events may set it. */
   boundary: z.boolean().optional(),
@@ -200,7 +212,16 @@ export const reactionNetworkSchema = z.strictObject({
   /** A parameter that scales every reaction's change of every species without its own (SBML model conversionFactor). */
   conversionFactor: identifier.optional(),
   /** Units as written in the source (SBML unit definitions, described in words), for display. */
-  units: z.strictObject({ substance: z.string().optional(), time: z.string().optional(), volume: z.string().optional(), area: z.string().optional(), length: z.string().optional(), extent: z.string().optional() }).optional(),
+  units: z
+    .strictObject({
+      substance: z.string().optional(),
+      time: z.string().optional(),
+      volume: z.string().optional(),
+      area: z.string().optional(),
+      length: z.string().optional(),
+      extent: z.string().optional(),
+    })
+    .optional(),
   time: timeSpanSchema.optional(),
 });
 

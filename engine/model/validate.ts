@@ -10,7 +10,6 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return issuePath(path) || '(model)';
 }
 
-
 /**
  * Validate a model written in the JSON format. Returns the model with
  * defaults filled in, or throws ModelValidationError listing every problem
@@ -90,7 +89,8 @@ function crossReferenceIssues(model: ReactionNetwork, checkNames = true): Valida
   const declare = (id: string, path: string, into: Set<string>) => {
     if (RESERVED_NAMES.has(id)) issues.push({ path, message: `"${id}" is reserved (vol is the volume, t the time); choose another name` });
     const previous = firstUse.get(id);
-    if (previous) issues.push({ path, message: `duplicate id "${id}" (already used by ${previous}); species, parameters and compartments share one namespace` });
+    if (previous)
+      issues.push({ path, message: `duplicate id "${id}" (already used by ${previous}); species, parameters and compartments share one namespace` });
     else firstUse.set(id, path);
     into.add(id);
   };
@@ -105,7 +105,10 @@ function crossReferenceIssues(model: ReactionNetwork, checkNames = true): Valida
   model.species.forEach((s, i) => {
     const at = `species[${i}]`;
     if (s.compartment !== undefined && checkNames && !compartments.has(s.compartment)) {
-      issues.push({ path: `${at}.compartment`, message: `unknown compartment "${s.compartment}"${compartments.size ? suggest(s.compartment, compartments) : ' (the model declares no compartments)'}` });
+      issues.push({
+        path: `${at}.compartment`,
+        message: `unknown compartment "${s.compartment}"${compartments.size ? suggest(s.compartment, compartments) : ' (the model declares no compartments)'}`,
+      });
     }
     if (s.amountOnly === false && s.compartment === undefined) {
       issues.push({ path: `${at}.amountOnly`, message: `"${s.id}" is a concentration (amountOnly false) but has no compartment to divide its amount by` });
@@ -179,7 +182,10 @@ function checkExpression(text: string | number, path: string, names: Namespace, 
       });
     } else {
       const known = new Set([...names.species, ...names.parameters, ...names.compartments]);
-      issues.push({ path, message: `unknown name "${name}" ${where}; expected a species, a parameter${names.compartments.size ? ', a compartment' : ''}, vol or t${suggest(name, known)}` });
+      issues.push({
+        path,
+        message: `unknown name "${name}" ${where}; expected a species, a parameter${names.compartments.size ? ', a compartment' : ''}, vol or t${suggest(name, known)}`,
+      });
     }
   }
   if (unknown > MAX_NAME_ISSUES) issues.push({ path, message: `and ${unknown - MAX_NAME_ISSUES} more names that are not allowed here` });

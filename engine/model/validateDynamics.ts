@@ -40,7 +40,10 @@ export function dynamicsIssues(model: ReactionNetwork): ValidationIssue[] {
     let refused = 0;
     for (const [name, position] of identifiersOf(ast)) {
       if (name === 'vol' || name === 't' || variables.has(name) || ++refused > MAX_NAME_ISSUES) continue;
-      issues.push({ path, message: `unknown name "${name}" ${atColumn(String(text), position)}; expected a species, a parameter, a compartment, vol or t${suggest(name, variables)}` });
+      issues.push({
+        path,
+        message: `unknown name "${name}" ${atColumn(String(text), position)}; expected a species, a parameter, a compartment, vol or t${suggest(name, variables)}`,
+      });
     }
     if (refused > MAX_NAME_ISSUES) issues.push({ path, message: `and ${refused - MAX_NAME_ISSUES} more names that are not allowed here` });
     forEachNode(ast, (node) => {
@@ -72,7 +75,8 @@ export function dynamicsIssues(model: ReactionNetwork): ValidationIssue[] {
     const at = `rules[${i}]`;
     check(rule.expression, `${at}.expression`);
     if (rule.type === 'algebraic') {
-      if (rule.variable !== undefined) issues.push({ path: `${at}.variable`, message: 'an algebraic rule has no variable (0 = expression determines one); remove "variable"' });
+      if (rule.variable !== undefined)
+        issues.push({ path: `${at}.variable`, message: 'an algebraic rule has no variable (0 = expression determines one); remove "variable"' });
       return;
     }
     if (rule.variable === undefined) {
@@ -80,11 +84,17 @@ export function dynamicsIssues(model: ReactionNetwork): ValidationIssue[] {
       return;
     }
     if (!checkTarget(rule.variable, `${at}.variable`, true)) return;
-    if (ruleTargets.has(rule.variable)) issues.push({ path: `${at}.variable`, message: `"${rule.variable}" already has a rule (rules[${ruleTargets.get(rule.variable)}])` });
+    if (ruleTargets.has(rule.variable))
+      issues.push({ path: `${at}.variable`, message: `"${rule.variable}" already has a rule (rules[${ruleTargets.get(rule.variable)}])` });
     else ruleTargets.set(rule.variable, i);
   });
   const assignmentRules = new Map([...ruleTargets].filter(([, i]) => model.rules[i].type === 'assignment'));
-  ruleCycleIssues(model, assignmentRules, model.rules.map((_, i) => trees.get(`rules[${i}].expression`) ?? null), issues);
+  ruleCycleIssues(
+    model,
+    assignmentRules,
+    model.rules.map((_, i) => trees.get(`rules[${i}].expression`) ?? null),
+    issues,
+  );
 
   const initialTargets = new Map<string, number>();
   model.initialAssignments.forEach((assignment, i) => {
@@ -92,10 +102,16 @@ export function dynamicsIssues(model: ReactionNetwork): ValidationIssue[] {
     check(assignment.expression, `${at}.expression`);
     if (!checkTarget(assignment.variable, `${at}.variable`, false)) return;
     if (initialTargets.has(assignment.variable)) {
-      issues.push({ path: `${at}.variable`, message: `"${assignment.variable}" already has an initial assignment (initialAssignments[${initialTargets.get(assignment.variable)}])` });
+      issues.push({
+        path: `${at}.variable`,
+        message: `"${assignment.variable}" already has an initial assignment (initialAssignments[${initialTargets.get(assignment.variable)}])`,
+      });
     } else initialTargets.set(assignment.variable, i);
     if (assignmentRules.has(assignment.variable)) {
-      issues.push({ path: `${at}.variable`, message: `"${assignment.variable}" is set at all times by rules[${assignmentRules.get(assignment.variable)}], so it cannot also have an initial assignment` });
+      issues.push({
+        path: `${at}.variable`,
+        message: `"${assignment.variable}" is set at all times by rules[${assignmentRules.get(assignment.variable)}], so it cannot also have an initial assignment`,
+      });
     }
   });
 
@@ -108,16 +124,23 @@ export function dynamicsIssues(model: ReactionNetwork): ValidationIssue[] {
         const net = reaction.reactants[name] !== reaction.products[name];
         if (net) changedByReactions.add(name);
         if (net && ruleTargets.has(name)) {
-          issues.push({ path: `reactions[${j}].${side}.${name}`, message: `species "${name}" is set by rules[${ruleTargets.get(name)}] and cannot also be changed by a reaction (mark it "boundary": true)` });
+          issues.push({
+            path: `reactions[${j}].${side}.${name}`,
+            message: `species "${name}" is set by rules[${ruleTargets.get(name)}] and cannot also be changed by a reaction (mark it "boundary": true)`,
+          });
         } else if (net && constant.has(name)) {
-          issues.push({ path: `reactions[${j}].${side}.${name}`, message: `species "${name}" is constant and cannot be changed by a reaction (mark it "boundary": true)` });
+          issues.push({
+            path: `reactions[${j}].${side}.${name}`,
+            message: `species "${name}" is constant and cannot be changed by a reaction (mark it "boundary": true)`,
+          });
         }
       }
     }
     if (reaction.rate !== undefined && typeof reaction.rate === 'string') {
       const ast = parse(reaction.rate, `reactions[${j}].rate`);
       for (const name of ast ? identifiersOf(ast).keys() : []) {
-        if (ruleTargets.has(name)) issues.push({ path: `reactions[${j}].rate`, message: `"${name}" is set by a rule, so the rate would not be constant; write a "propensity" instead` });
+        if (ruleTargets.has(name))
+          issues.push({ path: `reactions[${j}].rate`, message: `"${name}" is set by a rule, so the rate would not be constant; write a "propensity" instead` });
       }
     }
   });
@@ -162,7 +185,8 @@ function algebraicIssues(
   const algebraic = model.rules.flatMap((rule, i) => (rule.type === 'algebraic' ? [i] : []));
   if (algebraic.length === 0) return;
   const defined = new Set([...model.species.map((s) => s.id), ...model.parameters.map((p) => p.id), ...model.compartments.map((c) => c.id)]);
-  const free = (name: string) => defined.has(name) && !determined.constant.has(name) && !determined.ruleTargets.has(name) && !determined.changedByReactions.has(name);
+  const free = (name: string) =>
+    defined.has(name) && !determined.constant.has(name) && !determined.ruleTargets.has(name) && !determined.changedByReactions.has(name);
   const candidates = new Map<number, string[]>();
   for (const i of algebraic) {
     const tree = trees.get(`rules[${i}].expression`);
@@ -186,10 +210,17 @@ function algebraicIssues(
     if (assign(rule, new Set())) continue;
     const path = `rules[${rule}]`;
     if (names.length === 0) {
-      issues.push({ path, message: 'the algebraic rule determines no variable: every name in it is constant, set by a rule or changed by reactions (a variable it determines must be none of these)' });
+      issues.push({
+        path,
+        message:
+          'the algebraic rule determines no variable: every name in it is constant, set by a rule or changed by reactions (a variable it determines must be none of these)',
+      });
     } else {
       const taken = names.map((n) => `"${n}" (rules[${owner.get(n)}])`).join(', ');
-      issues.push({ path, message: `the algebraic rule has no variable left to determine: ${taken} ${names.length === 1 ? 'is' : 'are'} already determined by another algebraic rule` });
+      issues.push({
+        path,
+        message: `the algebraic rule has no variable left to determine: ${taken} ${names.length === 1 ? 'is' : 'are'} already determined by another algebraic rule`,
+      });
     }
   }
 }

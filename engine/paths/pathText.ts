@@ -18,7 +18,11 @@ export class PathTextError extends EngineError {
     code: number,
   ) {
     const unicode = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-    super('BAD_PATH', `${field}: the path contains a control character (${unicode} at character ${position + 1}); choose a file name without it`, { field, position, character: unicode });
+    super('BAD_PATH', `${field}: the path contains a control character (${unicode} at character ${position + 1}); choose a file name without it`, {
+      field,
+      position,
+      character: unicode,
+    });
   }
 }
 

@@ -23,6 +23,10 @@ export function parseCaseHeader(text: string, file: string): CaseHeader {
   }
   const testType = fields.get('testType');
   if (!testType) throw new SuiteFileError(file, 'no "testType:" line in the header');
-  const tags = (key: string) => (fields.get(key) ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  const tags = (key: string) =>
+    (fields.get(key) ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
   return { testType, componentTags: tags('componentTags'), testTags: tags('testTags'), synopsis: fields.get('synopsis') };
 }

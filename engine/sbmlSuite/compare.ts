@@ -41,7 +41,16 @@ export function compareWithExpected(settings: SuiteSettings, expected: SuiteResu
     for (const { variable, want, got } of columns) {
       if (withinTolerance(got[g], want[g], settings.absolute, settings.relative)) continue;
       failedPoints++;
-      first ??= { kind: 'wrong', variable, time: expected.time[g], simulated: got[g], expected: want[g], allowed: settings.absolute + settings.relative * Math.abs(want[g]), failedPoints: 0, points };
+      first ??= {
+        kind: 'wrong',
+        variable,
+        time: expected.time[g],
+        simulated: got[g],
+        expected: want[g],
+        allowed: settings.absolute + settings.relative * Math.abs(want[g]),
+        failedPoints: 0,
+        points,
+      };
     }
   }
   return first ? { ...first, failedPoints } : { kind: 'pass', points };

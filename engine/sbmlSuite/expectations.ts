@@ -25,7 +25,10 @@ export function readExpectations(file: string): Set<string> {
 }
 
 export function writeExpectations(file: string, outcomes: readonly CaseOutcome[], note: string): string[] {
-  const passing = outcomes.filter((o) => o.outcome === 'pass').map((o) => o.id).sort();
+  const passing = outcomes
+    .filter((o) => o.outcome === 'pass')
+    .map((o) => o.id)
+    .sort();
   const header = [
     '# SBML Test Suite semantic cases that pass (`sciope sbml-suite --expect` fails when one of them stops passing).',
     `# ${note}`,
@@ -52,6 +55,9 @@ export function checkExpectations(expected: ReadonlySet<string>, outcomes: reado
       const o = byId.get(id);
       return o ? { id, outcome: o.outcome, reason: o.reason } : { id, outcome: 'not run', reason: 'no such case in the folder' };
     });
-  const newlyPassing = outcomes.filter((o) => o.outcome === 'pass' && !expected.has(o.id)).map((o) => o.id).sort();
+  const newlyPassing = outcomes
+    .filter((o) => o.outcome === 'pass' && !expected.has(o.id))
+    .map((o) => o.id)
+    .sort();
   return { regressions, newlyPassing };
 }

@@ -96,9 +96,14 @@ export async function runSuiteCase(folder: string, id: string, options: RunCaseO
     const file = modelFile(folder, id);
     let imported: SbmlImportResult;
     try {
-      imported = await options.importModel(readFileSync(file, 'utf8'), { wasm: options.wasm, source: file.slice(file.lastIndexOf('/') + 1), readExternal: externalModelReader(folder, id) });
+      imported = await options.importModel(readFileSync(file, 'utf8'), {
+        wasm: options.wasm,
+        source: file.slice(file.lastIndexOf('/') + 1),
+        readExternal: externalModelReader(folder, id),
+      });
     } catch (error) {
-      if (error instanceof SbmlImportError || error instanceof ModelValidationError) return outcome('refused', caseOutcomeReason(error), importRefusalProblems(error));
+      if (error instanceof SbmlImportError || error instanceof ModelValidationError)
+        return outcome('refused', caseOutcomeReason(error), importRefusalProblems(error));
       throw error;
     }
     const remaining = limit - (performance.now() - started);
@@ -108,8 +113,10 @@ export async function runSuiteCase(folder: string, id: string, options: RunCaseO
     try {
       trajectory = await options.simulate(imported.model, grid, { ...solverTolerances(settings), timeLimitMs: remaining });
     } catch (error) {
-      if (error instanceof SimulationError && performance.now() - started >= limit * 0.99) return outcome('timeout', `simulation stopped after ${limit / 1000} s: ${caseOutcomeReason(error)}`);
-      if (error instanceof SimulationError || error instanceof ModelValidationError) return outcome('refused', caseOutcomeReason(error), [caseOutcomeReason(error)]);
+      if (error instanceof SimulationError && performance.now() - started >= limit * 0.99)
+        return outcome('timeout', `simulation stopped after ${limit / 1000} s: ${caseOutcomeReason(error)}`);
+      if (error instanceof SimulationError || error instanceof ModelValidationError)
+        return outcome('refused', caseOutcomeReason(error), [caseOutcomeReason(error)]);
       throw error;
     }
     const comparison = compareWithExpected(settings, expected, trajectorySeries(trajectory, settings, imported));
@@ -134,15 +141,18 @@ export async function runSuiteCase(folder: string, id: string, options: RunCaseO
 
 /** The results' times must be the settings' grid (to 1e-9 of the duration), or the comparison would be meaningless. */
 function checkResultTimes(grid: Float64Array, times: Float64Array, file: string): void {
-  if (times.length !== grid.length) throw new EngineError('SBML_SUITE_FILE', `${file}: ${times.length} rows, but the settings ask for steps + 1 = ${grid.length} output times`);
+  if (times.length !== grid.length)
+    throw new EngineError('SBML_SUITE_FILE', `${file}: ${times.length} rows, but the settings ask for steps + 1 = ${grid.length} output times`);
   const span = grid[grid.length - 1] - grid[0];
   for (let i = 0; i < grid.length; i++) {
-    if (Math.abs(times[i] - grid[i]) > 1e-9 * span) throw new EngineError('SBML_SUITE_FILE', `${file}, line ${i + 2}: time ${times[i]}, but the settings' grid has ${grid[i]}`);
+    if (Math.abs(times[i] - grid[i]) > 1e-9 * span)
+      throw new EngineError('SBML_SUITE_FILE', `${file}, line ${i + 2}: time ${times[i]}, but the settings' grid has ${grid[i]}`);
   }
 }
 
 function missingReason(variable: string, model: ReactionNetwork): string {
-  if (model.reactions.some((r) => r.id === variable)) return `${variable} is a reaction whose rate cannot be evaluated from the trajectory (no kinetic law, or it reads delay(), rateOf() or an unrecorded name)`;
+  if (model.reactions.some((r) => r.id === variable))
+    return `${variable} is a reaction whose rate cannot be evaluated from the trajectory (no kinetic law, or it reads delay(), rateOf() or an unrecorded name)`;
   return `${variable} is reported but the imported model has no species, parameter or compartment of that id`;
 }
 

@@ -50,7 +50,10 @@ export function parseSuiteSettings(text: string, file: string): SuiteSettings {
   };
   const list = (key: (typeof LIST_KEYS)[number]) => {
     const { value, line } = field(key);
-    const names = value.split(',').map((v) => v.trim()).filter(Boolean);
+    const names = value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
     const bad = names.find((n) => /\s/.test(n));
     if (bad !== undefined) throw new SuiteFileError(file, `${key}: "${bad}" is not one name (names are separated by commas)`, line);
     return names;

@@ -74,14 +74,19 @@ const TOP_REFUSALS_SHOWN = 15;
 export function formatSuiteSummary(summary: SuiteSummary): string {
   const { counts } = summary;
   const lines = [
-    `${summary.cases} case${summary.cases === 1 ? '' : 's'}: ${OUTCOMES.filter((o) => counts[o] > 0 || o === 'pass').map((o) => `${counts[o]} ${o === 'not-time-course' ? 'not a time course' : o}`).join(', ')}`,
+    `${summary.cases} case${summary.cases === 1 ? '' : 's'}: ${OUTCOMES.filter((o) => counts[o] > 0 || o === 'pass')
+      .map((o) => `${counts[o]} ${o === 'not-time-course' ? 'not a time course' : o}`)
+      .join(', ')}`,
     `TimeCourse: ${counts.pass} of ${summary.timeCourse} pass (${(summary.passRate * 100).toFixed(1)}%)`,
   ];
   const table = (title: string, tallies: TagTally[]) => {
     if (tallies.length === 0) return;
     const width = Math.max(...tallies.map((t) => t.tag.length));
     lines.push(`${title} (passed/total):`);
-    for (const t of tallies) lines.push(`  ${t.tag.padEnd(width)}  ${`${t.passed}/${t.total}`.padStart(9)}${t.passed < t.total ? `  ${((t.passed / t.total) * 100).toFixed(0)}%` : ''}`);
+    for (const t of tallies)
+      lines.push(
+        `  ${t.tag.padEnd(width)}  ${`${t.passed}/${t.total}`.padStart(9)}${t.passed < t.total ? `  ${((t.passed / t.total) * 100).toFixed(0)}%` : ''}`,
+      );
   };
   table('componentTags', summary.componentTags);
   table('testTags', summary.testTags);

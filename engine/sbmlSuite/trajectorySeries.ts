@@ -11,7 +11,11 @@ import type { GeneralTrajectory } from '../simulate/general/types.js';
 import { reactionRateSeries } from './reactionRateSeries.js';
 import type { SuiteSettings } from './settings.js';
 
-export function trajectorySeries(trajectory: GeneralTrajectory, settings: SuiteSettings, imported: Pick<SbmlImportResult, 'renamed' | 'model'>): (variable: string) => Float64Array | undefined {
+export function trajectorySeries(
+  trajectory: GeneralTrajectory,
+  settings: SuiteSettings,
+  imported: Pick<SbmlImportResult, 'renamed' | 'model'>,
+): (variable: string) => Float64Array | undefined {
   const renamed = new Map(Object.entries(imported.renamed));
   const amounts = new Set(settings.amount);
   const concentrations = new Set(settings.concentration);

@@ -125,7 +125,12 @@ export function runCasesInWorkers(ids: readonly string[], options: WorkerPoolOpt
             recordOwn(current, 'timeout', `no answer within ${options.watchdogMs / 1000} s: the watchdog killed the worker`, ms);
           } else {
             const last = stderr.trim().split('\n').slice(-3).join(' | ');
-            recordOwn(current, 'error', `the worker died (${signal ? `signal ${signal}` : `exit code ${code}`}) running this case${last ? `: ${last}` : ''}`, ms);
+            recordOwn(
+              current,
+              'error',
+              `the worker died (${signal ? `signal ${signal}` : `exit code ${code}`}) running this case${last ? `: ${last}` : ''}`,
+              ms,
+            );
           }
           if (!answered && !killedBySilence && ++silentDeaths >= MAX_SILENT_DEATHS) {
             failed = true;

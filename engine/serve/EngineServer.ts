@@ -5,7 +5,18 @@ import type { EngineService } from '../api/EngineService.js';
 import { attachEventSocket } from './eventSocket.js';
 import { parseJsonBody } from './jsonBody.js';
 import { DEFAULT_SERVE_LIMITS, type ServeLimits } from './limits.js';
-import { announcesBody, badRequest, methodNotAllowed, notFound, sendOutcome, sendOutcomeBytes, sendRefusal, ServeRefusal, unauthorised, wrongHost } from './refusals.js';
+import {
+  announcesBody,
+  badRequest,
+  methodNotAllowed,
+  notFound,
+  sendOutcome,
+  sendOutcomeBytes,
+  sendRefusal,
+  ServeRefusal,
+  unauthorised,
+  wrongHost,
+} from './refusals.js';
 import { BodyAbortedError, BodyBudget, readBody } from './requestBody.js';
 import { staticFiles } from './staticFiles.js';
 
@@ -65,7 +76,8 @@ export async function startEngineServer(options: EngineServerOptions): Promise<R
     return bytes.length === tokenBytes.length && timingSafeEqual(bytes, tokenBytes);
   };
   const hostAllowed = (host: string | undefined): boolean => host === `127.0.0.1:${port}` || host === `localhost:${port}`;
-  const originAllowed = (origin: string | undefined): boolean => origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
+  const originAllowed = (origin: string | undefined): boolean =>
+    origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
 
   const server: Server = createServer(
     { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: limits.timeoutCheckIntervalMs },
@@ -87,7 +99,12 @@ export async function startEngineServer(options: EngineServerOptions): Promise<R
       }
       log(`sciope serve: ${request.method} ${requestTarget(request)?.pathname ?? '?'}: ${(error as Error)?.stack ?? String(error)}`);
       if (response.headersSent) response.destroy();
-      else sendRefusal(request, response, new ServeRefusal(500, 'InternalError', 'INTERNAL', 'internal error in sciope serve (its terminal shows the details; please report this)'));
+      else
+        sendRefusal(
+          request,
+          response,
+          new ServeRefusal(500, 'InternalError', 'INTERNAL', 'internal error in sciope serve (its terminal shows the details; please report this)'),
+        );
     });
   }
 
@@ -123,7 +140,11 @@ export async function startEngineServer(options: EngineServerOptions): Promise<R
 
   /** The call's argument; its body's bytes stay counted in the budget until `release` (the Buffer itself is dropped here). */
   async function receiveArguments(request: IncomingMessage, onAdmitted?: () => void): Promise<{ args: unknown; release: () => void }> {
-    const body = await readBody(request, { maxBytes: limits.maxBodyBytes, budget, idleTimeoutMs: limits.bodyIdleTimeoutMs, retryAfterSeconds: limits.retryAfterSeconds }, onAdmitted);
+    const body = await readBody(
+      request,
+      { maxBytes: limits.maxBodyBytes, budget, idleTimeoutMs: limits.bodyIdleTimeoutMs, retryAfterSeconds: limits.retryAfterSeconds },
+      onAdmitted,
+    );
     try {
       return { args: parseJsonBody(body.bytes, { maxDepth: limits.maxJsonDepth, maxContainers: limits.maxJsonContainers }), release: body.release };
     } catch (error) {
@@ -136,7 +157,13 @@ export async function startEngineServer(options: EngineServerOptions): Promise<R
     onEvent: (listener) => options.service.onEvent(listener),
     accepts: (request) => {
       const url = requestTarget(request);
-      return url !== null && url.pathname === '/events' && hostAllowed(request.headers.host) && originAllowed(request.headers.origin) && authorised(url.searchParams.get('token'));
+      return (
+        url !== null &&
+        url.pathname === '/events' &&
+        hostAllowed(request.headers.host) &&
+        originAllowed(request.headers.origin) &&
+        authorised(url.searchParams.get('token'))
+      );
     },
     maxClients: limits.maxEventClients,
     maxBacklogBytes: limits.maxEventBacklogBytes,

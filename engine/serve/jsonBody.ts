@@ -64,5 +64,8 @@ function closingQuote(bytes: Buffer, open: number): number {
 }
 
 function tooComplex(what: string, limits: JsonShapeLimits): ServeRefusal {
-  return new ServeRefusal(400, 'RequestError', 'BODY_TOO_COMPLEX', `request body: the JSON ${what}, more than any engine call needs`, { maxDepth: limits.maxDepth, maxContainers: limits.maxContainers });
+  return new ServeRefusal(400, 'RequestError', 'BODY_TOO_COMPLEX', `request body: the JSON ${what}, more than any engine call needs`, {
+    maxDepth: limits.maxDepth,
+    maxContainers: limits.maxContainers,
+  });
 }

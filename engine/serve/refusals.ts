@@ -27,12 +27,26 @@ export const badRequest = (message: string, details: Record<string, unknown> = {
 export const unauthorised = () => new ServeRefusal(401, 'AuthError', 'UNAUTHORISED', 'missing or wrong token: open the URL sciope serve printed');
 export const notFound = (message = 'not found') => new ServeRefusal(404, 'NotFoundError', 'NOT_FOUND', message);
 export const methodNotAllowed = (message: string, allow: string) => new ServeRefusal(405, 'MethodError', 'METHOD_NOT_ALLOWED', message, { allow }, { allow });
-export const bodyTimeout = (seconds: number) => new ServeRefusal(408, 'RequestTimeoutError', 'BODY_TIMEOUT', `request body: nothing received for ${seconds} s`, { seconds });
+export const bodyTimeout = (seconds: number) =>
+  new ServeRefusal(408, 'RequestTimeoutError', 'BODY_TIMEOUT', `request body: nothing received for ${seconds} s`, { seconds });
 export const bodyTooLarge = (limitBytes: number) =>
-  new ServeRefusal(413, 'RequestTooLargeError', 'BODY_TOO_LARGE', `request body larger than ${formatBytes(limitBytes)}, the most sciope serve accepts in one call`, { limitBytes });
+  new ServeRefusal(
+    413,
+    'RequestTooLargeError',
+    'BODY_TOO_LARGE',
+    `request body larger than ${formatBytes(limitBytes)}, the most sciope serve accepts in one call`,
+    { limitBytes },
+  );
 export const wrongHost = () => new ServeRefusal(421, 'HostError', 'WRONG_HOST', 'wrong host: use the URL sciope serve printed');
 export const serverBusy = (retryAfterSeconds: number) =>
-  new ServeRefusal(503, 'ServerBusyError', 'SERVER_BUSY', `the engine is receiving other large requests; try again in ${retryAfterSeconds} s`, { retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });
+  new ServeRefusal(
+    503,
+    'ServerBusyError',
+    'SERVER_BUSY',
+    `the engine is receiving other large requests; try again in ${retryAfterSeconds} s`,
+    { retryAfterSeconds },
+    { 'retry-after': String(retryAfterSeconds) },
+  );
 
 function formatBytes(bytes: number): string {
   const MiB = 1024 * 1024;
@@ -66,13 +80,23 @@ const LINGER_MS = 2000;
  * a short linger: what the client is still sending is dropped, never
  * buffered, and the client reads the answer instead of a reset.
  */
-export function sendRefusal(request: IncomingMessage, response: ServerResponse, refusal: ServeRefusal, bodyUnread = announcesBody(request) && !request.complete): void {
+export function sendRefusal(
+  request: IncomingMessage,
+  response: ServerResponse,
+  refusal: ServeRefusal,
+  bodyUnread = announcesBody(request) && !request.complete,
+): void {
   const { name, code, message, details } = refusal.toJSON();
   if (bodyUnread) {
     lingerBeforeClosing(request.socket);
     request.resume();
   }
-  sendOutcome(response, refusal.status, { ok: false, error: { name, code, message, details } }, bodyUnread ? { ...refusal.headers, connection: 'close' } : refusal.headers);
+  sendOutcome(
+    response,
+    refusal.status,
+    { ok: false, error: { name, code, message, details } },
+    bodyUnread ? { ...refusal.headers, connection: 'close' } : refusal.headers,
+  );
 }
 
 /**

@@ -11,7 +11,9 @@ export function terminalApprovalChannel(out: NodeJS.WritableStream): ApprovalCha
     kind: 'code',
     announce(request, code) {
       const body = request.text.replace(/^/gm, '  ');
-      out.write(`\nsciope serve: the app asks to run a black-box simulator:\n${body}\n  To approve it, type this code in the app: ${code}\n  (valid for 10 minutes; ignore it if you did not ask)\n\n`);
+      out.write(
+        `\nsciope serve: the app asks to run a black-box simulator:\n${body}\n  To approve it, type this code in the app: ${code}\n  (valid for 10 minutes; ignore it if you did not ask)\n\n`,
+      );
     },
   };
 }

@@ -17,6 +17,7 @@ export const DEFAULT_MAX_EVENTS: Readonly<Record<SimulationMethod, number>> = Ob
 /** `value`, checked to be an integer >= 1, or the method's default when undefined. */
 export function eventBudget(method: SimulationMethod, value: number | undefined, field = `${method} option maxEvents`): number {
   if (value === undefined) return DEFAULT_MAX_EVENTS[method];
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new SimulationSettingsError(field, `expected an integer >= 1, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+    throw new SimulationSettingsError(field, `expected an integer >= 1, got ${String(value)}`);
   return value;
 }

@@ -27,7 +27,10 @@ export function simulateEnsemble(simulator: Simulator, options: EnsembleOptions)
   assertTimeGrid(grid);
   const parameters = options.parameters ?? simulator.defaultParameters;
   if (parameters.length !== simulator.parameterIds.length) {
-    throw new SimulationSettingsError('parameters', `expected ${simulator.parameterIds.length} values (${simulator.parameterIds.join(', ')}), got ${parameters.length}`);
+    throw new SimulationSettingsError(
+      'parameters',
+      `expected ${simulator.parameterIds.length} values (${simulator.parameterIds.join(', ')}), got ${parameters.length}`,
+    );
   }
   const firstRun = options.firstRun ?? 0;
   const block = simulator.speciesIds.length * grid.length;

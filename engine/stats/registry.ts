@@ -24,16 +24,25 @@ interface Entry<T> {
 }
 
 const STATISTICS: Record<string, Entry<SummaryStatistics>> = {
-  'time-series-features': { schema: schemas.timeSeriesFeaturesSchema, build: (s: z.output<typeof schemas.timeSeriesFeaturesSchema>) => new TimeSeriesFeatures(s) },
+  'time-series-features': {
+    schema: schemas.timeSeriesFeaturesSchema,
+    build: (s: z.output<typeof schemas.timeSeriesFeaturesSchema>) => new TimeSeriesFeatures(s),
+  },
   identity: { schema: schemas.identitySchema, build: (s: z.output<typeof schemas.identitySchema>) => new IdentityStatistics(s) },
   'ensemble-moments': { schema: schemas.ensembleMomentsSchema, build: (s: z.output<typeof schemas.ensembleMomentsSchema>) => new EnsembleMoments(s) },
-  'neural-network': { schema: schemas.neuralNetworkSchema, build: (s: z.output<typeof schemas.neuralNetworkSchema>) => new NeuralNetworkStatistics(s as NeuralNetworkSpec) },
+  'neural-network': {
+    schema: schemas.neuralNetworkSchema,
+    build: (s: z.output<typeof schemas.neuralNetworkSchema>) => new NeuralNetworkStatistics(s as NeuralNetworkSpec),
+  },
 };
 
 const DISTANCES: Record<string, Entry<Distance>> = {
   euclidean: { schema: schemas.euclideanSchema, build: (s: z.output<typeof schemas.euclideanSchema>) => new EuclideanDistance(s) },
   manhattan: { schema: schemas.manhattanSchema, build: (s: z.output<typeof schemas.manhattanSchema>) => new ManhattanDistance(s) },
-  'weighted-euclidean': { schema: schemas.weightedEuclideanSchema, build: (s: z.output<typeof schemas.weightedEuclideanSchema>) => new WeightedEuclideanDistance(s.weights) },
+  'weighted-euclidean': {
+    schema: schemas.weightedEuclideanSchema,
+    build: (s: z.output<typeof schemas.weightedEuclideanSchema>) => new WeightedEuclideanDistance(s.weights),
+  },
   adaptive: { schema: schemas.adaptiveSchema, build: (s: z.output<typeof schemas.adaptiveSchema>) => new AdaptiveDistance(s) },
 };
 

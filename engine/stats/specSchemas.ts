@@ -40,7 +40,9 @@ function listOf<T extends z.ZodType>(item: T, what: string) {
   return z.array(item, { error: `expected a list of ${what}s` }).min(1, { error: `expected at least one ${what}` });
 }
 
-const speciesList = listOf(z.string({ error: 'expected a species name (string)' }).min(1, { error: 'expected a species name' }), 'species name').superRefine(noDuplicates('species'));
+const speciesList = listOf(z.string({ error: 'expected a species name (string)' }).min(1, { error: 'expected a species name' }), 'species name').superRefine(
+  noDuplicates('species'),
+);
 
 const featureList = listOf(z.string({ error: 'expected a feature name (string)' }), 'feature name')
   .superRefine(noDuplicates('feature'))
@@ -64,10 +66,19 @@ export const timeSeriesFeaturesSchema = z
   })
   .superRefine((spec, ctx) => {
     for (const key of ['lags', 'quantiles'] as const) {
-      if (spec.features && spec[key]) ctx.addIssue({ code: 'custom', path: [key], message: `not used with a custom features list; name the features instead (e.g. autocorrelation_lag2, quantile_0.3)` });
+      if (spec.features && spec[key])
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `not used with a custom features list; name the features instead (e.g. autocorrelation_lag2, quantile_0.3)`,
+        });
     }
     if (spec.set === 'minimal' && !spec.features && (spec.lags || spec.quantiles)) {
-      ctx.addIssue({ code: 'custom', path: [spec.lags ? 'lags' : 'quantiles'], message: 'the minimal set has no autocorrelations or quantiles; choose set "efficient" or "comprehensive"' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [spec.lags ? 'lags' : 'quantiles'],
+        message: 'the minimal set has no autocorrelations or quantiles; choose set "efficient" or "comprehensive"',
+      });
     }
   });
 
@@ -92,7 +103,10 @@ const layerSchema = z.discriminatedUnion(
     z.strictObject({ type: z.literal('globalAveragePool1d') }),
     z.strictObject({ type: z.literal('flatten') }),
     z.strictObject({ type: z.literal('dense'), units: positiveInteger }),
-    z.strictObject({ type: z.literal('batchNorm'), epsilon: z.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' }) }),
+    z.strictObject({
+      type: z.literal('batchNorm'),
+      epsilon: z.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' }),
+    }),
   ],
   { error: 'expected a layer {"type": "conv1d" | "relu" | "maxPool1d" | "globalAveragePool1d" | "flatten" | "dense" | "batchNorm", ...}' },
 );
@@ -118,13 +132,18 @@ export const neuralNetworkSchema = z
     architecture: z.enum(NEURAL_NETWORK_ARCHITECTURES as ['cnn', 'dnn', 'pen'], { error: `expected one of ${NEURAL_NETWORK_ARCHITECTURES.join(', ')}` }),
     species: speciesList,
     timePoints: positiveInteger,
-    parameters: listOf(z.string({ error: 'expected a parameter name (string)' }).min(1, { error: 'expected a parameter name' }), 'parameter name').superRefine(noDuplicates('parameter')),
+    parameters: listOf(z.string({ error: 'expected a parameter name (string)' }).min(1, { error: 'expected a parameter name' }), 'parameter name').superRefine(
+      noDuplicates('parameter'),
+    ),
     lower: z.array(finiteNumber, { error: 'expected a list of numbers' }),
     upper: z.array(finiteNumber, { error: 'expected a list of numbers' }),
     normalisation: z.strictObject({
       transform: z.enum(['log1p', 'none'], { error: 'expected "log1p" or "none"' }),
       mean: z.array(finiteNumber, { error: 'expected a list of numbers' }),
-      sd: z.array(finiteNumber.refine((v) => v > 0, { error: 'expected a positive number' }), { error: 'expected a list of positive numbers' }),
+      sd: z.array(
+        finiteNumber.refine((v) => v > 0, { error: 'expected a positive number' }),
+        { error: 'expected a list of positive numbers' },
+      ),
     }),
     network: networkGraphSchema,
     weights: z.string({ error: 'expected the weights as base64 text (little-endian float32)' }),
@@ -132,17 +151,36 @@ export const neuralNetworkSchema = z
   .superRefine((spec, ctx) => {
     const P = spec.parameters.length;
     const S = spec.species.length;
-    if (spec.lower.length !== P) ctx.addIssue({ code: 'custom', path: ['lower'], message: `expected ${P} values (one per parameter), got ${spec.lower.length}` });
-    if (spec.upper.length !== P) ctx.addIssue({ code: 'custom', path: ['upper'], message: `expected ${P} values (one per parameter), got ${spec.upper.length}` });
+    if (spec.lower.length !== P)
+      ctx.addIssue({ code: 'custom', path: ['lower'], message: `expected ${P} values (one per parameter), got ${spec.lower.length}` });
+    if (spec.upper.length !== P)
+      ctx.addIssue({ code: 'custom', path: ['upper'], message: `expected ${P} values (one per parameter), got ${spec.upper.length}` });
     spec.upper.forEach((u, i) => {
-      if (i < spec.lower.length && !(u > spec.lower[i])) ctx.addIssue({ code: 'custom', path: ['upper', i], message: `expected a value above lower[${i}] = ${spec.lower[i]}` });
+      if (i < spec.lower.length && !(u > spec.lower[i]))
+        ctx.addIssue({ code: 'custom', path: ['upper', i], message: `expected a value above lower[${i}] = ${spec.lower[i]}` });
     });
     for (const key of ['mean', 'sd'] as const) {
-      if (spec.normalisation[key].length !== S) ctx.addIssue({ code: 'custom', path: ['normalisation', key], message: `expected ${S} values (one per species), got ${spec.normalisation[key].length}` });
+      if (spec.normalisation[key].length !== S)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['normalisation', key],
+          message: `expected ${S} values (one per species), got ${spec.normalisation[key].length}`,
+        });
     }
     const plan = planNetwork(spec.network as NetworkGraph, spec.timePoints, S, P);
     if ('issues' in plan) {
-      for (const issue of plan.issues) ctx.addIssue({ code: 'custom', path: ['network', ...issue.path.split(/[.[\]]+/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k))], message: issue.message });
+      for (const issue of plan.issues)
+        ctx.addIssue({
+          code: 'custom',
+          path: [
+            'network',
+            ...issue.path
+              .split(/[.[\]]+/)
+              .filter(Boolean)
+              .map((k) => (/^\d+$/.test(k) ? Number(k) : k)),
+          ],
+          message: issue.message,
+        });
       return;
     }
     let count: number;
@@ -152,7 +190,8 @@ export const neuralNetworkSchema = z
       ctx.addIssue({ code: 'custom', path: ['weights'], message: (error as Error).message });
       return;
     }
-    if (count !== plan.weightCount) ctx.addIssue({ code: 'custom', path: ['weights'], message: `expected ${plan.weightCount} float32 values for this network, got ${count}` });
+    if (count !== plan.weightCount)
+      ctx.addIssue({ code: 'custom', path: ['weights'], message: `expected ${plan.weightCount} float32 values for this network, got ${count}` });
   });
 
 const normalisable = {
@@ -172,7 +211,9 @@ export const adaptiveSchema = z.strictObject({
 export const scalerSchema = z
   .strictObject({
     kind: z.enum(SCALER_KINDS, { error: `expected one of ${SCALER_KINDS.join(', ')}` }),
-    center: z.array(z.number({ error: 'expected a number' }).refine(Number.isFinite, { error: 'expected a finite number' }), { error: 'expected a list of numbers' }),
+    center: z.array(z.number({ error: 'expected a number' }).refine(Number.isFinite, { error: 'expected a finite number' }), {
+      error: 'expected a list of numbers',
+    }),
     scale: z.array(
       z.number({ error: 'expected a positive number' }).refine((v) => v > 0 && Number.isFinite(v), { error: 'expected a positive finite number' }),
       { error: 'expected a list of positive numbers' },

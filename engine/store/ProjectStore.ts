@@ -252,10 +252,16 @@ export class ProjectStore {
 
   private markDeadRunsInterrupted(): void {
     const here = hostname();
-    const running = this.db.prepare("SELECT id, host, pid FROM runs WHERE status = 'running'").all() as Array<{ id: number; host: string | null; pid: number | null }>;
+    const running = this.db.prepare("SELECT id, host, pid FROM runs WHERE status = 'running'").all() as Array<{
+      id: number;
+      host: string | null;
+      pid: number | null;
+    }>;
     for (const run of running) {
       if (run.host !== here || (run.pid !== null && processAlive(run.pid))) continue;
-      this.db.prepare("UPDATE runs SET status = 'interrupted', error = ? WHERE id = ? AND status = 'running'").run(`the process writing the run (pid ${run.pid}) ended without finishing it`, run.id);
+      this.db
+        .prepare("UPDATE runs SET status = 'interrupted', error = ? WHERE id = ? AND status = 'running'")
+        .run(`the process writing the run (pid ${run.pid}) ended without finishing it`, run.id);
     }
   }
 
@@ -296,22 +302,52 @@ export class ProjectStore {
   // ---- models, observed data, parameter sets, studies ----
 
   addModel(model: { name: string; format: ModelRecord['format']; source: string; parsed: unknown }): number {
-    return this.transaction('storing a model', () => Number(this.stmt('INSERT INTO models (name, format, source, parsed, created_at) VALUES (?, ?, ?, ?, ?)').run(model.name, model.format, model.source, json(model.parsed), now()).lastInsertRowid));
+    return this.transaction('storing a model', () =>
+      Number(
+        this.stmt('INSERT INTO models (name, format, source, parsed, created_at) VALUES (?, ?, ?, ?, ?)').run(
+          model.name,
+          model.format,
+          model.source,
+          json(model.parsed),
+          now(),
+        ).lastInsertRowid,
+      ),
+    );
   }
 
   getModel(id: number): ModelRecord | undefined {
     const row = this.guard('reading a model', () => this.stmt('SELECT * FROM models WHERE id = ?').get(id)) as Record<string, unknown> | undefined;
-    return row && { id: row.id as number, name: row.name as string, format: row.format as ModelRecord['format'], source: row.source as string, parsed: parse(row.parsed as string), createdAt: row.created_at as string };
+    return (
+      row && {
+        id: row.id as number,
+        name: row.name as string,
+        format: row.format as ModelRecord['format'],
+        source: row.source as string,
+        parsed: parse(row.parsed as string),
+        createdAt: row.created_at as string,
+      }
+    );
   }
 
   /** Studies that use a model (a used model is kept: its runs must stay reproducible). */
   studiesOfModel(id: number): Array<{ id: number; name: string }> {
-    return this.guard('reading studies', () => this.stmt('SELECT id, name FROM studies WHERE model_id = ? ORDER BY id').all(id)) as Array<{ id: number; name: string }>;
+    return this.guard('reading studies', () => this.stmt('SELECT id, name FROM studies WHERE model_id = ? ORDER BY id').all(id)) as Array<{
+      id: number;
+      name: string;
+    }>;
   }
 
   /** Replace a model no study uses yet (edits in the model editor). */
   updateModel(id: number, model: { name: string; format: ModelRecord['format']; source: string; parsed: unknown }): void {
-    this.transaction('updating a model', () => this.stmt('UPDATE models SET name = ?, format = ?, source = ?, parsed = ? WHERE id = ?').run(model.name, model.format, model.source, json(model.parsed), id));
+    this.transaction('updating a model', () =>
+      this.stmt('UPDATE models SET name = ?, format = ?, source = ?, parsed = ? WHERE id = ?').run(
+        model.name,
+        model.format,
+        model.source,
+        json(model.parsed),
+        id,
+      ),
+    );
   }
 
   /** Delete a model no study uses (the schema refuses otherwise). */
@@ -320,40 +356,92 @@ export class ProjectStore {
   }
 
   listModels(): Array<Omit<ModelRecord, 'source' | 'parsed'>> {
-    return this.guard('listing models', () => this.stmt('SELECT id, name, format, created_at AS createdAt FROM models ORDER BY id').all()) as Array<Omit<ModelRecord, 'source' | 'parsed'>>;
+    return this.guard('listing models', () => this.stmt('SELECT id, name, format, created_at AS createdAt FROM models ORDER BY id').all()) as Array<
+      Omit<ModelRecord, 'source' | 'parsed'>
+    >;
   }
 
   addObserved(data: { name: string; source: string; species?: readonly string[] | null }): number {
-    return this.transaction('storing observed data', () => Number(this.stmt("INSERT INTO observed_datasets (name, format, source, species, created_at) VALUES (?, 'csv', ?, ?, ?)").run(data.name, data.source, data.species ? json(data.species) : null, now()).lastInsertRowid));
+    return this.transaction('storing observed data', () =>
+      Number(
+        this.stmt("INSERT INTO observed_datasets (name, format, source, species, created_at) VALUES (?, 'csv', ?, ?, ?)").run(
+          data.name,
+          data.source,
+          data.species ? json(data.species) : null,
+          now(),
+        ).lastInsertRowid,
+      ),
+    );
   }
 
   getObserved(id: number): ObservedRecord | undefined {
-    const row = this.guard('reading observed data', () => this.stmt('SELECT * FROM observed_datasets WHERE id = ?').get(id)) as Record<string, unknown> | undefined;
-    return row && { id: row.id as number, name: row.name as string, format: 'csv', source: row.source as string, species: parse(row.species as string | null), createdAt: row.created_at as string };
+    const row = this.guard('reading observed data', () => this.stmt('SELECT * FROM observed_datasets WHERE id = ?').get(id)) as
+      | Record<string, unknown>
+      | undefined;
+    return (
+      row && {
+        id: row.id as number,
+        name: row.name as string,
+        format: 'csv',
+        source: row.source as string,
+        species: parse(row.species as string | null),
+        createdAt: row.created_at as string,
+      }
+    );
   }
 
   listObserved(): Array<Omit<ObservedRecord, 'source'>> {
-    const rows = this.guard('listing observed data', () => this.stmt('SELECT id, name, format, species, created_at AS createdAt FROM observed_datasets ORDER BY id').all()) as Array<Record<string, unknown>>;
+    const rows = this.guard('listing observed data', () =>
+      this.stmt('SELECT id, name, format, species, created_at AS createdAt FROM observed_datasets ORDER BY id').all(),
+    ) as Array<Record<string, unknown>>;
     return rows.map((r) => ({ ...(r as Omit<ObservedRecord, 'source' | 'species'>), species: parse(r.species as string | null) }));
   }
 
   addParameterSet(set: { name: string; kind: ParameterSetRecord['kind']; spec: Record<string, unknown> }): number {
-    return this.transaction('storing a parameter set', () => Number(this.stmt('INSERT INTO parameter_sets (name, kind, spec, created_at) VALUES (?, ?, ?, ?)').run(set.name, set.kind, json(set.spec), now()).lastInsertRowid));
+    return this.transaction('storing a parameter set', () =>
+      Number(
+        this.stmt('INSERT INTO parameter_sets (name, kind, spec, created_at) VALUES (?, ?, ?, ?)').run(set.name, set.kind, json(set.spec), now())
+          .lastInsertRowid,
+      ),
+    );
   }
 
   listParameterSets(): ParameterSetRecord[] {
     const rows = this.guard('listing parameter sets', () => this.stmt('SELECT * FROM parameter_sets ORDER BY id').all()) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({ id: r.id as number, name: r.name as string, kind: r.kind as ParameterSetRecord['kind'], spec: parse(r.spec as string), createdAt: r.created_at as string }));
+    return rows.map((r) => ({
+      id: r.id as number,
+      name: r.name as string,
+      kind: r.kind as ParameterSetRecord['kind'],
+      spec: parse(r.spec as string),
+      createdAt: r.created_at as string,
+    }));
   }
 
   addStudy(study: { name: string; source: string; config: Record<string, unknown>; modelId?: number | null; observedId?: number | null }): number {
     return this.transaction('storing a study', () =>
-      Number(this.stmt('INSERT INTO studies (name, source, config, model_id, observed_id, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(study.name, study.source, json(study.config), study.modelId ?? null, study.observedId ?? null, now()).lastInsertRowid),
+      Number(
+        this.stmt('INSERT INTO studies (name, source, config, model_id, observed_id, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+          study.name,
+          study.source,
+          json(study.config),
+          study.modelId ?? null,
+          study.observedId ?? null,
+          now(),
+        ).lastInsertRowid,
+      ),
     );
   }
 
   private studyRow(row: Record<string, unknown>): StudyRecord {
-    return { id: row.id as number, name: row.name as string, source: row.source as string, config: parse(row.config as string), modelId: row.model_id as number | null, observedId: row.observed_id as number | null, createdAt: row.created_at as string };
+    return {
+      id: row.id as number,
+      name: row.name as string,
+      source: row.source as string,
+      config: parse(row.config as string),
+      modelId: row.model_id as number | null,
+      observedId: row.observed_id as number | null,
+      createdAt: row.created_at as string,
+    };
   }
 
   getStudy(id: number): StudyRecord | undefined {
@@ -362,20 +450,46 @@ export class ProjectStore {
   }
 
   listStudies(): StudyRecord[] {
-    return (this.guard('listing studies', () => this.stmt('SELECT * FROM studies ORDER BY id').all()) as Array<Record<string, unknown>>).map((r) => this.studyRow(r));
+    return (this.guard('listing studies', () => this.stmt('SELECT * FROM studies ORDER BY id').all()) as Array<Record<string, unknown>>).map((r) =>
+      this.studyRow(r),
+    );
   }
 
   /** Id of an identical model, observed dataset or study already stored (so repeated runs of a study share them), else undefined. */
   findModel(model: { format: string; source: string; parsed: unknown }): number | undefined {
-    return (this.guard('finding a model', () => this.stmt('SELECT id FROM models WHERE format = ? AND source = ? AND parsed = ? ORDER BY id LIMIT 1').get(model.format, model.source, json(model.parsed))) as { id: number } | undefined)?.id;
+    return (
+      this.guard('finding a model', () =>
+        this.stmt('SELECT id FROM models WHERE format = ? AND source = ? AND parsed = ? ORDER BY id LIMIT 1').get(
+          model.format,
+          model.source,
+          json(model.parsed),
+        ),
+      ) as { id: number } | undefined
+    )?.id;
   }
 
   findObserved(data: { source: string; species?: readonly string[] | null }): number | undefined {
-    return (this.guard('finding observed data', () => this.stmt('SELECT id FROM observed_datasets WHERE source = ? AND species IS ? ORDER BY id LIMIT 1').get(data.source, data.species ? json(data.species) : null)) as { id: number } | undefined)?.id;
+    return (
+      this.guard('finding observed data', () =>
+        this.stmt('SELECT id FROM observed_datasets WHERE source = ? AND species IS ? ORDER BY id LIMIT 1').get(
+          data.source,
+          data.species ? json(data.species) : null,
+        ),
+      ) as { id: number } | undefined
+    )?.id;
   }
 
   findStudy(study: { source: string; config: Record<string, unknown>; modelId: number; observedId: number }): number | undefined {
-    return (this.guard('finding a study', () => this.stmt('SELECT id FROM studies WHERE source = ? AND config = ? AND model_id = ? AND observed_id = ? ORDER BY id LIMIT 1').get(study.source, json(study.config), study.modelId, study.observedId)) as { id: number } | undefined)?.id;
+    return (
+      this.guard('finding a study', () =>
+        this.stmt('SELECT id FROM studies WHERE source = ? AND config = ? AND model_id = ? AND observed_id = ? ORDER BY id LIMIT 1').get(
+          study.source,
+          json(study.config),
+          study.modelId,
+          study.observedId,
+        ),
+      ) as { id: number } | undefined
+    )?.id;
   }
 
   // ---- runs ----
@@ -383,9 +497,10 @@ export class ProjectStore {
   createRun(run: { studyId: number; algorithm: string; seed: number; options?: Record<string, unknown>; parameterNames: readonly string[] }): number {
     return this.transaction('starting a run', () =>
       Number(
-        this.stmt("INSERT INTO runs (study_id, algorithm, seed, status, options, parameter_names, started_at, engine_version, host, pid) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)").run(
-          run.studyId, run.algorithm, run.seed, json(run.options ?? {}), json(run.parameterNames), now(), ENGINE_VERSION, hostname(), process.pid,
-        ).lastInsertRowid,
+        this.stmt(
+          "INSERT INTO runs (study_id, algorithm, seed, status, options, parameter_names, started_at, engine_version, host, pid) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)",
+        ).run(run.studyId, run.algorithm, run.seed, json(run.options ?? {}), json(run.parameterNames), now(), ENGINE_VERSION, hostname(), process.pid)
+          .lastInsertRowid,
       ),
     );
   }
@@ -425,7 +540,12 @@ export class ProjectStore {
   }
 
   listRuns(filter: { studyId?: number; status?: RunStatus } = {}): RunRecord[] {
-    const rows = this.guard('listing runs', () => this.stmt('SELECT * FROM runs WHERE (@study IS NULL OR study_id = @study) AND (@status IS NULL OR status = @status) ORDER BY id').all({ study: filter.studyId ?? null, status: filter.status ?? null })) as Array<Record<string, unknown>>;
+    const rows = this.guard('listing runs', () =>
+      this.stmt('SELECT * FROM runs WHERE (@study IS NULL OR study_id = @study) AND (@status IS NULL OR status = @status) ORDER BY id').all({
+        study: filter.studyId ?? null,
+        status: filter.status ?? null,
+      }),
+    ) as Array<Record<string, unknown>>;
     return rows.map((r) => this.runRow(r));
   }
 
@@ -447,7 +567,9 @@ export class ProjectStore {
 
   completeRun(id: number, result: { stopReason: StopReason; simulations: number; config: Record<string, unknown> }): void {
     this.transaction('finishing a run', () => {
-      this.stmt("UPDATE runs SET status = 'completed', finished_at = ?, stop_reason = ?, simulations = ?, result_config = ?, pid = NULL, error = NULL WHERE id = ?").run(now(), result.stopReason, result.simulations, json(result.config), id);
+      this.stmt(
+        "UPDATE runs SET status = 'completed', finished_at = ?, stop_reason = ?, simulations = ?, result_config = ?, pid = NULL, error = NULL WHERE id = ?",
+      ).run(now(), result.stopReason, result.simulations, json(result.config), id);
     });
   }
 
@@ -455,6 +577,13 @@ export class ProjectStore {
   endRun(id: number, status: Exclude<RunStatus, 'running' | 'completed'>, error?: string): void {
     this.transaction('finishing a run', () => {
       this.stmt('UPDATE runs SET status = ?, finished_at = ?, error = ?, pid = NULL WHERE id = ?').run(status, now(), error ?? null, id);
+    });
+  }
+
+  /** Date a run by when it ran where it was made (a run copied from another project: see mergeRun), not by when it was copied. */
+  setRunTimes(id: number, times: { startedAt: string; finishedAt: string | null }): void {
+    this.transaction('dating a run', () => {
+      this.stmt('UPDATE runs SET started_at = ?, finished_at = ? WHERE id = ?').run(times.startedAt, times.finishedAt, id);
     });
   }
 
@@ -471,12 +600,22 @@ export class ProjectStore {
     if (g.particles.length !== g.count * d || g.features.length !== g.count * f || g.weights.length !== g.count || g.distances.length !== g.count) {
       throw new RangeError(`generation ${g.index}: arrays do not match count ${g.count}, dimension ${d}, featureCount ${f}`);
     }
-    const insertGeneration = this.stmt('INSERT INTO generations (run_id, idx, epsilon, acceptance_rate, simulations, ess, count, dimension, feature_count, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const insertGeneration = this.stmt(
+      'INSERT INTO generations (run_id, idx, epsilon, acceptance_rate, simulations, ess, count, dimension, feature_count, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     const insertParticle = this.stmt('INSERT INTO particles (run_id, generation, idx, parameters, weight, distance, statistics) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.transaction(`storing generation ${g.index}`, () => {
       insertGeneration.run(runId, g.index, g.epsilon, g.acceptanceRate, g.simulations, g.ess, g.count, d, f, json({ distance: g.distance }), now());
       for (let i = 0; i < g.count; i++) {
-        insertParticle.run(runId, g.index, i, toBlob(g.particles.subarray(i * d, (i + 1) * d)), g.weights[i], g.distances[i], toBlob(g.features.subarray(i * f, (i + 1) * f)));
+        insertParticle.run(
+          runId,
+          g.index,
+          i,
+          toBlob(g.particles.subarray(i * d, (i + 1) * d)),
+          g.weights[i],
+          g.distances[i],
+          toBlob(g.features.subarray(i * f, (i + 1) * f)),
+        );
       }
     });
   }
@@ -497,18 +636,24 @@ export class ProjectStore {
   }
 
   listGenerations(runId: number): GenerationInfo[] {
-    return (this.guard('listing generations', () => this.stmt('SELECT * FROM generations WHERE run_id = ? ORDER BY idx').all(runId)) as Array<Record<string, unknown>>).map((r) => this.generationInfo(r));
+    return (
+      this.guard('listing generations', () => this.stmt('SELECT * FROM generations WHERE run_id = ? ORDER BY idx').all(runId)) as Array<Record<string, unknown>>
+    ).map((r) => this.generationInfo(r));
   }
 
   /** Index of the run's last stored generation, or -1. */
   lastGenerationIndex(runId: number): number {
-    const row = this.guard('reading generations', () => this.stmt('SELECT max(idx) AS last FROM generations WHERE run_id = ?').get(runId)) as { last: number | null };
+    const row = this.guard('reading generations', () => this.stmt('SELECT max(idx) AS last FROM generations WHERE run_id = ?').get(runId)) as {
+      last: number | null;
+    };
     return row.last ?? -1;
   }
 
   /** One stored generation, exactly as the algorithm produced it. */
   loadGeneration(runId: number, index: number): Generation {
-    const row = this.guard('reading a generation', () => this.stmt('SELECT * FROM generations WHERE run_id = ? AND idx = ?').get(runId, index)) as Record<string, unknown> | undefined;
+    const row = this.guard('reading a generation', () => this.stmt('SELECT * FROM generations WHERE run_id = ? AND idx = ?').get(runId, index)) as
+      | Record<string, unknown>
+      | undefined;
     if (!row) throw new RangeError(`run ${runId} has no generation ${index}`);
     const info = this.generationInfo(row);
     const { count, dimension: d, featureCount: f } = info;
@@ -527,7 +672,21 @@ export class ProjectStore {
     }
     if (i !== count) throw new ProjectFileError(this.path, 'corrupted', `run ${runId}, generation ${index}: ${i} particles stored, expected ${count}`);
     const state = parse<{ distance: PartSpec }>(row.state as string);
-    return { index, epsilon: info.epsilon, count, dimension: d, particles, weights, distances, features, featureCount: f, simulations: info.simulations, acceptanceRate: info.acceptanceRate, ess: info.ess, distance: state.distance };
+    return {
+      index,
+      epsilon: info.epsilon,
+      count,
+      dimension: d,
+      particles,
+      weights,
+      distances,
+      features,
+      featureCount: f,
+      simulations: info.simulations,
+      acceptanceRate: info.acceptanceRate,
+      ess: info.ess,
+      distance: state.distance,
+    };
   }
 
   loadGenerations(runId: number): Generation[] {
@@ -538,11 +697,22 @@ export class ProjectStore {
   *iterateParticles(runId: number, generation?: number): IterableIterator<ParticleRow> {
     const rows = this.guard('reading particles', () =>
       generation === undefined
-        ? this.db.prepare('SELECT generation, idx, parameters, weight, distance, statistics FROM particles WHERE run_id = ? ORDER BY generation, idx').iterate(runId)
-        : this.db.prepare('SELECT generation, idx, parameters, weight, distance, statistics FROM particles WHERE run_id = ? AND generation = ? ORDER BY idx').iterate(runId, generation),
+        ? this.db
+            .prepare('SELECT generation, idx, parameters, weight, distance, statistics FROM particles WHERE run_id = ? ORDER BY generation, idx')
+            .iterate(runId)
+        : this.db
+            .prepare('SELECT generation, idx, parameters, weight, distance, statistics FROM particles WHERE run_id = ? AND generation = ? ORDER BY idx')
+            .iterate(runId, generation),
     ) as IterableIterator<Record<string, unknown>>;
     for (const r of rows) {
-      yield { generation: r.generation as number, index: r.idx as number, parameters: fromBlob(r.parameters as Buffer), weight: real(r.weight as number | null), distance: real(r.distance as number | null), statistics: fromBlob(r.statistics as Buffer) };
+      yield {
+        generation: r.generation as number,
+        index: r.idx as number,
+        parameters: fromBlob(r.parameters as Buffer),
+        weight: real(r.weight as number | null),
+        distance: real(r.distance as number | null),
+        statistics: fromBlob(r.statistics as Buffer),
+      };
     }
   }
 
@@ -550,7 +720,12 @@ export class ProjectStore {
   loadPosterior(runId: number): Posterior {
     const run = this.getRun(runId);
     if (!run) throw new RangeError(`no run ${runId} in ${this.path}`);
-    if (run.status !== 'completed' || !run.stopReason) throw new ProjectFileError(this.path, 'incomplete', `run ${runId} is ${run.status}, not completed${run.status === 'interrupted' ? ` (resume it: sciope resume --project ${this.path} ${runId})` : ''}`);
+    if (run.status !== 'completed' || !run.stopReason)
+      throw new ProjectFileError(
+        this.path,
+        'incomplete',
+        `run ${runId} is ${run.status}, not completed${run.status === 'interrupted' ? ` (resume it: sciope resume --project ${this.path} ${runId})` : ''}`,
+      );
     return new Posterior(run.parameterNames, this.loadGenerations(runId), run.resultConfig ?? {}, run.stopReason, run.simulations ?? 0);
   }
 
@@ -560,53 +735,114 @@ export class ProjectStore {
     const blob = (v: Float64Array | null | undefined) => (v ? toBlob(v) : null);
     return this.transaction('storing an exploration batch', () =>
       Number(
-        this.stmt('INSERT INTO exploration_batches (study_id, name, count, dimension, feature_count, points, features, trajectories, labels, predicted, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-          batch.studyId ?? null, batch.name, batch.count, batch.dimension, batch.featureCount, toBlob(batch.points), blob(batch.features), blob(batch.trajectories), blob(batch.labels), blob(batch.predicted), json(batch.meta ?? {}), now(),
+        this.stmt(
+          'INSERT INTO exploration_batches (study_id, name, count, dimension, feature_count, points, features, trajectories, labels, predicted, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        ).run(
+          batch.studyId ?? null,
+          batch.name,
+          batch.count,
+          batch.dimension,
+          batch.featureCount,
+          toBlob(batch.points),
+          blob(batch.features),
+          blob(batch.trajectories),
+          blob(batch.labels),
+          blob(batch.predicted),
+          json(batch.meta ?? {}),
+          now(),
         ).lastInsertRowid,
       ),
     );
   }
 
   getExplorationBatch(id: number): ExplorationBatchRecord | undefined {
-    const r = this.guard('reading an exploration batch', () => this.stmt('SELECT * FROM exploration_batches WHERE id = ?').get(id)) as Record<string, unknown> | undefined;
+    const r = this.guard('reading an exploration batch', () => this.stmt('SELECT * FROM exploration_batches WHERE id = ?').get(id)) as
+      | Record<string, unknown>
+      | undefined;
     if (!r) return undefined;
     const blob = (v: unknown) => (v === null ? null : fromBlob(v as Buffer));
     return {
-      id: r.id as number, studyId: r.study_id as number | null, name: r.name as string, count: r.count as number, dimension: r.dimension as number, featureCount: r.feature_count as number,
-      points: fromBlob(r.points as Buffer), features: blob(r.features), trajectories: blob(r.trajectories), labels: blob(r.labels), predicted: blob(r.predicted), meta: parse(r.meta as string), createdAt: r.created_at as string,
+      id: r.id as number,
+      studyId: r.study_id as number | null,
+      name: r.name as string,
+      count: r.count as number,
+      dimension: r.dimension as number,
+      featureCount: r.feature_count as number,
+      points: fromBlob(r.points as Buffer),
+      features: blob(r.features),
+      trajectories: blob(r.trajectories),
+      labels: blob(r.labels),
+      predicted: blob(r.predicted),
+      meta: parse(r.meta as string),
+      createdAt: r.created_at as string,
     };
   }
 
   /** Store the user's labels (and/or the predicted ones) of a batch. */
   updateExplorationLabels(id: number, labels: { labels?: Float64Array | null; predicted?: Float64Array | null }): void {
     this.transaction('storing labels', () => {
-      if (labels.labels !== undefined) this.stmt('UPDATE exploration_batches SET labels = ? WHERE id = ?').run(labels.labels ? toBlob(labels.labels) : null, id);
-      if (labels.predicted !== undefined) this.stmt('UPDATE exploration_batches SET predicted = ? WHERE id = ?').run(labels.predicted ? toBlob(labels.predicted) : null, id);
+      if (labels.labels !== undefined)
+        this.stmt('UPDATE exploration_batches SET labels = ? WHERE id = ?').run(labels.labels ? toBlob(labels.labels) : null, id);
+      if (labels.predicted !== undefined)
+        this.stmt('UPDATE exploration_batches SET predicted = ? WHERE id = ?').run(labels.predicted ? toBlob(labels.predicted) : null, id);
     });
   }
 
   listExplorationBatches(): Array<{ id: number; studyId: number | null; name: string; count: number; createdAt: string }> {
-    return this.guard('listing exploration batches', () => this.stmt('SELECT id, study_id AS studyId, name, count, created_at AS createdAt FROM exploration_batches ORDER BY id').all()) as Array<{ id: number; studyId: number | null; name: string; count: number; createdAt: string }>;
+    return this.guard('listing exploration batches', () =>
+      this.stmt('SELECT id, study_id AS studyId, name, count, created_at AS createdAt FROM exploration_batches ORDER BY id').all(),
+    ) as Array<{ id: number; studyId: number | null; name: string; count: number; createdAt: string }>;
   }
 
   addNetwork(network: { name: string; topology: unknown; weights: Uint8Array; meta?: Record<string, unknown> }): number {
-    return this.transaction('storing a network', () => Number(this.stmt('INSERT INTO networks (name, topology, weights, meta, created_at) VALUES (?, ?, ?, ?, ?)').run(network.name, json(network.topology), Buffer.from(network.weights.buffer, network.weights.byteOffset, network.weights.byteLength), json(network.meta ?? {}), now()).lastInsertRowid));
+    return this.transaction('storing a network', () =>
+      Number(
+        this.stmt('INSERT INTO networks (name, topology, weights, meta, created_at) VALUES (?, ?, ?, ?, ?)').run(
+          network.name,
+          json(network.topology),
+          Buffer.from(network.weights.buffer, network.weights.byteOffset, network.weights.byteLength),
+          json(network.meta ?? {}),
+          now(),
+        ).lastInsertRowid,
+      ),
+    );
   }
 
   getNetwork(id: number): NetworkRecord | undefined {
     const r = this.guard('reading a network', () => this.stmt('SELECT * FROM networks WHERE id = ?').get(id)) as Record<string, unknown> | undefined;
-    return r && { id: r.id as number, name: r.name as string, topology: parse(r.topology as string), weights: new Uint8Array(r.weights as Buffer), meta: parse(r.meta as string), createdAt: r.created_at as string };
+    return (
+      r && {
+        id: r.id as number,
+        name: r.name as string,
+        topology: parse(r.topology as string),
+        weights: new Uint8Array(r.weights as Buffer),
+        meta: parse(r.meta as string),
+        createdAt: r.created_at as string,
+      }
+    );
   }
 
   listNetworks(): Array<{ id: number; name: string; createdAt: string }> {
-    return this.guard('listing networks', () => this.stmt('SELECT id, name, created_at AS createdAt FROM networks ORDER BY id').all()) as Array<{ id: number; name: string; createdAt: string }>;
+    return this.guard('listing networks', () => this.stmt('SELECT id, name, created_at AS createdAt FROM networks ORDER BY id').all()) as Array<{
+      id: number;
+      name: string;
+      createdAt: string;
+    }>;
   }
 
   /** Store a JSON setting (e.g. "ssh.nodes"). Secrets are refused: keys stay in files or the SSH agent. */
   setSetting(key: string, value: unknown): void {
     const secret = findSecret(value, key);
-    if (secret) throw new ProjectFileError(this.path, 'secret', `setting "${key}" holds a secret at ${secret}; projects never store passwords or passphrases (use a key file or the SSH agent)`);
-    this.transaction('storing a setting', () => void this.stmt('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, json(value)));
+    if (secret)
+      throw new ProjectFileError(
+        this.path,
+        'secret',
+        `setting "${key}" holds a secret at ${secret}; projects never store passwords or passphrases (use a key file or the SSH agent)`,
+      );
+    this.transaction(
+      'storing a setting',
+      () => void this.stmt('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, json(value)),
+    );
   }
 
   getSetting<T = unknown>(key: string): T | undefined {
@@ -626,9 +862,26 @@ export class ProjectStore {
   // ---- overview ----
 
   info(): ProjectInfo {
-    const tables = ['models', 'observed_datasets', 'parameter_sets', 'studies', 'runs', 'generations', 'particles', 'exploration_batches', 'networks', 'settings'];
-    const counts = Object.fromEntries(tables.map((t) => [t, (this.guard('counting rows', () => this.db.prepare(`SELECT count(*) AS n FROM ${t}`).get()) as { n: number }).n]));
-    const runs = this.guard('counting runs', () => this.db.prepare('SELECT status, host, pid FROM runs').all()) as Array<{ status: RunStatus; host: string | null; pid: number | null }>;
+    const tables = [
+      'models',
+      'observed_datasets',
+      'parameter_sets',
+      'studies',
+      'runs',
+      'generations',
+      'particles',
+      'exploration_batches',
+      'networks',
+      'settings',
+    ];
+    const counts = Object.fromEntries(
+      tables.map((t) => [t, (this.guard('counting rows', () => this.db.prepare(`SELECT count(*) AS n FROM ${t}`).get()) as { n: number }).n]),
+    );
+    const runs = this.guard('counting runs', () => this.db.prepare('SELECT status, host, pid FROM runs').all()) as Array<{
+      status: RunStatus;
+      host: string | null;
+      pid: number | null;
+    }>;
     const counted: Partial<Record<RunStatus, number>> = {};
     for (const r of runs) {
       const status = this.shownStatus(r.status, r.host, r.pid);

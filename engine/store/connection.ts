@@ -46,20 +46,41 @@ export function projectError(file: string, error: unknown, doing: string): unkno
   if (error instanceof ProjectFileError) return error;
   const text = error instanceof Error ? error.message : '';
   if (/directory does not exist/.test(text)) {
-    return new ProjectFileError(file, 'no-folder', `the folder ${dirname(resolve(file))} does not exist; create it first or choose another place for the project`);
+    return new ProjectFileError(
+      file,
+      'no-folder',
+      `the folder ${dirname(resolve(file))} does not exist; create it first or choose another place for the project`,
+    );
   }
   if (/NODE_MODULE_VERSION|better_sqlite3\.node|Could not locate the bindings file|Cannot find module .*\.node/.test(text)) {
-    return new ProjectFileError(file, 'native-module', `cannot load better-sqlite3's native module for ${process.versions.electron ? `Electron ${process.versions.electron}` : `Node ${process.version}`} (${text.split('\n')[0]}); rebuild it for this runtime (see the README, "Native modules")`);
+    return new ProjectFileError(
+      file,
+      'native-module',
+      `cannot load better-sqlite3's native module for ${process.versions.electron ? `Electron ${process.versions.electron}` : `Node ${process.version}`} (${text.split('\n')[0]}); rebuild it for this runtime (see the README, "Native modules")`,
+    );
   }
   const code = (error as { code?: unknown }).code;
   if (!(error instanceof Database.SqliteError) || typeof code !== 'string') return error;
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new ProjectFileError(file, 'in-use', `the project is in use by another process (it kept the file locked while ${doing}); close the other Sciope window or command and try again`, { sqlite: code });
+    return new ProjectFileError(
+      file,
+      'in-use',
+      `the project is in use by another process (it kept the file locked while ${doing}); close the other Sciope window or command and try again`,
+      { sqlite: code },
+    );
   }
-  if (code === 'SQLITE_FULL') return new ProjectFileError(file, 'disk-full', `the disk is full: ${doing} was rolled back and nothing was written; free some space and try again`, { sqlite: code });
-  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return new ProjectFileError(file, 'corrupted', `the project file is corrupted (${error.message}); restore it from a backup`, { sqlite: code });
-  if (code.startsWith('SQLITE_READONLY')) return new ProjectFileError(file, 'read-only', `cannot write the project (${error.message}); check the file's permissions`, { sqlite: code });
-  if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN')) return new ProjectFileError(file, 'io', `cannot read or write the project file while ${doing} (${error.message}, ${code}); nothing was changed`, { sqlite: code });
+  if (code === 'SQLITE_FULL')
+    return new ProjectFileError(file, 'disk-full', `the disk is full: ${doing} was rolled back and nothing was written; free some space and try again`, {
+      sqlite: code,
+    });
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
+    return new ProjectFileError(file, 'corrupted', `the project file is corrupted (${error.message}); restore it from a backup`, { sqlite: code });
+  if (code.startsWith('SQLITE_READONLY'))
+    return new ProjectFileError(file, 'read-only', `cannot write the project (${error.message}); check the file's permissions`, { sqlite: code });
+  if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN'))
+    return new ProjectFileError(file, 'io', `cannot read or write the project file while ${doing} (${error.message}, ${code}); nothing was changed`, {
+      sqlite: code,
+    });
   return error;
 }
 
@@ -76,8 +97,18 @@ export function connectProject(path: string, probe: Extract<ProjectFileProbe, { 
   const nativeBinding = binding(options);
   const folder = dirname(resolve(path));
   if (!options.readonly) {
-    if (!probe.folderWritable) throw new ProjectFileError(path, 'read-only', `the folder ${folder} is read-only, and SQLite keeps its write-ahead log (-wal, -shm) beside the project; move the project to a writable folder`);
-    if (!probe.writable) throw new ProjectFileError(path, 'read-only', 'the project file is read-only; check its permissions, or open it read-only (`sciope project info` and `runs` only read)');
+    if (!probe.folderWritable)
+      throw new ProjectFileError(
+        path,
+        'read-only',
+        `the folder ${folder} is read-only, and SQLite keeps its write-ahead log (-wal, -shm) beside the project; move the project to a writable folder`,
+      );
+    if (!probe.writable)
+      throw new ProjectFileError(
+        path,
+        'read-only',
+        'the project file is read-only; check its permissions, or open it read-only (`sciope project info` and `runs` only read)',
+      );
   }
   let db: Db | undefined;
   try {
@@ -86,7 +117,12 @@ export function connectProject(path: string, probe: Extract<ProjectFileProbe, { 
     } else if (probe.hasWal && probe.hasShm) {
       db = new Database(path, { readonly: true, fileMustExist: true, nativeBinding });
     } else {
-      if (probe.size > MAX_IN_MEMORY_BYTES) throw new ProjectFileError(path, 'read-only', `the project is on a read-only file or folder (${folder}) and too large to read in memory (${(probe.size / 2 ** 20).toFixed(0)} MiB); copy it to a writable folder to open it`);
+      if (probe.size > MAX_IN_MEMORY_BYTES)
+        throw new ProjectFileError(
+          path,
+          'read-only',
+          `the project is on a read-only file or folder (${folder}) and too large to read in memory (${(probe.size / 2 ** 20).toFixed(0)} MiB); copy it to a writable folder to open it`,
+        );
       const image = readFileSync(path);
       // SQLite's in-memory databases have no WAL: mark the copy as a rollback-journal database (header bytes 18-19).
       image[18] = 1;
@@ -114,7 +150,14 @@ export function checkProject(db: Db, path: string, options: OpenOptions): void {
   if (options.verify ?? true) {
     const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
     if (rows.length !== 1 || rows[0].quick_check !== 'ok') {
-      throw new ProjectFileError(path, 'corrupted', `the project file is corrupted (${rows.slice(0, 3).map((r) => r.quick_check).join('; ')}); restore it from a backup`);
+      throw new ProjectFileError(
+        path,
+        'corrupted',
+        `the project file is corrupted (${rows
+          .slice(0, 3)
+          .map((r) => r.quick_check)
+          .join('; ')}); restore it from a backup`,
+      );
     }
   }
 }
@@ -152,7 +195,8 @@ export function buildProject(file: string, target: string, options: OpenOptions)
     db = new Database(file, { fileMustExist: true, nativeBinding: binding(options) });
     db.pragma('foreign_keys = ON');
     migrate(db);
-    if (db.pragma('journal_mode = WAL', { simple: true }) !== 'wal') throw new ProjectFileError(target, 'io', 'SQLite could not switch the new project to WAL mode');
+    if (db.pragma('journal_mode = WAL', { simple: true }) !== 'wal')
+      throw new ProjectFileError(target, 'io', 'SQLite could not switch the new project to WAL mode');
     db.close();
   } catch (error) {
     if (db?.open) db.close();

@@ -36,7 +36,13 @@ export interface RunExportJSON {
 export function runToJson(store: ProjectStore, runId: number): RunExportJSON {
   const run = requireRun(store, runId);
   const study = store.getStudy(run.studyId);
-  const generations = store.loadGenerations(runId).map((g) => ({ ...g, particles: Array.from(g.particles), weights: Array.from(g.weights), distances: Array.from(g.distances), features: Array.from(g.features) }));
+  const generations = store.loadGenerations(runId).map((g) => ({
+    ...g,
+    particles: Array.from(g.particles),
+    weights: Array.from(g.weights),
+    distances: Array.from(g.distances),
+    features: Array.from(g.features),
+  }));
   return {
     format: 'sciope-run',
     version: 1,
@@ -88,7 +94,9 @@ export function exportStudy(store: ProjectStore, studyId: number): StudyExportJS
 export function importStudy(store: ProjectStore, json: unknown, source = 'study file'): number {
   const parsed = studyFileSchema.safeParse(json);
   if (!parsed.success) {
-    const issues = zodIssues(parsed.error, { whole: '(file)' }).map((i) => `${i.path}: ${i.message}`).join('; ');
+    const issues = zodIssues(parsed.error, { whole: '(file)' })
+      .map((i) => `${i.path}: ${i.message}`)
+      .join('; ');
     throw new ProjectFileError(source, 'not-a-study', `not a Sciope study export (${issues})`);
   }
   const { study, model, observed } = parsed.data;

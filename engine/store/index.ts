@@ -1,5 +1,19 @@
 export { ProjectStore, ENGINE_VERSION, RUN_STATUSES, projectError } from './ProjectStore.js';
-export type { OpenOptions, RunStatus, ModelRecord, ObservedRecord, ParameterSetRecord, StudyRecord, RunRecord, GenerationInfo, ParticleRow, ExplorationBatchInput, ExplorationBatchRecord, NetworkRecord, ProjectInfo } from './ProjectStore.js';
+export type {
+  OpenOptions,
+  RunStatus,
+  ModelRecord,
+  ObservedRecord,
+  ParameterSetRecord,
+  StudyRecord,
+  RunRecord,
+  GenerationInfo,
+  ParticleRow,
+  ExplorationBatchInput,
+  ExplorationBatchRecord,
+  NetworkRecord,
+  ProjectInfo,
+} from './ProjectStore.js';
 export { MIGRATIONS, SCHEMA_VERSION, SCIOPE_APPLICATION_ID, type Migration } from './schema.js';
 export { RunBusyError, type RunLease } from './runLease.js';
 export { toBlob, fromBlob } from './blob.js';

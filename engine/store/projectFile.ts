@@ -58,8 +58,13 @@ function fileSystemError(path: string, error: unknown, doing: string, writing = 
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
-      if (!writing) return new ProjectFileError(path, 'no-access', `permission denied while ${doing} (${e.code}); check the permissions of the file and its folders`, { errno: e.code });
-      return new ProjectFileError(path, 'read-only', `cannot write in ${dirname(resolve(path))} while ${doing} (${e.code}); check the folder's permissions`, { errno: e.code });
+      if (!writing)
+        return new ProjectFileError(path, 'no-access', `permission denied while ${doing} (${e.code}); check the permissions of the file and its folders`, {
+          errno: e.code,
+        });
+      return new ProjectFileError(path, 'read-only', `cannot write in ${dirname(resolve(path))} while ${doing} (${e.code}); check the folder's permissions`, {
+        errno: e.code,
+      });
     default:
       return new ProjectFileError(path, 'io', `cannot read or write the project file while ${doing} (${e.message})`, { errno: e.code });
   }
@@ -78,7 +83,8 @@ export function probeProjectFile(path: string): ProjectFileProbe {
   if (stats.isDirectory()) throw new ProjectFileError(path, 'not-a-project', 'is a directory, expected a .sciope project file');
   // A pipe or a device would block or never end; only regular files are projects.
   if (!stats.isFile()) throw new ProjectFileError(path, 'not-a-project', 'is not a regular file (a device, pipe or socket), expected a .sciope project file');
-  if (stats.size === 0) throw new ProjectFileError(path, 'not-a-project', 'the file is empty (0 bytes): not a Sciope project; delete it, or choose another name');
+  if (stats.size === 0)
+    throw new ProjectFileError(path, 'not-a-project', 'the file is empty (0 bytes): not a Sciope project; delete it, or choose another name');
   const header = Buffer.alloc(HEADER_BYTES);
   let read = 0;
   try {
@@ -91,7 +97,8 @@ export function probeProjectFile(path: string): ProjectFileProbe {
   } catch (error) {
     throw fileSystemError(path, error, 'reading its header', false);
   }
-  if (read < HEADER_BYTES || !header.subarray(0, 16).equals(SQLITE_MAGIC)) throw new ProjectFileError(path, 'not-a-project', 'not a Sciope project (not an SQLite database)');
+  if (read < HEADER_BYTES || !header.subarray(0, 16).equals(SQLITE_MAGIC))
+    throw new ProjectFileError(path, 'not-a-project', 'not a Sciope project (not an SQLite database)');
   const applicationId = header.readInt32BE(68);
   const headerVersion = header.readInt32BE(60);
   const hasWal = existsSync(`${path}-wal`);
@@ -103,7 +110,12 @@ export function probeProjectFile(path: string): ProjectFileProbe {
 }
 
 export function foreignDatabase(path: string, applicationId: number): ProjectFileError {
-  return new ProjectFileError(path, 'not-a-project', `not a Sciope project (an SQLite database with application id ${applicationId}, expected ${SCIOPE_APPLICATION_ID}); it was left unchanged`, { applicationId });
+  return new ProjectFileError(
+    path,
+    'not-a-project',
+    `not a Sciope project (an SQLite database with application id ${applicationId}, expected ${SCIOPE_APPLICATION_ID}); it was left unchanged`,
+    { applicationId },
+  );
 }
 
 /** Anything at `path`, a dangling symbolic link included (lstat: never followed). */
@@ -117,7 +129,12 @@ export function pathTaken(path: string): boolean {
 }
 
 export function newerVersion(path: string, version: number): ProjectFileError {
-  return new ProjectFileError(path, 'newer-version', `the project was written by a newer Sciope (schema version ${version}; this version reads up to ${SCHEMA_VERSION}); update Sciope to open it`, { version, supported: SCHEMA_VERSION });
+  return new ProjectFileError(
+    path,
+    'newer-version',
+    `the project was written by a newer Sciope (schema version ${version}; this version reads up to ${SCHEMA_VERSION}); update Sciope to open it`,
+    { version, supported: SCHEMA_VERSION },
+  );
 }
 
 function removeQuietly(path: string): void {
@@ -154,7 +171,8 @@ function syncFolder(folder: string): void {
  */
 export function createProjectFile(path: string, build: (temporary: string) => void): void {
   const folder = dirname(resolve(path));
-  if (!existsSync(folder)) throw new ProjectFileError(path, 'no-folder', `the folder ${folder} does not exist; create it first or choose another place for the project`);
+  if (!existsSync(folder))
+    throw new ProjectFileError(path, 'no-folder', `the folder ${folder} does not exist; create it first or choose another place for the project`);
   const temporary = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.creating`);
   try {
     // Claim the temporary name (never follow or reuse someone else's file).
@@ -168,8 +186,12 @@ export function createProjectFile(path: string, build: (temporary: string) => vo
       linkSync(temporary, path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') throw new ProjectFileError(path, 'exists', 'the file already exists (it appeared while the project was being created); it was left unchanged', { errno: code });
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS' && code !== 'EXDEV') throw fileSystemError(path, error, 'creating the project');
+      if (code === 'EEXIST')
+        throw new ProjectFileError(path, 'exists', 'the file already exists (it appeared while the project was being created); it was left unchanged', {
+          errno: code,
+        });
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS' && code !== 'EXDEV')
+        throw fileSystemError(path, error, 'creating the project');
       copyExclusive(temporary, path);
     }
     syncFolder(folder);
@@ -186,7 +208,10 @@ function copyExclusive(from: string, to: string): void {
     copyFileSync(from, to, constants.COPYFILE_EXCL);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new ProjectFileError(to, 'exists', 'the file already exists (it appeared while the project was being created); it was left unchanged', { errno: code });
+    if (code === 'EEXIST')
+      throw new ProjectFileError(to, 'exists', 'the file already exists (it appeared while the project was being created); it was left unchanged', {
+        errno: code,
+      });
     // The copy created `to` (EXCL): a partial copy is ours to remove.
     removeQuietly(to);
     throw fileSystemError(to, error, 'creating the project');

@@ -69,7 +69,8 @@ async function continueRun(store: ProjectStore, runId: number, options: ResumeRu
   const study = store.getStudy(run.studyId);
   const model = study?.modelId != null ? store.getModel(study.modelId) : undefined;
   const observedRecord = study?.observedId != null ? store.getObserved(study.observedId) : undefined;
-  if (!study || !model || !observedRecord) throw new ProjectFileError(store.path, 'corrupted', `run ${runId}: its study, model or observed data is missing from the project`);
+  if (!study || !model || !observedRecord)
+    throw new ProjectFileError(store.path, 'corrupted', `run ${runId}: its study, model or observed data is missing from the project`);
   // A trained network named by file (relative to the study) or by id in this project is inlined, as the run did.
   const parsed = resolveStudySummaries(withStoredSimulator(parseStudy(study.config, study.source), run), {
     baseDir: dirname(study.source),

@@ -26,7 +26,9 @@ export class RunBusyError extends EngineError {
   ) {
     const here = host === hostname();
     const who = pid === process.pid && here ? 'this process' : `another process (pid ${pid}${here ? '' : ` on host ${host}`})`;
-    const then = here ? 'wait for it to finish or cancel it, then resume' : `wait for it, or if that process is gone, open the project on ${host} once to release the run`;
+    const then = here
+      ? 'wait for it to finish or cancel it, then resume'
+      : `wait for it, or if that process is gone, open the project on ${host} once to release the run`;
     super('RUN_BUSY', `${file}: run ${runId} is being run by ${who}; ${then}`, { file, runId, host, pid });
   }
 }
@@ -77,9 +79,10 @@ export function acquireRunLease(store: ProjectStore, runId: number): RunLease {
     return row;
   });
   // A run taken from a dead holder goes back as interrupted, not as running.
-  const restore = before.status === 'running'
-    ? { status: 'interrupted', finishedAt: null, error: `the process writing the run (pid ${before.pid}) ended without finishing it` }
-    : { status: before.status, finishedAt: before.finished_at, error: before.error };
+  const restore =
+    before.status === 'running'
+      ? { status: 'interrupted', finishedAt: null, error: `the process writing the run (pid ${before.pid}) ended without finishing it` }
+      : { status: before.status, finishedAt: before.finished_at, error: before.error };
   let released = false;
   return {
     runId,

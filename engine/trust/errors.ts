@@ -12,7 +12,8 @@ export class UntrustedSimulatorError extends EngineError {
     readonly description: SimulatorDescription,
     advice: string,
   ) {
-    const what = description.kind === 'command' ? `the command ${JSON.stringify(description.command!.join(' ')).slice(0, 300)}` : `the module ${description.module}`;
+    const what =
+      description.kind === 'command' ? `the command ${JSON.stringify(description.command!.join(' ')).slice(0, 300)}` : `the module ${description.module}`;
     super('SIMULATOR_NOT_APPROVED', `${scope}: its simulator runs ${what}, which has not been approved on this computer; nothing was run. ${advice}`, {
       scope,
       fingerprint: description.fingerprint,

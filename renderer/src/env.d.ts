@@ -2,11 +2,11 @@
 
 /** Exposed by main/preload.ts through contextBridge; absent in web mode. */
 interface Window {
-  readonly sciope?: import('../../engine/api/contract').PreloadBridge
+  readonly sciope?: import('../../engine/api/contract').PreloadBridge;
 }
 
 declare module '*.vue' {
-  import type { DefineComponent } from 'vue'
-  const component: DefineComponent<object, object, unknown>
-  export default component
+  import type { DefineComponent } from 'vue';
+  const component: DefineComponent<object, object, unknown>;
+  export default component;
 }

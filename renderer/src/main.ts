@@ -1,7 +1,7 @@
-import { createApp } from 'vue'
-import { createPinia } from 'pinia'
-import App from './App.vue'
-import './charts/echarts'
-import './styles.css'
+import { createApp } from 'vue';
+import { createPinia } from 'pinia';
+import App from './App.vue';
+import './charts/echarts';
+import './styles.css';
 
-createApp(App).use(createPinia()).mount('#app')
+createApp(App).use(createPinia()).mount('#app');

@@ -80,7 +80,11 @@ async function measure(kind: 'prior' | 'truth'): Promise<Row> {
   const simSeconds = (performance.now() - simStart) / 1000;
   const out = new Float64Array(observedFeatures.length);
   const featStart = performance.now();
-  for (const e of ensembles) statistics.compute({ speciesIds: prepared.simulator.speciesIds, time: prepared.grid, runs: job.runsPerTrial, data: e.trajectories!, events: e.events }, out);
+  for (const e of ensembles)
+    statistics.compute(
+      { speciesIds: prepared.simulator.speciesIds, time: prepared.grid, runs: job.runsPerTrial, data: e.trajectories!, events: e.events },
+      out,
+    );
   const featSeconds = (performance.now() - featStart) / 1000;
   const events = results.reduce((s, r) => s + r.events, 0);
   return {
@@ -96,11 +100,22 @@ async function measure(kind: 'prior' | 'truth'): Promise<Row> {
 }
 
 const rows = [await measure('prior'), await measure('truth')];
-console.log(`ABC trials (simulate + ${observedFeatures.length} features + ${study.distance.kind} distance), one thread, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}\n`);
+console.log(
+  `ABC trials (simulate + ${observedFeatures.length} features + ${study.distance.kind} distance), one thread, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}\n`,
+);
 console.log(
   formatTable(
     ['case', 'trials', 'trials/s', 'ms/trial', 'events/trial', 'simulate ms', 'features ms', 'features/simulate'],
-    rows.map((r) => [r.case, String(r.trials), String(r.trialsPerSecond), String(r.msPerTrial), String(r.eventsPerTrial), String(r.simulateMsPerTrial), String(r.featuresMsPerTrial), `${(r.featureShare * 100).toFixed(2)}%`]),
+    rows.map((r) => [
+      r.case,
+      String(r.trials),
+      String(r.trialsPerSecond),
+      String(r.msPerTrial),
+      String(r.eventsPerTrial),
+      String(r.simulateMsPerTrial),
+      String(r.featuresMsPerTrial),
+      `${(r.featureShare * 100).toFixed(2)}%`,
+    ]),
   ),
 );
 const resultsDir = new URL('./results/', import.meta.url);

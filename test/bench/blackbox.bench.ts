@@ -102,7 +102,15 @@ const cases: Array<{ name: string; role: string; samples: number[] }> = [
   { name: 'CommandSimulator, Python echo', role: "protocol + Python's json", samples: await commandSimulator(python) },
   { name: 'async pipe round trip, Node echo', role: 'floor: no bridge', samples: await asyncPipeFloor(node) },
   { name: 'async pipe round trip, Python echo', role: 'floor: no bridge', samples: await asyncPipeFloor(python) },
-  { name: 'async pipe round trip, 2-byte echo', role: 'floor: process wake-ups', samples: await asyncPipeFloor([process.execPath, '-e', "process.stdout.write('{\"v\":1,\"hello\":\"sciope-simulator\"}\\n'); process.stdin.on('data', () => process.stdout.write('{}\\n'))"]) },
+  {
+    name: 'async pipe round trip, 2-byte echo',
+    role: 'floor: process wake-ups',
+    samples: await asyncPipeFloor([
+      process.execPath,
+      '-e',
+      'process.stdout.write(\'{"v":1,"hello":"sciope-simulator"}\\n\'); process.stdin.on(\'data\', () => process.stdout.write(\'{}\\n\'))',
+    ]),
+  },
   { name: 'ModuleSimulator, identity function', role: 'in-thread JS module', samples: moduleSimulator() },
 ];
 

@@ -116,7 +116,11 @@ const rows: { command: string; key: string; versus?: string }[] = [
 ];
 const shown = rows.filter((r) => timing[r.key]);
 console.log(`CLI whole-process times, medians of ${STARTS} starts and ${SIMULATIONS} simulations (alternating), ${cpus()[0]?.model}, ${cpus().length} cores`);
-console.log(`load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${loadavg().map((l) => l.toFixed(2)).join(' ')} after\n`);
+console.log(
+  `load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} after\n`,
+);
 console.log(
   formatTable(
     ['command', 'median s', 'min s', 'max s', 'vs', 'CPU s', 'CPU vs'],
@@ -131,7 +135,8 @@ console.log(
 );
 const speedOfReference = timing.reference ? timing.reference.median / timing.simulate.median : NaN;
 console.log(`\nmean events per trajectory: sciope ${meanEvents.sciope.toFixed(0)}, C ${meanEvents.reference.toFixed(0)} (ratio ${eventRatio.toFixed(3)})`);
-if (Math.abs(eventRatio - 1) > EVENT_TOLERANCE) console.log(`WARNING: the event counts differ by more than ${EVENT_TOLERANCE * 100}%: the two do not do the same work`);
+if (Math.abs(eventRatio - 1) > EVENT_TOLERANCE)
+  console.log(`WARNING: the event counts differ by more than ${EVENT_TOLERANCE * 100}%: the two do not do the same work`);
 console.log(`sciope simulate runs at ${speedOfReference.toFixed(2)} of the C reference's speed (bar: time within 15%, i.e. at least ${(1 / 1.15).toFixed(2)})`);
 console.log(`sciope --version: ${timing.version.median.toFixed(3)} s (bar: at most 0.3 s)`);
 if (!stayedFresh) console.log('WARNING: a file under engine/ changed during the run: later runs went through tsx, not the bundle');
@@ -141,7 +146,24 @@ mkdirSync(dir, { recursive: true });
 writeFileSync(
   new URL('cli.json', dir),
   JSON.stringify(
-    { benchmark: 'cli', date: new Date().toISOString(), cpu: cpus()[0]?.model, cores: cpus().length, loadBefore, loadAfter: loadavg(), bundleStayedFresh: stayedFresh, runs: RUNS, seed: SEED, timing, cpuTiming, samples: { ...starts.wall, ...simulations.wall }, cpuSamples: { ...starts.cpu, ...simulations.cpu }, meanEvents, eventRatio, speedOfReference },
+    {
+      benchmark: 'cli',
+      date: new Date().toISOString(),
+      cpu: cpus()[0]?.model,
+      cores: cpus().length,
+      loadBefore,
+      loadAfter: loadavg(),
+      bundleStayedFresh: stayedFresh,
+      runs: RUNS,
+      seed: SEED,
+      timing,
+      cpuTiming,
+      samples: { ...starts.wall, ...simulations.wall },
+      cpuSamples: { ...starts.cpu, ...simulations.cpu },
+      meanEvents,
+      eventRatio,
+      speedOfReference,
+    },
     null,
     2,
   ) + '\n',

@@ -50,7 +50,17 @@ const LABELS = 200;
 type Mode = 'inThread' | 'threads';
 const MODES = (process.env.BENCH_EVENTLOOP_MODES ?? 'inThread,threads').split(',') as Mode[];
 
-interface Row { task: string; mode: Mode; seconds: number; samples: number; p50: number; p99: number; max: number; gcMaxMs: number; gcTotalMs: number }
+interface Row {
+  task: string;
+  mode: Mode;
+  seconds: number;
+  samples: number;
+  p50: number;
+  p99: number;
+  max: number;
+  gcMaxMs: number;
+  gcTotalMs: number;
+}
 const rows: Row[] = [];
 
 const RESOLUTION_MS = 10;
@@ -77,7 +87,17 @@ async function measured(task: string, mode: Mode, work: () => Promise<unknown>):
   histogram.disable();
   gcObserver.disconnect();
   const ms = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
-  rows.push({ task, mode, seconds, samples: histogram.count, p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max), gcMaxMs: Math.max(0, ...pauses), gcTotalMs: pauses.reduce((a, b) => a + b, 0) });
+  rows.push({
+    task,
+    mode,
+    seconds,
+    samples: histogram.count,
+    p50: ms(histogram.percentile(50)),
+    p99: ms(histogram.percentile(99)),
+    max: ms(histogram.max),
+    gcMaxMs: Math.max(0, ...pauses),
+    gcTotalMs: pauses.reduce((a, b) => a + b, 0),
+  });
   process.stderr.write(`${task} (${mode}): ${rows.at(-1)!.seconds.toFixed(1)} s, max delay ${rows.at(-1)!.max.toFixed(0)} ms\n`);
 }
 
@@ -88,7 +108,10 @@ const toggleObserved = readFileSync(new URL('../../resources/studies/toggle-swit
 function explorationProject(path: string, sessions: Array<{ name: string; n: number }>): void {
   const store = ProjectStore.open(path, { create: true });
   for (const { name, n } of sessions) {
-    const session = createExplorationSession({ name, model: 'toggle-switch', parameters: { alpha1: [0.5, 2], beta: [1, 4] }, time: { end: 20, points: 21 }, seed: 3 }, getExample('toggle-switch')!);
+    const session = createExplorationSession(
+      { name, model: 'toggle-switch', parameters: { alpha1: [0.5, 2], beta: [1, 4] }, time: { end: 20, points: 21 }, seed: 3 },
+      getExample('toggle-switch')!,
+    );
     const rng = Xoshiro128.fromSeed(5, n);
     const unit = new Float64Array(2 * n);
     for (let i = 0; i < unit.length; i++) unit[i] = rng.nextDouble();
@@ -98,7 +121,15 @@ function explorationProject(path: string, sessions: Array<{ name: string; n: num
       const [a, b] = [unit[2 * i], unit[2 * i + 1]];
       for (let k = 0; k < f; k++) features[i * f + k] = Math.sin((k + 1) * a) + b * Math.cos(k * a) + 0.3 * (k % 2 ? a : b) ** 2 + 0.02 * rng.nextNormal();
     }
-    session.restoreBatch({ origin: { kind: 'points' }, count: n, unit, parameters: session.space.toParameters(unit), features, trajectories: null, trajectoryCount: 0 });
+    session.restoreBatch({
+      origin: { kind: 'points' },
+      count: n,
+      unit,
+      parameters: session.space.toParameters(unit),
+      features,
+      trajectories: null,
+      trajectoryCount: 0,
+    });
     const labels: Record<number, string> = {};
     for (let i = 0; i < LABELS; i++) {
       const p = Math.floor((i * n) / LABELS);
@@ -111,9 +142,17 @@ function explorationProject(path: string, sessions: Array<{ name: string; n: num
 }
 
 async function engine(mode: Mode): Promise<EngineService> {
-  const service = new EngineService({ configDir: join(dir, `config-${mode}`), workers: availableParallelism(), log: () => {}, compute: mode === 'inThread' ? inThreadCompute : undefined });
+  const service = new EngineService({
+    configDir: join(dir, `config-${mode}`),
+    workers: availableParallelism(),
+    log: () => {},
+    compute: mode === 'inThread' ? inThreadCompute : undefined,
+  });
   const path = join(dir, `${mode}.sciope`);
-  explorationProject(path, [{ name: 'map', n: POINTS }, { name: 'tsne map', n: TSNE_POINTS }]);
+  explorationProject(path, [
+    { name: 'map', n: POINTS },
+    { name: 'tsne map', n: TSNE_POINTS },
+  ]);
   await service.call('projects.open', { path });
   return service;
 }
@@ -133,7 +172,8 @@ async function train(service: EngineService, mode: Mode): Promise<void> {
   const simulation = new Promise<void>((resolve) => (simulated = resolve));
   const training = new Promise<EngineEvent>((resolve) => (trained = resolve));
   const off = service.onEvent((event) => {
-    if (event.type === 'task.progress' && event.task.startsWith('learn:') && event.completed === event.total && event.message === 'simulating the training set') simulated();
+    if (event.type === 'task.progress' && event.task.startsWith('learn:') && event.completed === event.total && event.message === 'simulating the training set')
+      simulated();
     if (event.type === 'learn.finished') trained(event);
   });
   await measured(`learn.train: backend, simulate ${TRAIN} series (pool)`, mode, async () => {
@@ -160,21 +200,54 @@ const idle = () => new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1
 try {
   for (const mode of MODES) await measured(`idle (${IDLE_SECONDS} s wait)`, mode, idle);
   for (const mode of MODES) await train(services[mode], mode);
-  for (const mode of MODES) await measured(`explore.embed UMAP, ${POINTS.toLocaleString('en-US')} points`, mode, () => services[mode].call('explore.embed', { name: 'map', method: 'umap' }));
-  for (const mode of MODES) await measured(`explore.embed t-SNE, ${TSNE_POINTS.toLocaleString('en-US')} points`, mode, () => services[mode].call('explore.embed', { name: 'tsne map', method: 'tsne' }));
-  for (const mode of MODES) await measured(`explore.propagate, ${POINTS.toLocaleString('en-US')} points, ${LABELS} labels`, mode, () => services[mode].call('explore.propagate', { name: 'map' }));
-  for (const mode of MODES) await measured(`explore.propose (kNN classifier), ${POINTS.toLocaleString('en-US')} points`, mode, () => services[mode].call('explore.propose', { name: 'map' }));
-  for (const mode of MODES) await measured('GP fit, 300 points, 3-D', mode, () => runners[mode].run('fitGaussianProcess', { ...gpInput(), options: { kernel: 'matern52' } }));
+  for (const mode of MODES)
+    await measured(`explore.embed UMAP, ${POINTS.toLocaleString('en-US')} points`, mode, () =>
+      services[mode].call('explore.embed', { name: 'map', method: 'umap' }),
+    );
+  for (const mode of MODES)
+    await measured(`explore.embed t-SNE, ${TSNE_POINTS.toLocaleString('en-US')} points`, mode, () =>
+      services[mode].call('explore.embed', { name: 'tsne map', method: 'tsne' }),
+    );
+  for (const mode of MODES)
+    await measured(`explore.propagate, ${POINTS.toLocaleString('en-US')} points, ${LABELS} labels`, mode, () =>
+      services[mode].call('explore.propagate', { name: 'map' }),
+    );
+  for (const mode of MODES)
+    await measured(`explore.propose (kNN classifier), ${POINTS.toLocaleString('en-US')} points`, mode, () =>
+      services[mode].call('explore.propose', { name: 'map' }),
+    );
+  for (const mode of MODES)
+    await measured('GP fit, 300 points, 3-D', mode, () => runners[mode].run('fitGaussianProcess', { ...gpInput(), options: { kernel: 'matern52' } }));
 } finally {
   await Promise.all([...Object.values(services).map((service) => service.close()), (runners.threads as ComputeThreads).close()]);
   rmSync(dir, { recursive: true, force: true });
 }
 
-const load = loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' ');
 console.log(`Engine event-loop delay during long tasks, ${cpus()[0]?.model}, ${availableParallelism()} cores, Node ${process.version}, load average ${load}\n`);
 const ok = (r: Row) => (r.p99 < 50 && r.max < 200 ? 'yes' : 'no');
-console.log(formatTable(['task', 'runs', 'seconds', 'p50 ms', 'p99 ms', 'max ms', 'bar', 'GC max ms', 'GC ms'], rows.map((r) => [r.task, r.mode === 'inThread' ? 'in-thread' : 'compute thread', r.seconds.toFixed(1), r.p50.toFixed(1), r.p99.toFixed(1), r.max.toFixed(0), ok(r), r.gcMaxMs.toFixed(0), r.gcTotalMs.toFixed(0)])));
+console.log(
+  formatTable(
+    ['task', 'runs', 'seconds', 'p50 ms', 'p99 ms', 'max ms', 'bar', 'GC max ms', 'GC ms'],
+    rows.map((r) => [
+      r.task,
+      r.mode === 'inThread' ? 'in-thread' : 'compute thread',
+      r.seconds.toFixed(1),
+      r.p50.toFixed(1),
+      r.p99.toFixed(1),
+      r.max.toFixed(0),
+      ok(r),
+      r.gcMaxMs.toFixed(0),
+      r.gcTotalMs.toFixed(0),
+    ]),
+  ),
+);
 const out = new URL('./results/', import.meta.url);
 mkdirSync(out, { recursive: true });
-writeFileSync(new URL('eventLoop.json', out), JSON.stringify({ benchmark: 'eventLoop', date: new Date().toISOString(), loadAverage: loadavg(), bar: { p99Ms: 50, maxMs: 200 }, rows }, null, 2) + '\n');
+writeFileSync(
+  new URL('eventLoop.json', out),
+  JSON.stringify({ benchmark: 'eventLoop', date: new Date().toISOString(), loadAverage: loadavg(), bar: { p99Ms: 50, maxMs: 200 }, rows }, null, 2) + '\n',
+);
 console.log('\nwritten to test/bench/results/eventLoop.json');

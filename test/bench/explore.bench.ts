@@ -30,7 +30,7 @@ function features(n: number, seed: number): { rows: Float64Array[]; latent: Floa
   for (let i = 0; i < n; i++) {
     const z = Float64Array.of(rng.nextDouble(), rng.nextDouble(), rng.nextDouble());
     const row = new Float64Array(F);
-    for (let k = 0; k < F; k++) row[k] = Math.sin((k + 1) * z[0]) + z[1] * Math.cos(k * z[2]) + 0.3 * z[(k % 3)] ** 2 + 0.02 * rng.nextNormal();
+    for (let k = 0; k < F; k++) row[k] = Math.sin((k + 1) * z[0]) + z[1] * Math.cos(k * z[2]) + 0.3 * z[k % 3] ** 2 + 0.02 * rng.nextNormal();
     rows.push(row);
     latent.push(z);
   }
@@ -63,18 +63,38 @@ const time = async <T>(work: () => Promise<T> | T): Promise<[T, number]> => {
   await runOurs();
   if (process.env.BENCH_UMAP_REFERENCE !== '0') {
     const [reference, seconds] = await time(() => umapJsEmbed(matrix, 1));
-    results.push({ task: `UMAP, umap-js 1.4 (${F} features, 15 neighbours, default epochs)`, points: UMAP_POINTS, seconds, cpuSeconds: lastCpu, detail: quality(reference) });
+    results.push({
+      task: `UMAP, umap-js 1.4 (${F} features, 15 neighbours, default epochs)`,
+      points: UMAP_POINTS,
+      seconds,
+      cpuSeconds: lastCpu,
+      detail: quality(reference),
+    });
     await runOurs();
   }
   const slower = ours.reduce((a, b) => (b.seconds > a.seconds ? b : a));
   const before = results.find((r) => r.task.startsWith('UMAP, umap-js'));
-  const ratio = before ? `, ${(before.seconds / slower.seconds).toFixed(1)}x faster than umap-js (CPU ${(before.cpuSeconds / slower.cpuSeconds).toFixed(1)}x)` : '';
-  results.push({ task: `UMAP, typed arrays (${F} features, 15 neighbours, default epochs)`, points: UMAP_POINTS, seconds: slower.seconds, cpuSeconds: slower.cpuSeconds, detail: `${quality(slower.embedding)}${ratio}; runs ${ours.map((o) => o.seconds.toFixed(2)).join(', ')} s` });
+  const ratio = before
+    ? `, ${(before.seconds / slower.seconds).toFixed(1)}x faster than umap-js (CPU ${(before.cpuSeconds / slower.cpuSeconds).toFixed(1)}x)`
+    : '';
+  results.push({
+    task: `UMAP, typed arrays (${F} features, 15 neighbours, default epochs)`,
+    points: UMAP_POINTS,
+    seconds: slower.seconds,
+    cpuSeconds: slower.cpuSeconds,
+    detail: `${quality(slower.embedding)}${ratio}; runs ${ours.map((o) => o.seconds.toFixed(2)).join(', ')} s`,
+  });
 }
 {
   const { rows } = features(PCA_POINTS, 2);
   const [r, seconds] = await time(() => reduceDimension(rows, { method: 'pca' }));
-  results.push({ task: `PCA (${F} features, standardised)`, points: PCA_POINTS, seconds, cpuSeconds: lastCpu, detail: `explained ${r.explainedVariance!.map((v) => (100 * v).toFixed(1) + '%').join(' + ')}` });
+  results.push({
+    task: `PCA (${F} features, standardised)`,
+    points: PCA_POINTS,
+    seconds,
+    cpuSeconds: lastCpu,
+    detail: `explained ${r.explainedVariance!.map((v) => (100 * v).toFixed(1) + '%').join(' + ')}`,
+  });
 }
 {
   const { rows, latent } = features(SPREAD_POINTS, 3);
@@ -83,14 +103,34 @@ const time = async <T>(work: () => Promise<T> | T): Promise<[T, number]> => {
   for (let i = 0; i < 200; i++) labels[i * 100] = truth[i * 100];
   const accuracy = (hard: Int32Array) => hard.filter((h, i) => h === truth[i]).length / SPREAD_POINTS;
   const [fixed, s1] = await time(() => propagateLabels(rows, labels, { neighbours: 10, gamma: 1 }));
-  results.push({ task: 'label spreading, kNN graph k = 10, gamma fixed', points: SPREAD_POINTS, seconds: s1, cpuSeconds: lastCpu, detail: `${fixed.iterations} iterations, accuracy ${(100 * accuracy(fixed.hard)).toFixed(1)}% from 200 labels` });
+  results.push({
+    task: 'label spreading, kNN graph k = 10, gamma fixed',
+    points: SPREAD_POINTS,
+    seconds: s1,
+    cpuSeconds: lastCpu,
+    detail: `${fixed.iterations} iterations, accuracy ${(100 * accuracy(fixed.hard)).toFixed(1)}% from 200 labels`,
+  });
   const [tuned, s2] = await time(() => propagateLabels(rows, labels, { neighbours: 10, gamma: 'tune' }));
-  results.push({ task: 'label spreading, kNN graph k = 10, gamma tuned (13 values)', points: SPREAD_POINTS, seconds: s2, cpuSeconds: lastCpu, detail: `gamma ${tuned.gamma.toPrecision(3)}, accuracy ${(100 * accuracy(tuned.hard)).toFixed(1)}%` });
+  results.push({
+    task: 'label spreading, kNN graph k = 10, gamma tuned (13 values)',
+    points: SPREAD_POINTS,
+    seconds: s2,
+    cpuSeconds: lastCpu,
+    detail: `gamma ${tuned.gamma.toPrecision(3)}, accuracy ${(100 * accuracy(tuned.hard)).toFixed(1)}%`,
+  });
 }
 
 console.log(`Exploration, ${cpus()[0]?.model}, Node ${process.version}\n`);
-console.log(formatTable(['task', 'points', 'seconds', 'CPU s', 'detail'], results.map((r) => [r.task, r.points.toLocaleString('en-US'), r.seconds.toFixed(2), r.cpuSeconds.toFixed(2), r.detail])));
+console.log(
+  formatTable(
+    ['task', 'points', 'seconds', 'CPU s', 'detail'],
+    results.map((r) => [r.task, r.points.toLocaleString('en-US'), r.seconds.toFixed(2), r.cpuSeconds.toFixed(2), r.detail]),
+  ),
+);
 const out = new URL('./results/', import.meta.url);
 mkdirSync(out, { recursive: true });
-writeFileSync(new URL('explore.json', out), JSON.stringify({ benchmark: 'explore', date: new Date().toISOString(), features: F, rows: results }, null, 2) + '\n');
+writeFileSync(
+  new URL('explore.json', out),
+  JSON.stringify({ benchmark: 'explore', date: new Date().toISOString(), features: F, rows: results }, null, 2) + '\n',
+);
 console.log('\nwritten to test/bench/results/explore.json');

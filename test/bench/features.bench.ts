@@ -106,10 +106,23 @@ console.log(`Vilar SSA: ${ssaMsPerTrajectory.toFixed(2)} ms per trajectory (${TR
 console.log(
   formatTable(
     ['case', 'features', 'traj/s', 'µs/traj (median)', 'min..max', '% of SSA'],
-    rows.map((r) => [r.case, String(r.features), String(r.trajectoriesPerSecond), String(r.microsecondsPerTrajectory), `${r.microsecondsMin}..${r.microsecondsMax}`, `${r.percentOfSsa} %`]),
+    rows.map((r) => [
+      r.case,
+      String(r.features),
+      String(r.trajectoriesPerSecond),
+      String(r.microsecondsPerTrajectory),
+      `${r.microsecondsMin}..${r.microsecondsMax}`,
+      `${r.percentOfSsa} %`,
+    ]),
   ),
 );
-console.log('\n' + formatTable(['spectrum, n = 201', 'µs/series'], spectrumRows.map((r) => [r.method, String(r.microsecondsPerSeries)])));
+console.log(
+  '\n' +
+    formatTable(
+      ['spectrum, n = 201', 'µs/series'],
+      spectrumRows.map((r) => [r.method, String(r.microsecondsPerSeries)]),
+    ),
+);
 const headline = rows[0];
 console.log(`\nEfficient set: ${headline.microsecondsPerTrajectory} µs per trajectory, ${headline.percentOfSsa} % of SSA time (bar: 10 %).`);
 

@@ -29,8 +29,16 @@ const WARMUP_MS = 1500;
 
 const robertson: ReactionNetworkInput = {
   name: 'robertson',
-  species: [{ id: 'A', initial: 1 }, { id: 'B', initial: 0 }, { id: 'C', initial: 0 }],
-  parameters: [{ id: 'k1', value: 0.04 }, { id: 'k2', value: 3e7 }, { id: 'k3', value: 1e4 }],
+  species: [
+    { id: 'A', initial: 1 },
+    { id: 'B', initial: 0 },
+    { id: 'C', initial: 0 },
+  ],
+  parameters: [
+    { id: 'k1', value: 0.04 },
+    { id: 'k2', value: 3e7 },
+    { id: 'k3', value: 1e4 },
+  ],
   reactions: [
     { id: 'r1', reactants: { A: 1 }, products: { B: 1 }, propensity: 'k1 * A' },
     { id: 'r2', reactants: { B: 2 }, products: { B: 1, C: 1 }, propensity: 'k2 * B^2' },
@@ -45,11 +53,26 @@ function stiffChain(n: number): ReactionNetworkInput {
     name: `chain${n}`,
     compartments: [{ id: 'V', size: 2 }],
     species: Array.from({ length: n }, (_, i) => ({ id: `S${i}`, initial: i === 0 ? 1 : 0, compartment: 'V', amountOnly: false })),
-    parameters: [...Array.from({ length: n - 1 }, (_, i) => ({ id: `k${i}`, value: k(i) })), { id: 'K', value: 0.5 }, { id: 'feed', value: 0.1 }, { id: 'decay', value: 1 }],
+    parameters: [
+      ...Array.from({ length: n - 1 }, (_, i) => ({ id: `k${i}`, value: k(i) })),
+      { id: 'K', value: 0.5 },
+      { id: 'feed', value: 0.1 },
+      { id: 'decay', value: 1 },
+    ],
     reactions: [
       { id: 'in', reactants: {}, products: { S0: 1 }, propensity: 'feed * V' },
-      ...Array.from({ length: n - 1 }, (_, i) => ({ id: `f${i}`, reactants: { [`S${i}`]: 1 }, products: { [`S${i + 1}`]: 1 }, propensity: `k${i} * S${i} / (K + S${i}) * V` })),
-      ...Array.from({ length: n - 1 }, (_, i) => ({ id: `b${i}`, reactants: { [`S${i + 1}`]: 1 }, products: { [`S${i}`]: 1 }, propensity: `k${i} / 10 * S${i + 1} * V` })),
+      ...Array.from({ length: n - 1 }, (_, i) => ({
+        id: `f${i}`,
+        reactants: { [`S${i}`]: 1 },
+        products: { [`S${i + 1}`]: 1 },
+        propensity: `k${i} * S${i} / (K + S${i}) * V`,
+      })),
+      ...Array.from({ length: n - 1 }, (_, i) => ({
+        id: `b${i}`,
+        reactants: { [`S${i + 1}`]: 1 },
+        products: { [`S${i}`]: 1 },
+        propensity: `k${i} / 10 * S${i + 1} * V`,
+      })),
       { id: 'out', reactants: { [`S${n - 1}`]: 1 }, products: {}, propensity: `decay * S${n - 1} * V` },
     ],
   };
@@ -71,9 +94,27 @@ const CASES: Case[] = [
   { problem: 'Robertson (3 species) to 1e5', model: robertsonModel, grid: logGrid(1e5, 60), method: 'stiff', options: { rtol: 1e-6, atol: 1e-12 } },
   { problem: 'Robertson (3 species) to 1e5', model: robertsonModel, grid: logGrid(1e5, 60), method: 'auto', options: { rtol: 1e-6, atol: 1e-12 } },
   { problem: 'Robertson (3 species) to 1e5, rtol 1e-9', model: robertsonModel, grid: logGrid(1e5, 60), method: 'stiff', options: { rtol: 1e-9, atol: 1e-15 } },
-  { problem: 'chain of 50 species to 100', model: chain50, grid: Float64Array.from({ length: 101 }, (_, g) => g), method: 'stiff', options: { rtol: 1e-6, atol: 1e-10 } },
-  { problem: 'chain of 100 species to 100', model: chain, grid: Float64Array.from({ length: 101 }, (_, g) => g), method: 'stiff', options: { rtol: 1e-6, atol: 1e-10 } },
-  { problem: 'chain of 100 species to 100', model: chain, grid: Float64Array.from({ length: 101 }, (_, g) => g), method: 'auto', options: { rtol: 1e-6, atol: 1e-10 } },
+  {
+    problem: 'chain of 50 species to 100',
+    model: chain50,
+    grid: Float64Array.from({ length: 101 }, (_, g) => g),
+    method: 'stiff',
+    options: { rtol: 1e-6, atol: 1e-10 },
+  },
+  {
+    problem: 'chain of 100 species to 100',
+    model: chain,
+    grid: Float64Array.from({ length: 101 }, (_, g) => g),
+    method: 'stiff',
+    options: { rtol: 1e-6, atol: 1e-10 },
+  },
+  {
+    problem: 'chain of 100 species to 100',
+    model: chain,
+    grid: Float64Array.from({ length: 101 }, (_, g) => g),
+    method: 'auto',
+    options: { rtol: 1e-6, atol: 1e-10 },
+  },
 ];
 
 interface Measured {
@@ -105,7 +146,9 @@ function measure(c: Case): Record<Kind, { measured: Measured; trajectory: Genera
     const trajectory = work();
     return [Number(process.hrtime.bigint() - started) / 1e6, trajectory];
   };
-  const first = Object.fromEntries(KINDS.map((kind) => [kind, timed(() => simulateCompiled(new CompiledGeneralModel(c.model), c.grid, optionsOf(kind)))[0]])) as Record<Kind, number>;
+  const first = Object.fromEntries(
+    KINDS.map((kind) => [kind, timed(() => simulateCompiled(new CompiledGeneralModel(c.model), c.grid, optionsOf(kind)))[0]]),
+  ) as Record<Kind, number>;
   const compiled = new CompiledGeneralModel(c.model);
   const warmUpStarted = Date.now();
   for (let i = 0; i < 3 || Date.now() - warmUpStarted < WARMUP_MS; i++) for (const kind of KINDS) simulateCompiled(compiled, c.grid, optionsOf(kind));
@@ -189,10 +232,27 @@ for (const c of CASES) {
   });
 }
 
-console.log(`General simulator, RODAS4 with analytic vs finite-difference Jacobian, one thread, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, median of ${REPETITIONS} (the two kinds alternating) after ${WARMUP_MS / 1000} s of warm-up\n`);
+console.log(
+  `General simulator, RODAS4 with analytic vs finite-difference Jacobian, one thread, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, median of ${REPETITIONS} (the two kinds alternating) after ${WARMUP_MS / 1000} s of warm-up\n`,
+);
 console.log(
   formatTable(
-    ['problem', 'method', 'J', 'first run ms', 'ms (median)', 'min..max', 'steps', 'rejected', 'f calls', 'J calls', 'FD/analytic: first run', 'time', 'f calls', 'outputs differ by'],
+    [
+      'problem',
+      'method',
+      'J',
+      'first run ms',
+      'ms (median)',
+      'min..max',
+      'steps',
+      'rejected',
+      'f calls',
+      'J calls',
+      'FD/analytic: first run',
+      'time',
+      'f calls',
+      'outputs differ by',
+    ],
     rows.flatMap((r) =>
       KINDS.map((kind) => {
         const m = r[kind];
@@ -218,7 +278,11 @@ console.log(
   ),
 );
 console.log(`\nGenerating the Jacobian (once per model): ${[...compileTimes].map(([name, ms]) => `${name} ${ms.toFixed(1)} ms`).join(', ')}.`);
-console.log(`Load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(', ')} on ${cpus().length} cores (a busy machine widens min..max).`);
+console.log(
+  `Load average during the run: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ')} on ${cpus().length} cores (a busy machine widens min..max).`,
+);
 
 const resultsDir = new URL('./results/', import.meta.url);
 mkdirSync(resultsDir, { recursive: true });

@@ -55,7 +55,9 @@ const prior = createIndependentPrior(study.priors, 'priors');
 /** A cached set of at least N series (the smallest such), or undefined: a larger set's first N series serve as well for timing. */
 function cachedSet(): string | undefined {
   const pattern = new RegExp(`^sciope-learn-bench-vilar-(\\d+)-${SEED}\\.json$`);
-  const sizes = readdirSync(tmpdir()).map((f) => Number(pattern.exec(f)?.[1])).filter((n) => n >= N);
+  const sizes = readdirSync(tmpdir())
+    .map((f) => Number(pattern.exec(f)?.[1]))
+    .filter((n) => n >= N);
   return sizes.length ? join(tmpdir(), `sciope-learn-bench-vilar-${Math.min(...sizes)}-${SEED}.json`) : undefined;
 }
 
@@ -67,7 +69,16 @@ async function trainingSet(): Promise<{ set: TrainingSet; seconds: number; cache
     const floats = (b64: string) => new Float32Array(new Uint8Array(Buffer.from(b64, 'base64')).buffer);
     const inputs = floats(raw.inputs).subarray(0, N * TIME.length * SPECIES.length);
     const targets = floats(raw.targets).subarray(0, N * prior.names.length);
-    const set: TrainingSet = { species: SPECIES, parameters: prior.names, timePoints: TIME.length, size: N, inputs, targets, lower: Float64Array.from(raw.lower), upper: Float64Array.from(raw.upper) };
+    const set: TrainingSet = {
+      species: SPECIES,
+      parameters: prior.names,
+      timePoints: TIME.length,
+      size: N,
+      inputs,
+      targets,
+      lower: Float64Array.from(raw.lower),
+      upper: Float64Array.from(raw.upper),
+    };
     return { set, seconds: raw.seconds, cached: true };
   }
   const executor = new WorkerPoolExecutor({ workers: availableParallelism() });
@@ -75,7 +86,13 @@ async function trainingSet(): Promise<{ set: TrainingSet; seconds: number; cache
   let shown = 0;
   try {
     const set = await simulateTrainingSet({
-      model: getExample('vilar')!, time: TIME, prior, species: SPECIES, n: N, seed: SEED, executor,
+      model: getExample('vilar')!,
+      time: TIME,
+      prior,
+      species: SPECIES,
+      n: N,
+      seed: SEED,
+      executor,
       onProgress: (done, total) => {
         if (done - shown >= total / 10) {
           shown = done;
@@ -85,7 +102,10 @@ async function trainingSet(): Promise<{ set: TrainingSet; seconds: number; cache
     });
     const seconds = (performance.now() - started) / 1000;
     const b64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-    writeFileSync(cache, JSON.stringify({ inputs: b64(set.inputs), targets: b64(set.targets), lower: Array.from(set.lower), upper: Array.from(set.upper), seconds }));
+    writeFileSync(
+      cache,
+      JSON.stringify({ inputs: b64(set.inputs), targets: b64(set.targets), lower: Array.from(set.lower), upper: Array.from(set.upper), seconds }),
+    );
     return { set, seconds, cached: false };
   } finally {
     await executor.close();
@@ -104,7 +124,14 @@ const cpuSeconds = () => {
 };
 
 /** Train one network per path on the first `size` series, alternating epochs between them; seconds per epoch (the first includes kernel warm-up). */
-async function sideBySide(set: TrainingSet, size: number, architecture: ArchitectureOptions, epochs: number, paths: readonly ConvolutionPath[], batchSize = BATCH): Promise<EpochTimes[]> {
+async function sideBySide(
+  set: TrainingSet,
+  size: number,
+  architecture: ArchitectureOptions,
+  epochs: number,
+  paths: readonly ConvolutionPath[],
+  batchSize = BATCH,
+): Promise<EpochTimes[]> {
   const inputs = set.inputs.subarray(0, size * set.timePoints * SPECIES.length);
   const normalisation = fitNormalisation(inputs, SPECIES.length, 'log1p');
   const graph = architectureGraph(set.parameters.length, architecture);
@@ -122,7 +149,9 @@ async function sideBySide(set: TrainingSet, size: number, architecture: Architec
         times[i].wall.push((performance.now() - wall) / 1000);
         times[i].cpu.push(cpuSeconds() - cpu);
         times[i].loss.push(history.trainLoss[0]);
-        process.stderr.write(`  ${size} series, ${paths[i]}, batch ${batchSize}, epoch ${epoch}: ${times[i].wall.at(-1)!.toFixed(1)} s (CPU ${times[i].cpu.at(-1)!.toFixed(1)} s), loss ${times[i].loss.at(-1)!.toFixed(4)}\n`);
+        process.stderr.write(
+          `  ${size} series, ${paths[i]}, batch ${batchSize}, epoch ${epoch}: ${times[i].wall.at(-1)!.toFixed(1)} s (CPU ${times[i].cpu.at(-1)!.toFixed(1)} s), loss ${times[i].loss.at(-1)!.toFixed(4)}\n`,
+        );
       }
     }
   } finally {
@@ -134,7 +163,9 @@ async function sideBySide(set: TrainingSet, size: number, architecture: Architec
 
 const backend = await initLearnBackend();
 const { set, seconds: simulationSeconds, cached } = await trainingSet();
-console.error(`training set: ${N} Vilar trajectories × ${TIME.length} points × ${SPECIES.join(', ')} (${cached ? 'cached; simulated in' : 'simulated in'} ${simulationSeconds.toFixed(0)} s on ${availableParallelism()} workers); backend ${backend}`);
+console.error(
+  `training set: ${N} Vilar trajectories × ${TIME.length} points × ${SPECIES.join(', ')} (${cached ? 'cached; simulated in' : 'simulated in'} ${simulationSeconds.toFixed(0)} s on ${availableParallelism()} workers); backend ${backend}`,
+);
 const PATHS = ['layers', 'unfold'] as const;
 const cases = [
   { series: N, filters: [32, 48, 64, 96], epochs: EPOCHS },
@@ -142,14 +173,43 @@ const cases = [
 ];
 // The first epoch carries one-off kernel set-up; the steady-state figure is the median of the rest.
 const steady = (t: number[]) => summarise(t.length > 1 ? t.slice(1) : t);
-const rows: Array<{ series: number; filters: string; path: string; batch: number; first: number; wall: ReturnType<typeof summarise>; cpu: ReturnType<typeof summarise>; epochs: EpochTimes }> = [];
+const rows: Array<{
+  series: number;
+  filters: string;
+  path: string;
+  batch: number;
+  first: number;
+  wall: ReturnType<typeof summarise>;
+  cpu: ReturnType<typeof summarise>;
+  epochs: EpochTimes;
+}> = [];
 for (const c of cases) {
   const times = await sideBySide(set, c.series, { architecture: 'cnn', filters: c.filters }, c.epochs, PATHS);
-  PATHS.forEach((path, i) => rows.push({ series: c.series, filters: `[${c.filters.join(', ')}]`, path, batch: BATCH, first: times[i].wall[0], wall: steady(times[i].wall), cpu: steady(times[i].cpu), epochs: times[i] }));
+  PATHS.forEach((path, i) =>
+    rows.push({
+      series: c.series,
+      filters: `[${c.filters.join(', ')}]`,
+      path,
+      batch: BATCH,
+      first: times[i].wall[0],
+      wall: steady(times[i].wall),
+      cpu: steady(times[i].cpu),
+      epochs: times[i],
+    }),
+  );
 }
 for (const batch of EXTRA_BATCHES) {
   const [times] = await sideBySide(set, SMALL_N, { architecture: 'cnn', filters: [16, 32, 32] }, SMALL_EPOCHS, ['layers'], batch);
-  rows.push({ series: SMALL_N, filters: '[16, 32, 32]', path: 'layers', batch, first: times.wall[0], wall: steady(times.wall), cpu: steady(times.cpu), epochs: times });
+  rows.push({
+    series: SMALL_N,
+    filters: '[16, 32, 32]',
+    path: 'layers',
+    batch,
+    first: times.wall[0],
+    wall: steady(times.wall),
+    cpu: steady(times.cpu),
+    epochs: times,
+  });
 }
 const unfoldOf = (r: (typeof rows)[number]) => rows.find((u) => u.path === 'unfold' && u.series === r.series && u.filters === r.filters && u.batch === r.batch);
 const speedUp = (r: (typeof rows)[number], field: 'wall' | 'cpu') => {
@@ -157,21 +217,55 @@ const speedUp = (r: (typeof rows)[number], field: 'wall' | 'cpu') => {
   return u && r.path === 'layers' ? u[field].median / r[field].median : undefined;
 };
 console.log(`CNN training, ${TIME.length} points × ${SPECIES.length} species, dense [100, 100, 100], Adam, backend ${backend}, ${cpus()[0]?.model}\n`);
-console.log(formatTable(
-  ['series', 'filters', 'conv path', 'batch', 'first epoch s', 'median s/epoch', 'min', 'max', 'CPU s/epoch', 'unfold ÷ layers (wall, CPU)', 'ms/series'],
-  rows.map((r) => {
-    const wallRatio = speedUp(r, 'wall');
-    const cpuRatio = speedUp(r, 'cpu');
-    return [
-      r.series.toLocaleString('en-US'), r.filters, r.path, String(r.batch), r.first.toFixed(1), r.wall.median.toFixed(1), r.wall.min.toFixed(1), r.wall.max.toFixed(1), r.cpu.median.toFixed(1),
-      wallRatio === undefined || cpuRatio === undefined ? '' : `${wallRatio.toFixed(2)}, ${cpuRatio.toFixed(2)}`, ((1000 * r.wall.median) / r.series).toFixed(2),
-    ];
-  }),
-));
+console.log(
+  formatTable(
+    ['series', 'filters', 'conv path', 'batch', 'first epoch s', 'median s/epoch', 'min', 'max', 'CPU s/epoch', 'unfold ÷ layers (wall, CPU)', 'ms/series'],
+    rows.map((r) => {
+      const wallRatio = speedUp(r, 'wall');
+      const cpuRatio = speedUp(r, 'cpu');
+      return [
+        r.series.toLocaleString('en-US'),
+        r.filters,
+        r.path,
+        String(r.batch),
+        r.first.toFixed(1),
+        r.wall.median.toFixed(1),
+        r.wall.min.toFixed(1),
+        r.wall.max.toFixed(1),
+        r.cpu.median.toFixed(1),
+        wallRatio === undefined || cpuRatio === undefined ? '' : `${wallRatio.toFixed(2)}, ${cpuRatio.toFixed(2)}`,
+        ((1000 * r.wall.median) / r.series).toFixed(2),
+      ];
+    }),
+  ),
+);
 const smallLayers = rows.find((r) => r.filters === '[16, 32, 32]' && r.path === 'layers' && r.batch === BATCH)!;
-console.log(`\nDESIGN.md: about ${DESIGN_SECONDS} s per epoch per 2,000 series with filters [16, 32, 32]; here ${smallLayers.wall.median.toFixed(1)} s (layers path)`);
-console.log(`training set simulated in ${simulationSeconds.toFixed(0)} s (${availableParallelism()} workers); load average at the end ${loadavg()[0].toFixed(1)} (other processes share these cores)`);
+console.log(
+  `\nDESIGN.md: about ${DESIGN_SECONDS} s per epoch per 2,000 series with filters [16, 32, 32]; here ${smallLayers.wall.median.toFixed(1)} s (layers path)`,
+);
+console.log(
+  `training set simulated in ${simulationSeconds.toFixed(0)} s (${availableParallelism()} workers); load average at the end ${loadavg()[0].toFixed(1)} (other processes share these cores)`,
+);
 const out = new URL('./results/', import.meta.url);
 mkdirSync(out, { recursive: true });
-writeFileSync(new URL('learn.json', out), JSON.stringify({ benchmark: 'learn', date: new Date().toISOString(), backend, cpu: cpus()[0]?.model, timePoints: TIME.length, species: SPECIES, batchSize: BATCH, simulationSeconds, loadAverage: loadavg(), designSecondsPer2000: DESIGN_SECONDS, rows: rows.map((r) => ({ ...r, speedUpWall: speedUp(r, 'wall'), speedUpCpu: speedUp(r, 'cpu') })) }, null, 2) + '\n');
+writeFileSync(
+  new URL('learn.json', out),
+  JSON.stringify(
+    {
+      benchmark: 'learn',
+      date: new Date().toISOString(),
+      backend,
+      cpu: cpus()[0]?.model,
+      timePoints: TIME.length,
+      species: SPECIES,
+      batchSize: BATCH,
+      simulationSeconds,
+      loadAverage: loadavg(),
+      designSecondsPer2000: DESIGN_SECONDS,
+      rows: rows.map((r) => ({ ...r, speedUpWall: speedUp(r, 'wall'), speedUpCpu: speedUp(r, 'cpu') })),
+    },
+    null,
+    2,
+  ) + '\n',
+);
 console.log('written to test/bench/results/learn.json');

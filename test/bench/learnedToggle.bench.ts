@@ -39,14 +39,34 @@ const f3 = (v: number) => v.toFixed(3);
 
 try {
   let started = performance.now();
-  const set = await simulateTrainingSet({ model, method: study.method, time: Array.from(observed.time), prior: study.prior, species: observed.speciesIds, n: N, seed, executor });
+  const set = await simulateTrainingSet({
+    model,
+    method: study.method,
+    time: Array.from(observed.time),
+    prior: study.prior,
+    species: observed.speciesIds,
+    n: N,
+    seed,
+    executor,
+  });
   const simulationSeconds = (performance.now() - started) / 1000;
   started = performance.now();
   // The CLI's defaults (sciope learn): 50 epochs, batch 64, Adam 1e-3, patience 10 (plateau halving after 5), 20% held out.
-  const learned = await learnSummaryStatistics(set, { architecture: { architecture: ARCHITECTURE }, epochs: 50, batchSize: 64, learningRate: 1e-3, patience: 10, plateauPatience: 5, validationSplit: 0.2, seed });
+  const learned = await learnSummaryStatistics(set, {
+    architecture: { architecture: ARCHITECTURE },
+    epochs: 50,
+    batchSize: 64,
+    learningRate: 1e-3,
+    patience: 10,
+    plateauPatience: 5,
+    validationSplit: 0.2,
+    seed,
+  });
   const trainingSeconds = (performance.now() - started) / 1000;
   const validation = learned.validation!;
-  console.error(`trained ${ARCHITECTURE} on ${N} series in ${trainingSeconds.toFixed(0)} s: validation RMSE ${f3(validation.overallRmse)} vs prior alone ${f3(validation.overallPriorRmse)}${validation.warning ? `; warning: ${validation.warning}` : ''}`);
+  console.error(
+    `trained ${ARCHITECTURE} on ${N} series in ${trainingSeconds.toFixed(0)} s: validation RMSE ${f3(validation.overallRmse)} vs prior alone ${f3(validation.overallPriorRmse)}${validation.warning ? `; warning: ${validation.warning}` : ''}`,
+  );
 
   const runs: Record<string, { study: Study; seconds: number; simulations: number; sdRatio: number[]; mean: number[] }> = {};
   const variants: Record<string, Study> = {
@@ -58,25 +78,82 @@ try {
     const posterior = await runStudy(variant, model, observed, { executor, seed });
     const sd = posterior.sd();
     const priorSd = study.prior.names.map((_, k) => (study.prior.upper[k] - study.prior.lower[k]) / Math.sqrt(12));
-    runs[name] = { study: variant, seconds: (performance.now() - started) / 1000, simulations: posterior.simulations, sdRatio: Array.from(sd, (s, k) => s / priorSd[k]), mean: Array.from(posterior.mean()) };
+    runs[name] = {
+      study: variant,
+      seconds: (performance.now() - started) / 1000,
+      simulations: posterior.simulations,
+      sdRatio: Array.from(sd, (s, k) => s / priorSd[k]),
+      mean: Array.from(posterior.mean()),
+    };
     console.error(`${name}: ${posterior.simulations} simulations in ${runs[name].seconds.toFixed(0)} s`);
   }
 
   const names = study.prior.names;
-  console.log(`Toggle switch, ${N} training series (simulated in ${simulationSeconds.toFixed(0)} s), ${ARCHITECTURE.toUpperCase()} trained in ${trainingSeconds.toFixed(0)} s (best epoch ${learned.history.bestEpoch} of ${learned.history.trainLoss.length}), backend ${learned.backend}\n`);
-  console.log(formatTable(['parameter', 'validation RMSE', 'prior alone', ...Object.keys(runs).map((r) => `sd ratio, ${r}`), 'truth', ...Object.keys(runs).map((r) => `mean, ${r}`)], names.map((p, k) => [
-    p, f3(validation.rmse[k]), f3(validation.priorRmse[k]), ...Object.values(runs).map((r) => f3(r.sdRatio[k])), String(study.truth?.[p] ?? ''), ...Object.values(runs).map((r) => f3(r.mean[k])),
-  ])));
-  console.log(`\noverall validation RMSE ${f3(validation.overallRmse)} vs prior alone ${f3(validation.overallPriorRmse)} (ratio ${f3(validation.overallRmse / validation.overallPriorRmse)})${validation.warning ? `\nwarning: ${validation.warning}` : ''}`);
-  console.log(`simulations: ${Object.entries(runs).map(([r, v]) => `${r} ${v.simulations}`).join(', ')}; load average ${loadavg()[0].toFixed(1)}`);
+  console.log(
+    `Toggle switch, ${N} training series (simulated in ${simulationSeconds.toFixed(0)} s), ${ARCHITECTURE.toUpperCase()} trained in ${trainingSeconds.toFixed(0)} s (best epoch ${learned.history.bestEpoch} of ${learned.history.trainLoss.length}), backend ${learned.backend}\n`,
+  );
+  console.log(
+    formatTable(
+      [
+        'parameter',
+        'validation RMSE',
+        'prior alone',
+        ...Object.keys(runs).map((r) => `sd ratio, ${r}`),
+        'truth',
+        ...Object.keys(runs).map((r) => `mean, ${r}`),
+      ],
+      names.map((p, k) => [
+        p,
+        f3(validation.rmse[k]),
+        f3(validation.priorRmse[k]),
+        ...Object.values(runs).map((r) => f3(r.sdRatio[k])),
+        String(study.truth?.[p] ?? ''),
+        ...Object.values(runs).map((r) => f3(r.mean[k])),
+      ]),
+    ),
+  );
+  console.log(
+    `\noverall validation RMSE ${f3(validation.overallRmse)} vs prior alone ${f3(validation.overallPriorRmse)} (ratio ${f3(validation.overallRmse / validation.overallPriorRmse)})${validation.warning ? `\nwarning: ${validation.warning}` : ''}`,
+  );
+  console.log(
+    `simulations: ${Object.entries(runs)
+      .map(([r, v]) => `${r} ${v.simulations}`)
+      .join(', ')}; load average ${loadavg()[0].toFixed(1)}`,
+  );
   const out = new URL('./results/', import.meta.url);
   mkdirSync(out, { recursive: true });
-  writeFileSync(new URL('learnedToggle.json', out), JSON.stringify({
-    benchmark: 'learnedToggle', date: new Date().toISOString(), cpu: cpus()[0]?.model, backend: learned.backend, trainingSize: N, architecture: ARCHITECTURE, simulationSeconds, trainingSeconds,
-    bestEpoch: learned.history.bestEpoch, epochs: learned.history.trainLoss.length, validation,
-    abc: Object.fromEntries(Object.entries(runs).map(([r, v]) => [r, { simulations: v.simulations, seconds: v.seconds, sdRatio: Object.fromEntries(names.map((p, k) => [p, v.sdRatio[k]])), mean: Object.fromEntries(names.map((p, k) => [p, v.mean[k]])) }])),
-    loadAverage: loadavg(),
-  }, null, 2) + '\n');
+  writeFileSync(
+    new URL('learnedToggle.json', out),
+    JSON.stringify(
+      {
+        benchmark: 'learnedToggle',
+        date: new Date().toISOString(),
+        cpu: cpus()[0]?.model,
+        backend: learned.backend,
+        trainingSize: N,
+        architecture: ARCHITECTURE,
+        simulationSeconds,
+        trainingSeconds,
+        bestEpoch: learned.history.bestEpoch,
+        epochs: learned.history.trainLoss.length,
+        validation,
+        abc: Object.fromEntries(
+          Object.entries(runs).map(([r, v]) => [
+            r,
+            {
+              simulations: v.simulations,
+              seconds: v.seconds,
+              sdRatio: Object.fromEntries(names.map((p, k) => [p, v.sdRatio[k]])),
+              mean: Object.fromEntries(names.map((p, k) => [p, v.mean[k]])),
+            },
+          ]),
+        ),
+        loadAverage: loadavg(),
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   console.log('written to test/bench/results/learnedToggle.json');
 } finally {
   await executor.close();

@@ -17,7 +17,11 @@ export function summarise(samples: number[]): Timing {
  * `warmup` untimed calls, so that V8 has optimised the code being measured.
  * Returns events per second per repetition.
  */
-export function eventsPerSecond(work: (repetition: number) => number, repetitions: number, warmup: number): { rates: number[]; events: number; seconds: number } {
+export function eventsPerSecond(
+  work: (repetition: number) => number,
+  repetitions: number,
+  warmup: number,
+): { rates: number[]; events: number; seconds: number } {
   for (let i = 0; i < warmup; i++) work(-1 - i);
   const rates: number[] = [];
   let events = 0;

@@ -24,7 +24,13 @@ import { formatTable, runAccuracyBenchmark, summarise } from './accuracy/run.js'
 import { accuracyTask } from './accuracy/tasks/index.js';
 
 /** NPE (rounds = 1) or SNPE-C (rounds > 1, the budget split evenly) with the engine's defaults: a 5-block MAF of 50 units. */
-export function npeAlgorithm(options: { id: string; label: string; rounds: number; compareWith: 'NPE' | 'SNPE'; training?: NpeOptions['training'] }): AccuracyAlgorithm {
+export function npeAlgorithm(options: {
+  id: string;
+  label: string;
+  rounds: number;
+  compareWith: 'NPE' | 'SNPE';
+  training?: NpeOptions['training'];
+}): AccuracyAlgorithm {
   return {
     id: options.id,
     label: options.label,
@@ -49,7 +55,10 @@ export function npeAlgorithm(options: { id: string; label: string; rounds: numbe
           signal: context.signal,
           onEpoch: (round, epoch) => {
             lastEpoch = epoch.epoch;
-            if (epoch.epoch % 25 === 0) console.log(`  round ${round} epoch ${epoch.epoch}: train ${epoch.trainLoss.toFixed(3)} validation ${epoch.validationLoss.toFixed(3)} (${epoch.seconds.toFixed(0)} s)`);
+            if (epoch.epoch % 25 === 0)
+              console.log(
+                `  round ${round} epoch ${epoch.epoch}: train ${epoch.trainLoss.toFixed(3)} validation ${epoch.validationLoss.toFixed(3)} (${epoch.seconds.toFixed(0)} s)`,
+              );
           },
         });
         const columns = context.task.parameters.map((p) => posterior.parameterNames.indexOf(p.id));
@@ -60,14 +69,24 @@ export function npeAlgorithm(options: { id: string; label: string; rounds: numbe
         const details = {
           acceptance,
           lastEpoch,
-          rounds: posterior.rounds.map((r) => ({ bestEpoch: r.bestEpoch, epochs: r.trainLoss.length, seconds: r.seconds, invalid: r.invalid, proposalAcceptance: r.proposalAcceptance, bestValidationLoss: r.validationLoss[r.bestEpoch - 1] })),
+          rounds: posterior.rounds.map((r) => ({
+            bestEpoch: r.bestEpoch,
+            epochs: r.trainLoss.length,
+            seconds: r.seconds,
+            invalid: r.invalid,
+            proposalAcceptance: r.proposalAcceptance,
+            bestValidationLoss: r.validationLoss[r.bestEpoch - 1],
+          })),
         };
         const samplesDir = process.env.NPE_BENCH_SAMPLES_DIR;
         if (samplesDir) {
           // Kept so C2ST can be recomputed (or the samples plotted) without training again.
           mkdirSync(samplesDir, { recursive: true });
           const rows = Array.from({ length: 10_000 }, (_, r) => Array.from(particles.subarray(r * d, (r + 1) * d)).join(','));
-          writeFileSync(join(samplesDir, `${context.task.name}-${options.id}-obs${context.observation}-${context.budget}.csv`), `${context.task.parameters.map((p) => p.id).join(',')}\n${rows.join('\n')}\n`);
+          writeFileSync(
+            join(samplesDir, `${context.task.name}-${options.id}-obs${context.observation}-${context.budget}.csv`),
+            `${context.task.parameters.map((p) => p.id).join(',')}\n${rows.join('\n')}\n`,
+          );
         }
         posterior.dispose();
         return { particles, simulations: posterior.simulations, details };
@@ -115,7 +134,9 @@ async function main(): Promise<void> {
   });
   const folds = Number(value('--c2st-folds', '5'));
   const settings = {
-    tasks: value('--tasks', 'gaussian_linear,two_moons,sir').split(',').map((t) => accuracyTask(t.trim())),
+    tasks: value('--tasks', 'gaussian_linear,two_moons,sir')
+      .split(',')
+      .map((t) => accuracyTask(t.trim())),
     algorithms,
     observations: list(value('--observations', '1-2')),
     budgets: list(value('--budgets', '10000')),
@@ -128,7 +149,9 @@ async function main(): Promise<void> {
   const out = resolve(value('--out', fileURLToPath(new URL('./results/npe.json', import.meta.url))));
   const started = performance.now();
   const records = await runAccuracyBenchmark(settings, (r) =>
-    console.log(`${r.task} obs ${r.observation} ${r.algorithm} @${r.budget}: C2ST ${r.c2st.toFixed(3)} (run ${r.runSeconds.toFixed(0)} s, C2ST ${r.c2stSeconds.toFixed(0)} s) ${JSON.stringify(r.details)}`),
+    console.log(
+      `${r.task} obs ${r.observation} ${r.algorithm} @${r.budget}: C2ST ${r.c2st.toFixed(3)} (run ${r.runSeconds.toFixed(0)} s, C2ST ${r.c2stSeconds.toFixed(0)} s) ${JSON.stringify(r.details)}`,
+    ),
   );
   const summary = summarise(records, algorithms);
   console.log(`\n${formatTable(summary, algorithms)}\n\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);

@@ -110,7 +110,10 @@ let machineBusy: number | null = null;
 try {
   // A long toggle-switch SMC-ABC to keep the worker pool busy while the page redraws.
   const model = await api<{ id: number }>(server.url, 'models.addExample', { example: 'toggle-switch' });
-  const observed = await api<{ id: number }>(server.url, 'observed.importCsv', { name: 'toggle observed', csv: readFileSync(join(ROOT, 'resources/studies/toggle-switch/observed.csv'), 'utf8') });
+  const observed = await api<{ id: number }>(server.url, 'observed.importCsv', {
+    name: 'toggle observed',
+    csv: readFileSync(join(ROOT, 'resources/studies/toggle-switch/observed.csv'), 'utf8'),
+  });
   const example = JSON.parse(readFileSync(join(ROOT, 'resources/studies/toggle-switch/study.json'), 'utf8')) as { priors: Record<string, unknown> };
   const study = await api<{ id: number }>(server.url, 'studies.save', {
     name: 'renderer bench load',
@@ -157,7 +160,9 @@ try {
 }
 
 const rows = [...idle.map((r) => ({ engine: 'idle', ...r })), ...loaded.map((r) => ({ engine: `SMC-ABC on ${CORES} workers`, ...r }))];
-console.log(`Renderer: redraw of ${idle[0]?.points.toLocaleString('en-US')} points (new data → 'finished'), Chromium headless, ${CORES} cores (${cpus()[0]?.model})\n`);
+console.log(
+  `Renderer: redraw of ${idle[0]?.points.toLocaleString('en-US')} points (new data → 'finished'), Chromium headless, ${CORES} cores (${cpus()[0]?.model})\n`,
+);
 console.log(
   formatTable(
     ['engine', 'plot', 'repeats', 'median ms', 'p95 ms', 'max ms'],
@@ -166,13 +171,31 @@ console.log(
 );
 const busy = runStatusAfter === 'running';
 const pass = loaded.length > 0 && loaded.every((r) => r.medianMs < BAR_MS);
-console.log(`\nthe run was ${busy ? 'still running' : runStatusAfter} after the loaded measurement; the engine used ${busyCores === null ? '?' : busyCores.toFixed(2)} of ${CORES} cores meanwhile, the machine was ${machineBusy === null ? '?' : Math.round(machineBusy * 100)}% busy (${simulationsDuring.toLocaleString('en-US')} simulations stored)`);
+console.log(
+  `\nthe run was ${busy ? 'still running' : runStatusAfter} after the loaded measurement; the engine used ${busyCores === null ? '?' : busyCores.toFixed(2)} of ${CORES} cores meanwhile, the machine was ${machineBusy === null ? '?' : Math.round(machineBusy * 100)}% busy (${simulationsDuring.toLocaleString('en-US')} simulations stored)`,
+);
 console.log(`bar: median redraw under ${BAR_MS} ms while an inference runs on all cores: ${pass ? 'PASS' : 'FAIL'}`);
 const out = new URL('./results/', import.meta.url);
 mkdirSync(out, { recursive: true });
 writeFileSync(
   new URL('renderer.json', out),
-  JSON.stringify({ benchmark: 'renderer', date: new Date().toISOString(), cores: CORES, cpu: cpus()[0]?.model, barMs: BAR_MS, runStillRunning: busy, engineCoresBusy: busyCores, machineBusy, simulationsDuring, pass, rows }, null, 2) + '\n',
+  JSON.stringify(
+    {
+      benchmark: 'renderer',
+      date: new Date().toISOString(),
+      cores: CORES,
+      cpu: cpus()[0]?.model,
+      barMs: BAR_MS,
+      runStillRunning: busy,
+      engineCoresBusy: busyCores,
+      machineBusy,
+      simulationsDuring,
+      pass,
+      rows,
+    },
+    null,
+    2,
+  ) + '\n',
 );
 console.log('written to test/bench/results/renderer.json');
 if (!pass) process.exitCode = 1;

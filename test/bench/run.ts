@@ -53,11 +53,15 @@ for (const c of CASES) {
   const perTrajectory = (performance.now() - started) / 1000;
   const batch = Math.max(1, Math.min(10_000, Math.round(TARGET_SECONDS_PER_REPETITION / Math.max(perTrajectory, 1e-6))));
   let next = 0;
-  const { rates, events, seconds } = eventsPerSecond(() => {
-    let n = 0;
-    for (let i = 0; i < batch; i++) n += one(next++);
-    return n;
-  }, c.method === 'naive' ? 3 : REPETITIONS, 2);
+  const { rates, events, seconds } = eventsPerSecond(
+    () => {
+      let n = 0;
+      for (let i = 0; i < batch; i++) n += one(next++);
+      return n;
+    },
+    c.method === 'naive' ? 3 : REPETITIONS,
+    2,
+  );
   const trajectories = batch * (c.method === 'naive' ? 3 : REPETITIONS);
   const rate = summarise(rates);
   rows.push({
@@ -78,7 +82,15 @@ console.log(`Simulator throughput, one thread, ${cpus()[0]?.model ?? 'unknown CP
 console.log(
   formatTable(
     header,
-    rows.map((r) => [String(r.case), String(r.method), String(r.reactions), String(r.eventsPerTrajectory), String(r.msPerTrajectory), String(r.mEventsPerSecond), `${r.mEventsPerSecondMin}..${r.mEventsPerSecondMax}`]),
+    rows.map((r) => [
+      String(r.case),
+      String(r.method),
+      String(r.reactions),
+      String(r.eventsPerTrajectory),
+      String(r.msPerTrajectory),
+      String(r.mEventsPerSecond),
+      `${r.mEventsPerSecondMin}..${r.mEventsPerSecondMax}`,
+    ]),
   ),
 );
 const headline = rows[0];

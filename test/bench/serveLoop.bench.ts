@@ -61,7 +61,22 @@ async function measureMode(mode: Mode, configDir: string, projectPath: string): 
   const server = await startEngineServer({ service, port: 0 });
   // The client is curl, another process, as the browser is: the loop measured is the server's alone.
   const call = async (method: string, args: unknown): Promise<number> => {
-    const { stdout } = await execFileAsync('curl', ['-sS', '-X', 'POST', '-H', `authorization: Bearer ${server.token}`, '-H', 'content-type: application/json', '--data-binary', JSON.stringify(args), '-o', answerFile, '-w', '%{size_download}', `http://127.0.0.1:${server.port}/api/${method}`]);
+    const { stdout } = await execFileAsync('curl', [
+      '-sS',
+      '-X',
+      'POST',
+      '-H',
+      `authorization: Bearer ${server.token}`,
+      '-H',
+      'content-type: application/json',
+      '--data-binary',
+      JSON.stringify(args),
+      '-o',
+      answerFile,
+      '-w',
+      '%{size_download}',
+      `http://127.0.0.1:${server.port}/api/${method}`,
+    ]);
     const head = readFileSync(answerFile, 'utf8').slice(0, 400);
     if (!head.startsWith('{"ok":true')) throw new Error(`${method}: ${head}`);
     return Number(stdout);
@@ -80,7 +95,15 @@ async function measureMode(mode: Mode, configDir: string, projectPath: string): 
       const seconds = (performance.now() - started) / 1000;
       histogram.disable();
       const ms = (ns: number) => ns / 1e6;
-      rows.push({ task, mode, seconds, responseMiB: bytes / 2 ** 20, p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max) });
+      rows.push({
+        task,
+        mode,
+        seconds,
+        responseMiB: bytes / 2 ** 20,
+        p50: ms(histogram.percentile(50)),
+        p99: ms(histogram.percentile(99)),
+        max: ms(histogram.max),
+      });
     }
   } finally {
     await server.close();
@@ -104,8 +127,24 @@ try {
 }
 
 const f = (x: number, d = 1) => x.toFixed(d);
-console.log(`sciope serve: event-loop delay of the server during each call (ms; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
-console.log(formatTable(['task', 'engine', 'wall s', 'answer MiB', 'p50', 'p99', 'max'], rows.map((r) => [r.task, r.mode, f(r.seconds, 2), f(r.responseMiB), f(r.p50), f(r.p99), f(r.max)])));
+console.log(
+  `sciope serve: event-loop delay of the server during each call (ms; load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')})`,
+);
+console.log(
+  formatTable(
+    ['task', 'engine', 'wall s', 'answer MiB', 'p50', 'p99', 'max'],
+    rows.map((r) => [r.task, r.mode, f(r.seconds, 2), f(r.responseMiB), f(r.p50), f(r.p99), f(r.max)]),
+  ),
+);
 const outDir = join(root, 'test/bench/results');
 mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, 'serveLoop.json'), JSON.stringify({ benchmark: 'serveLoop', date: new Date().toISOString(), loadAverage: loadavg(), workers: WORKERS, bar: { p99Ms: 50, maxMs: 200 }, rows }, null, 2));
+writeFileSync(
+  join(outDir, 'serveLoop.json'),
+  JSON.stringify(
+    { benchmark: 'serveLoop', date: new Date().toISOString(), loadAverage: loadavg(), workers: WORKERS, bar: { p99Ms: 50, maxMs: 200 }, rows },
+    null,
+    2,
+  ),
+);

@@ -73,14 +73,26 @@ console.log(`sciope simulate vilar --seed 5 -q, whole process, median of ${REPS}
 console.log(
   formatTable(
     ['runs', '-w 1 s', '-w 2 s', 'speed-up', 'bar', 'same CSV', 'load avg'],
-    rows.map((r) => [String(r.runs), seconds(r.one), seconds(r.two), r.speedUp.toFixed(2), `${r.bar}`, r.identical ? 'yes' : 'NO', `${r.loadBefore.toFixed(1)}-${r.loadAfter.toFixed(1)}`]),
+    rows.map((r) => [
+      String(r.runs),
+      seconds(r.one),
+      seconds(r.two),
+      r.speedUp.toFixed(2),
+      `${r.bar}`,
+      r.identical ? 'yes' : 'NO',
+      `${r.loadBefore.toFixed(1)}-${r.loadAfter.toFixed(1)}`,
+    ]),
   ),
 );
 const dir = new URL('./results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
 writeFileSync(
   new URL('simulateScaling.json', dir),
-  JSON.stringify({ benchmark: 'simulateScaling', date: new Date().toISOString(), cores: availableParallelism(), cpu: cpus()[0]?.model, repetitions: REPS, rows }, null, 2) + '\n',
+  JSON.stringify(
+    { benchmark: 'simulateScaling', date: new Date().toISOString(), cores: availableParallelism(), cpu: cpus()[0]?.model, repetitions: REPS, rows },
+    null,
+    2,
+  ) + '\n',
 );
 console.log('written to test/bench/results/simulateScaling.json');
 if (rows.some((r) => !r.identical)) process.exitCode = 1;

@@ -54,7 +54,11 @@ async function timedStudy(executor: () => Executor): Promise<{ seconds: number; 
   const running = executor();
   let posterior;
   try {
-    posterior = await runStudy(study, model, observed, { executor: running, ...(POPULATION ? { populationSize: POPULATION } : {}), ...(GENERATIONS ? { maxGenerations: GENERATIONS } : {}) });
+    posterior = await runStudy(study, model, observed, {
+      executor: running,
+      ...(POPULATION ? { populationSize: POPULATION } : {}),
+      ...(GENERATIONS ? { maxGenerations: GENERATIONS } : {}),
+    });
   } finally {
     await running.close();
   }
@@ -72,7 +76,18 @@ try {
   const local = () => new WorkerPoolExecutor({ workers: WORKERS });
   const slurm = () =>
     new SlurmExecutor({
-      cluster: { host: cluster.host, port: cluster.sshPort, user: cluster.user, privateKey: cluster.privateKeyPath, knownHosts: cluster.knownHostsPath, partition: cluster.partition, time: '30', tasks: WORKERS, cpusPerTask: 1, remoteDir: join(cluster.workDir, 'sciope') },
+      cluster: {
+        host: cluster.host,
+        port: cluster.sshPort,
+        user: cluster.user,
+        privateKey: cluster.privateKeyPath,
+        knownHosts: cluster.knownHostsPath,
+        partition: cluster.partition,
+        time: '30',
+        tasks: WORKERS,
+        cpusPerTask: 1,
+        remoteDir: join(cluster.workDir, 'sciope'),
+      },
       pollMs: 250,
     });
   for (let r = 0; r < REPETITIONS; r++) {
@@ -92,9 +107,13 @@ try {
   const s = summarise(times.slurm);
   const overhead = (s.median / l.median - 1) * 100;
   const row = (name: string, t: typeof l) => [name, String(WORKERS), t.median.toFixed(1), `${t.min.toFixed(1)}..${t.max.toFixed(1)}`];
-  console.log(`\nSMC-ABC on toggle-switch: ${shape.generations} generations, ${shape.simulations} simulations; ${cpus()[0]?.model ?? 'unknown CPU'} x ${cpus().length}, Node ${process.version}, cluster start ${(cluster.startMs / 1000).toFixed(1)} s\n`);
+  console.log(
+    `\nSMC-ABC on toggle-switch: ${shape.generations} generations, ${shape.simulations} simulations; ${cpus()[0]?.model ?? 'unknown CPU'} x ${cpus().length}, Node ${process.version}, cluster start ${(cluster.startMs / 1000).toFixed(1)} s\n`,
+  );
   console.log(formatTable(['executor', 'workers', 's (median)', 'min..max'], [row('local pool', l), row('slurm, one-node cluster', s)]));
-  console.log(`\nSLURM overhead vs the local pool: ${overhead.toFixed(1)}% (bar < 15% for a ~2-minute study); posteriors identical: ${identical}; load average ${load.map((x) => x.toFixed(1)).join(', ')}`);
+  console.log(
+    `\nSLURM overhead vs the local pool: ${overhead.toFixed(1)}% (bar < 15% for a ~2-minute study); posteriors identical: ${identical}; load average ${load.map((x) => x.toFixed(1)).join(', ')}`,
+  );
 
   const resultsDir = new URL('./results/', import.meta.url);
   mkdirSync(resultsDir, { recursive: true });

@@ -49,7 +49,11 @@ const job: SimulationJob = {
 /** Points within ±50% of the model's values, from a fixed stream. */
 function trials(n: number, generation: number): Trial[] {
   const random = new Xoshiro128(deriveStreamState(5, generation));
-  return Array.from({ length: n }, (_, i) => ({ index: i, parameters: Float64Array.from(defaults, (v) => v * (0.5 + random.nextDouble())), stream: [generation, i] }));
+  return Array.from({ length: n }, (_, i) => ({
+    index: i,
+    parameters: Float64Array.from(defaults, (v) => v * (0.5 + random.nextDouble())),
+    stream: [generation, i],
+  }));
 }
 
 async function timed(executor: Executor, work: Trial[]): Promise<{ seconds: number; results: TrialResult[] }> {
@@ -58,7 +62,8 @@ async function timed(executor: Executor, work: Trial[]): Promise<{ seconds: numb
   return { seconds: (performance.now() - started) / 1000, results };
 }
 
-const digest = (results: readonly TrialResult[]) => results.map((r) => `${r.index}:${r.events}:${Buffer.from(r.features!.buffer, r.features!.byteOffset, r.features!.byteLength).toString('hex')}`).join('|');
+const digest = (results: readonly TrialResult[]) =>
+  results.map((r) => `${r.index}:${r.events}:${Buffer.from(r.features!.buffer, r.features!.byteOffset, r.features!.byteLength).toString('hex')}`).join('|');
 
 const server = await startSshd();
 const local = new WorkerPoolExecutor({ workers: WORKERS });
@@ -88,10 +93,18 @@ try {
   const l = summarise(times.local);
   const s = summarise(times.ssh);
   const overhead = (s.median / l.median - 1) * 100;
-  const row = (name: string, t: typeof l) => [name, String(WORKERS), t.median.toFixed(2), `${t.min.toFixed(2)}..${t.max.toFixed(2)}`, (TRIALS / t.median).toFixed(1)];
+  const row = (name: string, t: typeof l) => [
+    name,
+    String(WORKERS),
+    t.median.toFixed(2),
+    `${t.min.toFixed(2)}..${t.max.toFixed(2)}`,
+    (TRIALS / t.median).toFixed(1),
+  ];
   console.log(`\n${TRIALS} Vilar trials (SSA, 201 points, efficient features), ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}\n`);
   console.log(formatTable(['executor', 'workers', 's (median)', 'min..max', 'trials/s'], [row('local pool', l), row('ssh pool, loopback', s)]));
-  console.log(`\nSSH overhead vs the local pool: ${overhead.toFixed(1)}% (goal < 5%); results identical: ${identical}; SSH set-up (connect, check, deploy, start): ${setupSeconds.toFixed(2)} s`);
+  console.log(
+    `\nSSH overhead vs the local pool: ${overhead.toFixed(1)}% (goal < 5%); results identical: ${identical}; SSH set-up (connect, check, deploy, start): ${setupSeconds.toFixed(2)} s`,
+  );
 
   const resultsDir = new URL('./results/', import.meta.url);
   mkdirSync(resultsDir, { recursive: true });

@@ -48,25 +48,146 @@ interface Case {
 const robertsonTolerances = (rtol: number): IntegratorOptions => ({ rtol, atol: new Float64Array([rtol * 1e-6, rtol * 1e-10, rtol * 1e-6]) });
 
 const CASES: Case[] = [
-  { problem: 'Robertson to 1e5, rtol 1e-6', system: robertson(false), y0: [1, 0, 0], end: 1e5, method: 'stiff', options: robertsonTolerances(1e-6), reference: ROBERTSON_1E5, headline: true },
-  { problem: 'Robertson to 1e5, rtol 1e-6, analytic J', system: robertson(true), y0: [1, 0, 0], end: 1e5, method: 'stiff', options: robertsonTolerances(1e-6), reference: ROBERTSON_1E5 },
-  { problem: 'Robertson to 1e5, rtol 1e-6', system: robertson(false), y0: [1, 0, 0], end: 1e5, method: 'auto', options: robertsonTolerances(1e-6), reference: ROBERTSON_1E5 },
-  { problem: 'Robertson to 1e5, rtol 1e-6', system: robertson(false), y0: [1, 0, 0], end: 1e5, method: 'nonstiff', options: robertsonTolerances(1e-6), reference: ROBERTSON_1E5 },
-  { problem: 'Robertson to 1e5, rtol 1e-8', system: robertson(false), y0: [1, 0, 0], end: 1e5, method: 'stiff', options: robertsonTolerances(1e-8), reference: ROBERTSON_1E5 },
-  { problem: 'Robertson to 1e5, rtol 1e-8', system: robertson(false), y0: [1, 0, 0], end: 1e5, method: 'auto', options: robertsonTolerances(1e-8), reference: ROBERTSON_1E5 },
-  { problem: 'Robertson to 40, rtol 1e-6', system: robertson(false), y0: [1, 0, 0], end: 40, method: 'stiff', options: robertsonTolerances(1e-6), reference: ROBERTSON_40 },
-  { problem: 'Robertson to 40, rtol 1e-6', system: robertson(false), y0: [1, 0, 0], end: 40, method: 'nonstiff', options: robertsonTolerances(1e-6), reference: ROBERTSON_40 },
-  { problem: 'van der Pol μ=1000 to 2, rtol 1e-6', system: vanDerPol(), y0: [2, 0], end: 2, method: 'stiff', options: { rtol: 1e-6, atol: 1e-6 }, reference: VAN_DER_POL_2 },
-  { problem: 'van der Pol μ=1000 to 2, rtol 1e-6', system: vanDerPol(), y0: [2, 0], end: 2, method: 'auto', options: { rtol: 1e-6, atol: 1e-6 }, reference: VAN_DER_POL_2 },
-  { problem: 'van der Pol μ=1000 to 2, rtol 1e-6', system: vanDerPol(), y0: [2, 0], end: 2, method: 'nonstiff', options: { rtol: 1e-6, atol: 1e-6 }, reference: VAN_DER_POL_2 },
-  { problem: 'Lotka-Volterra to 20, rtol 1e-6 (non-stiff)', system: lotkaVolterra, y0: [1, 1], end: 20, method: 'stiff', options: { rtol: 1e-6, atol: 1e-9 }, reference: null },
-  { problem: 'Lotka-Volterra to 20, rtol 1e-6 (non-stiff)', system: lotkaVolterra, y0: [1, 1], end: 20, method: 'nonstiff', options: { rtol: 1e-6, atol: 1e-9 }, reference: null },
-  { problem: 'Lotka-Volterra to 20, rtol 1e-6 (non-stiff)', system: lotkaVolterra, y0: [1, 1], end: 20, method: 'auto', options: { rtol: 1e-6, atol: 1e-9 }, reference: null },
+  {
+    problem: 'Robertson to 1e5, rtol 1e-6',
+    system: robertson(false),
+    y0: [1, 0, 0],
+    end: 1e5,
+    method: 'stiff',
+    options: robertsonTolerances(1e-6),
+    reference: ROBERTSON_1E5,
+    headline: true,
+  },
+  {
+    problem: 'Robertson to 1e5, rtol 1e-6, analytic J',
+    system: robertson(true),
+    y0: [1, 0, 0],
+    end: 1e5,
+    method: 'stiff',
+    options: robertsonTolerances(1e-6),
+    reference: ROBERTSON_1E5,
+  },
+  {
+    problem: 'Robertson to 1e5, rtol 1e-6',
+    system: robertson(false),
+    y0: [1, 0, 0],
+    end: 1e5,
+    method: 'auto',
+    options: robertsonTolerances(1e-6),
+    reference: ROBERTSON_1E5,
+  },
+  {
+    problem: 'Robertson to 1e5, rtol 1e-6',
+    system: robertson(false),
+    y0: [1, 0, 0],
+    end: 1e5,
+    method: 'nonstiff',
+    options: robertsonTolerances(1e-6),
+    reference: ROBERTSON_1E5,
+  },
+  {
+    problem: 'Robertson to 1e5, rtol 1e-8',
+    system: robertson(false),
+    y0: [1, 0, 0],
+    end: 1e5,
+    method: 'stiff',
+    options: robertsonTolerances(1e-8),
+    reference: ROBERTSON_1E5,
+  },
+  {
+    problem: 'Robertson to 1e5, rtol 1e-8',
+    system: robertson(false),
+    y0: [1, 0, 0],
+    end: 1e5,
+    method: 'auto',
+    options: robertsonTolerances(1e-8),
+    reference: ROBERTSON_1E5,
+  },
+  {
+    problem: 'Robertson to 40, rtol 1e-6',
+    system: robertson(false),
+    y0: [1, 0, 0],
+    end: 40,
+    method: 'stiff',
+    options: robertsonTolerances(1e-6),
+    reference: ROBERTSON_40,
+  },
+  {
+    problem: 'Robertson to 40, rtol 1e-6',
+    system: robertson(false),
+    y0: [1, 0, 0],
+    end: 40,
+    method: 'nonstiff',
+    options: robertsonTolerances(1e-6),
+    reference: ROBERTSON_40,
+  },
+  {
+    problem: 'van der Pol μ=1000 to 2, rtol 1e-6',
+    system: vanDerPol(),
+    y0: [2, 0],
+    end: 2,
+    method: 'stiff',
+    options: { rtol: 1e-6, atol: 1e-6 },
+    reference: VAN_DER_POL_2,
+  },
+  {
+    problem: 'van der Pol μ=1000 to 2, rtol 1e-6',
+    system: vanDerPol(),
+    y0: [2, 0],
+    end: 2,
+    method: 'auto',
+    options: { rtol: 1e-6, atol: 1e-6 },
+    reference: VAN_DER_POL_2,
+  },
+  {
+    problem: 'van der Pol μ=1000 to 2, rtol 1e-6',
+    system: vanDerPol(),
+    y0: [2, 0],
+    end: 2,
+    method: 'nonstiff',
+    options: { rtol: 1e-6, atol: 1e-6 },
+    reference: VAN_DER_POL_2,
+  },
+  {
+    problem: 'Lotka-Volterra to 20, rtol 1e-6 (non-stiff)',
+    system: lotkaVolterra,
+    y0: [1, 1],
+    end: 20,
+    method: 'stiff',
+    options: { rtol: 1e-6, atol: 1e-9 },
+    reference: null,
+  },
+  {
+    problem: 'Lotka-Volterra to 20, rtol 1e-6 (non-stiff)',
+    system: lotkaVolterra,
+    y0: [1, 1],
+    end: 20,
+    method: 'nonstiff',
+    options: { rtol: 1e-6, atol: 1e-9 },
+    reference: null,
+  },
+  {
+    problem: 'Lotka-Volterra to 20, rtol 1e-6 (non-stiff)',
+    system: lotkaVolterra,
+    y0: [1, 1],
+    end: 20,
+    method: 'auto',
+    options: { rtol: 1e-6, atol: 1e-9 },
+    reference: null,
+  },
 ];
 const heat = heatEquation(100);
 const heatExact = heat.exact(0.5);
 for (const method of ['stiff', 'auto', 'nonstiff'] as const) {
-  CASES.push({ problem: 'heat equation, 100 states, to 0.5, rtol 1e-6', system: heat.system, y0: heat.initial, end: 0.5, method, options: { rtol: 1e-6, atol: 1e-9 }, reference: heatExact });
+  CASES.push({
+    problem: 'heat equation, 100 states, to 0.5, rtol 1e-6',
+    system: heat.system,
+    y0: heat.initial,
+    end: 0.5,
+    method,
+    options: { rtol: 1e-6, atol: 1e-9 },
+    reference: heatExact,
+  });
 }
 
 interface Row {
@@ -164,7 +285,11 @@ const headline = rows.find((_, i) => CASES[i].headline)!;
 console.log(
   `Robertson to t = 1e5 with RODAS4 (rtol 1e-6, finite-difference Jacobian): ${headline.milliseconds.toFixed(2)} ms median, ${headline.millisecondsMin.toFixed(2)} ms best, ${headline.accepted} steps (bar: 50 ms).`,
 );
-console.log(`Load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(', ')} on ${cpus().length} cores (a busy machine widens min..max).`);
+console.log(
+  `Load average during the run: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ')} on ${cpus().length} cores (a busy machine widens min..max).`,
+);
 
 const resultsDir = new URL('./results/', import.meta.url);
 mkdirSync(resultsDir, { recursive: true });
@@ -174,7 +299,13 @@ const report = {
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, platform: platform(), release: release(), node: process.version, loadAverage: loadavg() },
   repetitions: REPETITIONS,
   explicitStepBudget: EXPLICIT_BUDGET,
-  headline: { case: `${headline.problem} / ${headline.method}`, milliseconds: headline.milliseconds, millisecondsMin: headline.millisecondsMin, steps: headline.accepted, barMilliseconds: 50 },
+  headline: {
+    case: `${headline.problem} / ${headline.method}`,
+    milliseconds: headline.milliseconds,
+    millisecondsMin: headline.millisecondsMin,
+    steps: headline.accepted,
+    barMilliseconds: 50,
+  },
   lotkaVolterraStiffVsNonstiff: Number(lotkaVolterraStiffVsNonstiff.toExponential(2)),
   results: rows,
 };

@@ -26,9 +26,19 @@ function generation(index: number, count: number): Generation {
   const random = () => Math.random() * 10;
   const weights = new Float64Array(count).fill(1 / count);
   return {
-    index, epsilon: 1 / (index + 1), count, dimension: D, featureCount: F, simulations: 3 * count, acceptanceRate: 1 / 3, ess: count,
-    particles: Float64Array.from({ length: count * D }, random), features: Float64Array.from({ length: count * F }, random),
-    weights, distances: Float64Array.from({ length: count }, random), distance: { kind: 'adaptive', scales: Array.from({ length: F }, () => 1) },
+    index,
+    epsilon: 1 / (index + 1),
+    count,
+    dimension: D,
+    featureCount: F,
+    simulations: 3 * count,
+    acceptanceRate: 1 / 3,
+    ess: count,
+    particles: Float64Array.from({ length: count * D }, random),
+    features: Float64Array.from({ length: count * F }, random),
+    weights,
+    distances: Float64Array.from({ length: count }, random),
+    distance: { kind: 'adaptive', scales: Array.from({ length: F }, () => 1) },
   };
 }
 
@@ -66,12 +76,37 @@ const rows = [
   { operation: 'load every generation', ...summarise(load) },
   { operation: 'stream with iterateParticles()', ...summarise(stream) },
 ];
-console.log(`Project store, ${PARTICLES.toLocaleString('en-US')} particles × (${D} parameters + ${F} statistics), ${REPETITIONS} repetitions, ${cpus()[0]?.model}\n`);
-console.log(formatTable(['operation', 'median s', 'min s', 'max s', 'particles/s'], rows.map((r) => [r.operation, r.median.toFixed(3), r.min.toFixed(3), r.max.toFixed(3), Math.round(PARTICLES / r.median).toLocaleString('en-US')])));
+console.log(
+  `Project store, ${PARTICLES.toLocaleString('en-US')} particles × (${D} parameters + ${F} statistics), ${REPETITIONS} repetitions, ${cpus()[0]?.model}\n`,
+);
+console.log(
+  formatTable(
+    ['operation', 'median s', 'min s', 'max s', 'particles/s'],
+    rows.map((r) => [r.operation, r.median.toFixed(3), r.min.toFixed(3), r.max.toFixed(3), Math.round(PARTICLES / r.median).toLocaleString('en-US')]),
+  ),
+);
 const pass = summarise(insert).median < BAR_SECONDS;
 console.log(`\nfile size ${(bytes / 2 ** 20).toFixed(1)} MiB; bar: insert under ${BAR_SECONDS} s: ${pass ? 'PASS' : 'FAIL'}`);
 const out = new URL('./results/', import.meta.url);
 mkdirSync(out, { recursive: true });
-writeFileSync(new URL('store.json', out), JSON.stringify({ benchmark: 'store', date: new Date().toISOString(), particles: PARTICLES, parameters: D, statistics: F, generations: GENERATIONS, fileBytes: bytes, barSeconds: BAR_SECONDS, pass, rows }, null, 2) + '\n');
+writeFileSync(
+  new URL('store.json', out),
+  JSON.stringify(
+    {
+      benchmark: 'store',
+      date: new Date().toISOString(),
+      particles: PARTICLES,
+      parameters: D,
+      statistics: F,
+      generations: GENERATIONS,
+      fileBytes: bytes,
+      barSeconds: BAR_SECONDS,
+      pass,
+      rows,
+    },
+    null,
+    2,
+  ) + '\n',
+);
 console.log('written to test/bench/results/store.json');
 if (!pass) process.exitCode = 1;

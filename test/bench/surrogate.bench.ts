@@ -52,13 +52,32 @@ for (const n of SIZES) {
   const p = gp!.predict(test);
   for (let i = 0; i < PREDICT_POINTS; i++) se += (p.mean[i] - friedman(test, i)) ** 2;
   rows.push({ operation: `fit (${1 + defaultRestarts(n)} starts), n = ${n}`, n, ...summarise(fit), cpuMedian: summarise(fitCpu).median });
-  rows.push({ operation: `predict ${PREDICT_POINTS.toLocaleString('en-US')} points, n = ${n}`, n, ...summarise(predict), cpuMedian: summarise(predictCpu).median });
-  console.log(`n = ${n}: test RMSE ${Math.sqrt(se / PREDICT_POINTS).toFixed(3)} (function sd ≈ 4.9), length scales ${gp!.hyperparameters.lengthScales.map((l) => l.toFixed(2)).join(', ')}`);
+  rows.push({
+    operation: `predict ${PREDICT_POINTS.toLocaleString('en-US')} points, n = ${n}`,
+    n,
+    ...summarise(predict),
+    cpuMedian: summarise(predictCpu).median,
+  });
+  console.log(
+    `n = ${n}: test RMSE ${Math.sqrt(se / PREDICT_POINTS).toFixed(3)} (function sd ≈ 4.9), length scales ${gp!.hyperparameters.lengthScales.map((l) => l.toFixed(2)).join(', ')}`,
+  );
 }
 
 console.log(`\nGaussian process (RBF, ARD), ${D}-D inputs, ${REPETITIONS} repetitions, ${cpus()[0]?.model}\n`);
-console.log(formatTable(['operation', 'median s', 'min s', 'max s', 'median CPU s'], rows.map((r) => [r.operation, r.median.toFixed(3), r.min.toFixed(3), r.max.toFixed(3), r.cpuMedian.toFixed(3)])));
+console.log(
+  formatTable(
+    ['operation', 'median s', 'min s', 'max s', 'median CPU s'],
+    rows.map((r) => [r.operation, r.median.toFixed(3), r.min.toFixed(3), r.max.toFixed(3), r.cpuMedian.toFixed(3)]),
+  ),
+);
 const out = new URL('./results/', import.meta.url);
 mkdirSync(out, { recursive: true });
-writeFileSync(new URL('surrogate.json', out), JSON.stringify({ benchmark: 'surrogate', date: new Date().toISOString(), dimension: D, repetitions: REPETITIONS, predictPoints: PREDICT_POINTS, rows }, null, 2) + '\n');
+writeFileSync(
+  new URL('surrogate.json', out),
+  JSON.stringify(
+    { benchmark: 'surrogate', date: new Date().toISOString(), dimension: D, repetitions: REPETITIONS, predictPoints: PREDICT_POINTS, rows },
+    null,
+    2,
+  ) + '\n',
+);
 console.log('written to test/bench/results/surrogate.json');

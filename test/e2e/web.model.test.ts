@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Locator, Page } from 'playwright-core'
-import { api, openApp, ROOT, skipReason, step, type Session } from './harness'
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { api, openApp, ROOT, skipReason, step, type Session } from './harness';
 
 /**
  * What a new user hit in the Model view and around it (issue #18), in web
@@ -10,13 +10,13 @@ import { api, openApp, ROOT, skipReason, step, type Session } from './harness'
  * default grid and log scale, notices that never cover the view, run badges
  * read in full, and an exploration batch embedded without asking.
  */
-const reason = skipReason()
-let session: Session | null = null
+const reason = skipReason();
+let session: Session | null = null;
 
 afterEach(async () => {
-  await session?.close()
-  session = null
-})
+  await session?.close();
+  session = null;
+});
 
 /** Decay of X with a reset event and an assignment rule; named by <model name>. */
 const RULES_EVENTS_SBML = `<?xml version="1.0" encoding="UTF-8"?>
@@ -46,94 +46,104 @@ const RULES_EVENTS_SBML = `<?xml version="1.0" encoding="UTF-8"?>
       </event>
     </listOfEvents>
   </model>
-</sbml>`
+</sbml>`;
 
-type Box = { x: number; y: number; width: number; height: number }
+type Box = { x: number; y: number; width: number; height: number };
 
 function overlaps(a: Box, b: Box): boolean {
-  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
 
 async function box(locator: Locator): Promise<Box> {
-  const b = await locator.boundingBox()
-  if (!b) throw new Error('element not visible')
-  return b
+  const b = await locator.boundingBox();
+  if (!b) throw new Error('element not visible');
+  return b;
 }
 
 async function waitForPoints(page: Page, testid: string, n: number, timeout = 30_000): Promise<void> {
-  await page.waitForFunction(([id, want]) => Number(document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-points')) === want, [testid, n] as const, { timeout })
+  await page.waitForFunction(
+    ([id, want]) => Number(document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-points')) === want,
+    [testid, n] as const,
+    { timeout },
+  );
 }
 
 describe.skipIf(reason !== null)(`web mode: model view, notices, badges, exploration${reason ? ` (skipped: ${reason})` : ''}`, () => {
   it('shows an imported model’s rules and events under its SBML name, and previews on the CLI’s grid with a log scale', async () => {
-    session = await openApp()
-    const s = session
-    const { page } = s
+    session = await openApp();
+    const s = session;
+    const { page } = s;
 
     await step(s, 'import', async () => {
-      const imported = await api<{ model: { id: number; name: string } }>(s.server.url, 'models.importSbml', { name: 'decay-reset.xml', xml: RULES_EVENTS_SBML })
-      expect(imported.model.name).toBe('Decay with reset')
-      await page.reload()
-      await page.getByTestId(`sidebar-model-${imported.model.id}`).click()
-      await page.getByTestId('model-rules').waitFor()
-    })
+      const imported = await api<{ model: { id: number; name: string } }>(s.server.url, 'models.importSbml', {
+        name: 'decay-reset.xml',
+        xml: RULES_EVENTS_SBML,
+      });
+      expect(imported.model.name).toBe('Decay with reset');
+      await page.reload();
+      await page.getByTestId(`sidebar-model-${imported.model.id}`).click();
+      await page.getByTestId('model-rules').waitFor();
+    });
 
     await step(s, 'tables', async () => {
-      expect(await page.getByTestId('model-rules').textContent()).toContain('doubled')
-      const events = await page.getByTestId('model-events').textContent()
-      expect(events).toContain('refill')
-      expect(events).toContain('X = 100')
-      expect(await page.getByTestId('model-compartments').textContent()).toContain('cell')
-      expect(await page.getByTestId('model-select').locator('option:checked').textContent()).toBe('Decay with reset')
-    })
+      expect(await page.getByTestId('model-rules').textContent()).toContain('doubled');
+      const events = await page.getByTestId('model-events').textContent();
+      expect(events).toContain('refill');
+      expect(events).toContain('X = 100');
+      expect(await page.getByTestId('model-compartments').textContent()).toContain('cell');
+      expect(await page.getByTestId('model-select').locator('option:checked').textContent()).toBe('Decay with reset');
+    });
 
     await step(s, 'preview-grid', async () => {
       // No <time> in SBML: the CLI's defaults, end 100 and 101 points.
-      expect(await page.getByTestId('preview-tend').inputValue()).toBe('100')
-      expect(await page.getByTestId('preview-points').inputValue()).toBe('101')
-      await page.getByTestId('preview-runs').fill('3')
-      await page.getByTestId('preview-seed').fill('5')
-      await page.getByTestId('preview-run').click()
-      await page.getByTestId('preview-stats').waitFor()
-      expect(await page.getByTestId('preview-chart').getAttribute('data-y-scale')).toBe('linear')
-    })
+      expect(await page.getByTestId('preview-tend').inputValue()).toBe('100');
+      expect(await page.getByTestId('preview-points').inputValue()).toBe('101');
+      await page.getByTestId('preview-runs').fill('3');
+      await page.getByTestId('preview-seed').fill('5');
+      await page.getByTestId('preview-run').click();
+      await page.getByTestId('preview-stats').waitFor();
+      expect(await page.getByTestId('preview-chart').getAttribute('data-y-scale')).toBe('linear');
+    });
 
     await step(s, 'log-scale', async () => {
-      await page.getByTestId('preview-log').check()
-      await page.waitForFunction(() => document.querySelector('[data-testid="preview-chart"]')?.getAttribute('data-y-scale') === 'log')
-      await page.getByTestId('preview-chart').scrollIntoViewIfNeeded()
-      await s.screenshot('model-sbml-log')
-      await page.getByTestId('preview-log').uncheck()
-      await page.waitForFunction(() => document.querySelector('[data-testid="preview-chart"]')?.getAttribute('data-y-scale') === 'linear')
-    })
+      await page.getByTestId('preview-log').check();
+      await page.waitForFunction(() => document.querySelector('[data-testid="preview-chart"]')?.getAttribute('data-y-scale') === 'log');
+      await page.getByTestId('preview-chart').scrollIntoViewIfNeeded();
+      await s.screenshot('model-sbml-log');
+      await page.getByTestId('preview-log').uncheck();
+      await page.waitForFunction(() => document.querySelector('[data-testid="preview-chart"]')?.getAttribute('data-y-scale') === 'linear');
+    });
 
     await step(s, 'notice-clear-of-inputs', async () => {
-      await page.getByTestId('example-select').selectOption('birth-death')
-      await page.getByTestId('example-add').click()
-      const notice = page.getByTestId('notice-success')
-      await notice.waitFor()
-      await page.getByTestId('preview-run').scrollIntoViewIfNeeded()
-      const noticeBox = await box(notice)
+      await page.getByTestId('example-select').selectOption('birth-death');
+      await page.getByTestId('example-add').click();
+      const notice = page.getByTestId('notice-success');
+      await notice.waitFor();
+      await page.getByTestId('preview-run').scrollIntoViewIfNeeded();
+      const noticeBox = await box(notice);
       for (const id of ['preview-runs', 'preview-tend', 'preview-points', 'preview-method', 'preview-seed', 'preview-run']) {
-        expect(overlaps(noticeBox, await box(page.getByTestId(id))), id).toBe(false)
+        expect(overlaps(noticeBox, await box(page.getByTestId(id))), id).toBe(false);
       }
       // Nowhere over the view: the notices sit over the sidebar.
-      const main = await box(page.locator('main.main'))
-      expect(noticeBox.x + noticeBox.width).toBeLessThanOrEqual(main.x)
-      await s.screenshot('model-notice')
-    })
-    expect(s.consoleErrors).toEqual([])
-  })
+      const main = await box(page.locator('main.main'));
+      expect(noticeBox.x + noticeBox.width).toBeLessThanOrEqual(main.x);
+      await s.screenshot('model-notice');
+    });
+    expect(s.consoleErrors).toEqual([]);
+  });
 
   it('reads run badges in full in the sidebar', async () => {
-    session = await openApp()
-    const s = session
-    const { page } = s
+    session = await openApp();
+    const s = session;
+    const { page } = s;
     await step(s, 'run', async () => {
-      const url = s.server.url
-      const model = await api<{ id: number }>(url, 'models.addExample', { example: 'toggle-switch' })
-      const observed = await api<{ id: number }>(url, 'observed.importCsv', { name: 'observed', csv: readFileSync(join(ROOT, 'resources/studies/toggle-switch/observed.csv'), 'utf8') })
-      const { priors } = await api<{ priors: unknown }>(url, 'priors.defaults', { modelId: model.id })
+      const url = s.server.url;
+      const model = await api<{ id: number }>(url, 'models.addExample', { example: 'toggle-switch' });
+      const observed = await api<{ id: number }>(url, 'observed.importCsv', {
+        name: 'observed',
+        csv: readFileSync(join(ROOT, 'resources/studies/toggle-switch/observed.csv'), 'utf8'),
+      });
+      const { priors } = await api<{ priors: unknown }>(url, 'priors.defaults', { modelId: model.id });
       const study = await api<{ id: number }>(url, 'studies.save', {
         name: 'a study with a rather long name for the sidebar',
         modelId: model.id,
@@ -141,58 +151,58 @@ describe.skipIf(reason !== null)(`web mode: model view, notices, badges, explora
         priors,
         simulation: { runsPerTrial: 1 },
         algorithm: { kind: 'smcAbc', populationSize: 20, maxGenerations: 1 },
-        seed: 7
-      })
-      const { runId } = await api<{ runId: number }>(url, 'runs.start', { studyId: study.id })
+        seed: 7,
+      });
+      const { runId } = await api<{ runId: number }>(url, 'runs.start', { studyId: study.id });
       for (let i = 0; i < 300; i++) {
-        const run = await api<{ status: string }>(url, 'runs.get', { runId })
-        if (run.status !== 'running') break
-        await new Promise((r) => setTimeout(r, 100))
+        const run = await api<{ status: string }>(url, 'runs.get', { runId });
+        if (run.status !== 'running') break;
+        await new Promise((r) => setTimeout(r, 100));
       }
-      await page.reload()
-      await page.getByTestId(`sidebar-run-${runId}`).waitFor()
-    })
+      await page.reload();
+      await page.getByTestId(`sidebar-run-${runId}`).waitFor();
+    });
     await step(s, 'badges', async () => {
-      const badges = page.getByTestId('sidebar-run-status')
-      expect(await badges.count()).toBeGreaterThan(0)
+      const badges = page.getByTestId('sidebar-run-status');
+      expect(await badges.count()).toBeGreaterThan(0);
       for (const badge of await badges.all()) {
         const fits = await badge.evaluate((el) => {
-          const b = el.getBoundingClientRect()
-          const button = el.closest('button')!.getBoundingClientRect()
-          return el.scrollWidth <= el.clientWidth && b.right <= button.right + 0.5 && b.width > 20
-        })
-        expect(fits).toBe(true)
+          const b = el.getBoundingClientRect();
+          const button = el.closest('button')!.getBoundingClientRect();
+          return el.scrollWidth <= el.clientWidth && b.right <= button.right + 0.5 && b.width > 20;
+        });
+        expect(fits).toBe(true);
       }
-      expect(await badges.first().textContent()).toBe('completed')
-      await page.getByTestId('sidebar-runs').screenshot({ path: join(ROOT, 'test/e2e/screenshots/sidebar-run-badges.png') })
-    })
-  })
+      expect(await badges.first().textContent()).toBe('completed');
+      await page.getByTestId('sidebar-runs').screenshot({ path: join(ROOT, 'test/e2e/screenshots/sidebar-run-badges.png') });
+    });
+  });
 
   it('embeds an exploration batch without asking, and keeps the layout when points are added', async () => {
-    session = await openApp()
-    const s = session
-    const { page } = s
+    session = await openApp();
+    const s = session;
+    const { page } = s;
     await step(s, 'session', async () => {
-      await api(s.server.url, 'models.addExample', { example: 'toggle-switch' })
-      await page.reload()
-      await page.getByTestId('nav-exploration').click()
-      await page.getByTestId('explore-vary-alpha1').waitFor()
-      await page.getByTestId('explore-name').fill('auto')
-      await page.getByTestId('explore-points').fill('21')
-      await page.getByTestId('explore-tend').fill('20')
-      await page.getByTestId('explore-batch-size').fill('30')
-      await page.getByTestId('explore-reduction').selectOption('pca')
-      await page.getByTestId('explore-create').click()
-      await page.getByTestId('explore-run-batch').waitFor()
-    })
+      await api(s.server.url, 'models.addExample', { example: 'toggle-switch' });
+      await page.reload();
+      await page.getByTestId('nav-exploration').click();
+      await page.getByTestId('explore-vary-alpha1').waitFor();
+      await page.getByTestId('explore-name').fill('auto');
+      await page.getByTestId('explore-points').fill('21');
+      await page.getByTestId('explore-tend').fill('20');
+      await page.getByTestId('explore-batch-size').fill('30');
+      await page.getByTestId('explore-reduction').selectOption('pca');
+      await page.getByTestId('explore-create').click();
+      await page.getByTestId('explore-run-batch').waitFor();
+    });
     await step(s, 'batch-embeds', async () => {
-      await page.getByTestId('explore-run-batch').click()
-      await waitForPoints(page, 'explore-scatter', 30)
-    })
+      await page.getByTestId('explore-run-batch').click();
+      await waitForPoints(page, 'explore-scatter', 30);
+    });
     await step(s, 'second-batch', async () => {
-      await page.getByTestId('explore-run-batch').click()
-      await waitForPoints(page, 'explore-scatter', 60)
-      await s.screenshot('exploration-auto-embed')
-    })
-  })
-})
+      await page.getByTestId('explore-run-batch').click();
+      await waitForPoints(page, 'explore-scatter', 60);
+      await s.screenshot('exploration-auto-embed');
+    });
+  });
+});

@@ -60,17 +60,28 @@ export interface SlurmClusterOptions {
   readonly maxTime?: string;
 }
 
-const BINARIES = ['/usr/sbin/munged', '/usr/sbin/slurmctld', '/usr/sbin/slurmd', '/usr/sbin/slurmstepd', '/usr/bin/sinfo', '/usr/bin/sbatch', '/usr/bin/srun', '/usr/bin/squeue', '/usr/bin/scancel', '/usr/sbin/sshd'];
+const BINARIES = [
+  '/usr/sbin/munged',
+  '/usr/sbin/slurmctld',
+  '/usr/sbin/slurmd',
+  '/usr/sbin/slurmstepd',
+  '/usr/bin/sinfo',
+  '/usr/bin/sbatch',
+  '/usr/bin/srun',
+  '/usr/bin/squeue',
+  '/usr/bin/scancel',
+  '/usr/sbin/sshd',
+];
 export const SLURM_INSTALL_HINT = 'apt-get install -y slurm-wlm munge openssh-server';
 
 /** Whether this machine can run the test cluster; when not, why (for the skip message). */
 export function slurmAvailable(): { ok: true } | { ok: false; why: string } {
   const missing = BINARIES.filter((b) => !existsSync(b));
   if (missing.length > 0) return { ok: false, why: `${missing.join(', ')} missing: install them with \`${SLURM_INSTALL_HINT}\`` };
-  if (process.getuid?.() !== 0) return { ok: false, why: 'the one-node SLURM test cluster runs its daemons as root (SlurmUser=root); run the tests as root, as CI does' };
+  if (process.getuid?.() !== 0)
+    return { ok: false, why: 'the one-node SLURM test cluster runs its daemons as root (SlurmUser=root); run the tests as root, as CI does' };
   return { ok: true };
 }
-
 
 /** Distinct free ports (a port handed out twice by the OS would make two daemons collide). */
 async function freePorts(n: number): Promise<number[]> {
@@ -113,7 +124,10 @@ async function waitFor(what: string, ready: () => Promise<boolean>, daemons: Dae
     const dead = daemons.find((d) => d.exited);
     if (dead) throw new Error(`${dead.name} exited while waiting for ${what}: ${dead.log.trim() || '(no output)'}`);
     if (await ready()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; logs:\n${daemons.map((d) => `${d.name}: ${d.log.trim().slice(-1500)}`).join('\n')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}; logs:\n${daemons.map((d) => `${d.name}: ${d.log.trim().slice(-1500)}`).join('\n')}`,
+      );
     await sleep(100);
   }
 }
@@ -230,11 +244,25 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
   try {
     const started = performance.now();
     daemons.push(
-      startDaemon('munged', '/usr/sbin/munged', ['--foreground', '--force', `--key-file=${paths.key}`, `--socket=${paths.socket}`, `--pid-file=${join(dir, 'munge', 'munged.pid')}`, `--log-file=${join(paths.logs, 'munged.log')}`, `--seed-file=${join(dir, 'munge', 'munged.seed')}`], env),
+      startDaemon(
+        'munged',
+        '/usr/sbin/munged',
+        [
+          '--foreground',
+          '--force',
+          `--key-file=${paths.key}`,
+          `--socket=${paths.socket}`,
+          `--pid-file=${join(dir, 'munge', 'munged.pid')}`,
+          `--log-file=${join(paths.logs, 'munged.log')}`,
+          `--seed-file=${join(dir, 'munge', 'munged.seed')}`,
+        ],
+        env,
+      ),
     );
     await waitFor('the munge socket', async () => existsSync(paths.socket), daemons, 10_000);
     daemons.push(startDaemon('slurmctld', '/usr/sbin/slurmctld', ['-D', '-i', '-f', paths.conf], env));
-    const sinfo = async (format: string) => (await run('sinfo', ['-h', '-N', '-o', format], { env, timeout: 5000 }).catch(() => ({ stdout: '' }))).stdout.trim();
+    const sinfo = async (format: string) =>
+      (await run('sinfo', ['-h', '-N', '-o', format], { env, timeout: 5000 }).catch(() => ({ stdout: '' }))).stdout.trim();
     await waitFor('slurmctld', async () => (await sinfo('%N')) !== '', daemons, 20_000);
     if (!options.withoutNode) {
       daemons.push(startDaemon('slurmd', '/usr/sbin/slurmd', ['-D', '-f', paths.conf, '-N', hostname], env));

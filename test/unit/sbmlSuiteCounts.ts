@@ -43,7 +43,15 @@ export function caseGrid(semantic: string, id: string): Float64Array {
  * in time are skipped as concentrations (the size is not an output of the
  * count model). Returns how many values were compared.
  */
-export function expectCountsMatch(semantic: string, id: string, model: ReactionNetwork, counts: ReactionNetwork, speciesIds: readonly string[], out: Float64Array, F: number): number {
+export function expectCountsMatch(
+  semantic: string,
+  id: string,
+  model: ReactionNetwork,
+  counts: ReactionNetwork,
+  speciesIds: readonly string[],
+  out: Float64Array,
+  F: number,
+): number {
   const settings = parseSuiteSettings(readFileSync(join(semantic, id, `${id}-settings.txt`), 'utf8'), `${id}-settings.txt`);
   const expected = parseSuiteResults(readFileSync(join(semantic, id, `${id}-results.csv`), 'utf8'), `${id}-results.csv`);
   const amounts = new Set(settings.amount);
@@ -63,7 +71,9 @@ export function expectCountsMatch(semantic: string, id: string, model: ReactionN
       const amount = out[s * points + g] / F;
       const value = asConcentration ? amount / size : amount;
       compared++;
-      expect(Math.abs(value - column[g]), `case ${id}: ${name} at t = ${expected.time[g]}: ${value}, expected ${column[g]}`).toBeLessThanOrEqual(settings.absolute + settings.relative * Math.abs(column[g]));
+      expect(Math.abs(value - column[g]), `case ${id}: ${name} at t = ${expected.time[g]}: ${value}, expected ${column[g]}`).toBeLessThanOrEqual(
+        settings.absolute + settings.relative * Math.abs(column[g]),
+      );
     }
   }
   return compared;

@@ -40,7 +40,8 @@ export class ExplorationSessions {
 
   /** Run one cancellable step (a batch or an embedding); one at a time per session. */
   async step<T>(name: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    if (this.working.has(name)) throw new ApiStateError('BUSY', `the session "${name}" is already running a batch or an embedding; wait for it or cancel it`, { name });
+    if (this.working.has(name))
+      throw new ApiStateError('BUSY', `the session "${name}" is already running a batch or an embedding; wait for it or cancel it`, { name });
     const controller = new AbortController();
     this.working.set(name, controller);
     try {
@@ -90,6 +91,9 @@ export class ExplorationSessions {
 /** The stored model a reloaded session simulates (same JSON, the latest such), so the app can preview its points. */
 function modelIdOf(store: ProjectStore, session: ExplorationSession): number | null {
   const wanted = JSON.stringify(session.model);
-  const match = store.listModels().reverse().find((m) => JSON.stringify(store.getModel(m.id)?.parsed) === wanted);
+  const match = store
+    .listModels()
+    .reverse()
+    .find((m) => JSON.stringify(store.getModel(m.id)?.parsed) === wanted);
   return match?.id ?? null;
 }

@@ -16,8 +16,10 @@ export function exploreHandlers(context: HandlerContext) {
       const store = context.project();
       const record = requireModel(store, modelId);
       const name = typeof settings.name === 'string' && settings.name ? settings.name : `exploration ${listExplorationSessions(store).length + 1}`;
-      if (listExplorationSessions(store).includes(name)) throw new ApiStateError('EXISTS', `the project already has an exploration session "${name}"; open it or choose another name`, { name });
-      const model = record.format === 'simulator' ? { simulator: JSON.parse(record.source) } : record.format === 'example' ? { example: record.source } : record.name;
+      if (listExplorationSessions(store).includes(name))
+        throw new ApiStateError('EXISTS', `the project already has an exploration session "${name}"; open it or choose another name`, { name });
+      const model =
+        record.format === 'simulator' ? { simulator: JSON.parse(record.source) } : record.format === 'example' ? { example: record.source } : record.name;
       const created = createExplorationSession({ ...settings, name, model }, record.parsed as ReactionNetworkInput, `session "${name}"`);
       attachSessionStore(store, created);
       explorations.add(name, created, modelId);
@@ -31,10 +33,16 @@ export function exploreHandlers(context: HandlerContext) {
       const opened = session(name);
       context.trust.require(opened.job.simulator, context.project().path);
       const executor = await context.executor();
-      const onProgress = throttledProgress((completed, total) => context.emit({ type: 'task.progress', task: `explore:${name}`, completed, total, message: `simulating batch ${opened.batches.length}` }));
+      const onProgress = throttledProgress((completed, total) =>
+        context.emit({ type: 'task.progress', task: `explore:${name}`, completed, total, message: `simulating batch ${opened.batches.length}` }),
+      );
       await explorations.step(name, async (signal) => {
         if (source && typeof source === 'object' && source.kind === 'parameters') {
-          await opened.runBatch(executor, { source: { kind: 'parameters', parameters: source.parameters, origin: { kind: 'proposal', strategy: source.strategy ?? 'user' } }, onProgress, signal });
+          await opened.runBatch(executor, {
+            source: { kind: 'parameters', parameters: source.parameters, origin: { kind: 'proposal', strategy: source.strategy ?? 'user' } },
+            onProgress,
+            signal,
+          });
         } else {
           await opened.runBatch(executor, { source: (source ?? 'design') as never, n, onProgress, signal });
         }
@@ -44,7 +52,9 @@ export function exploreHandlers(context: HandlerContext) {
     'explore.embed': async ({ name, method }) => {
       const opened = session(name);
       const started = performance.now();
-      const onProgress = throttledProgress((completed, total) => context.emit({ type: 'task.progress', task: `explore:${name}`, completed, total, message: `embedding (${method ?? opened.config.reduction.method})` }));
+      const onProgress = throttledProgress((completed, total) =>
+        context.emit({ type: 'task.progress', task: `explore:${name}`, completed, total, message: `embedding (${method ?? opened.config.reduction.method})` }),
+      );
       const result = await explorations.step(name, (signal) => opened.embed({ method, onProgress, signal }));
       return { ...result, seconds: (performance.now() - started) / 1000 };
     },

@@ -15,7 +15,13 @@ export function modelHandlers(context: HandlerContext) {
     'models.examples': () =>
       exampleNames().map((name) => {
         const model = getExample(name)!;
-        return { name, title: model.description ?? name, species: model.species?.length ?? 0, reactions: model.reactions?.length ?? 0, parameters: model.parameters?.length ?? 0 };
+        return {
+          name,
+          title: model.description ?? name,
+          species: model.species?.length ?? 0,
+          reactions: model.reactions?.length ?? 0,
+          parameters: model.parameters?.length ?? 0,
+        };
       }),
     'models.addExample': ({ example, name }) => {
       const model = getExample(example);
@@ -29,7 +35,12 @@ export function modelHandlers(context: HandlerContext) {
       const result = await importSbml(xml, { wasm: libsbmlWasm(), source: name });
       // Named from <model name>, else its id (the importer's choice), else the file name.
       const fromFile = name.replace(/\.(xml|sbml)$/i, '');
-      const id = store.addModel({ name: result.model.name && result.model.name !== 'model' ? result.model.name : fromFile, format: 'sbml', source: xml, parsed: result.model });
+      const id = store.addModel({
+        name: result.model.name && result.model.name !== 'model' ? result.model.name : fromFile,
+        format: 'sbml',
+        source: xml,
+        parsed: result.model,
+      });
       return { model: modelDetail(requireModel(store, id)), warnings: result.warnings.map((w) => ({ ...w })) };
     },
     'models.check': ({ model }) => {
@@ -57,7 +68,11 @@ export function modelHandlers(context: HandlerContext) {
       requireModel(store, id);
       const studies = store.studiesOfModel(id);
       if (studies.length > 0) {
-        throw new ApiStateError('MODEL_IN_USE', `the model is used by ${studies.length === 1 ? 'study' : 'studies'} ${studies.map((s) => `"${s.name}"`).join(', ')}; it stays so that their runs remain reproducible`, { studies });
+        throw new ApiStateError(
+          'MODEL_IN_USE',
+          `the model is used by ${studies.length === 1 ? 'study' : 'studies'} ${studies.map((s) => `"${s.name}"`).join(', ')}; it stays so that their runs remain reproducible`,
+          { studies },
+        );
       }
       store.deleteModel(id);
       store.deleteSetting(draftKey(id));

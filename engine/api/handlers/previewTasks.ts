@@ -26,7 +26,9 @@ export class PreviewTasks {
       return await work(signal);
     } catch (error) {
       if (signal.aborted && !controller.signal.aborted) {
-        throw new ApiStateError('TIME_LIMIT', `the preview took longer than ${limit / 1000} s and was stopped: simulate fewer runs or a shorter time`, { seconds: limit / 1000 });
+        throw new ApiStateError('TIME_LIMIT', `the preview took longer than ${limit / 1000} s and was stopped: simulate fewer runs or a shorter time`, {
+          seconds: limit / 1000,
+        });
       }
       throw error;
     } finally {

@@ -3,7 +3,18 @@ import { observedSeries, posteriorPredictiveTrials } from '../../infer/posterior
 import { parseStudy } from '../../infer/study.js';
 import { Xoshiro128 } from '../../sample/random/index.js';
 import { runToCsv, runToJson } from '../../store/export.js';
-import { modelDetail, observedDetail, posteriorView, requireModel, requireObserved, requireRun, runDetail, runListItem, storedPosterior, studyNameMap } from '../projectViews.js';
+import {
+  modelDetail,
+  observedDetail,
+  posteriorView,
+  requireModel,
+  requireObserved,
+  requireRun,
+  runDetail,
+  runListItem,
+  storedPosterior,
+  studyNameMap,
+} from '../projectViews.js';
 import { runSimulatorSpec } from '../TrustManager.js';
 import { ApiStateError } from '../wire.js';
 import type { HandlerContext, HandlerPart } from './context.js';
@@ -61,7 +72,11 @@ export function runHandlers(context: HandlerContext) {
       };
       const results = (await (await context.executor()).map(job, trials)).sort((a, b) => a.index - b.index);
       const speciesRows = observed.species.map((s) => detail.species.indexOf(s));
-      const data = observedSeries(results.map((r) => r.trajectories!), speciesRows, observed.time.length);
+      const data = observedSeries(
+        results.map((r) => r.trajectories!),
+        speciesRows,
+        observed.time.length,
+      );
       return { time: observed.time, species: observed.species, samples, data, observed };
     },
     'runs.export': ({ runId, format, generation }) => {

@@ -6,7 +6,13 @@ import type { HandlerContext, HandlerPart } from './context.js';
 /** app.info and settings.*: where simulations run (local workers, SSH nodes, a SLURM cluster), checked before use. */
 export function settingsHandlers(context: HandlerContext) {
   return {
-    'app.info': () => ({ engineVersion: ENGINE_VERSION, cores: availableParallelism(), workers: context.workers(), executor: context.settings.value.executor, project: context.summary() }),
+    'app.info': () => ({
+      engineVersion: ENGINE_VERSION,
+      cores: availableParallelism(),
+      workers: context.workers(),
+      executor: context.settings.value.executor,
+      project: context.summary(),
+    }),
 
     'settings.get': () => context.engineSettings(),
     'settings.setWorkers': async ({ workers }) => {
@@ -17,8 +23,10 @@ export function settingsHandlers(context: HandlerContext) {
     'settings.setNodes': async ({ nodes, executor }) => {
       const { parseNodeSettings } = await import('../../compute/ssh/index.js');
       nodes.forEach((n, i) => parseNodeSettings(n, `nodes[${i}]`));
-      if (executor === 'ssh' && nodes.length === 0) throw new ApiArgumentError('settings.setNodes', [{ path: 'nodes', message: 'the SSH executor needs at least one node' }]);
-      if (executor === 'slurm' && !context.settings.value.slurm) throw new ApiArgumentError('settings.setNodes', [{ path: 'executor', message: 'no SLURM cluster is saved: save one first (settings.setSlurm)' }]);
+      if (executor === 'ssh' && nodes.length === 0)
+        throw new ApiArgumentError('settings.setNodes', [{ path: 'nodes', message: 'the SSH executor needs at least one node' }]);
+      if (executor === 'slurm' && !context.settings.value.slurm)
+        throw new ApiArgumentError('settings.setNodes', [{ path: 'executor', message: 'no SLURM cluster is saved: save one first (settings.setSlurm)' }]);
       await context.replaceExecutor();
       context.settings.update({ nodes, executor });
       return context.engineSettings();

@@ -28,11 +28,24 @@ export function simulateHandlers(context: HandlerContext) {
       const time = Array.from(uniformTimeGrid(args.tEnd ?? detail.tEnd, points));
       const ids = detail.parameters.map((p) => p.id);
       for (const key of Object.keys(parameters ?? {})) {
-        if (!ids.includes(key)) throw new ApiArgumentError('simulate.preview', [{ path: `parameters.${key}`, message: `the model has no parameter "${key}"; its parameters are ${ids.join(', ')}` }]);
+        if (!ids.includes(key))
+          throw new ApiArgumentError('simulate.preview', [
+            { path: `parameters.${key}`, message: `the model has no parameter "${key}"; its parameters are ${ids.join(', ')}` },
+          ]);
       }
       const values = Float64Array.from(detail.parameters, (p) => parameters?.[p.id] ?? p.value);
       const runSeed = seed ?? randomSeed();
-      const job: SimulationJob = { ...base, method, time, parameterIds: ids, runsPerTrial: 1, statistics: null, returnTrajectories: true, seed: runSeed, maxEvents: PREVIEW_MAX_EVENTS };
+      const job: SimulationJob = {
+        ...base,
+        method,
+        time,
+        parameterIds: ids,
+        runsPerTrial: 1,
+        statistics: null,
+        returnTrajectories: true,
+        seed: runSeed,
+        maxEvents: PREVIEW_MAX_EVENTS,
+      };
       const trials: Trial[] = Array.from({ length: runs }, (_, i) => ({ index: i, parameters: values, stream: [i] }));
       const started = performance.now();
       const results = await context.previews.run(previewId, async (signal) => (await context.executor()).map(job, trials, { signal }));
@@ -42,7 +55,18 @@ export function simulateHandlers(context: HandlerContext) {
       results.forEach((r, i) => data.set(r.trajectories!.subarray(0, block), i * block));
       const { mean, sd } = trajectoryMeanSd(data, runs, block);
       const events = results.reduce((s, r) => s + r.events, 0);
-      return { time, species: detail.species.slice(), runs, data: Array.from(data), mean, sd, seed: runSeed, events, seconds: (performance.now() - started) / 1000, ...(notes ? { notes } : {}) };
+      return {
+        time,
+        species: detail.species.slice(),
+        runs,
+        data: Array.from(data),
+        mean,
+        sd,
+        seed: runSeed,
+        events,
+        seconds: (performance.now() - started) / 1000,
+        ...(notes ? { notes } : {}),
+      };
     },
     'simulate.cancel': ({ previewId }) => ({ cancelled: context.previews.cancel(previewId) }),
   } satisfies HandlerPart;
@@ -54,18 +78,39 @@ export function simulateHandlers(context: HandlerContext) {
  * app can show what the conversion did (`notes`), and an exact SSA that
  * would need too many events is refused before it starts.
  */
-function previewModel(base: JobBase, detail: ModelDetail, source: string, method: string, args: ApiParsedArgs<'simulate.preview'>): { base: JobBase; notes?: string[] } {
+function previewModel(
+  base: JobBase,
+  detail: ModelDetail,
+  source: string,
+  method: string,
+  args: ApiParsedArgs<'simulate.preview'>,
+): { base: JobBase; notes?: string[] } {
   const { runs, substanceUnit } = args;
   if (method !== 'ode' && !detail.countModel && !base.simulator) {
-    const conversion = toMoleculeCounts(validateModel(base.model), { substanceUnit, endTime: args.tEnd ?? detail.tEnd, source, ...(method === 'hybrid' ? { rateRules: 'keep' as const } : {}) });
+    const conversion = toMoleculeCounts(validateModel(base.model), {
+      substanceUnit,
+      endTime: args.tEnd ?? detail.tEnd,
+      source,
+      ...(method === 'hybrid' ? { rateRules: 'keep' as const } : {}),
+    });
     const expected = conversion.report.feasibility.expectedEvents;
     if (method === 'ssa' && expected !== null && expected > runs * PREVIEW_MAX_EVENTS) {
-      throw new ApiArgumentError('simulate.preview', [{ path: 'method', message: `the exact SSA would need about ${expected.toExponential(2)} reaction events per trajectory in molecule counts; use tau-leaping or ODE, or a substance unit with fewer molecules per unit` }]);
+      throw new ApiArgumentError('simulate.preview', [
+        {
+          path: 'method',
+          message: `the exact SSA would need about ${expected.toExponential(2)} reaction events per trajectory in molecule counts; use tau-leaping or ODE, or a substance unit with fewer molecules per unit`,
+        },
+      ]);
     }
     return { base: { ...base, model: conversion.model }, notes: describeConversion(conversion.report) };
   }
   if (substanceUnit !== undefined) {
-    throw new ApiArgumentError('simulate.preview', [{ path: 'substanceUnit', message: method === 'ode' ? 'only for ssa or tau: the ODE simulates amounts and concentrations as they are' : 'the model is already in molecule counts' }]);
+    throw new ApiArgumentError('simulate.preview', [
+      {
+        path: 'substanceUnit',
+        message: method === 'ode' ? 'only for ssa or tau: the ODE simulates amounts and concentrations as they are' : 'the model is already in molecule counts',
+      },
+    ]);
   }
   return { base };
 }

@@ -60,7 +60,8 @@ export function studyHandlers(context: HandlerContext) {
         return null;
       }
       const bytes = Buffer.byteLength(JSON.stringify(draft));
-      if (bytes > MAX_DRAFT_BYTES) throw new ApiArgumentError('drafts.save', [{ path: 'draft', message: `the draft is ${bytes} bytes of JSON; at most ${MAX_DRAFT_BYTES} are kept` }]);
+      if (bytes > MAX_DRAFT_BYTES)
+        throw new ApiArgumentError('drafts.save', [{ path: 'draft', message: `the draft is ${bytes} bytes of JSON; at most ${MAX_DRAFT_BYTES} are kept` }]);
       store.setSetting(draftKey(modelId), draft);
       return null;
     },

@@ -24,7 +24,14 @@ import { EngineError } from '../../errors/index.js';
 import { compileNetwork, type CompiledNetwork } from '../../model/index.js';
 import { importSbml } from '../../model/sbml/index.js';
 import { toMoleculeCounts } from '../../model/counts/index.js';
-import { createSimulator, SIMULATION_METHODS, simulateEnsemble, uniformTimeGrid, type SimulationMethod, type TrajectoryEnsemble } from '../../simulate/index.js';
+import {
+  createSimulator,
+  SIMULATION_METHODS,
+  simulateEnsemble,
+  uniformTimeGrid,
+  type SimulationMethod,
+  type TrajectoryEnsemble,
+} from '../../simulate/index.js';
 import { libsbmlWasmPath } from '../modelSource.js';
 import { ProgressBar } from '../progressBar.js';
 import { RunFailedError } from '../exitCode.js';
@@ -57,8 +64,18 @@ export function parseDsmtsSettings(text: string): DsmtsSettings {
     if (!match) throw new EngineError('DSMTS_SETTINGS', `settings: ${name} "${field(name)}" is not of the form (lo, hi)`);
     return [Number(match[1]), Number(match[2])];
   };
-  const variables = field('variables').split(',').map((v) => v.trim()).filter(Boolean);
-  return { start: Number(field('start')), duration: Number(field('duration')), steps: Number(field('steps')), variables, meanRange: range('meanRange'), sdRange: range('sdRange') };
+  const variables = field('variables')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+  return {
+    start: Number(field('start')),
+    duration: Number(field('duration')),
+    steps: Number(field('steps')),
+    variables,
+    meanRange: range('meanRange'),
+    sdRange: range('sdRange'),
+  };
 }
 
 /** Columns of a results CSV by header name (time, X-mean, X-sd...). */
@@ -110,7 +127,13 @@ export interface DsmtsCaseResult {
 }
 
 /** Apply the acceptance rule (see the header) to an ensemble simulated on the settings' grid. */
-export function checkDsmtsCase(id: string, ensemble: TrajectoryEnsemble, settings: DsmtsSettings, results: Map<string, number[]>, network: CompiledNetwork): DsmtsCaseResult {
+export function checkDsmtsCase(
+  id: string,
+  ensemble: TrajectoryEnsemble,
+  settings: DsmtsSettings,
+  results: Map<string, number[]>,
+  network: CompiledNetwork,
+): DsmtsCaseResult {
   const { runs, time } = ensemble;
   const nS = ensemble.speciesIds.length;
   const nT = time.length;
@@ -125,7 +148,11 @@ export function checkDsmtsCase(id: string, ensemble: TrajectoryEnsemble, setting
     const s = ensemble.speciesIds.indexOf(variable);
     const mus = results.get(`${variable}-mean`);
     const sds = results.get(`${variable}-sd`);
-    if (s < 0 || !mus || !sds || mus.length !== nT) throw new EngineError('DSMTS_CASE', `${id}: species ${variable} missing from the model or the results (or the results have ${mus?.length ?? 0} times, expected ${nT})`);
+    if (s < 0 || !mus || !sds || mus.length !== nT)
+      throw new EngineError(
+        'DSMTS_CASE',
+        `${id}: species ${variable} missing from the model or the results (or the results have ${mus?.length ?? 0} times, expected ${nT})`,
+      );
     let run = 0;
     for (let g = 0; g < nT; g++) {
       let sum = 0;
@@ -143,7 +170,8 @@ export function checkDsmtsCase(id: string, ensemble: TrajectoryEnsemble, setting
         const z = (Math.sqrt(runs) * (mean - mu)) / sd;
         const exact = law?.(time[g]);
         // The law must reproduce the suite's σ before it may rescale Y.
-        if (exact && Math.abs(exact.sd / sd - 1) > 1e-4) throw new EngineError('DSMTS_CASE', `${id}: the exact law gives σ = ${exact.sd} at ${at}, the suite ${sd}`);
+        if (exact && Math.abs(exact.sd / sd - 1) > 1e-4)
+          throw new EngineError('DSMTS_CASE', `${id}: the exact law gives σ = ${exact.sd} at ${at}, the suite ${sd}`);
         const y = (Math.sqrt(runs / 2) * (variance / (sd * sd) - 1)) / (exact?.sdOfY ?? 1);
         if (Math.abs(z) > worstZ.value) Object.assign(worstZ, { value: Math.abs(z), at });
         if (Math.abs(y) > worstY.value) Object.assign(worstY, { value: Math.abs(y), at });
@@ -185,7 +213,12 @@ export async function runDsmtsCase(folder: string, id: string, options: DsmtsRun
   const { model } = await importSbml(read('sbml-l3v1.xml'), { wasm: libsbmlWasmPath(), source: `${id}-sbml-l3v1.xml` });
   const network = compileNetwork(toMoleculeCounts(model).model);
   const grid = uniformTimeGrid(settings.duration, settings.steps + 1);
-  const ensemble = simulateEnsemble(createSimulator(network, options.method ?? 'ssa'), { runs: options.runs, seed: options.seed + Number(id), grid, onProgress: options.onProgress });
+  const ensemble = simulateEnsemble(createSimulator(network, options.method ?? 'ssa'), {
+    runs: options.runs,
+    seed: options.seed + Number(id),
+    grid,
+    onProgress: options.onProgress,
+  });
   return checkDsmtsCase(id, ensemble, settings, results, network);
 }
 
@@ -210,7 +243,8 @@ interface DsmtsCommandOptions {
 
 const integer = (name: string, min: number) => (value: string) => {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} expects an integer >= ${min}, got "${value}"`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min)
+    throw new InvalidArgumentError(`${name} expects an integer >= ${min}, got "${value}"`);
   return n;
 };
 
@@ -222,22 +256,35 @@ export function registerDsmts(program: Command): void {
     .option('-n, --runs <N>', 'trajectories per case (the suite recommends 10,000)', integer('--runs', 2), 10_000)
     .addOption(new Option('-c, --cases <list>', 'cases to run, e.g. 1-39 or 1,3,30-33').argParser(parseCaseList).default(parseCaseList('1-39'), '1-39'))
     .option('-s, --seed <S>', 'base seed; case k uses S + k', integer('--seed', 0), 0)
-    .option('-m, --method <method>', `simulation method: ${SIMULATION_METHODS.join(' | ')}`, (v: string) => {
-      if (!(SIMULATION_METHODS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${SIMULATION_METHODS.join(', ')}, got "${v}"`);
-      return v as SimulationMethod;
-    }, 'ssa')
+    .option(
+      '-m, --method <method>',
+      `simulation method: ${SIMULATION_METHODS.join(' | ')}`,
+      (v: string) => {
+        if (!(SIMULATION_METHODS as readonly string[]).includes(v))
+          throw new InvalidArgumentError(`expected one of ${SIMULATION_METHODS.join(', ')}, got "${v}"`);
+        return v as SimulationMethod;
+      },
+      'ssa',
+    )
     .action((folder: string, options: DsmtsCommandOptions) => dsmtsCommand(folder, options));
 }
 
 async function dsmtsCommand(folder: string, options: DsmtsCommandOptions): Promise<void> {
-  process.stdout.write(`DSMTS, ${options.runs} runs per case, method ${options.method}, seed ${options.seed} + case; pass: |Z| and |Y| in range at >= ${DSMTS_MIN_PASS_FRACTION * 100}% of points, no 3 consecutive failures\n`);
+  process.stdout.write(
+    `DSMTS, ${options.runs} runs per case, method ${options.method}, seed ${options.seed} + case; pass: |Z| and |Y| in range at >= ${DSMTS_MIN_PASS_FRACTION * 100}% of points, no 3 consecutive failures\n`,
+  );
   process.stdout.write(`${'case'.padEnd(6)} ${'result'.padEnd(6)} ${'worst |Z|'.padEnd(24)} ${'worst |Y|'.padEnd(24)} failed points\n`);
   const failed: string[] = [];
   for (const id of options.cases) {
     const progress = new ProgressBar(process.stderr, `DSMTS ${id}`);
     let result: DsmtsCaseResult;
     try {
-      result = await runDsmtsCase(folder, id, { runs: options.runs, seed: options.seed, method: options.method, onProgress: (done, total) => progress.update(done, total) });
+      result = await runDsmtsCase(folder, id, {
+        runs: options.runs,
+        seed: options.seed,
+        method: options.method,
+        onProgress: (done, total) => progress.update(done, total),
+      });
     } catch (error) {
       if (!(error instanceof EngineError) && !(error instanceof RangeError)) throw error;
       failed.push(id);
@@ -248,7 +295,9 @@ async function dsmtsCommand(folder: string, options: DsmtsCommandOptions): Promi
     }
     if (!result.passed) failed.push(id);
     const worst = (w: { value: number; at: string }) => `${w.value.toFixed(2)} (${w.at})`.padEnd(24);
-    process.stdout.write(`${id}  ${(result.passed ? 'pass' : 'FAIL').padEnd(6)} ${worst(result.worstZ)} ${worst(result.worstY)} ${result.failures.length}/${result.points}${result.longestRun > 1 ? `, ${result.longestRun} in a row` : ''}\n`);
+    process.stdout.write(
+      `${id}  ${(result.passed ? 'pass' : 'FAIL').padEnd(6)} ${worst(result.worstZ)} ${worst(result.worstY)} ${result.failures.length}/${result.points}${result.longestRun > 1 ? `, ${result.longestRun} in a row` : ''}\n`,
+    );
     for (const failure of result.passed ? [] : result.failures) process.stdout.write(`         ${failure}\n`);
   }
   const passed = options.cases.length - failed.length;

@@ -43,7 +43,8 @@ and, with labels, proposals.csv. Example: resources/sessions/toggle-switch.json`
 
 const integerOption = (name: string, min: number) => (value: string) => {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} expects an integer >= ${min}, got "${value}"`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min)
+    throw new InvalidArgumentError(`${name} expects an integer >= ${min}, got "${value}"`);
   return n;
 };
 
@@ -52,7 +53,7 @@ export function registerExplore(program: Command): void {
     .command('explore')
     .description('explore a parameter space: simulate batches, embed features in 2-D, propagate labels, propose the next batch')
     .argument('<session>', 'session JSON file (format below)')
-    .option('-b, --batches <N>', 'design batches to simulate (default 1; 0 only re-labels and proposes from a project\'s points)', integerOption('--batches', 0))
+    .option('-b, --batches <N>', "design batches to simulate (default 1; 0 only re-labels and proposes from a project's points)", integerOption('--batches', 0))
     .option('--project <file>', 'keep the session in this .sciope project (created if missing); later runs add batches')
     .option('-o, --out <dir>', 'output folder (default: <session name>-explore next to the session file)')
     .option('-q, --quiet', 'no progress and no summary')
@@ -72,7 +73,9 @@ async function exploreCommand(sessionPath: string, options: ExploreOptions): Pro
   // Without --project the session lives in a temporary project: the same engine calls, nothing left behind.
   const temporary = options.project ? undefined : mkdtempSync(join(tmpdir(), 'sciope-explore-'));
   try {
-    await withCliEngine(options, 'all', (engine) => exploreOn(engine, options.project ?? join(temporary!, 'explore.sciope'), { sessionPath, json, config, model }, options));
+    await withCliEngine(options, 'all', (engine) =>
+      exploreOn(engine, options.project ?? join(temporary!, 'explore.sciope'), { sessionPath, json, config, model }, options),
+    );
   } finally {
     if (temporary) rmSync(temporary, { recursive: true, force: true });
   }
@@ -89,7 +92,12 @@ interface SessionInput {
 async function storeSessionModel(engine: CliEngine, input: SessionInput): Promise<number> {
   const spec = input.config.model;
   if (input.config.simulator) return (await engine.call('models.addSimulator', { name: input.config.name, simulator: input.config.simulator })).id;
-  const example = typeof spec === 'object' && 'example' in spec ? spec.example : typeof spec === 'string' && getExample(spec) && !existsSync(resolve(dirname(input.sessionPath), spec)) ? spec : undefined;
+  const example =
+    typeof spec === 'object' && 'example' in spec
+      ? spec.example
+      : typeof spec === 'string' && getExample(spec) && !existsSync(resolve(dirname(input.sessionPath), spec))
+        ? spec
+        : undefined;
   if (example) return (await engine.call('models.addExample', { example })).id;
   return (await engine.call('models.save', { name: input.model.name ?? input.config.name, model: input.model })).id;
 }
@@ -111,7 +119,12 @@ async function exploreOn(engine: CliEngine, projectPath: string, input: SessionI
   for (let b = 0; b < batches; b++) {
     const bar = new ProgressBar(process.stderr, `${name}: batch ${view.batches.length}`);
     try {
-      view = await engine.exploring(name, () => engine.call('explore.runBatch', { name }), (done, total) => show && bar.update(done, total), `${name}: cancelled (interrupted)`);
+      view = await engine.exploring(
+        name,
+        () => engine.call('explore.runBatch', { name }),
+        (done, total) => show && bar.update(done, total),
+        `${name}: cancelled (interrupted)`,
+      );
     } finally {
       if (show) bar.done();
     }
@@ -122,9 +135,26 @@ async function exploreOn(engine: CliEngine, projectPath: string, input: SessionI
   mkdirSync(out, { recursive: true });
   const names = view.parameterNames;
   const batchOf = view.batches.flatMap((b) => Array.from({ length: b.count }, () => b.index));
-  writeFileSync(join(out, 'parameters.csv'), csv(['point', 'batch', ...names], view.parameters.map((r, i) => [i, batchOf[i], ...r])));
-  writeFileSync(join(out, 'features.csv'), csv(['point', 'batch', ...view.featureNames], view.features.map((r, i) => [i, batchOf[i], ...r.map((v) => v ?? NaN)])));
-  const embedding = await engine.exploring(name, () => engine.call('explore.embed', { name }), () => undefined, `${name}: cancelled (interrupted)`);
+  writeFileSync(
+    join(out, 'parameters.csv'),
+    csv(
+      ['point', 'batch', ...names],
+      view.parameters.map((r, i) => [i, batchOf[i], ...r]),
+    ),
+  );
+  writeFileSync(
+    join(out, 'features.csv'),
+    csv(
+      ['point', 'batch', ...view.featureNames],
+      view.features.map((r, i) => [i, batchOf[i], ...r.map((v) => v ?? NaN)]),
+    ),
+  );
+  const embedding = await engine.exploring(
+    name,
+    () => engine.call('explore.embed', { name }),
+    () => undefined,
+    `${name}: cancelled (interrupted)`,
+  );
   const labels = Array.from({ length: pointCount }, (_, i) => view.labels[String(i)] ?? -1);
   const hasLabels = labels.some((l) => l >= 0);
   const propagated = hasLabels ? await engine.call('explore.propagate', { name }) : undefined;
@@ -133,7 +163,16 @@ async function exploreOn(engine: CliEngine, projectPath: string, input: SessionI
     join(out, 'embedding.csv'),
     csv(
       ['point', 'batch', 'x', 'y', 'label', 'predicted', 'entropy', 'margin'],
-      embedding.x.map((x, i) => [i, batchOf[i], x, embedding.y[i], className(labels[i]), propagated ? className(propagated.hard[i]) : '', propagated ? propagated.entropy[i] : NaN, propagated ? propagated.margin[i] : NaN]),
+      embedding.x.map((x, i) => [
+        i,
+        batchOf[i],
+        x,
+        embedding.y[i],
+        className(labels[i]),
+        propagated ? className(propagated.hard[i]) : '',
+        propagated ? propagated.entropy[i] : NaN,
+        propagated ? propagated.margin[i] : NaN,
+      ]),
     ),
   );
   let proposal: ExplorationProposal | undefined;
@@ -141,7 +180,10 @@ async function exploreOn(engine: CliEngine, projectPath: string, input: SessionI
     proposal = await engine.call('explore.propose', { name });
     writeFileSync(
       join(out, 'proposals.csv'),
-      csv([...names, 'score', ...propagated.classes.map((c) => `p(${c})`)], proposal.parameters.map((r, i) => [...r, proposal!.scores[i], ...proposal!.predicted[i]])),
+      csv(
+        [...names, 'score', ...propagated.classes.map((c) => `p(${c})`)],
+        proposal.parameters.map((r, i) => [...r, proposal!.scores[i], ...proposal!.predicted[i]]),
+      ),
     );
   }
   if (options.quiet) return;

@@ -26,7 +26,10 @@ async function importCommand(file: string, options: ImportOptions): Promise<void
       throw new InputFileError(options.out, `cannot write: ${(error as Error).message}`);
     }
   }
-  const lines = [`${file}: imported "${model.name}"${model.description ? ` (${shorten(model.description, 80)})` : ''}, volume ${model.volume}`, ...summary(model)];
+  const lines = [
+    `${file}: imported "${model.name}"${model.description ? ` (${shorten(model.description, 80)})` : ''}, volume ${model.volume}`,
+    ...summary(model),
+  ];
   lines.push(`warnings (${warnings.length})${warnings.length ? ':' : ''}`, ...warnings.map((w) => `  ${formatSbmlWarning(w)}`));
   if (options.out) lines.push(`model written to ${options.out}`);
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -40,23 +43,52 @@ function summary(model: ReactionNetwork): string[] {
       .join(' + ') || '∅';
   const unit = (u: string | undefined) => (u ? ` ${u}` : '');
   const speciesLine = (s: ReactionNetwork['species'][number]) => {
-    const notes = [s.compartment ? `in ${s.compartment}` : '', s.amountOnly === false ? 'concentration' : '', s.boundary ? 'boundary' : '', s.constant ? 'constant' : ''].filter(Boolean);
+    const notes = [
+      s.compartment ? `in ${s.compartment}` : '',
+      s.amountOnly === false ? 'concentration' : '',
+      s.boundary ? 'boundary' : '',
+      s.constant ? 'constant' : '',
+    ].filter(Boolean);
     const meaning = s.amountOnly === false ? '; its name means the concentration' : '';
     return `${s.id}: amount ${s.initial}${unit(s.units)} at t = 0${notes.length || meaning ? ` (${notes.filter((n) => n !== 'concentration').join(', ')}${meaning})` : ''}`;
   };
   const ruleLine = (r: ReactionNetwork['rules'][number]) =>
     r.type === 'rate' ? `d${r.variable}/dt = ${r.expression}` : r.type === 'algebraic' ? `0 = ${r.expression}` : `${r.variable} = ${r.expression}`;
   const eventLine = (e: ReactionNetwork['events'][number]) => {
-    const notes = [e.initialValue ? '' : 'initialValue false', e.delay !== undefined ? `delay ${e.delay}` : '', e.priority !== undefined ? `priority ${e.priority}` : '', e.persistent ? '' : 'not persistent', e.useValuesFromTriggerTime ? '' : 'values at execution'].filter(Boolean);
-    return `${e.id}: when ${e.trigger}: ${Object.entries(e.assignments).map(([v, x]) => `${v} = ${x}`).join(', ')}${notes.length ? ` (${notes.join(', ')})` : ''}`;
+    const notes = [
+      e.initialValue ? '' : 'initialValue false',
+      e.delay !== undefined ? `delay ${e.delay}` : '',
+      e.priority !== undefined ? `priority ${e.priority}` : '',
+      e.persistent ? '' : 'not persistent',
+      e.useValuesFromTriggerTime ? '' : 'values at execution',
+    ].filter(Boolean);
+    return `${e.id}: when ${e.trigger}: ${Object.entries(e.assignments)
+      .map(([v, x]) => `${v} = ${x}`)
+      .join(', ')}${notes.length ? ` (${notes.join(', ')})` : ''}`;
   };
   return [
-    ...(model.compartments.length ? section('compartments', model.compartments.map((c) => `${c.id} = ${c.size}${unit(c.units)}${c.constant ? '' : ' (varies)'}`)) : []),
+    ...(model.compartments.length
+      ? section(
+          'compartments',
+          model.compartments.map((c) => `${c.id} = ${c.size}${unit(c.units)}${c.constant ? '' : ' (varies)'}`),
+        )
+      : []),
     ...section('species', model.species.map(speciesLine)),
-    ...section('parameters', model.parameters.map((p) => `${p.id} = ${p.value}${unit(p.units)}`)),
-    ...section('reactions', model.reactions.map((r) => `${r.id}: ${side(r.reactants)} → ${side(r.products)}, propensity ${r.propensity ?? `mass action ${r.rate}`}`)),
+    ...section(
+      'parameters',
+      model.parameters.map((p) => `${p.id} = ${p.value}${unit(p.units)}`),
+    ),
+    ...section(
+      'reactions',
+      model.reactions.map((r) => `${r.id}: ${side(r.reactants)} → ${side(r.products)}, propensity ${r.propensity ?? `mass action ${r.rate}`}`),
+    ),
     ...section('rules', model.rules.map(ruleLine)),
-    ...(model.initialAssignments.length ? section('initial assignments', model.initialAssignments.map((a) => `${a.variable} = ${a.expression} at t = 0`)) : []),
+    ...(model.initialAssignments.length
+      ? section(
+          'initial assignments',
+          model.initialAssignments.map((a) => `${a.variable} = ${a.expression} at t = 0`),
+        )
+      : []),
     ...section('events', model.events.map(eventLine)),
   ];
 }

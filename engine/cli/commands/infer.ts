@@ -70,11 +70,14 @@ Study file (JSON; paths are relative to the study file):
 
 Example: resources/studies/toggle-switch/study.json`;
 
-const integerOption = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) => (value: string) => {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} expects an integer between ${min} and ${max}, got "${value}"`);
-  return n;
-};
+const integerOption =
+  (name: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  (value: string) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} expects an integer between ${min} and ${max}, got "${value}"`);
+    return n;
+  };
 
 export function registerInfer(program: Command): void {
   const command = program
@@ -86,10 +89,19 @@ export function registerInfer(program: Command): void {
     .option('-g, --populations <G>', 'maximum number of generations (SMC algorithms)', integerOption('--populations', 1))
     .option('-n, --population-size <N>', 'particles per generation', integerOption('--population-size', 2))
     .option('-q, --quiet', 'no progress and no table')
-    .option('--regression-adjustment', 'adjust the final particles by local-linear regression on the statistics (Beaumont et al. 2002; the study default) / --no-regression-adjustment: show them as sampled')
+    .option(
+      '--regression-adjustment',
+      'adjust the final particles by local-linear regression on the statistics (Beaumont et al. 2002; the study default) / --no-regression-adjustment: show them as sampled',
+    )
     .option('--no-regression-adjustment')
-    .option('--project <file>', 'store the model, observed data, study and every generation in this .sciope project (created if missing); continue a killed run with `sciope resume`')
-    .option('--detach', 'with --executor slurm: submit the study as one SLURM batch job that runs on the cluster without this computer (see `sciope remote --help`)')
+    .option(
+      '--project <file>',
+      'store the model, observed data, study and every generation in this .sciope project (created if missing); continue a killed run with `sciope resume`',
+    )
+    .option(
+      '--detach',
+      'with --executor slurm: submit the study as one SLURM batch job that runs on the cluster without this computer (see `sciope remote --help`)',
+    )
     .addHelpText('after', STUDY_FORMAT);
   addTrustOption(command);
   addExecutorOptions(command, 'all').action((study: string, options: InferOptions) => inferCommand(study, options));
@@ -120,7 +132,10 @@ async function inferCommand(studyPath: string, options: InferOptions): Promise<v
   if (options.detach) {
     const { inferDetached } = await import('./remote.js');
     const seed = options.seed ?? study.seed ?? randomSeed();
-    return inferDetached({ studyPath, study, model, seed, populationSize: options.populationSize, maxGenerations: options.populations }, options as InferOptions & { slurm?: string });
+    return inferDetached(
+      { studyPath, study, model, seed, populationSize: options.populationSize, maxGenerations: options.populations },
+      options as InferOptions & { slurm?: string },
+    );
   }
   // A network named by file travels inlined in the stored study, so the project runs (and resumes) without the file.
   const config = isNeuralNetworkReference(parsed.summaries) && 'file' in parsed.summaries ? { ...json, summaries: study.summaries } : json;
@@ -131,7 +146,12 @@ async function inferCommand(studyPath: string, options: InferOptions): Promise<v
     const { studyId } = withProject(projectPath, (store) => storeStudyFile(store, { study, studyPath, model, config }));
     const { runId, seed, seconds } = await withCliEngine(options, 'all', async (engine) => {
       engine.allowSimulator(study.simulator, await engine.openProject(projectPath, false));
-      const started = await engine.call('runs.start', { studyId, seed: options.seed, populationSize: options.populationSize, maxGenerations: options.populations });
+      const started = await engine.call('runs.start', {
+        studyId,
+        seed: options.seed,
+        populationSize: options.populationSize,
+        maxGenerations: options.populations,
+      });
       if (options.project && !options.quiet) process.stderr.write(`run ${started.runId} stored in ${options.project}\n`);
       const began = performance.now();
       const progress = generationProgress(study.name, !options.quiet && Boolean(process.stderr.isTTY));
@@ -144,7 +164,13 @@ async function inferCommand(studyPath: string, options: InferOptions): Promise<v
       return { runId: started.runId, seed: (await engine.call('runs.get', { runId: started.runId })).seed, seconds };
     });
     const posterior = withProject(projectPath, (store) => store.loadPosterior(runId), true);
-    if (out) writeFileWhole(out, extname(out).toLowerCase() === '.csv' ? posterior.toCsv() : JSON.stringify({ study: study.name, summary: posterior.summary(), posterior: posterior.toJSON() }));
+    if (out)
+      writeFileWhole(
+        out,
+        extname(out).toLowerCase() === '.csv'
+          ? posterior.toCsv()
+          : JSON.stringify({ study: study.name, summary: posterior.summary(), posterior: posterior.toJSON() }),
+      );
     if (options.quiet) return;
     process.stdout.write(report(study, posterior, seed, seconds, out) + '\n');
   } finally {
@@ -173,7 +199,9 @@ function generationProgress(name: string, show: boolean): { update: (event: RunP
         return;
       }
       bar.done();
-      process.stderr.write(`generation ${event.generation}: epsilon ${formatNumber(event.epsilon)}, acceptance ${(100 * event.acceptanceRate).toFixed(1)}%, ${event.simulations.toLocaleString('en-US')} simulations\n`);
+      process.stderr.write(
+        `generation ${event.generation}: epsilon ${formatNumber(event.epsilon)}, acceptance ${(100 * event.acceptanceRate).toFixed(1)}%, ${event.simulations.toLocaleString('en-US')} simulations\n`,
+      );
       bar = new ProgressBar(process.stderr, `${name}: generation ${event.generation + 1}`);
     },
     done: () => bar.done(),
@@ -184,14 +212,16 @@ function report(study: Study, posterior: Posterior, seed: number, seconds: numbe
   const last = posterior.last;
   const truth = study.truth;
   const header = ['parameter', 'mean', 'median', '2.5%', '97.5%', ...(truth ? ['truth'] : [])];
-  const rows = posterior.summary(0.95).map((r) => [
-    r.parameter,
-    formatNumber(r.mean),
-    formatNumber(r.median),
-    formatNumber(r.lower),
-    formatNumber(r.upper),
-    ...(truth ? [truth[r.parameter] !== undefined ? formatNumber(truth[r.parameter]) : ''] : []),
-  ]);
+  const rows = posterior
+    .summary(0.95)
+    .map((r) => [
+      r.parameter,
+      formatNumber(r.mean),
+      formatNumber(r.median),
+      formatNumber(r.lower),
+      formatNumber(r.upper),
+      ...(truth ? [truth[r.parameter] !== undefined ? formatNumber(truth[r.parameter]) : ''] : []),
+    ]);
   const algorithm = String(posterior.config.algorithm);
   const lines = [
     `${study.name}: ${algorithm}, seed ${seed}, ${posterior.generations.length} generation${posterior.generations.length === 1 ? '' : 's'}, ${posterior.simulations.toLocaleString('en-US')} simulations, stopped: ${posterior.stopReason}`,
@@ -202,10 +232,12 @@ function report(study: Study, posterior: Posterior, seed: number, seconds: numbe
   ];
   if (truth) {
     const mean = posterior.mean();
-    const errors = posterior.parameterNames.map((name, k) => (truth[name] === undefined ? NaN : Math.abs(mean[k] - truth[name]))).filter((e) => !Number.isNaN(e));
+    const errors = posterior.parameterNames
+      .map((name, k) => (truth[name] === undefined ? NaN : Math.abs(mean[k] - truth[name])))
+      .filter((e) => !Number.isNaN(e));
     if (errors.length > 0) lines.push(`mean absolute error of the posterior mean: ${formatNumber(errors.reduce((a, b) => a + b, 0) / errors.length)}`);
   }
-  lines.push(`wall time: ${seconds.toFixed(1)} s (${formatNumber((posterior.simulations / seconds))} trials/s)`);
+  lines.push(`wall time: ${seconds.toFixed(1)} s (${formatNumber(posterior.simulations / seconds)} trials/s)`);
   if (out) lines.push(`posterior written to ${out}`);
   return lines.join('\n');
 }

@@ -32,7 +32,12 @@ export function readNodesFile(file: string): NodesFile {
 /** Ask for a key's passphrase on the terminal without echoing it. */
 export function promptPassphrase(node: NodeSettings): Promise<string> {
   const stdin = process.stdin;
-  if (!stdin.isTTY) return Promise.reject(new Error(`the key ${node.privateKey} is encrypted and there is no terminal to ask its passphrase: give "passphrase" in the nodes file or use an ssh-agent`));
+  if (!stdin.isTTY)
+    return Promise.reject(
+      new Error(
+        `the key ${node.privateKey} is encrypted and there is no terminal to ask its passphrase: give "passphrase" in the nodes file or use an ssh-agent`,
+      ),
+    );
   return new Promise((resolveAnswer, reject) => {
     process.stderr.write(`passphrase for ${node.privateKey}: `);
     let answer = '';
@@ -61,7 +66,8 @@ export function promptPassphrase(node: NodeSettings): Promise<string> {
  */
 export function readSimulatorArgument(file: string): BlackBoxSimulatorSpec {
   const json = readJsonFile(file) as Record<string, unknown> | null;
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new InputFileError(file, 'expected a study, a {"simulator": {...}} file or a simulator spec (a JSON object)');
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new InputFileError(file, 'expected a study, a {"simulator": {...}} file or a simulator spec (a JSON object)');
   const base = dirname(resolve(file));
   if ('model' in json && 'observed' in json) {
     const study = parseStudy(json, resolve(file));
@@ -83,11 +89,16 @@ function table(reports: readonly NodeReport[], withSimulator: boolean): string {
     r.hostKey ?? '-',
     ...(withSimulator ? [r.simulator ?? '-'] : []),
   ]);
-  return formatTable(
-    ['node', 'status', 'node.js', 'cores', 'workers', 'connect', 'host key', ...(withSimulator ? ['simulator'] : [])],
-    rows,
-    ['left', 'left', 'left', 'right', 'right', 'right', 'left', ...(withSimulator ? (['left'] as const) : [])],
-  );
+  return formatTable(['node', 'status', 'node.js', 'cores', 'workers', 'connect', 'host key', ...(withSimulator ? ['simulator'] : [])], rows, [
+    'left',
+    'left',
+    'left',
+    'right',
+    'right',
+    'right',
+    'left',
+    ...(withSimulator ? (['left'] as const) : []),
+  ]);
 }
 
 export function registerNodes(program: Command): void {
@@ -102,26 +113,47 @@ export function registerNodes(program: Command): void {
       if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`--timeout expects a positive integer (ms), got "${v}"`);
       return n;
     })
-    .option('--simulator <file>', 'also check that each node can run this black-box simulator: a study, a {"simulator": {...}} file or a spec (a command: its program on PATH, its cwd and script files; a module is shipped with the jobs)')
+    .option(
+      '--simulator <file>',
+      'also check that each node can run this black-box simulator: a study, a {"simulator": {...}} file or a spec (a command: its program on PATH, its cwd and script files; a module is shipped with the jobs)',
+    )
     .option('--json', 'print the reports as JSON')
     .addHelpText('after', NODES_FORMAT)
     .action(async (file: string, options: { knownHosts?: string; timeout?: number; json?: boolean; simulator?: string }) => {
       const settings = readNodesFile(file);
       const simulator = options.simulator !== undefined ? readSimulatorArgument(options.simulator) : undefined;
       const knownHosts = options.knownHosts ?? settings.knownHosts ?? DEFAULT_KNOWN_HOSTS;
-      const reports = await checkNodes(settings.nodes, { knownHosts, promptPassphrase, ...(options.timeout ? { connectTimeoutMs: options.timeout } : {}) }, simulator);
+      const reports = await checkNodes(
+        settings.nodes,
+        { knownHosts, promptPassphrase, ...(options.timeout ? { connectTimeoutMs: options.timeout } : {}) },
+        simulator,
+      );
       const failed = reports.filter((r) => !r.ok);
       if (options.json) {
-        process.stdout.write(JSON.stringify(reports.map((r) => ({ ...r, error: r.error?.toJSON() })), null, 2) + '\n');
+        process.stdout.write(
+          JSON.stringify(
+            reports.map((r) => ({ ...r, error: r.error?.toJSON() })),
+            null,
+            2,
+          ) + '\n',
+        );
       } else {
         process.stdout.write(`${table(reports, simulator !== undefined)}\n`);
         for (const r of failed) process.stdout.write(`\n${r.error!.message}\n`);
         const workers = reports.reduce((n, r) => n + (r.ok ? (r.workers ?? 0) : 0), 0);
-        const checked = simulator ? `; simulator ${simulator.kind === 'module' ? `module ${simulator.path} (shipped with the jobs)` : `command ${JSON.stringify(simulator.command.join(' '))} (cwd ${simulator.cwd})`}` : '';
-        process.stdout.write(`\n${reports.length - failed.length} of ${reports.length} node(s) ready, ${workers} worker(s); host keys checked against ${knownHosts}${checked}\n`);
+        const checked = simulator
+          ? `; simulator ${simulator.kind === 'module' ? `module ${simulator.path} (shipped with the jobs)` : `command ${JSON.stringify(simulator.command.join(' '))} (cwd ${simulator.cwd})`}`
+          : '';
+        process.stdout.write(
+          `\n${reports.length - failed.length} of ${reports.length} node(s) ready, ${workers} worker(s); host keys checked against ${knownHosts}${checked}\n`,
+        );
       }
       if (failed.length > 0) {
-        throw new RemoteNodeError(failed.length === 1 ? failed[0].node : `${failed.length} nodes`, 'preflight', `${failed.length} of ${reports.length} node(s) failed the pre-flight check: ${failed.map((r) => r.node).join(', ')}`);
+        throw new RemoteNodeError(
+          failed.length === 1 ? failed[0].node : `${failed.length} nodes`,
+          'preflight',
+          `${failed.length} of ${reports.length} node(s) failed the pre-flight check: ${failed.map((r) => r.node).join(', ')}`,
+        );
       }
     });
 }

@@ -107,7 +107,9 @@ function withStore(file: string, fn: (store: ProjectStore) => void): void {
 function infoText(store: ProjectStore): string {
   const info = store.info();
   const c = info.counts;
-  const statuses = Object.entries(info.runsByStatus).map(([s, n]) => `${n} ${s}`).join(', ');
+  const statuses = Object.entries(info.runsByStatus)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
   const lines = [
     `${info.path}: Sciope project, schema version ${info.schemaVersion}, ${(info.bytes / 1024).toFixed(0)} KiB`,
     `models ${c.models}, observed datasets ${c.observed_datasets}, parameter sets ${c.parameter_sets}, studies ${c.studies}`,
@@ -116,7 +118,13 @@ function infoText(store: ProjectStore): string {
   ];
   const studies = store.listStudies();
   if (studies.length > 0) {
-    lines.push('', formatTable(['study', 'name', 'created'], studies.map((s) => [String(s.id), s.name, s.createdAt])));
+    lines.push(
+      '',
+      formatTable(
+        ['study', 'name', 'created'],
+        studies.map((s) => [String(s.id), s.name, s.createdAt]),
+      ),
+    );
   }
   return lines.join('\n');
 }
@@ -128,7 +136,17 @@ function runsText(store: ProjectStore): string {
   const rows = runs.map((r) => {
     const generations = store.listGenerations(r.id);
     const last = generations[generations.length - 1];
-    return [String(r.id), studies.get(r.studyId) ?? String(r.studyId), r.algorithm, String(r.seed), r.status, String(generations.length), last ? formatNumber(last.epsilon) : '', r.stopReason ?? '', r.startedAt.replace('T', ' ').slice(0, 19)];
+    return [
+      String(r.id),
+      studies.get(r.studyId) ?? String(r.studyId),
+      r.algorithm,
+      String(r.seed),
+      r.status,
+      String(generations.length),
+      last ? formatNumber(last.epsilon) : '',
+      r.stopReason ?? '',
+      r.startedAt.replace('T', ' ').slice(0, 19),
+    ];
   });
   return formatTable(['run', 'study', 'algorithm', 'seed', 'status', 'generations', 'epsilon', 'stopped', 'started'], rows);
 }
@@ -173,13 +191,15 @@ interface ResumeOptions extends ExecutorFlags, TrustFlags {
 }
 
 async function resumeCommand(runId: number, options: ResumeOptions): Promise<void> {
-  if (options.out && !['.csv', '.json'].includes(extname(options.out).toLowerCase())) throw new InputFileError(options.out, 'unsupported output format; expected a .csv or .json file');
+  if (options.out && !['.csv', '.json'].includes(extname(options.out).toLowerCase()))
+    throw new InputFileError(options.out, 'unsupported output format; expected a .csv or .json file');
   // Asked before the engine opens the project: the person approves for the project file they named.
   const store = ProjectStore.open(options.project, { readonly: true });
   let simulator;
   let resumedAfter: number;
   try {
-    if (!store.getRun(runId)) throw new ProjectFileError(store.path, 'no-run', `no run ${runId} in the project (see \`sciope project runs ${options.project}\`)`);
+    if (!store.getRun(runId))
+      throw new ProjectFileError(store.path, 'no-run', `no run ${runId} in the project (see \`sciope project runs ${options.project}\`)`);
     simulator = runSimulatorSpec(store, runId);
     resumedAfter = store.listGenerations(runId).length;
   } finally {
@@ -215,7 +235,11 @@ async function resumeCommand(runId: number, options: ResumeOptions): Promise<voi
       stored.close();
     }
   });
-  if (options.out) writeFileWhole(options.out, extname(options.out).toLowerCase() === '.csv' ? posterior.toCsv() : JSON.stringify({ summary: posterior.summary(), posterior: posterior.toJSON() }));
+  if (options.out)
+    writeFileWhole(
+      options.out,
+      extname(options.out).toLowerCase() === '.csv' ? posterior.toCsv() : JSON.stringify({ summary: posterior.summary(), posterior: posterior.toJSON() }),
+    );
   if (!options.quiet) {
     const last = posterior.last;
     process.stdout.write(

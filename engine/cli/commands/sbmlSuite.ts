@@ -72,7 +72,7 @@ export function registerSbmlSuite(program: Command): void {
   program
     .command('sbml-suite')
     .description('run the SBML Test Suite semantic cases (deterministic time courses); exits 1 on a regression against --expect')
-    .argument('<folder>', 'the suite\'s cases/semantic folder (NNNNN/NNNNN-sbml-lXvY.xml, -settings.txt, -results.csv, -model.m), or a folder holding semantic/')
+    .argument('<folder>', "the suite's cases/semantic folder (NNNNN/NNNNN-sbml-lXvY.xml, -settings.txt, -results.csv, -model.m), or a folder holding semantic/")
     .addOption(new Option('-c, --cases <list>', 'cases to run, e.g. 1-1821 or 1-50,77,100-120 (default: every case in the folder)').argParser(caseSelection))
     .addOption(new Option('-j, --jobs <N>', 'worker processes').argParser(positiveInteger('--jobs')).default(availableParallelism(), 'all cores'))
     .option('--json', 'print one JSON document (cases, summary, expectations) instead of text')
@@ -101,7 +101,11 @@ async function sbmlSuiteCommand(folderArgument: string, options: SbmlSuiteOption
   const requested = options.cases;
   const selected = requested ? requested.filter((id) => presentSet.has(id)) : present;
   const notFound = requested ? requested.filter((id) => !presentSet.has(id)) : [];
-  if (selected.length === 0) throw new EngineError('SBML_SUITE_CASES', `${folder}: none of the selected cases is there${requested ? ` (asked for ${formatCaseSelection(requested)})` : ''}`);
+  if (selected.length === 0)
+    throw new EngineError(
+      'SBML_SUITE_CASES',
+      `${folder}: none of the selected cases is there${requested ? ` (asked for ${formatCaseSelection(requested)})` : ''}`,
+    );
   const expected = options.expect !== undefined ? readExpectations(options.expect) : undefined;
 
   const text = !options.json;
@@ -109,7 +113,9 @@ async function sbmlSuiteCommand(folderArgument: string, options: SbmlSuiteOption
     if (text) process.stdout.write(`${line}\n`);
   };
   const jobs = Math.min(options.jobs, selected.length);
-  out(`SBML Test Suite, ${selected.length} case${selected.length === 1 ? '' : 's'} from ${folder}, ${jobs} worker${jobs === 1 ? '' : 's'}, ${CASE_TIME_LIMIT_MS / 1000} s per case; pass: |sim − exp| <= absolute + relative·|exp| at every output time`);
+  out(
+    `SBML Test Suite, ${selected.length} case${selected.length === 1 ? '' : 's'} from ${folder}, ${jobs} worker${jobs === 1 ? '' : 's'}, ${CASE_TIME_LIMIT_MS / 1000} s per case; pass: |sim − exp| <= absolute + relative·|exp| at every output time`,
+  );
   if (notFound.length > 0) out(`not in the folder (not run): ${formatCaseSelection(notFound)}`);
 
   // Lines come out in case order, each as soon as every earlier case has finished.
@@ -145,7 +151,11 @@ async function sbmlSuiteCommand(folderArgument: string, options: SbmlSuiteOption
   const selectedForCheck = (id: string) => !requested || requestedSet.has(id);
   const check: ExpectationCheck | undefined = expected ? checkExpectations(expected, outcomes, selectedForCheck) : undefined;
   if (options.writeExpect !== undefined) {
-    const passing = writeExpectations(options.writeExpect, outcomes, `Written by \`sciope sbml-suite\` on ${new Date().toISOString().slice(0, 10)} from ${selected.length} cases (${formatCaseSelection(selected)}).`);
+    const passing = writeExpectations(
+      options.writeExpect,
+      outcomes,
+      `Written by \`sciope sbml-suite\` on ${new Date().toISOString().slice(0, 10)} from ${selected.length} cases (${formatCaseSelection(selected)}).`,
+    );
     out(`wrote ${passing.length} passing case ids to ${options.writeExpect}`);
   }
 
@@ -154,7 +164,8 @@ async function sbmlSuiteCommand(folderArgument: string, options: SbmlSuiteOption
   } else {
     process.stdout.write(formatSuiteSummary(summary));
     if (check) {
-      if (check.newlyPassing.length > 0) out(`newly passing (${check.newlyPassing.length}): ${check.newlyPassing.join(', ')}; update with --write-expect ${options.expect}`);
+      if (check.newlyPassing.length > 0)
+        out(`newly passing (${check.newlyPassing.length}): ${check.newlyPassing.join(', ')}; update with --write-expect ${options.expect}`);
       if (check.regressions.length > 0) {
         out(`REGRESSIONS: ${check.regressions.length} case${check.regressions.length === 1 ? '' : 's'} in ${options.expect} no longer pass:`);
         for (const r of check.regressions) out(`  ${r.id}  ${r.outcome}${r.reason ? `  ${r.reason}` : ''}`);
@@ -166,7 +177,10 @@ async function sbmlSuiteCommand(folderArgument: string, options: SbmlSuiteOption
 
   if (check) {
     const n = check.regressions.length;
-    if (n > 0) throw new SuiteFailedError(`${n} case${n === 1 ? '' : 's'} expected to pass no longer pass: ${check.regressions.map((r) => r.id).join(', ')}`, { regressions: check.regressions });
+    if (n > 0)
+      throw new SuiteFailedError(`${n} case${n === 1 ? '' : 's'} expected to pass no longer pass: ${check.regressions.map((r) => r.id).join(', ')}`, {
+        regressions: check.regressions,
+      });
   } else if (options.writeExpect === undefined && summary.counts.pass < summary.timeCourse) {
     throw new SuiteFailedError(`${summary.timeCourse - summary.counts.pass} of ${summary.timeCourse} TimeCourse cases do not pass`);
   }

@@ -60,7 +60,11 @@ async function serve(options: ServeOptions): Promise<void> {
   // Approvals of black-box simulators: the code goes to this terminal, never to the browser,
   // so a page or script holding only the web token cannot approve code on its own.
   // The engine runs in its own process, so this one's loop only serves HTTP and events (engine/serve/engineProcess.ts).
-  const service = serveEngineProcess({ configDir: options.configDir ?? defaultConfigDir(), workers: options.workers, approvalChannel: terminalApprovalChannel(process.stderr) });
+  const service = serveEngineProcess({
+    configDir: options.configDir ?? defaultConfigDir(),
+    workers: options.workers,
+    approvalChannel: terminalApprovalChannel(process.stderr),
+  });
   if (options.project) {
     const method = existsSync(options.project) ? 'projects.open' : 'projects.create';
     try {
@@ -77,13 +81,20 @@ async function serve(options: ServeOptions): Promise<void> {
   } catch (error) {
     await service.close();
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new EngineError('PORT_IN_USE', `port ${options.port} on 127.0.0.1 is in use (another \`sciope serve\`?); choose another with --port, or --port 0 for a free one`, { port: options.port });
-    if (code === 'EACCES') throw new EngineError('PORT_DENIED', `port ${options.port} needs privileges; use a port above 1023, or --port 0 for a free one`, { port: options.port });
+    if (code === 'EADDRINUSE')
+      throw new EngineError(
+        'PORT_IN_USE',
+        `port ${options.port} on 127.0.0.1 is in use (another \`sciope serve\`?); choose another with --port, or --port 0 for a free one`,
+        { port: options.port },
+      );
+    if (code === 'EACCES')
+      throw new EngineError('PORT_DENIED', `port ${options.port} needs privileges; use a port above 1023, or --port 0 for a free one`, { port: options.port });
     throw error;
   }
   // The first line is a contract: tests and scripts read the URL from it.
   process.stdout.write(`Sciope Desktop engine serving ${server.url}\n`);
-  if (!existsSync(join(staticDir, 'index.html'))) process.stderr.write('sciope: the app is not built (no out/renderer): run `npm run build`; the API is served meanwhile\n');
+  if (!existsSync(join(staticDir, 'index.html')))
+    process.stderr.write('sciope: the app is not built (no out/renderer): run `npm run build`; the API is served meanwhile\n');
   await new Promise<void>((resolveStop) => {
     const stop = () => {
       process.stderr.write('sciope: stopping (cancelling runs in progress)\n');

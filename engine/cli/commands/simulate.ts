@@ -34,13 +34,15 @@ interface SimulateOptions extends ExecutorFlags, TrustFlags {
   quiet?: boolean;
 }
 
-const integerOption = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) => (value: string) => {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new InvalidArgumentError(`${name} expects an integer between ${min} and ${max}, got "${value}"`);
-  }
-  return n;
-};
+const integerOption =
+  (name: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  (value: string) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} expects an integer between ${min} and ${max}, got "${value}"`);
+    }
+    return n;
+  };
 
 const positiveNumber = (name: string) => (value: string) => {
   const n = Number(value);
@@ -79,18 +81,29 @@ export function registerSimulate(program: Command): void {
   const command = program
     .command('simulate')
     .description('simulate a model (built-in example name, model.json or SBML file)')
-    .argument('<model>', 'example name (see `sciope examples`), a model JSON file, an SBML file (.xml, .sbml), or a black-box simulator JSON file ({"simulator": {...}}, see docs/blackbox-protocol.md)')
+    .argument(
+      '<model>',
+      'example name (see `sciope examples`), a model JSON file, an SBML file (.xml, .sbml), or a black-box simulator JSON file ({"simulator": {...}}, see docs/blackbox-protocol.md)',
+    )
     .option('-n, --runs <N>', 'number of trajectories (default 10; 1 with --method ode, where every run is the same)', integerOption('--runs', 1, 10_000_000))
     .option('-s, --seed <S>', 'random seed (integer); random if omitted, and printed', integerOption('--seed', 0, MAX_SEED))
     .option('-t, --t-end <T>', "end time (default: the model's time span, else 100)", positiveNumber('--t-end'))
     .option('-p, --points <P>', 'number of output time points including t = 0', integerOption('--points', 2, 10_000_000))
-    .option('-m, --method <method>', `simulation method: ${SIMULATION_METHODS.join(' | ')} (default: ssa for a model of molecule counts, ode for a model with concentrations, rate rules, delays...)`, (v: string) => {
-      if (!(SIMULATION_METHODS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${SIMULATION_METHODS.join(', ')}, got "${v}"`);
-      return v as SimulationMethod;
-    })
+    .option(
+      '-m, --method <method>',
+      `simulation method: ${SIMULATION_METHODS.join(' | ')} (default: ssa for a model of molecule counts, ode for a model with concentrations, rate rules, delays...)`,
+      (v: string) => {
+        if (!(SIMULATION_METHODS as readonly string[]).includes(v))
+          throw new InvalidArgumentError(`expected one of ${SIMULATION_METHODS.join(', ')}, got "${v}"`);
+        return v as SimulationMethod;
+      },
+    )
     .option('-o, --out <file>', 'write trajectories to a .csv or .json file')
     .option('--param <name=value>', 'override a parameter value (repeatable)', parameterOverride, {})
-    .option('--substance-unit <unit>', 'for ssa/tau on a model in amounts or concentrations: the substance unit (mol, mmol, µmol, item, "1e-9 mole") or molecules per unit; default: the model\'s units')
+    .option(
+      '--substance-unit <unit>',
+      'for ssa/tau on a model in amounts or concentrations: the substance unit (mol, mmol, µmol, item, "1e-9 mole") or molecules per unit; default: the model\'s units',
+    )
     .option('-q, --quiet', 'no summary table');
   addTrustOption(command);
   addExecutorOptions(command, 1).action((model: string, options: SimulateOptions) => simulateCommand(model, options));
@@ -126,34 +139,62 @@ async function simulateOn(executor: Executor, modelArgument: string, options: Si
   const loaded = simulator ? null : await loadModelArgument(modelArgument);
   if (options.method === undefined) {
     options.method = loaded ? defaultMethodFor(loaded) : 'ssa';
-    if (loaded && options.method === 'ode') process.stderr.write(`sciope: ${modelArgument} is not a model of molecule counts (${beyondCounts(loaded)[0].message}...); simulating it with --method ode (--method ssa converts it to counts)\n`);
+    if (loaded && options.method === 'ode')
+      process.stderr.write(
+        `sciope: ${modelArgument} is not a model of molecule counts (${beyondCounts(loaded)[0].message}...); simulating it with --method ode (--method ssa converts it to counts)\n`,
+      );
   }
   // A stochastic method on a model in amounts or concentrations: convert to molecule counts here, before any executor
   // starts, and say what the conversion did (or refuse with every reason).
   let counted = loaded;
   if (loaded && options.method !== 'ode' && beyondCounts(loaded).length > 0) {
-    const unit = options.substanceUnit === undefined ? undefined : Number.isFinite(Number(options.substanceUnit)) ? Number(options.substanceUnit) : options.substanceUnit;
-    const conversion = toMoleculeCounts(loaded, { substanceUnit: unit, endTime: options.tEnd, source: modelArgument, ...(options.method === 'hybrid' ? { rateRules: 'keep' as const } : {}) });
+    const unit =
+      options.substanceUnit === undefined ? undefined : Number.isFinite(Number(options.substanceUnit)) ? Number(options.substanceUnit) : options.substanceUnit;
+    const conversion = toMoleculeCounts(loaded, {
+      substanceUnit: unit,
+      endTime: options.tEnd,
+      source: modelArgument,
+      ...(options.method === 'hybrid' ? { rateRules: 'keep' as const } : {}),
+    });
     for (const line of describeConversion(conversion.report)) process.stderr.write(`sciope: ${line}\n`);
     // Far beyond the event budget the exact SSA would only burn minutes before failing: stop now with the number.
     const expected = conversion.report.feasibility.expectedEvents;
     if (options.method === 'ssa' && expected !== null && expected > 10 * DEFAULT_MAX_EVENTS.ssa) {
-      throw new SimulationSettingsError('--method', `the exact SSA would need about ${expected.toExponential(2)} reaction events per trajectory (budget ${DEFAULT_MAX_EVENTS.ssa.toExponential(0)}); use --method tau or --method ode (or --substance-unit with fewer molecules per unit)`);
+      throw new SimulationSettingsError(
+        '--method',
+        `the exact SSA would need about ${expected.toExponential(2)} reaction events per trajectory (budget ${DEFAULT_MAX_EVENTS.ssa.toExponential(0)}); use --method tau or --method ode (or --substance-unit with fewer molecules per unit)`,
+      );
     }
     counted = conversion.model;
   } else if (options.substanceUnit !== undefined) {
-    throw new SimulationSettingsError('--substance-unit', options.method === 'ode' ? 'only for --method ssa, tau or hybrid (the ODE simulates amounts and concentrations as they are)' : 'the model is already in molecule counts');
+    throw new SimulationSettingsError(
+      '--substance-unit',
+      options.method === 'ode'
+        ? 'only for --method ssa, tau or hybrid (the ODE simulates amounts and concentrations as they are)'
+        : 'the model is already in molecule counts',
+    );
   }
   if (counted && options.method !== 'ode' && options.method !== 'hybrid') assertCountModel(counted, options.method);
   const runCount = options.runs ?? (options.method === 'ode' ? 1 : 10);
   const model = counted ?? { ...blackBoxModel(simulator!), name: blackBoxModel(simulator!).name ?? 'simulator' };
   const network = counted
-    ? { parameterValues: counted.parameters.map((p) => p.value), parameterIds: counted.parameters.map((p) => p.id), speciesIds: counted.species.map((s) => s.id), time: counted.time }
-    : { parameterValues: simulator!.parameters.map((p) => p.value), parameterIds: simulator!.parameters.map((p) => p.id), speciesIds: simulator!.species, time: undefined };
+    ? {
+        parameterValues: counted.parameters.map((p) => p.value),
+        parameterIds: counted.parameters.map((p) => p.id),
+        speciesIds: counted.species.map((s) => s.id),
+        time: counted.time,
+      }
+    : {
+        parameterValues: simulator!.parameters.map((p) => p.value),
+        parameterIds: simulator!.parameters.map((p) => p.id),
+        speciesIds: simulator!.species,
+        time: undefined,
+      };
   const parameters = Float64Array.from(network.parameterValues);
   for (const [name, value] of Object.entries(options.param)) {
     const index = network.parameterIds.indexOf(name);
-    if (index < 0) throw new SimulationSettingsError('--param', `unknown parameter "${name}"; the model's parameters are ${network.parameterIds.join(', ') || '(none)'}`);
+    if (index < 0)
+      throw new SimulationSettingsError('--param', `unknown parameter "${name}"; the model's parameters are ${network.parameterIds.join(', ') || '(none)'}`);
     parameters[index] = value;
   }
   const end = options.tEnd ?? network.time?.end ?? 100;
@@ -175,7 +216,13 @@ async function simulateOn(executor: Executor, modelArgument: string, options: Si
     returnTrajectories: true,
     seed,
   };
-  const runInfo = { model: model.name, method: options.method, seed, runs: runCount, parameters: Object.fromEntries(network.parameterIds.map((id, i) => [id, parameters[i]])) };
+  const runInfo = {
+    model: model.name,
+    method: options.method,
+    seed,
+    runs: runCount,
+    parameters: Object.fromEntries(network.parameterIds.map((id, i) => [id, parameters[i]])),
+  };
   const writer: TrajectoryWriter | undefined = options.out ? openTrajectoryWriter(options.out, runInfo, speciesIds, grid) : undefined;
   const summary = new FinalStateSummary(speciesIds);
   const progress = new ProgressBar(process.stderr, `simulating ${model.name}`);
@@ -228,7 +275,7 @@ async function simulateOn(executor: Executor, modelArgument: string, options: Si
     ),
     '',
     `${unit}: ${events.toLocaleString('en-US')} (${formatNumber(events / runCount)} per trajectory)`,
-    `wall time: ${seconds.toFixed(3)} s, ${(seconds * 1000 / runCount).toFixed(2)} ms per trajectory, ${formatNumber(events / seconds / 1e6)} M ${unit}/s`,
+    `wall time: ${seconds.toFixed(3)} s, ${((seconds * 1000) / runCount).toFixed(2)} ms per trajectory, ${formatNumber(events / seconds / 1e6)} M ${unit}/s`,
   ];
   if (options.out) lines.push(`trajectories written to ${options.out}`);
   process.stdout.write(lines.join('\n') + '\n');

@@ -32,7 +32,10 @@ interface FoundSimulator {
 }
 
 export function registerTrust(program: Command): void {
-  const trust = program.command('trust').description('approve (or revoke) the black-box simulators a project or study may run').addHelpText('after', TRUST_HELP);
+  const trust = program
+    .command('trust')
+    .description('approve (or revoke) the black-box simulators a project or study may run')
+    .addHelpText('after', TRUST_HELP);
   trust
     .command('show')
     .description('what the file would run, and whether each simulator is approved')
@@ -69,7 +72,9 @@ function simulatorsOf(file: string): FoundSimulator[] {
   if (isSqlite(file)) {
     const store = ProjectStore.open(file, { readonly: true });
     try {
-      return new TrustManager(userConfigDir(), undefined).list(store).map((item) => ({ usedBy: item.usedBy.join(', '), description: item.description, problem: item.problem }));
+      return new TrustManager(userConfigDir(), undefined)
+        .list(store)
+        .map((item) => ({ usedBy: item.usedBy.join(', '), description: item.description, problem: item.problem }));
     } finally {
       store.close();
     }

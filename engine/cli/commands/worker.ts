@@ -24,7 +24,12 @@ export function registerWorker(program: Command): void {
     .option('--host-timeout <ms>', 'exit when the host is silent this long (0: never)', count('--host-timeout', 0), 60_000)
     .action(async (options: { threads?: number; heartbeat: number; hostTimeout: number }) => {
       const threadScript = await workerBundlePath('remoteWorker');
-      const code = await runRemoteWorker({ threads: options.threads ?? availableParallelism(), threadScript, heartbeatMs: options.heartbeat, hostTimeoutMs: options.hostTimeout });
+      const code = await runRemoteWorker({
+        threads: options.threads ?? availableParallelism(),
+        threadScript,
+        heartbeatMs: options.heartbeat,
+        hostTimeoutMs: options.hostTimeout,
+      });
       if (code !== 0) process.exitCode = code;
     });
 }

@@ -38,7 +38,11 @@ export class FinalStateSummary {
 export function formatTable(header: string[], rows: string[][], align?: Array<'left' | 'right'>): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const side = (c: number) => align?.[c] ?? (c === 0 ? 'left' : 'right');
-  const line = (cells: string[]) => cells.map((cell, c) => (side(c) === 'left' ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => (side(c) === 'left' ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 

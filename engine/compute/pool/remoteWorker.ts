@@ -116,7 +116,14 @@ export function runRemoteWorker(options: RemoteWorkerOptions): Promise<number> {
       slot.batch = null;
       slots[slots.indexOf(slot)] = spawn();
       void slot.worker.terminate();
-      if (lost !== null) sendError(lost, wireError(error instanceof Error ? new Error(`worker thread died: ${error.message}`) : new Error(`worker thread exited with code ${String(error)}`), true));
+      if (lost !== null)
+        sendError(
+          lost,
+          wireError(
+            error instanceof Error ? new Error(`worker thread died: ${error.message}`) : new Error(`worker thread exited with code ${String(error)}`),
+            true,
+          ),
+        );
       schedule();
     };
     slot.worker.on('error', replace);
@@ -156,7 +163,14 @@ export function runRemoteWorker(options: RemoteWorkerOptions): Promise<number> {
   };
 
   for (let i = 0; i < options.threads; i++) slots.push(spawn());
-  const hello: Hello = { protocol: PROTOCOL, node: process.version, pid: process.pid, threads: options.threads, cores: availableParallelism(), endianness: endianness() };
+  const hello: Hello = {
+    protocol: PROTOCOL,
+    node: process.version,
+    pid: process.pid,
+    threads: options.threads,
+    cores: availableParallelism(),
+    endianness: endianness(),
+  };
   send(encodeFrame(FrameType.hello, jsonBytes(hello)));
 
   return new Promise<number>((resolve) => {

@@ -20,7 +20,15 @@ export function toThreadFailure(error: unknown): ThreadFailure {
 
 /** Failures that the same trial on the same seed repeats: the model's (SimulationError, RangeError) and bad jobs or settings. */
 export function isDeterministicFailure({ failed }: ThreadFailure): boolean {
-  return failed.name === 'SimulationError' || failed.name === 'SimulationBudgetError' || failed.name === 'SimulationFailedError' || failed.name === 'RangeError' || failed.code === 'MODEL_INVALID' || failed.code === 'SIMULATION_SETTINGS' || failed.code === 'BLACKBOX_SPEC';
+  return (
+    failed.name === 'SimulationError' ||
+    failed.name === 'SimulationBudgetError' ||
+    failed.name === 'SimulationFailedError' ||
+    failed.name === 'RangeError' ||
+    failed.code === 'MODEL_INVALID' ||
+    failed.code === 'SIMULATION_SETTINGS' ||
+    failed.code === 'BLACKBOX_SPEC'
+  );
 }
 
 export function isThreadFailure(value: unknown): value is ThreadFailure {

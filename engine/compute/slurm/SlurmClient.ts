@@ -3,7 +3,19 @@ import { MIN_NODE_MAJOR } from '../ssh/preflight.js';
 import { shellQuote, type ExecResult, type NodeConnection } from '../ssh/connection.js';
 import type { SlurmSettings } from './slurmSettings.js';
 import { checkAccountAssociations, refuseFatalPending, testSubmission, type AccountCheck } from './requestCheck.js';
-import { parseJobState, parseSbatchJobId, parseSinfo, parseSlurmTime, parseSlurmVersion, parseSteps, SINFO_FORMAT, SQUEUE_JOB_FORMAT, SQUEUE_STEP_FORMAT, type JobState, type PartitionRow } from './slurmText.js';
+import {
+  parseJobState,
+  parseSbatchJobId,
+  parseSinfo,
+  parseSlurmTime,
+  parseSlurmVersion,
+  parseSteps,
+  SINFO_FORMAT,
+  SQUEUE_JOB_FORMAT,
+  SQUEUE_STEP_FORMAT,
+  type JobState,
+  type PartitionRow,
+} from './slurmText.js';
 
 /** What the login node said about the cluster before anything was submitted. */
 export interface ClusterFacts {
@@ -26,7 +38,20 @@ export interface ClusterFacts {
 }
 
 /** States in which a job still holds (or waits for) resources. */
-const ACTIVE = new Set(['PENDING', 'CONFIGURING', 'RUNNING', 'COMPLETING', 'SUSPENDED', 'RESIZING', 'REQUEUED', 'REQUEUE_HOLD', 'REQUEUE_FED', 'SIGNALING', 'STAGE_OUT', 'STOPPED']);
+const ACTIVE = new Set([
+  'PENDING',
+  'CONFIGURING',
+  'RUNNING',
+  'COMPLETING',
+  'SUSPENDED',
+  'RESIZING',
+  'REQUEUED',
+  'REQUEUE_HOLD',
+  'REQUEUE_FED',
+  'SIGNALING',
+  'STAGE_OUT',
+  'STOPPED',
+]);
 
 export function isActive(state: JobState | null): boolean {
   return !!state && ACTIVE.has(state.state);
@@ -72,20 +97,37 @@ export class SlurmClient {
    */
   async inspect(): Promise<ClusterFacts> {
     const { cluster } = this;
-    const [version, sinfo] = await Promise.all([this.run('sbatch --version'), this.run(`sinfo -h ${cluster.partition ? `--partition=${cluster.partition} ` : ''}-o ${shellQuote(SINFO_FORMAT)}`)]);
+    const [version, sinfo] = await Promise.all([
+      this.run('sbatch --version'),
+      this.run(`sinfo -h ${cluster.partition ? `--partition=${cluster.partition} ` : ''}-o ${shellQuote(SINFO_FORMAT)}`),
+    ]);
     if (version.code === 127 || version.code === 126) {
-      this.fail('slurm-missing', `sbatch was not found on the login node's PATH (is this a SLURM login node? if SLURM comes from a module, set "setup" to e.g. "module load slurm")`, version);
+      this.fail(
+        'slurm-missing',
+        `sbatch was not found on the login node's PATH (is this a SLURM login node? if SLURM comes from a module, set "setup" to e.g. "module load slurm")`,
+        version,
+      );
     }
     const slurmVersion = parseSlurmVersion(version.stdout);
     if (version.code !== 0 || !slurmVersion) this.fail('slurm-missing', '"sbatch --version" failed', version);
     if (sinfo.code !== 0) this.fail('partition', 'sinfo failed', sinfo);
     const rows = parseSinfo(sinfo.stdout);
     const partition = cluster.partition ?? rows.find((r) => r.isDefault)?.partition;
-    if (!partition) throw new RemoteNodeError(this.label, 'partition', `${this.label}: the cluster has no default partition; set "partition" (sinfo lists: ${[...new Set(rows.map((r) => r.partition))].join(', ') || 'none'})`);
+    if (!partition)
+      throw new RemoteNodeError(
+        this.label,
+        'partition',
+        `${this.label}: the cluster has no default partition; set "partition" (sinfo lists: ${[...new Set(rows.map((r) => r.partition))].join(', ') || 'none'})`,
+      );
     const mine = rows.filter((r) => r.partition === partition);
     if (mine.length === 0) {
       const all = parseSinfo((await this.run(`sinfo -h -o ${shellQuote(SINFO_FORMAT)}`)).stdout);
-      throw new RemoteNodeError(this.label, 'partition', `${this.label}: no partition "${partition}"; sinfo lists: ${[...new Set(all.map((r) => r.partition))].join(', ') || 'none'}`, { partition });
+      throw new RemoteNodeError(
+        this.label,
+        'partition',
+        `${this.label}: no partition "${partition}"; sinfo lists: ${[...new Set(all.map((r) => r.partition))].join(', ') || 'none'}`,
+        { partition },
+      );
     }
     const facts = checkLimits(this.label, cluster, partition, slurmVersion, mine);
     const byAssociations = await checkAccountAssociations(this, partition);
@@ -135,7 +177,12 @@ export class SlurmClient {
       const state = await this.jobState(jobId);
       if (state?.state === 'RUNNING') return state;
       if (!isActive(state)) {
-        throw new RemoteNodeError(this.label, 'allocation-ended', `${this.label}: the allocation (job ${jobId}) ended before it started${state ? ` (${state.state}, ${state.reason})` : ''}`, { jobId, state: state?.state });
+        throw new RemoteNodeError(
+          this.label,
+          'allocation-ended',
+          `${this.label}: the allocation (job ${jobId}) ended before it started${state ? ` (${state.state}, ${state.reason})` : ''}`,
+          { jobId, state: state?.state },
+        );
       }
       if (state && state.reason !== lastReason) {
         lastReason = state.reason;
@@ -152,7 +199,9 @@ export class SlurmClient {
 
   /** The srun command that starts `command` as a one-task step of the allocation, its stdio unbuffered. */
   stepCommand(jobId: string, stepName: string, cpus: number, command: string): string {
-    return this.shell(`exec srun --jobid=${jobId} --overlap --ntasks=1 --nodes=1 --cpus-per-task=${cpus} --unbuffered --quiet --job-name=${stepName} -- ${command}`);
+    return this.shell(
+      `exec srun --jobid=${jobId} --overlap --ntasks=1 --nodes=1 --cpus-per-task=${cpus} --unbuffered --quiet --job-name=${stepName} -- ${command}`,
+    );
   }
 
   /**
@@ -176,7 +225,12 @@ export class SlurmClient {
       );
     }
     if (Number(match[1]) < MIN_NODE_MAJOR) {
-      throw new RemoteNodeError(this.label, 'node-too-old', `${this.label}: Node.js ${match[0]} on the compute nodes is too old; the worker needs Node.js >= ${MIN_NODE_MAJOR}. Load a newer module (e.g. "module load nodejs/20") in "setup", or set "nodePath".`, { nodePath, nodeVersion: match[0] });
+      throw new RemoteNodeError(
+        this.label,
+        'node-too-old',
+        `${this.label}: Node.js ${match[0]} on the compute nodes is too old; the worker needs Node.js >= ${MIN_NODE_MAJOR}. Load a newer module (e.g. "module load nodejs/20") in "setup", or set "nodePath".`,
+        { nodePath, nodeVersion: match[0] },
+      );
     }
     return match[0];
   }
@@ -184,7 +238,9 @@ export class SlurmClient {
   /** Cancel the steps of the job with this name (a worker that would not exit). */
   async cancelStep(jobId: string, stepName: string): Promise<void> {
     const result = await this.run(`squeue -h -s -j ${jobId} -o ${shellQuote(SQUEUE_STEP_FORMAT)}`, 10_000);
-    const ids = parseSteps(result.stdout).filter((s) => s.name === stepName).map((s) => s.id);
+    const ids = parseSteps(result.stdout)
+      .filter((s) => s.name === stepName)
+      .map((s) => s.id);
     if (ids.length > 0) await this.run(`scancel --quiet ${ids.join(' ')}`, 10_000);
   }
 
@@ -199,16 +255,27 @@ export class SlurmClient {
 
 /** The partition's limits against the request; throws a RemoteNodeError naming the limit. */
 export function checkLimits(label: string, cluster: SlurmSettings, partition: string, slurmVersion: string, rows: readonly PartitionRow[]): ClusterFacts {
-  if (!rows.some((r) => r.up)) throw new RemoteNodeError(label, 'partition', `${label}: partition "${partition}" is down (sinfo: availability not "up")`, { partition });
+  if (!rows.some((r) => r.up))
+    throw new RemoteNodeError(label, 'partition', `${label}: partition "${partition}" is down (sinfo: availability not "up")`, { partition });
   const timeLimitS = rows.some((r) => r.timeLimitS === null) ? null : Math.max(...rows.map((r) => r.timeLimitS!));
   const requested = parseSlurmTime(cluster.time)!;
   if (timeLimitS !== null && requested > timeLimitS) {
-    throw new RemoteNodeError(label, 'limits', `${label}: "time": the wall time ${cluster.time} exceeds partition "${partition}"'s limit (${formatSeconds(timeLimitS)}); ask for less "time"`, { field: 'time', partition, time: cluster.time, timeLimitS });
+    throw new RemoteNodeError(
+      label,
+      'limits',
+      `${label}: "time": the wall time ${cluster.time} exceeds partition "${partition}"'s limit (${formatSeconds(timeLimitS)}); ask for less "time"`,
+      { field: 'time', partition, time: cluster.time, timeLimitS },
+    );
   }
   const usable = rows.filter((r) => !/^(down|drain|drained|draining|fail|failing|future|unknown|inval)/.test(r.state));
   const cpusPerNode = Math.max(...rows.map((r) => r.cpusPerNode));
   if (cluster.cpusPerTask > cpusPerNode) {
-    throw new RemoteNodeError(label, 'limits', `${label}: "cpusPerTask": ${cluster.cpusPerTask} CPUs per task, but the nodes of partition "${partition}" have at most ${cpusPerNode}; lower "cpusPerTask"`, { field: 'cpusPerTask', partition, cpusPerTask: cluster.cpusPerTask, cpusPerNode });
+    throw new RemoteNodeError(
+      label,
+      'limits',
+      `${label}: "cpusPerTask": ${cluster.cpusPerTask} CPUs per task, but the nodes of partition "${partition}" have at most ${cpusPerNode}; lower "cpusPerTask"`,
+      { field: 'cpusPerTask', partition, cpusPerTask: cluster.cpusPerTask, cpusPerNode },
+    );
   }
   const usableCpus = usable.reduce((n, r) => n + r.nodes * r.cpusPerNode, 0);
   const partitionCpus = rows.reduce((n, r) => n + r.nodes * r.cpusPerNode, 0);
@@ -222,7 +289,16 @@ export function checkLimits(label: string, cluster: SlurmSettings, partition: st
       { field: 'tasks', partition, tasks: cluster.tasks, cpusPerTask: cluster.cpusPerTask, partitionCpus },
     );
   }
-  return { slurmVersion, partition, timeLimitS, cpusPerNode, usableNodes: usable.reduce((n, r) => n + r.nodes, 0), usableCpus, account: cluster.account ?? null, accountCheckedBy: null };
+  return {
+    slurmVersion,
+    partition,
+    timeLimitS,
+    cpusPerNode,
+    usableNodes: usable.reduce((n, r) => n + r.nodes, 0),
+    usableCpus,
+    account: cluster.account ?? null,
+    accountCheckedBy: null,
+  };
 }
 
 function formatSeconds(s: number): string {

@@ -26,7 +26,15 @@ export type SlurmEvent =
   | { readonly type: 'checked'; readonly cluster: string; readonly facts: ClusterFacts }
   | { readonly type: 'submitted'; readonly cluster: string; readonly jobId: string }
   | { readonly type: 'pending'; readonly cluster: string; readonly jobId: string; readonly reason: string }
-  | { readonly type: 'allocated'; readonly cluster: string; readonly jobId: string; readonly nodes: string; readonly nodeVersion: string; readonly uploaded: boolean; readonly remoteFile: string }
+  | {
+      readonly type: 'allocated';
+      readonly cluster: string;
+      readonly jobId: string;
+      readonly nodes: string;
+      readonly nodeVersion: string;
+      readonly uploaded: boolean;
+      readonly remoteFile: string;
+    }
   | { readonly type: 'released'; readonly cluster: string; readonly jobId: string }
   /** A worker step: ready, unavailable, lost (its batches go to the other steps). */
   | { readonly type: 'step'; readonly event: NodeEvent };
@@ -83,7 +91,12 @@ export class SlurmExecutor implements Executor {
     this.label = clusterLabel(this.cluster);
     const { connectTimeoutMs, keepaliveMs, promptPassphrase } = options;
     const knownHosts = options.knownHosts ?? this.cluster.knownHosts;
-    this.connect = { ...(knownHosts ? { knownHosts } : {}), ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}), ...(keepaliveMs !== undefined ? { keepaliveMs } : {}), ...(promptPassphrase ? { promptPassphrase } : {}) };
+    this.connect = {
+      ...(knownHosts ? { knownHosts } : {}),
+      ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
+      ...(keepaliveMs !== undefined ? { keepaliveMs } : {}),
+      ...(promptPassphrase ? { promptPassphrase } : {}),
+    };
     this.pollMs = options.pollMs ?? 2000;
     this.onEvent = options.onEvent ?? (() => undefined);
     const nodes = Array.from({ length: this.cluster.tasks }, (_, i) => loginNode(this.cluster, `${this.label} task ${i + 1}`));
@@ -149,7 +162,11 @@ export class SlurmExecutor implements Executor {
       this.onEvent({ type: 'submitted', cluster: this.label, jobId });
       try {
         this.waiting = new AbortController();
-        const running = await client.waitRunning(jobId, { pollMs: this.pollMs, signal: this.waiting.signal, onPending: (s) => this.onEvent({ type: 'pending', cluster: this.label, jobId, reason: s.reason }) });
+        const running = await client.waitRunning(jobId, {
+          pollMs: this.pollMs,
+          signal: this.waiting.signal,
+          onPending: (s) => this.onEvent({ type: 'pending', cluster: this.label, jobId, reason: s.reason }),
+        });
         const [nodeVersion, { remoteFile, uploaded }] = await Promise.all([client.probeNode(jobId, `${this.jobName}-probe`), deployment]);
         this.onEvent({ type: 'allocated', cluster: this.label, jobId, nodes: running.nodes, nodeVersion, uploaded, remoteFile });
         return { jobId, remoteFile, nodeVersion };
@@ -208,7 +225,12 @@ export class SlurmExecutor implements Executor {
     this.allocation = null;
     this.jobId = null;
     const what = state ? `${state.state}${state.reason && state.reason !== 'None' ? `, ${state.reason}` : ''}` : 'gone from the queue';
-    return new RemoteNodeError(this.label, 'allocation-ended', `${this.label}: the allocation (job ${jobId}) ended (${what}): cancelled, or over its time limit "${this.cluster.time}"; ${error.message}`, { jobId, state: state?.state });
+    return new RemoteNodeError(
+      this.label,
+      'allocation-ended',
+      `${this.label}: the allocation (job ${jobId}) ended (${what}): cancelled, or over its time limit "${this.cluster.time}"; ${error.message}`,
+      { jobId, state: state?.state },
+    );
   }
 
   async map(job: SimulationJob, trials: readonly Trial[], options: MapOptions = {}): Promise<TrialResult[]> {

@@ -73,10 +73,18 @@ export async function checkAccountAssociations(client: SlurmClient, partition: s
 
 /** SLURM's refusals, by what they say, mapped to the settings field to change. */
 const REFUSALS: ReadonlyArray<readonly [RegExp, RequestField, string]> = [
-  [/invalid account|account\/partition combination|account not known|InvalidAccount|AccountNotAllowed|not allowed to use this account/i, 'account', 'the account is not valid for this user and partition'],
+  [
+    /invalid account|account\/partition combination|account not known|InvalidAccount|AccountNotAllowed|not allowed to use this account/i,
+    'account',
+    'the account is not valid for this user and partition',
+  ],
   [/invalid partition|partition.*not.*(available|valid)|Access denied to partition/i, 'partition', 'the partition refuses the job'],
   [/time ?limit|MaxWallDuration|wall ?time/i, 'time', 'the wall time is over a limit of the partition, the account or the QOS'],
-  [/more processors requested than permitted|MaxCpu|CPU count|cpus.per.task|Requested node configuration is not available/i, 'cpusPerTask', 'no node of the partition can hold a task of that many CPUs, or the CPUs asked for are over a limit'],
+  [
+    /more processors requested than permitted|MaxCpu|CPU count|cpus.per.task|Requested node configuration is not available/i,
+    'cpusPerTask',
+    'no node of the partition can hold a task of that many CPUs, or the CPUs asked for are over a limit',
+  ],
   [/node count|MaxNodes?|PartitionNodeLimit|nodes/i, 'nodes', 'the number of nodes is over a limit'],
 ];
 
@@ -100,10 +108,18 @@ export async function testSubmission(client: SlurmClient, partition: string): Pr
   const { cluster } = client;
   // "Requested node configuration is not available" is also what too many tasks in all say: tell which.
   if (found?.field === 'cpusPerTask' && /node configuration/i.test(said)) {
-    refuse(client, cluster.tasks > 1 ? 'tasks' : 'cpusPerTask', `SLURM cannot place ${cluster.tasks} task(s) of ${cluster.cpusPerTask} CPU(s)${cluster.nodes ? ` on ${cluster.nodes} node(s)` : ''} in partition "${partition}" (sbatch --test-only: ${said}); lower "tasks" or "cpusPerTask"${cluster.nodes ? ', or "nodes"' : ''}`, { said, flags });
+    refuse(
+      client,
+      cluster.tasks > 1 ? 'tasks' : 'cpusPerTask',
+      `SLURM cannot place ${cluster.tasks} task(s) of ${cluster.cpusPerTask} CPU(s)${cluster.nodes ? ` on ${cluster.nodes} node(s)` : ''} in partition "${partition}" (sbatch --test-only: ${said}); lower "tasks" or "cpusPerTask"${cluster.nodes ? ', or "nodes"' : ''}`,
+      { said, flags },
+    );
   }
   if (found) refuse(client, found.field, `${found.what} (sbatch --test-only ${flags.join(' ')}: ${said})`, { said, flags });
-  throw new RemoteNodeError(client.label, 'limits', `${client.label}: SLURM refuses the request ${flags.join(' ')}: ${said || `exit ${result.code}`}`, { said, flags });
+  throw new RemoteNodeError(client.label, 'limits', `${client.label}: SLURM refuses the request ${flags.join(' ')}: ${said || `exit ${result.code}`}`, {
+    said,
+    flags,
+  });
 }
 
 /**
@@ -114,8 +130,14 @@ export async function testSubmission(client: SlurmClient, partition: string): Pr
  * other jobs of the account).
  */
 export function fatalPendingReason(reason: string): { field: RequestField; what: string } | null {
-  if (/^(Priority|Resources|None|Dependency|BeginTime|JobHeld\w*|ReqNodeNotAvail.*|PartitionDown|NodeDown|Reservation|Licenses|Prolog|launch failed.*)$/i.test(reason.trim())) return null;
-  const fatal = /InvalidAccount|InvalidQOS|AccountNotAllowed|QOSNotAllowed|account not known|PartitionTimeLimit|PartitionNodeLimit|PartitionConfig|BadConstraints|PerJob|MaxWallDuration/i;
+  if (
+    /^(Priority|Resources|None|Dependency|BeginTime|JobHeld\w*|ReqNodeNotAvail.*|PartitionDown|NodeDown|Reservation|Licenses|Prolog|launch failed.*)$/i.test(
+      reason.trim(),
+    )
+  )
+    return null;
+  const fatal =
+    /InvalidAccount|InvalidQOS|AccountNotAllowed|QOSNotAllowed|account not known|PartitionTimeLimit|PartitionNodeLimit|PartitionConfig|BadConstraints|PerJob|MaxWallDuration/i;
   if (!fatal.test(reason)) return null;
   if (/PartitionNodeLimit/i.test(reason)) return { field: 'nodes', what: "the request is over the partition's node limits" };
   if (/PartitionConfig|BadConstraints/i.test(reason)) return { field: 'tasks', what: 'no node of the partition matches the request' };

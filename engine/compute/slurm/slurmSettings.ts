@@ -29,14 +29,22 @@ export class SlurmSettingsError extends EngineError {
 
   constructor(issues: ValidationIssue[], source?: string) {
     const where = source ? `${source}: ` : '';
-    super('SLURM_SETTINGS', `${where}invalid SLURM settings (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, { source, issues });
+    super(
+      'SLURM_SETTINGS',
+      `${where}invalid SLURM settings (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+      { source, issues },
+    );
     this.issues = issues;
   }
 }
 
 const text = (what: string) => z.string({ error: `expected ${what} (a string)` }).min(1, { error: `expected ${what}, got an empty string` });
 const count = (what: string, max: number) =>
-  z.number({ error: `expected a number of ${what}` }).int({ error: `expected an integer number of ${what}` }).min(1, { error: `expected at least 1 of ${what}` }).max(max, { error: `expected at most ${max} ${what}` });
+  z
+    .number({ error: `expected a number of ${what}` })
+    .int({ error: `expected an integer number of ${what}` })
+    .min(1, { error: `expected at least 1 of ${what}` })
+    .max(max, { error: `expected at most ${max} ${what}` });
 export { SLURM_TIME };
 /** A word SLURM accepts as a partition or account name (no shell metacharacters). */
 const slurmName = (what: string) => text(what).regex(/^[A-Za-z0-9_.+-]+$/, { error: `expected ${what} made of letters, digits, "_", ".", "+" or "-"` });
@@ -45,7 +53,12 @@ export const slurmSettingsSchema = z
   .object({
     name: text('a display name').optional(),
     host: text('the login node host name or address'),
-    port: z.number({ error: 'expected a port number' }).int({ error: 'expected an integer port' }).min(1, { error: 'expected a port between 1 and 65535' }).max(65535, { error: 'expected a port between 1 and 65535' }).default(22),
+    port: z
+      .number({ error: 'expected a port number' })
+      .int({ error: 'expected an integer port' })
+      .min(1, { error: 'expected a port between 1 and 65535' })
+      .max(65535, { error: 'expected a port between 1 and 65535' })
+      .default(22),
     user: text('a user name'),
     privateKey: text('the path of a private key file').optional(),
     agent: z.union([z.literal(true), text('an ssh-agent socket path')], { error: 'expected true (use $SSH_AUTH_SOCK) or an ssh-agent socket path' }).optional(),
@@ -67,9 +80,12 @@ export const slurmSettingsSchema = z
   })
   .strict()
   .superRefine((cluster, ctx) => {
-    if (cluster.privateKey === undefined && cluster.agent === undefined) ctx.addIssue({ code: 'custom', path: [], message: 'expected "privateKey" (a key file path) or "agent" (true or a socket path) to authenticate' });
-    if (cluster.privateKey !== undefined && cluster.agent !== undefined) ctx.addIssue({ code: 'custom', path: ['agent'], message: 'give either "privateKey" or "agent", not both' });
-    if (cluster.nodes !== undefined && cluster.nodes > cluster.tasks) ctx.addIssue({ code: 'custom', path: ['nodes'], message: `expected at most one node per task (${cluster.tasks} tasks)` });
+    if (cluster.privateKey === undefined && cluster.agent === undefined)
+      ctx.addIssue({ code: 'custom', path: [], message: 'expected "privateKey" (a key file path) or "agent" (true or a socket path) to authenticate' });
+    if (cluster.privateKey !== undefined && cluster.agent !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['agent'], message: 'give either "privateKey" or "agent", not both' });
+    if (cluster.nodes !== undefined && cluster.nodes > cluster.tasks)
+      ctx.addIssue({ code: 'custom', path: ['nodes'], message: `expected at most one node per task (${cluster.tasks} tasks)` });
   });
 
 export type SlurmSettingsInput = z.input<typeof slurmSettingsSchema>;

@@ -76,7 +76,16 @@ export class NodeSession {
   static async start(connection: NodeConnection, remoteFile: string, threads: number, timing: SessionTiming, launch: WorkerLaunch = {}): Promise<NodeSession> {
     const { node } = connection;
     const helloTimeoutMs = launch.helloTimeoutMs ?? 30_000;
-    const worker = [shellQuote(node.nodePath), shellQuote(remoteFile), '--threads', threads, '--heartbeat', timing.heartbeatMs, '--host-timeout', timing.hostTimeoutMs].join(' ');
+    const worker = [
+      shellQuote(node.nodePath),
+      shellQuote(remoteFile),
+      '--threads',
+      threads,
+      '--heartbeat',
+      timing.heartbeatMs,
+      '--host-timeout',
+      timing.hostTimeoutMs,
+    ].join(' ');
     const channel = await connection.spawn(launch.wrap ? launch.wrap(worker) : `exec ${worker}`);
     const session = new NodeSession(connection, channel, remoteFile, threads, timing, launch);
     await new Promise<void>((resolve, reject) => {
@@ -234,7 +243,8 @@ export class NodeSession {
         // Before its HELLO the worker is still starting (a scheduler's step may take a while): the hello timeout governs.
         if (this.hello === null) this.lastSeen = now;
         const silent = now - this.lastSeen;
-        if (silent > heartbeatTimeoutMs) this.drop('hung', `no heartbeat from the node for ${(silent / 1000).toFixed(1)} s (timeout ${heartbeatTimeoutMs} ms); it is hung or unreachable`);
+        if (silent > heartbeatTimeoutMs)
+          this.drop('hung', `no heartbeat from the node for ${(silent / 1000).toFixed(1)} s (timeout ${heartbeatTimeoutMs} ms); it is hung or unreachable`);
       }, period),
     );
     this.timers.forEach((t) => t.unref());

@@ -61,7 +61,14 @@ export function launchOnNode(connect: ConnectOptions): SessionLauncher {
 }
 
 export type NodeEvent =
-  | { readonly type: 'ready'; readonly node: string; readonly workers: number; readonly nodeVersion: string; readonly uploaded: boolean; readonly remoteFile: string }
+  | {
+      readonly type: 'ready';
+      readonly node: string;
+      readonly workers: number;
+      readonly nodeVersion: string;
+      readonly uploaded: boolean;
+      readonly remoteFile: string;
+    }
   | { readonly type: 'unavailable'; readonly node: string; readonly error: RemoteNodeError }
   /** The node is up but cannot run the job's command simulator (see simulatorCheck); the others take its share. */
   | { readonly type: 'excluded'; readonly node: string; readonly error: RemoteNodeError }
@@ -141,15 +148,31 @@ export class SshNodePool implements Executor {
     const file = Array.isArray(options.nodes) ? { nodes: options.nodes as readonly NodeSettingsInput[] } : (options.nodes as NodesFile);
     const nodes = file.nodes.map((n, i) => parseNodeSettings(n, `nodes[${i}]`));
     if (nodes.length === 0) throw new RangeError('an SSH pool needs at least one node');
-    this.slots = nodes.map((settings) => ({ settings, label: nodeLabel(settings), session: null, starting: null, lastError: null, discard: false, inFlight: new Map(), verdicts: new Map(), checking: new Set() }));
+    this.slots = nodes.map((settings) => ({
+      settings,
+      label: nodeLabel(settings),
+      session: null,
+      starting: null,
+      lastError: null,
+      discard: false,
+      inFlight: new Map(),
+      verdicts: new Map(),
+      checking: new Set(),
+    }));
     const knownHosts = options.knownHosts ?? ('knownHosts' in file ? file.knownHosts : undefined);
     this.connect = { ...options, ...(knownHosts ? { knownHosts } : {}) };
     const heartbeatMs = options.heartbeatMs ?? 1000;
-    this.timing = { heartbeatMs, heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? Math.max(10_000, 5 * heartbeatMs), hostTimeoutMs: options.hostTimeoutMs ?? 60_000 };
-    if (!(this.timing.heartbeatTimeoutMs > heartbeatMs)) throw new RangeError(`heartbeatTimeoutMs (${this.timing.heartbeatTimeoutMs}) must exceed heartbeatMs (${heartbeatMs})`);
+    this.timing = {
+      heartbeatMs,
+      heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? Math.max(10_000, 5 * heartbeatMs),
+      hostTimeoutMs: options.hostTimeoutMs ?? 60_000,
+    };
+    if (!(this.timing.heartbeatTimeoutMs > heartbeatMs))
+      throw new RangeError(`heartbeatTimeoutMs (${this.timing.heartbeatTimeoutMs}) must exceed heartbeatMs (${heartbeatMs})`);
     this.maxAttempts = options.maxAttempts ?? 3;
     if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) throw new RangeError(`maxAttempts must be an integer >= 1, got ${this.maxAttempts}`);
-    if (options.batchSize !== undefined && (!Number.isInteger(options.batchSize) || options.batchSize < 1)) throw new RangeError(`batchSize must be an integer >= 1, got ${options.batchSize}`);
+    if (options.batchSize !== undefined && (!Number.isInteger(options.batchSize) || options.batchSize < 1))
+      throw new RangeError(`batchSize must be an integer >= 1, got ${options.batchSize}`);
     this.fixedBatchSize = options.batchSize;
     this.onNodeEvent = options.onNodeEvent ?? (() => undefined);
     this.launch = options.launch ?? launchOnNode(this.connect);
@@ -309,17 +332,25 @@ export class SshNodePool implements Executor {
               const lines = this.slots.map((s) => `  - ${verdict(s)?.message ?? s.lastError?.message ?? `${s.label}: unavailable`}`).join('\n');
               return finish({
                 ok: false,
-                error: new RemoteNodeError('all nodes', 'simulator-missing', `no SSH node can run the simulator's command ${JSON.stringify(requirement!.spec.command.join(' '))}; ${completed} of ${trials.length} trials done:\n${lines}`, {
-                  completed,
-                  total: trials.length,
-                  nodes: this.slots.map((s) => ({ node: s.label, error: (verdict(s) ?? s.lastError)?.toJSON() })),
-                }),
+                error: new RemoteNodeError(
+                  'all nodes',
+                  'simulator-missing',
+                  `no SSH node can run the simulator's command ${JSON.stringify(requirement!.spec.command.join(' '))}; ${completed} of ${trials.length} trials done:\n${lines}`,
+                  {
+                    completed,
+                    total: trials.length,
+                    nodes: this.slots.map((s) => ({ node: s.label, error: (verdict(s) ?? s.lastError)?.toJSON() })),
+                  },
+                ),
               });
             }
             const lines = this.slots.map((s) => `  - ${s.lastError?.message ?? `${s.label}: unavailable`}`).join('\n');
             const message = `every SSH node was lost or unavailable; ${completed} of ${trials.length} trials done:\n${lines}`;
             const details = { completed, total: trials.length, nodes: this.slots.map((s) => ({ node: s.label, error: s.lastError?.toJSON() })) };
-            return finish({ ok: false, error: this.everReady ? new NodesLostError(message, details) : new RemoteNodeError('all nodes', 'all-lost', message, details) });
+            return finish({
+              ok: false,
+              error: this.everReady ? new NodesLostError(message, details) : new RemoteNodeError('all nodes', 'all-lost', message, details),
+            });
           }
           const workers = nodes.reduce((n, s) => n + s.session!.threads, 0);
           // Round robin, one batch at a time, up to two batches per thread on each node: the next batch waits there while one runs.

@@ -47,7 +47,8 @@ export function shellQuote(word: string): string {
   return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-const sshCommand = (node: NodeSettings, file: string) => `ssh -p ${node.port} -o UserKnownHostsFile=${shellQuote(file)} ${shellQuote(`${node.user}@${node.host}`)}`;
+const sshCommand = (node: NodeSettings, file: string) =>
+  `ssh -p ${node.port} -o UserKnownHostsFile=${shellQuote(file)} ${shellQuote(`${node.user}@${node.host}`)}`;
 
 function hostKeyError(node: NodeSettings, file: string, offered: Buffer): RemoteNodeError | null {
   const check = checkHostKey(readKnownHosts(file), node.host, node.port, offered);
@@ -103,7 +104,11 @@ async function authentication(node: NodeSettings, options: ConnectOptions): Prom
     parsed = utils.parseKey(key, passphrase);
   }
   if (parsed instanceof Error) {
-    const hint = /no passphrase given/.test(parsed.message) ? ' (the key is encrypted: give its "passphrase")' : /passphrase/.test(parsed.message) ? ' (wrong passphrase?)' : '';
+    const hint = /no passphrase given/.test(parsed.message)
+      ? ' (the key is encrypted: give its "passphrase")'
+      : /passphrase/.test(parsed.message)
+        ? ' (wrong passphrase?)'
+        : '';
     throw new RemoteNodeError(label, 'auth', `${label}: cannot use the private key ${file}: ${parsed.message}${hint}`, { privateKey: file });
   }
   return { privateKey: key, ...(passphrase !== undefined ? { passphrase } : {}) };
@@ -114,7 +119,9 @@ export async function connectNode(node: NodeSettings, options: ConnectOptions = 
   const label = nodeLabel(node);
   const knownHosts = expandHome(options.knownHosts ?? DEFAULT_KNOWN_HOSTS);
   const auth = await authentication(node, options);
-  const preferred = knownKeyTypes(readKnownHosts(knownHosts), node.host, node.port).flatMap((t) => (t === 'ssh-rsa' ? ['ssh-rsa', 'rsa-sha2-256', 'rsa-sha2-512'] : [t]));
+  const preferred = knownKeyTypes(readKnownHosts(knownHosts), node.host, node.port).flatMap((t) =>
+    t === 'ssh-rsa' ? ['ssh-rsa', 'rsa-sha2-256', 'rsa-sha2-512'] : [t],
+  );
   const client = new Client();
   let refused: RemoteNodeError | null = null;
   let hostKey = '';
@@ -126,7 +133,13 @@ export async function connectNode(node: NodeSettings, options: ConnectOptions = 
     readyTimeout: options.connectTimeoutMs ?? 15_000,
     keepaliveInterval: options.keepaliveMs ?? 5_000,
     keepaliveCountMax: 3,
-    algorithms: { serverHostKey: { prepend: preferred.filter((t): t is ServerHostKeyAlgorithm => /^(ssh-ed25519|ssh-rsa|rsa-sha2-(256|512)|ecdsa-sha2-nistp(256|384|521))$/.test(t)), append: [], remove: [] } },
+    algorithms: {
+      serverHostKey: {
+        prepend: preferred.filter((t): t is ServerHostKeyAlgorithm => /^(ssh-ed25519|ssh-rsa|rsa-sha2-(256|512)|ecdsa-sha2-nistp(256|384|521))$/.test(t)),
+        append: [],
+        remove: [],
+      },
+    },
     hostVerifier: (key: Buffer) => {
       hostKey = `${keyTypeLabel(keyTypeOf(key))} ${fingerprint(key)}`;
       try {
@@ -143,9 +156,22 @@ export async function connectNode(node: NodeSettings, options: ConnectOptions = 
       client.end();
       if (refused) return reject(refused);
       if (error.level === 'client-authentication') {
-        return reject(new RemoteNodeError(label, 'auth', `${label}: authentication failed as "${node.user}" with ${node.agent !== undefined ? 'the ssh-agent keys' : `the key ${node.privateKey}`}; is its public key in ~/.ssh/authorized_keys on the node?`));
+        return reject(
+          new RemoteNodeError(
+            label,
+            'auth',
+            `${label}: authentication failed as "${node.user}" with ${node.agent !== undefined ? 'the ssh-agent keys' : `the key ${node.privateKey}`}; is its public key in ~/.ssh/authorized_keys on the node?`,
+          ),
+        );
       }
-      const reason = error.code === 'ECONNREFUSED' ? 'connection refused (is sshd running, is the port right?)' : error.code === 'ENOTFOUND' ? 'unknown host name' : /Timed out/.test(error.message) ? 'timed out' : error.message;
+      const reason =
+        error.code === 'ECONNREFUSED'
+          ? 'connection refused (is sshd running, is the port right?)'
+          : error.code === 'ENOTFOUND'
+            ? 'unknown host name'
+            : /Timed out/.test(error.message)
+              ? 'timed out'
+              : error.message;
       reject(new RemoteNodeError(label, 'connect', `${label}: cannot connect: ${reason}`, { cause: error.message }));
     };
     client.once('ready', () => {
@@ -159,7 +185,9 @@ export async function connectNode(node: NodeSettings, options: ConnectOptions = 
 
   const spawn = (command: string) =>
     new Promise<ClientChannel>((resolve, reject) => {
-      client.exec(command, (error, channel) => (error ? reject(new RemoteNodeError(label, 'connect', `${label}: cannot start "${command}": ${error.message}`)) : resolve(channel)));
+      client.exec(command, (error, channel) =>
+        error ? reject(new RemoteNodeError(label, 'connect', `${label}: cannot start "${command}": ${error.message}`)) : resolve(channel),
+      );
     });
   return {
     node,

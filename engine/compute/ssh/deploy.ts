@@ -84,11 +84,16 @@ export async function deployWorker(connection: NodeConnection, worker: WorkerBun
       await call<void>((done) => sftp.unlink(partial, done)).catch(() => undefined);
     }
     const written = await stat(sftp, remoteFile);
-    if (written?.size !== worker.code.byteLength) throw new Error(`${remoteFile} has ${written?.size ?? 'no'} bytes after the upload, expected ${worker.code.byteLength}`);
+    if (written?.size !== worker.code.byteLength)
+      throw new Error(`${remoteFile} has ${written?.size ?? 'no'} bytes after the upload, expected ${worker.code.byteLength}`);
     return { remoteFile, uploaded: true };
   } catch (error) {
     if (error instanceof RemoteNodeError) throw error;
-    throw new RemoteNodeError(connection.label, 'deploy', `${connection.label}: cannot upload the worker to ${connection.node.remoteDir}: ${(error as Error).message}`);
+    throw new RemoteNodeError(
+      connection.label,
+      'deploy',
+      `${connection.label}: cannot upload the worker to ${connection.node.remoteDir}: ${(error as Error).message}`,
+    );
   } finally {
     sftp.end();
   }

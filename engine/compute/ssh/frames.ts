@@ -110,7 +110,9 @@ export class FrameDecoder {
       const length = head.readUInt32LE(0);
       const type = head.readUInt8(4);
       if (length > MAX_FRAME_BYTES || type < FrameType.hello || type > FrameType.heartbeat) {
-        const text = this.peek(Math.min(this.buffered, 200)).toString('utf8').replace(/[^\x20-\x7e\n]/g, '.');
+        const text = this.peek(Math.min(this.buffered, 200))
+          .toString('utf8')
+          .replace(/[^\x20-\x7e\n]/g, '.');
         throw new FrameError(`not a ${PROTOCOL} frame (the remote wrote something else to stdout): ${JSON.stringify(text)}`);
       }
       if (this.buffered < HEADER + length) return;

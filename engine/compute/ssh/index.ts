@@ -5,5 +5,15 @@ export { checkNodes, inspectNode, MIN_NODE_MAJOR, type NodeFacts, type NodeRepor
 export { connectNode, shellQuote, type ConnectOptions, type ExecResult, type NodeConnection } from './connection.js';
 export { deployWorker, remoteWorkerBundle, type Deployment, type WorkerBundle } from './deploy.js';
 export { DEFAULT_KNOWN_HOSTS, checkHostKey, fingerprint, parseKnownHosts, readKnownHosts, type HostKeyCheck, type KnownHostEntry } from './knownHosts.js';
-export { loadNodesFile, nodeLabel, NodeSettingsError, nodeSettingsSchema, parseNodeSettings, parseNodesFile, type NodeSettings, type NodeSettingsInput, type NodesFile } from './nodeSettings.js';
+export {
+  loadNodesFile,
+  nodeLabel,
+  NodeSettingsError,
+  nodeSettingsSchema,
+  parseNodeSettings,
+  parseNodesFile,
+  type NodeSettings,
+  type NodeSettingsInput,
+  type NodesFile,
+} from './nodeSettings.js';
 export { PROTOCOL } from './frames.js';

@@ -55,7 +55,13 @@ export function readKnownHosts(file = DEFAULT_KNOWN_HOSTS): KnownHostEntry[] {
 export const knownHostName = (host: string, port: number): string => (port === 22 ? host : `[${host}]:${port}`);
 
 function globMatch(pattern: string, name: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return re.test(name);
 }
 

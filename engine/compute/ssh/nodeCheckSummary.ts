@@ -12,6 +12,8 @@ export interface NodeCheckSummary {
 
 export function summariseNodeCheck(report: NodeReport): NodeCheckSummary {
   const { node, ok, error, ...facts } = report;
-  const message = ok ? `ready: Node ${String(facts.nodeVersion ?? '?')}, ${String(facts.workers ?? '?')} workers` : String(error?.message ?? error ?? 'check failed');
+  const message = ok
+    ? `ready: Node ${String(facts.nodeVersion ?? '?')}, ${String(facts.workers ?? '?')} workers`
+    : String(error?.message ?? error ?? 'check failed');
   return { node, ok, message, facts };
 }

@@ -24,10 +24,14 @@ export class NodeSettingsError extends EngineError {
 
   constructor(issues: ValidationIssue[], source?: string) {
     const where = source ? `${source}: ` : '';
-    super('NODE_SETTINGS', `${where}invalid node settings (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, {
-      source,
-      issues,
-    });
+    super(
+      'NODE_SETTINGS',
+      `${where}invalid node settings (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+      {
+        source,
+        issues,
+      },
+    );
     this.issues = issues;
   }
 }
@@ -38,19 +42,31 @@ export const nodeSettingsSchema = z
   .object({
     name: text('a display name').optional(),
     host: text('a host name or address'),
-    port: z.number({ error: 'expected a port number' }).int({ error: 'expected an integer port' }).min(1, { error: 'expected a port between 1 and 65535' }).max(65535, { error: 'expected a port between 1 and 65535' }).default(22),
+    port: z
+      .number({ error: 'expected a port number' })
+      .int({ error: 'expected an integer port' })
+      .min(1, { error: 'expected a port between 1 and 65535' })
+      .max(65535, { error: 'expected a port between 1 and 65535' })
+      .default(22),
     user: text('a user name'),
     privateKey: text('the path of a private key file').optional(),
     agent: z.union([z.literal(true), text('an ssh-agent socket path')], { error: 'expected true (use $SSH_AUTH_SOCK) or an ssh-agent socket path' }).optional(),
     passphrase: z.string({ error: 'expected the passphrase as a string' }).optional(),
-    workers: z.number({ error: 'expected a number of worker threads' }).int({ error: 'expected an integer' }).min(1, { error: 'expected at least 1 worker' }).max(1024, { error: 'expected at most 1024 workers' }).optional(),
+    workers: z
+      .number({ error: 'expected a number of worker threads' })
+      .int({ error: 'expected an integer' })
+      .min(1, { error: 'expected at least 1 worker' })
+      .max(1024, { error: 'expected at most 1024 workers' })
+      .optional(),
     remoteDir: text('a remote directory').default('~/.cache/sciope'),
     nodePath: text('the remote node command').default('node'),
   })
   .strict()
   .superRefine((node, ctx) => {
-    if (node.privateKey === undefined && node.agent === undefined) ctx.addIssue({ code: 'custom', path: [], message: 'expected "privateKey" (a key file path) or "agent" (true or a socket path) to authenticate' });
-    if (node.privateKey !== undefined && node.agent !== undefined) ctx.addIssue({ code: 'custom', path: ['agent'], message: 'give either "privateKey" or "agent", not both' });
+    if (node.privateKey === undefined && node.agent === undefined)
+      ctx.addIssue({ code: 'custom', path: [], message: 'expected "privateKey" (a key file path) or "agent" (true or a socket path) to authenticate' });
+    if (node.privateKey !== undefined && node.agent !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['agent'], message: 'give either "privateKey" or "agent", not both' });
   });
 
 export type NodeSettingsInput = z.input<typeof nodeSettingsSchema>;
@@ -100,7 +116,8 @@ export function parseNodeSettings(value: unknown, source = 'node'): NodeSettings
  * against `baseDir` (the file's folder) and `~`.
  */
 export function parseNodesFile(value: unknown, source?: string, baseDir = process.cwd()): NodesFile {
-  if (value === null || typeof value !== 'object') throw new NodeSettingsError([{ path: 'nodes', message: 'expected an array of nodes or {"nodes": [...]}' }], source);
+  if (value === null || typeof value !== 'object')
+    throw new NodeSettingsError([{ path: 'nodes', message: 'expected an array of nodes or {"nodes": [...]}' }], source);
   const parsed = Array.isArray(value) ? nodeList.safeParse(value) : nodesFileSchema.safeParse(value);
   if (!parsed.success) throw new NodeSettingsError(issuesOf(Array.isArray(value) ? 'nodes' : '', parsed.error), source);
   const file = Array.isArray(parsed.data) ? { nodes: parsed.data } : parsed.data;

@@ -46,7 +46,10 @@ export async function inspectNode(connection: NodeConnection): Promise<NodeFacts
   ]);
   const said = (version.stderr || version.stdout).trim().split('\n').at(-1) ?? '';
   if (version.code === 127 || version.code === 126) {
-    const where = node.nodePath === 'node' ? 'on the PATH of a non-interactive SSH login (which does not read ~/.profile, nor nvm\'s set-up in most shells)' : `at "${node.nodePath}"`;
+    const where =
+      node.nodePath === 'node'
+        ? "on the PATH of a non-interactive SSH login (which does not read ~/.profile, nor nvm's set-up in most shells)"
+        : `at "${node.nodePath}"`;
     throw new RemoteNodeError(
       label,
       'node-missing',
@@ -56,7 +59,12 @@ export async function inspectNode(connection: NodeConnection): Promise<NodeFacts
   }
   const match = /^v(\d+)\.(\d+)\.(\d+)/.exec(version.stdout.trim());
   if (version.code !== 0 || !match) {
-    throw new RemoteNodeError(label, 'node-missing', `${label}: "${node.nodePath} --version" failed (exit ${version.code ?? 'signal'}): ${said || '(no output)'}`, { nodePath: node.nodePath, exitCode: version.code, output: said });
+    throw new RemoteNodeError(
+      label,
+      'node-missing',
+      `${label}: "${node.nodePath} --version" failed (exit ${version.code ?? 'signal'}): ${said || '(no output)'}`,
+      { nodePath: node.nodePath, exitCode: version.code, output: said },
+    );
   }
   if (Number(match[1]) < MIN_NODE_MAJOR) {
     throw new RemoteNodeError(
@@ -103,7 +111,9 @@ export async function checkNodes(nodes: readonly NodeSettingsInput[], options: C
       } catch (error) {
         const failure = asRemoteError(label, error);
         // An unknown or changed key: show what the server offered, to compare with the node's administrator.
-        const offered = failure.details.fingerprint ? { hostKey: `${keyTypeLabel(String(failure.details.keyType))} ${String(failure.details.fingerprint)} (not trusted)` } : {};
+        const offered = failure.details.fingerprint
+          ? { hostKey: `${keyTypeLabel(String(failure.details.keyType))} ${String(failure.details.fingerprint)} (not trusted)` }
+          : {};
         return { node: label, ok: false, ...offered, error: failure };
       } finally {
         connection?.close();

@@ -44,7 +44,9 @@ function checkScript(requirement: SimulatorRequirement): string {
   else lines.push(`command -v ${q} >/dev/null 2>&1 || echo program-missing`);
   files.forEach((file, i) => {
     const f = shellQuote(file.path);
-    lines.push(`if [ -f ${f} ]; then h=$( (sha256sum < ${f} || shasum -a 256 < ${f}) 2>/dev/null | cut -c1-64); echo "file ${i} $h"; else echo "file ${i} missing"; fi`);
+    lines.push(
+      `if [ -f ${f} ]; then h=$( (sha256sum < ${f} || shasum -a 256 < ${f}) 2>/dev/null | cut -c1-64); echo "file ${i} $h"; else echo "file ${i} missing"; fi`,
+    );
   });
   lines.push('echo checked');
   return lines.join('\n');
@@ -62,21 +64,30 @@ export async function checkSimulatorOnNode(connection: NodeConnection, requireme
   const result = await connection.exec(`sh -c ${shellQuote(checkScript(requirement))}`);
   const out = result.stdout.split('\n').map((l) => l.trim());
   if (!out.includes('checked')) {
-    return new RemoteNodeError(label, 'simulator-check', `node ${label}: cannot check the simulator's command (exit ${result.code ?? 'signal'}): ${(result.stderr || result.stdout).trim() || '(no output)'}`);
+    return new RemoteNodeError(
+      label,
+      'simulator-check',
+      `node ${label}: cannot check the simulator's command (exit ${result.code ?? 'signal'}): ${(result.stderr || result.stdout).trim() || '(no output)'}`,
+    );
   }
   const program = spec.command[0];
   const where = spec.cwd !== undefined ? spec.cwd : 'the login folder';
   const problems: string[] = [];
   if (out.includes('cwd-missing')) problems.push(`working directory "${spec.cwd}" does not exist`);
   if (out.includes('program-missing')) {
-    problems.push(/[\\/]/.test(program) ? `command "${program}" not found (in ${where})` : `command "${program}" not found on PATH${spec.env?.PATH !== undefined ? ` (the simulator's env.PATH)` : ' (of a non-interactive SSH login)'}`);
+    problems.push(
+      /[\\/]/.test(program)
+        ? `command "${program}" not found (in ${where})`
+        : `command "${program}" not found on PATH${spec.env?.PATH !== undefined ? ` (the simulator's env.PATH)` : ' (of a non-interactive SSH login)'}`,
+    );
   }
   if (out.includes('program-not-executable')) problems.push(`command "${program}" is not an executable file (in ${where})`);
   files.forEach((file, i) => {
     const line = out.find((l) => l.startsWith(`file ${i} `));
     const answer = line?.slice(`file ${i} `.length) ?? '';
     if (answer === 'missing') problems.push(`${file.role === 'program' ? 'program' : 'file'} ${file.path} (named by the command) not found`);
-    else if (/^[0-9a-f]{64}$/.test(answer) && answer !== file.sha256) problems.push(`${file.path} differs from the local copy (sha256 ${answer.slice(0, 12)}... there, ${file.sha256.slice(0, 12)}... here)`);
+    else if (/^[0-9a-f]{64}$/.test(answer) && answer !== file.sha256)
+      problems.push(`${file.path} differs from the local copy (sha256 ${answer.slice(0, 12)}... there, ${file.sha256.slice(0, 12)}... here)`);
   });
   if (problems.length === 0) return null;
   return new RemoteNodeError(label, 'simulator-missing', `node ${label}: ${problems.join('; ')}`, { command: spec.command, cwd: spec.cwd, problems });

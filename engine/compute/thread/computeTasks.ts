@@ -42,7 +42,13 @@ export interface ComputeTaskTypes {
    * coordinates and soft labels scores candidates (proposePoints); O(n²) to build.
    */
   proposePoints: {
-    input: { readonly points: Float64Array; readonly distributions: Float64Array; readonly dimension: number; readonly classes: number; readonly options: ProposalOptions };
+    input: {
+      readonly points: Float64Array;
+      readonly distributions: Float64Array;
+      readonly dimension: number;
+      readonly classes: number;
+      readonly options: ProposalOptions;
+    };
     progress: never;
     output: Proposal;
   };
@@ -67,7 +73,14 @@ export interface TaskContext<P> {
 
 type TaskTable = { readonly [K in ComputeTaskName]: (input: TaskInput<K>, context: TaskContext<TaskProgress<K>>) => Promise<TaskOutput<K>> };
 
-export const COMPUTE_TASK_NAMES: readonly ComputeTaskName[] = ['trainStatistics', 'learnBackend', 'reduceDimension', 'propagateLabels', 'proposePoints', 'fitGaussianProcess'];
+export const COMPUTE_TASK_NAMES: readonly ComputeTaskName[] = [
+  'trainStatistics',
+  'learnBackend',
+  'reduceDimension',
+  'propagateLabels',
+  'proposePoints',
+  'fitGaussianProcess',
+];
 
 export const computeTasks: TaskTable = {
   async trainStatistics({ set, options }, { signal, progress }) {

@@ -22,13 +22,22 @@ export interface SerialisedError {
 
 /** The EngineError classes the compute tasks throw, by name: revived with their own prototype. */
 const ENGINE_ERRORS: Readonly<Record<string, { prototype: EngineError }>> = {
-  EngineError, SimulationError, SimulationFailedError, ExplorationError, NeuralNetworkError, LearnInputError, SurrogateError, SurrogateNumericalError, SurrogateSpecError,
+  EngineError,
+  SimulationError,
+  SimulationFailedError,
+  ExplorationError,
+  NeuralNetworkError,
+  LearnInputError,
+  SurrogateError,
+  SurrogateNumericalError,
+  SurrogateSpecError,
 };
 
 const BUILT_IN_ERRORS: Readonly<Record<string, ErrorConstructor>> = { Error, RangeError, TypeError, SyntaxError, ReferenceError, EvalError, URIError };
 
 export function serialiseError(error: unknown): SerialisedError {
-  if (error instanceof EngineError) return { name: error.name, code: error.code, message: error.message, details: structuredSafe(error.details), stack: error.stack };
+  if (error instanceof EngineError)
+    return { name: error.name, code: error.code, message: error.message, details: structuredSafe(error.details), stack: error.stack };
   if (error instanceof Error) return { name: error.name, code: null, message: error.message, details: {}, stack: error.stack };
   return { name: 'Error', code: null, message: String(error), details: {} };
 }

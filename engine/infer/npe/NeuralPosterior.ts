@@ -73,7 +73,8 @@ export class NeuralPosterior {
     readonly config: Record<string, unknown>,
   ) {
     const { dimension, contextDimension } = estimator.architecture;
-    if (parameterNames.length !== dimension) throw new InferenceError(`estimator.architecture.dimension: ${dimension} does not match ${parameterNames.length} parameters`);
+    if (parameterNames.length !== dimension)
+      throw new InferenceError(`estimator.architecture.dimension: ${dimension} does not match ${parameterNames.length} parameters`);
     if (observed.length !== contextDimension) throw new InferenceError(`observed: expected ${contextDimension} statistics, got ${observed.length}`);
   }
 
@@ -122,7 +123,10 @@ export class NeuralPosterior {
         accepted++;
       }
       if (drawn >= 1000 && accepted / drawn < minAcceptance) {
-        throw new InferenceError(`only ${accepted} of ${drawn} posterior draws fell inside the prior's support; the estimator leaks its mass (train on more simulations)`, { accepted, drawn });
+        throw new InferenceError(
+          `only ${accepted} of ${drawn} posterior draws fell inside the prior's support; the estimator leaks its mass (train on more simulations)`,
+          { accepted, drawn },
+        );
       }
     }
     return { samples: out, acceptance: accepted / drawn };
@@ -171,7 +175,13 @@ export class NeuralPosterior {
       ess: n,
       distance: { kind: 'none' },
     };
-    return new Posterior(this.parameterNames, [generation], { ...this.config, posteriorSamples: n, sampleSeed: options.seed ?? 0 }, 'budgetExhausted', this.simulations);
+    return new Posterior(
+      this.parameterNames,
+      [generation],
+      { ...this.config, posteriorSamples: n, sampleSeed: options.seed ?? 0 },
+      'budgetExhausted',
+      this.simulations,
+    );
   }
 
   /** Release the tfjs weights (the JSON estimate stays usable; they are rebuilt on demand). */

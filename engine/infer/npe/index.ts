@@ -1,5 +1,14 @@
 export { npe, type NpeOptions } from './npe.js';
 export { NeuralPosterior, type NeuralPosteriorJSON, type NeuralSamples, type NpeRound, type SampleOptions } from './NeuralPosterior.js';
 export { MaskedAutoregressiveFlow, initialWeights, type FlowArchitecture, type NamedWeight } from './maskedAutoregressiveFlow.js';
-export { createFlow, trainFlow, type FlowEpoch, type FlowTrainingData, type FlowTrainingOptions, type FlowTrainingResult, type Standardisation, type TrainedFlow } from './trainFlow.js';
+export {
+  createFlow,
+  trainFlow,
+  type FlowEpoch,
+  type FlowTrainingData,
+  type FlowTrainingOptions,
+  type FlowTrainingResult,
+  type Standardisation,
+  type TrainedFlow,
+} from './trainFlow.js';
 export { madeMasks, type MadeMasks } from './madeMasks.js';

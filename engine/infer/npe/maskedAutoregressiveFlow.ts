@@ -41,7 +41,8 @@ export function validateArchitecture(a: FlowArchitecture): void {
   integer('transforms', a.transforms, 1);
   integer('hidden', a.hidden, 1);
   integer('hiddenLayers', a.hiddenLayers, 1);
-  if (a.activation !== 'tanh' && a.activation !== 'relu') throw new InferenceError(`flow.activation: expected "tanh" or "relu", got ${JSON.stringify(a.activation)}`, { field: 'activation' });
+  if (a.activation !== 'tanh' && a.activation !== 'relu')
+    throw new InferenceError(`flow.activation: expected "tanh" or "relu", got ${JSON.stringify(a.activation)}`, { field: 'activation' });
 }
 
 /** Shapes of every weight, in a fixed order: the order of `variables` and of saved weights. */
@@ -126,7 +127,8 @@ export class MaskedAutoregressiveFlow {
   ) {
     validateArchitecture(architecture);
     const shapes = weightShapes(architecture);
-    if (weights.length !== shapes.length) throw new InferenceError(`flow weights: expected ${shapes.length} tensors for this architecture, got ${weights.length}`);
+    if (weights.length !== shapes.length)
+      throw new InferenceError(`flow weights: expected ${shapes.length} tensors for this architecture, got ${weights.length}`);
     const total = shapes.reduce((sum, w) => sum + w.shape.reduce((p, q) => p * q, 1), 0);
     const flat = new Float32Array(total);
     const slotList: Slot[] = [];
@@ -134,7 +136,8 @@ export class MaskedAutoregressiveFlow {
     shapes.forEach((s, i) => {
       const w = weights[i];
       const size = s.shape.reduce((p, q) => p * q, 1);
-      if (w.name !== s.name || w.values.length !== size) throw new InferenceError(`flow weights: tensor ${i} should be ${s.name} [${s.shape.join(', ')}], got ${w.name} with ${w.values.length} values`);
+      if (w.name !== s.name || w.values.length !== size)
+        throw new InferenceError(`flow weights: tensor ${i} should be ${s.name} [${s.shape.join(', ')}], got ${w.name} with ${w.values.length} values`);
       flat.set(w.values, offset);
       slotList.push({ offset, shape: s.shape });
       offset += size;
@@ -162,7 +165,10 @@ export class MaskedAutoregressiveFlow {
     const flat = this.variables[0];
     const view = (slot: Slot) => tf.reshape(tf.slice(flat, [slot.offset], [slot.shape.reduce((p, q) => p * q, 1)]), slot.shape);
     return this.slots.map((block) => ({
-      layers: block.layers.map((l) => ({ kernel: tf.mul(view(l.kernel), l.first ? this.firstMask : this.hiddenMask) as tf.Tensor2D, bias: view(l.bias) as tf.Tensor1D })),
+      layers: block.layers.map((l) => ({
+        kernel: tf.mul(view(l.kernel), l.first ? this.firstMask : this.hiddenMask) as tf.Tensor2D,
+        bias: view(l.bias) as tf.Tensor1D,
+      })),
       shift: { kernel: tf.mul(view(block.shift.kernel), this.outputMask) as tf.Tensor2D, bias: view(block.shift.bias) as tf.Tensor1D },
       logScale: { kernel: tf.mul(view(block.logScale.kernel), this.outputMask) as tf.Tensor2D, bias: view(block.logScale.bias) as tf.Tensor1D },
     }));

@@ -42,7 +42,8 @@ export async function npe(options: NpeOptions): Promise<NeuralPosterior> {
   const total = options.simulations ?? 10_000;
   const rounds = options.rounds ?? 1;
   if (!Number.isSafeInteger(rounds) || rounds < 1) throw new InferenceError(`rounds: expected an integer >= 1, got ${rounds}`, { field: 'rounds' });
-  if (!Number.isSafeInteger(total) || total < 10 * rounds) throw new InferenceError(`simulations: expected an integer >= 10 per round (${10 * rounds}), got ${total}`, { field: 'simulations' });
+  if (!Number.isSafeInteger(total) || total < 10 * rounds)
+    throw new InferenceError(`simulations: expected an integer >= 10 per round (${10 * rounds}), got ${total}`, { field: 'simulations' });
   resolveTrainingOptions(options.training);
   const setup = createRunSetup(rounds > 1 ? 'snpe' : 'npe', options);
   try {
@@ -54,7 +55,16 @@ export async function npe(options: NpeOptions): Promise<NeuralPosterior> {
     const history: NpeRound[] = [];
     let estimator: TrainedFlow | null = null;
     let posterior: NeuralPosterior | null = null;
-    const architecture = (C: number): FlowArchitecture => ({ kind: 'maf', dimension: D, contextDimension: C, transforms: 5, hidden: 50, hiddenLayers: 2, activation: 'tanh', ...options.flow });
+    const architecture = (C: number): FlowArchitecture => ({
+      kind: 'maf',
+      dimension: D,
+      contextDimension: C,
+      transforms: 5,
+      hidden: 50,
+      hiddenLayers: 2,
+      activation: 'tanh',
+      ...options.flow,
+    });
     // Settings are checked before any simulation runs.
     validateArchitecture(architecture(setup.observed.length));
     await initLearnBackend();
@@ -102,13 +112,29 @@ export async function npe(options: NpeOptions): Promise<NeuralPosterior> {
         onEpoch: (epoch) => options.onEpoch?.(r, epoch),
       });
       estimator = { architecture: trained.architecture, standardisation: trained.standardisation, weights: trained.weights };
-      const round: NpeRound = { round: r, simulations: sample.trialsUsed, invalid, proposalAcceptance, trainLoss: trained.trainLoss, validationLoss: trained.validationLoss, bestEpoch: trained.bestEpoch, seconds: trained.seconds };
+      const round: NpeRound = {
+        round: r,
+        simulations: sample.trialsUsed,
+        invalid,
+        proposalAcceptance,
+        trainLoss: trained.trainLoss,
+        validationLoss: trained.validationLoss,
+        bestEpoch: trained.bestEpoch,
+        seconds: trained.seconds,
+      };
       history.push(round);
       posterior?.dispose();
       const config = { ...baseConfig(setup), simulationsRequested: total, rounds, flow: estimator.architecture, training: { ...options.training } };
       delete (config as { distance?: unknown }).distance;
       posterior = new NeuralPosterior(setup.job.parameterIds, prior, setup.observed, estimator, [...history], setup.simulations, config);
-      setup.progress({ phase: 'generation', generation: r, epsilon: NaN, accepted: sample.count - invalid, populationSize: count, acceptanceRate: proposalAcceptance });
+      setup.progress({
+        phase: 'generation',
+        generation: r,
+        epsilon: NaN,
+        accepted: sample.count - invalid,
+        populationSize: count,
+        acceptanceRate: proposalAcceptance,
+      });
       await options.onRound?.(round, posterior);
     }
     return posterior!;

@@ -140,7 +140,10 @@ function batchLoss(flow: MaskedAutoregressiveFlow, batch: Batch, atoms: number, 
   const A = Math.min(atoms, B);
   if (A < 2) return tf.neg(tf.mean(flow.logProb(batch.theta, batch.x))) as tf.Scalar;
   const index = tf.tensor1d(atomIndices(B, A, rng), 'int32');
-  const rows = tf.tensor1d(Int32Array.from({ length: B * A }, (_, k) => Math.floor(k / A)), 'int32');
+  const rows = tf.tensor1d(
+    Int32Array.from({ length: B * A }, (_, k) => Math.floor(k / A)),
+    'int32',
+  );
   const logQ = flow.logProb(tf.gather(batch.theta, index) as tf.Tensor2D, tf.gather(batch.x, rows) as tf.Tensor2D);
   const logits = tf.reshape(tf.sub(logQ, tf.gather(batch.logPrior, index)), [B, A]);
   const own = tf.squeeze(tf.slice(logits, [0, 0], [B, 1]), [1]);
@@ -204,7 +207,11 @@ export async function trainFlow(start: TrainedFlow, data: FlowTrainingData, opti
   const optimizer = tf.train.adam(learningRate);
   const pick = (rows: Int32Array): Batch => {
     const index = tf.tensor1d(rows, 'int32');
-    const batch = { theta: tf.gather(thetaAll, index) as tf.Tensor2D, x: tf.gather(xAll, index) as tf.Tensor2D, logPrior: logPriorAll ? (tf.gather(logPriorAll, index) as tf.Tensor1D) : null };
+    const batch = {
+      theta: tf.gather(thetaAll, index) as tf.Tensor2D,
+      x: tf.gather(xAll, index) as tf.Tensor2D,
+      logPrior: logPriorAll ? (tf.gather(logPriorAll, index) as tf.Tensor1D) : null,
+    };
     index.dispose();
     return batch;
   };
@@ -267,9 +274,25 @@ export async function trainFlow(start: TrainedFlow, data: FlowTrainingData, opti
       }
     }
     if (bestWeights) flow.variables.forEach((v, i) => v.assign(bestWeights![i]));
-    return { architecture: a, standardisation: s, weights: flow.weights(), trainLoss, validationLoss, bestEpoch, seconds: (performance.now() - started) / 1000 };
+    return {
+      architecture: a,
+      standardisation: s,
+      weights: flow.weights(),
+      trainLoss,
+      validationLoss,
+      bestEpoch,
+      seconds: (performance.now() - started) / 1000,
+    };
   } finally {
-    tf.dispose([thetaAll, xAll, validation.theta, validation.x, ...(logPriorAll ? [logPriorAll] : []), ...(validation.logPrior ? [validation.logPrior] : []), ...(bestWeights ?? [])]);
+    tf.dispose([
+      thetaAll,
+      xAll,
+      validation.theta,
+      validation.x,
+      ...(logPriorAll ? [logPriorAll] : []),
+      ...(validation.logPrior ? [validation.logPrior] : []),
+      ...(bestWeights ?? []),
+    ]);
     optimizer.dispose();
     flow.dispose();
   }

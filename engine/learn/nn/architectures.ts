@@ -32,11 +32,15 @@ export interface PenOptions {
   readonly outer?: readonly number[];
 }
 
-export type ArchitectureOptions = ({ readonly architecture: 'cnn' } & CnnOptions) | ({ readonly architecture: 'dnn' } & DnnOptions) | ({ readonly architecture: 'pen' } & PenOptions);
+export type ArchitectureOptions =
+  | ({ readonly architecture: 'cnn' } & CnnOptions)
+  | ({ readonly architecture: 'dnn' } & DnnOptions)
+  | ({ readonly architecture: 'pen' } & PenOptions);
 
 export const BATCH_NORM_EPSILON = 1e-3;
 
-const denseBlocks = (units: readonly number[]): LayerSpec[] => units.flatMap((u): LayerSpec[] => [{ type: 'dense', units: u }, { type: 'batchNorm', epsilon: BATCH_NORM_EPSILON }, { type: 'relu' }]);
+const denseBlocks = (units: readonly number[]): LayerSpec[] =>
+  units.flatMap((u): LayerSpec[] => [{ type: 'dense', units: u }, { type: 'batchNorm', epsilon: BATCH_NORM_EPSILON }, { type: 'relu' }]);
 
 export function cnnGraph(outputs: number, options: CnnOptions = {}): NetworkGraph {
   const filters = options.filters ?? [32, 48, 64, 96];

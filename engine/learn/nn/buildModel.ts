@@ -77,7 +77,14 @@ function tfLayer(spec: LayerSpec, seed: number, convolution: 'layers' | 'unfold'
   }
 }
 
-function stack(specs: readonly LayerSpec[], input: tf.SymbolicTensor, seed: { next: number }, convolution: 'layers' | 'unfold', regularisation: Regularisation, out: tf.layers.Layer[]): tf.SymbolicTensor {
+function stack(
+  specs: readonly LayerSpec[],
+  input: tf.SymbolicTensor,
+  seed: { next: number },
+  convolution: 'layers' | 'unfold',
+  regularisation: Regularisation,
+  out: tf.layers.Layer[],
+): tf.SymbolicTensor {
   let x = input;
   specs.forEach((spec, i) => {
     const layerSeed = seed.next++;

@@ -1,7 +1,16 @@
 /** engine/learn/nn: neural-network summary statistics (training with TensorFlow.js; inference is engine/stats' `neural-network`). */
 export { initLearnBackend, learnBackendName, convolutionGradients, type LearnBackend } from '../backend.js';
 export { NeuralNetworkError } from './errors.js';
-export { cnnGraph, dnnGraph, penGraph, architectureGraph, type ArchitectureOptions, type CnnOptions, type DnnOptions, type PenOptions } from './architectures.js';
+export {
+  cnnGraph,
+  dnnGraph,
+  penGraph,
+  architectureGraph,
+  type ArchitectureOptions,
+  type CnnOptions,
+  type DnnOptions,
+  type PenOptions,
+} from './architectures.js';
 export { buildModel, exportWeights, type BuiltModel, type BuildModelOptions, type ConvolutionPath } from './buildModel.js';
 export { UnfoldConv1D, TimeWindows, SumOverTime, LeadingPoints, SeededDropout, unfoldTime } from './layers.js';
 export { toNetworkSpec, type NetworkSpecFields } from './networkSpec.js';

@@ -34,7 +34,10 @@ export const matMulExplicitGrad = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, sa
   save([a, b]);
   return {
     value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(dy as tf.Tensor2D, tf.transpose(saved[1]) as tf.Tensor2D), tf.matMul(tf.transpose(saved[0]) as tf.Tensor2D, dy as tf.Tensor2D)],
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+      tf.matMul(dy as tf.Tensor2D, tf.transpose(saved[1]) as tf.Tensor2D),
+      tf.matMul(tf.transpose(saved[0]) as tf.Tensor2D, dy as tf.Tensor2D),
+    ],
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 
@@ -79,7 +82,11 @@ export class UnfoldConv1D extends tf.layers.Layer {
       const x = first(inputs);
       const [, length, channels] = x.shape as number[];
       const before = (this.kernelSize - 1) >> 1;
-      const padded = tf.pad(x, [[0, 0], [before, this.kernelSize - 1 - before], [0, 0]]);
+      const padded = tf.pad(x, [
+        [0, 0],
+        [before, this.kernelSize - 1 - before],
+        [0, 0],
+      ]);
       const columns = tf.reshape(unfoldTime(padded, this.kernelSize), [-1, this.kernelSize * channels]);
       const y = tf.add(matMulExplicitGrad(columns, this.kernel.read()), this.bias.read());
       return tf.reshape(y, [-1, length, this.filters]);

@@ -58,7 +58,10 @@ export async function learnSummaryStatistics(set: TrainingSet, options: LearnSta
   const normalisation = fitNormalisation(set.inputs, channels, options.transform ?? 'log1p');
   const seed = options.seed ?? 0;
   const regularisation = architecture.architecture === 'dnn' ? DNN_REGULARISATION : { dropout: 0, weightDecay: 0 };
-  const built = buildModel(graph, set.timePoints, channels, seed, { dropout: options.dropout ?? regularisation.dropout, weightDecay: options.weightDecay ?? regularisation.weightDecay });
+  const built = buildModel(graph, set.timePoints, channels, seed, {
+    dropout: options.dropout ?? regularisation.dropout,
+    weightDecay: options.weightDecay ?? regularisation.weightDecay,
+  });
   const trainingMean = targetMean(set, set.size - Math.floor(set.size * (options.validationSplit ?? 0.2)));
   startAtThePrior(built, trainingMean);
   const x = tf.tensor3d(normalise(set.inputs, channels, normalisation), [set.size, set.timePoints, channels]);
@@ -67,8 +70,14 @@ export async function learnSummaryStatistics(set: TrainingSet, options: LearnSta
     const history = await trainModel(built.model, x, y, { ...options, seed });
     const validation = validate(built.model, x, set, options.validationSplit ?? 0.2, trainingMean);
     const spec = toNetworkSpec(built, {
-      architecture: architecture.architecture, graph, species: set.species, timePoints: set.timePoints,
-      parameters: set.parameters, lower: set.lower, upper: set.upper, normalisation,
+      architecture: architecture.architecture,
+      graph,
+      species: set.species,
+      timePoints: set.timePoints,
+      parameters: set.parameters,
+      lower: set.lower,
+      upper: set.upper,
+      normalisation,
     });
     return { spec, history, backend, trainingSize: set.size, ...(validation ? { validation } : {}) };
   } finally {

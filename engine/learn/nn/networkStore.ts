@@ -51,7 +51,8 @@ export function loadNetwork(store: NetworkRepository, id: number): NeuralNetwork
   try {
     return createSummaryStatistics(spec).toJSON() as NeuralNetworkSpec;
   } catch (error) {
-    if (error instanceof PartSpecError) throw new NeuralNetworkError(`network ${id}`, `not a valid neural-network spec:\n${error.message}`, { issues: error.issues });
+    if (error instanceof PartSpecError)
+      throw new NeuralNetworkError(`network ${id}`, `not a valid neural-network spec:\n${error.message}`, { issues: error.issues });
     throw error;
   }
 }

@@ -32,7 +32,12 @@ export const LEARNED_FRACTION = 0.98;
  * Compare predictions with targets ([n, d] row-major, the validation tail)
  * and with the training targets' mean.
  */
-export function validationReport(parameters: readonly string[], predictions: Float32Array, targets: Float32Array, trainingMean: Float64Array): ValidationReport {
+export function validationReport(
+  parameters: readonly string[],
+  predictions: Float32Array,
+  targets: Float32Array,
+  trainingMean: Float64Array,
+): ValidationReport {
   const d = parameters.length;
   const n = targets.length / d;
   const squared = new Float64Array(d);
@@ -51,7 +56,13 @@ export function validationReport(parameters: readonly string[], predictions: Flo
   return { parameters, rmse, priorRmse, overallRmse, overallPriorRmse, warning: warningFor(parameters, rmse, priorRmse, overallRmse, overallPriorRmse) };
 }
 
-function warningFor(parameters: readonly string[], rmse: readonly number[], priorRmse: readonly number[], overall: number, overallPrior: number): string | null {
+function warningFor(
+  parameters: readonly string[],
+  rmse: readonly number[],
+  priorRmse: readonly number[],
+  overall: number,
+  overallPrior: number,
+): string | null {
   const f = (v: number) => v.toFixed(3);
   const unlearned = parameters.filter((_, k) => !(rmse[k] < LEARNED_FRACTION * priorRmse[k]));
   if (!(overall < LEARNED_FRACTION * overallPrior)) {

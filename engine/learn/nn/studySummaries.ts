@@ -33,12 +33,19 @@ export function resolveStudySummaries(study: Study, options: ResolveSummariesOpt
       spec = createSummaryStatistics(json).toJSON() as NeuralNetworkSpec;
     } catch (error) {
       if (!(error instanceof PartSpecError)) throw error;
-      throw new StudyError(study.source, error.issues.map((i) => ({ path: 'summaries.file', message: `${path}: ${i.path.replace(/^statistics\.?/, '') || '(network)'}: ${i.message}` })));
+      throw new StudyError(
+        study.source,
+        error.issues.map((i) => ({ path: 'summaries.file', message: `${path}: ${i.path.replace(/^statistics\.?/, '') || '(network)'}: ${i.message}` })),
+      );
     }
-    if (spec.kind !== 'neural-network') throw new StudyError(study.source, [{ path: 'summaries.file', message: `${path}: expected a neural-network spec (written by \`sciope learn --out\`), got kind "${spec.kind}"` }]);
+    if (spec.kind !== 'neural-network')
+      throw new StudyError(study.source, [
+        { path: 'summaries.file', message: `${path}: expected a neural-network spec (written by \`sciope learn --out\`), got kind "${spec.kind}"` },
+      ]);
   } else {
     const id = (ref as { network: number }).network;
-    if (!options.networks) throw new StudyError(study.source, [{ path: 'summaries.network', message: `network ${id} lives in a project: give the project file (--project)` }]);
+    if (!options.networks)
+      throw new StudyError(study.source, [{ path: 'summaries.network', message: `network ${id} lives in a project: give the project file (--project)` }]);
     try {
       spec = loadNetwork(options.networks, id);
     } catch (error) {
@@ -48,12 +55,23 @@ export function resolveStudySummaries(study: Study, options: ResolveSummariesOpt
   }
   if (study.species) {
     const missing = spec.species.filter((id) => !study.species!.includes(id));
-    if (missing.length > 0) throw new StudyError(study.source, [{ path: 'summaries', message: `the network reads species ${spec.species.join(', ')}, but the study's "species" (${study.species.join(', ')}) lacks ${missing.join(', ')}` }]);
+    if (missing.length > 0)
+      throw new StudyError(study.source, [
+        {
+          path: 'summaries',
+          message: `the network reads species ${spec.species.join(', ')}, but the study's "species" (${study.species.join(', ')}) lacks ${missing.join(', ')}`,
+        },
+      ]);
   }
   const names = study.prior.names;
   if (spec.parameters.some((p) => !names.includes(p))) {
     // Not fatal for ABC (any statistics work), but a network trained for other parameters is almost surely a mistake.
-    throw new StudyError(study.source, [{ path: 'summaries', message: `the network estimates ${spec.parameters.join(', ')}, but the study's priors are on ${names.join(', ')}; train it for this study with \`sciope learn\`` }]);
+    throw new StudyError(study.source, [
+      {
+        path: 'summaries',
+        message: `the network estimates ${spec.parameters.join(', ')}, but the study's priors are on ${names.join(', ')}; train it for this study with \`sciope learn\``,
+      },
+    ]);
   }
   return { ...study, summaries: spec };
 }

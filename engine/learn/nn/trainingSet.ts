@@ -104,10 +104,14 @@ export async function simulateTrainingSet(options: SimulateTrainingSetOptions): 
     options.signal?.throwIfAborted();
     const trials: Trial[] = [];
     for (let i = from; i < Math.min(n, from + chunk); i++) trials.push({ index: i, parameters: draws.subarray(i * d, (i + 1) * d), stream: [i] });
-    const results = await executor.map(job, trials, { signal: options.signal, onProgress: options.onProgress && ((done) => options.onProgress!(from + done, n)) });
+    const results = await executor.map(job, trials, {
+      signal: options.signal,
+      onProgress: options.onProgress && ((done) => options.onProgress!(from + done, n)),
+    });
     for (const result of results) {
       const data = result.trajectories;
-      if (!data || data.length !== block) throw new NeuralNetworkError('executor', `trial ${result.index}: expected ${block} trajectory values, got ${data?.length ?? 'none'}`);
+      if (!data || data.length !== block)
+        throw new NeuralNetworkError('executor', `trial ${result.index}: expected ${block} trajectory values, got ${data?.length ?? 'none'}`);
       const base = result.index * T * S;
       for (let s = 0; s < S; s++) for (let t = 0; t < T; t++) inputs[base + t * S + s] = data[rows[s] * T + t];
     }

@@ -62,7 +62,10 @@ export async function reduceDimension(features: FeatureRows, options: ReduceOpti
   const seed = options.seed ?? 0;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new LearnInputError('seed', `expected an integer >= 0, got ${seed}`);
   const dense = toDenseMatrix(features);
-  const prepared = options.standardise === false ? { matrix: dense, kept: [...Array(dense.columns).keys()], notes: [] as string[] } : standardiseColumns(dense, options.featureNames);
+  const prepared =
+    options.standardise === false
+      ? { matrix: dense, kept: [...Array(dense.columns).keys()], notes: [] as string[] }
+      : standardiseColumns(dense, options.featureNames);
   const matrix = prepared.matrix;
   options.signal?.throwIfAborted();
   switch (options.method) {
@@ -74,13 +77,28 @@ export async function reduceDimension(features: FeatureRows, options: ReduceOpti
     }
     case 'umap': {
       const initial = startFrom(matrix, options.previous, seed, 0.1);
-      const embedding = await umapEmbed(matrix, { seed, nNeighbors: options.nNeighbors, minDist: options.minDist, nEpochs: options.iterations, initial, signal: options.signal, onProgress: options.onProgress });
+      const embedding = await umapEmbed(matrix, {
+        seed,
+        nNeighbors: options.nNeighbors,
+        minDist: options.minDist,
+        nEpochs: options.iterations,
+        initial,
+        signal: options.signal,
+        onProgress: options.onProgress,
+      });
       if (options.previous) alignAxes(embedding, options.previous);
       return { method: 'umap', embedding, kept: prepared.kept, notes: prepared.notes };
     }
     case 'tsne': {
       const initial = startFrom(matrix, options.previous, seed, 0.1);
-      const embedding = await tsneEmbed(matrix, { seed, perplexity: options.perplexity, iterations: options.iterations, initial, signal: options.signal, onProgress: options.onProgress });
+      const embedding = await tsneEmbed(matrix, {
+        seed,
+        perplexity: options.perplexity,
+        iterations: options.iterations,
+        initial,
+        signal: options.signal,
+        onProgress: options.onProgress,
+      });
       if (options.previous) alignAxes(embedding, options.previous);
       return { method: 'tsne', embedding, kept: prepared.kept, notes: prepared.notes };
     }

@@ -67,7 +67,13 @@ export async function umapEmbed(matrix: DenseMatrix, options: UmapOptions): Prom
   const graph = fuzzySimplicialSet(lists, nNeighbors);
   // As umap-js: 0 (or nothing) means the default.
   const epochs = options.nEpochs !== undefined && options.nEpochs > 0 ? options.nEpochs : defaultEpochs(n);
-  const settings: LayoutSettings = { curve: fitCurveParameters(1, options.minDist ?? 0.1), epochs, negativeSampleRate: 5, learningRate: 1, repulsionStrength: 1 };
+  const settings: LayoutSettings = {
+    curve: fitCurveParameters(1, options.minDist ?? 0.1),
+    epochs,
+    negativeSampleRate: 5,
+    learningRate: 1,
+    repulsionStrength: 1,
+  };
   const schedule = layoutSchedule(graph, settings);
   if (options.initial && options.initial.length === n * 2) embedding.set(options.initial);
   else for (let c = 0; c < embedding.length; c++) embedding[c] = RANDOM_START_HALF_WIDTH * (2 * rng.nextDouble() - 1);

@@ -76,7 +76,8 @@ export function propagateLabels(features: FeatureRows | DenseMatrix, labels: Arr
   const alpha = options.alpha ?? 0.2;
   if (!(alpha > 0 && alpha < 1)) throw new LearnInputError('alpha', `expected a number in (0, 1), got ${alpha}`);
   const neighbours = options.neighbours ?? (n <= DENSE_GRAPH_MAX_POINTS ? 'all' : DEFAULT_GRAPH_NEIGHBOURS);
-  if (neighbours !== 'all' && (!Number.isInteger(neighbours) || neighbours < 1)) throw new LearnInputError('neighbours', `expected 'all' or an integer >= 1, got ${neighbours}`);
+  if (neighbours !== 'all' && (!Number.isInteger(neighbours) || neighbours < 1))
+    throw new LearnInputError('neighbours', `expected 'all' or an integer >= 1, got ${neighbours}`);
   const prepared = options.standardise === false ? { matrix: dense, notes: [] as string[] } : standardiseColumns(dense);
   const graph = distanceGraph(prepared.matrix, neighbours);
   const iteration = { alpha, maxIterations: options.maxIterations, tolerance: options.tolerance };
@@ -98,7 +99,17 @@ export function propagateLabels(features: FeatureRows | DenseMatrix, labels: Arr
   const notes = [...prepared.notes];
   if (result.unreached > 0) notes.push(`${result.unreached} point${result.unreached === 1 ? '' : 's'} not connected to any label (uniform soft label)`);
   if (!result.converged) notes.push(`did not converge in ${result.iterations} iterations`);
-  return { classes, distributions: result.distributions, ...summary, gamma, gammaSearch, iterations: result.iterations, converged: result.converged, unreached: result.unreached, notes };
+  return {
+    classes,
+    distributions: result.distributions,
+    ...summary,
+    gamma,
+    gammaSearch,
+    iterations: result.iterations,
+    converged: result.converged,
+    unreached: result.unreached,
+    notes,
+  };
 }
 
 function tuneGamma(

@@ -1,7 +1,13 @@
 import { choleskySolve, choleskyWithJitter } from './linalg/cholesky.js';
 import { covarianceMatrix, crossCovariance, kernelProfile, scaleByLengths, type KernelKind } from './kernels.js';
 import { fitHyperparameters } from './fitHyperparameters.js';
-import { gaussianProcessJsonSchema, gaussianProcessOptionsSchema, type GaussianProcessJson, type GaussianProcessOptions, type GpHyperparameters } from './gpOptions.js';
+import {
+  gaussianProcessJsonSchema,
+  gaussianProcessOptionsSchema,
+  type GaussianProcessJson,
+  type GaussianProcessOptions,
+  type GpHyperparameters,
+} from './gpOptions.js';
 import { applyInputScaling, assertFinite, fitInputScaling, fitOutputScaling, toRowMajor, type InputScaling, type OutputScaling } from './scaling.js';
 import { SurrogateError } from './SurrogateError.js';
 import { parseOptions } from './validation.js';
@@ -91,8 +97,10 @@ export class GaussianProcess {
     if (n < 1) throw new SurrogateError('GaussianProcess.fit', 'x', 'expected at least one training point');
     if (y.length !== n) throw new SurrogateError('GaussianProcess.fit', 'y', `expected ${n} values (one per row of x), got ${y.length}`);
     assertFinite('GaussianProcess.fit', 'y', y);
-    if (o.dimension !== undefined && o.dimension !== d) throw new SurrogateError('GaussianProcess.fit', 'x', `expected rows of ${o.dimension} values, got ${d}`);
-    if (o.bounds && o.bounds.length !== d) throw new SurrogateError('GaussianProcess.fit', 'bounds', `expected ${d} [lower, upper] pairs (one per input), got ${o.bounds.length}`);
+    if (o.dimension !== undefined && o.dimension !== d)
+      throw new SurrogateError('GaussianProcess.fit', 'x', `expected rows of ${o.dimension} values, got ${d}`);
+    if (o.bounds && o.bounds.length !== d)
+      throw new SurrogateError('GaussianProcess.fit', 'bounds', `expected ${d} [lower, upper] pairs (one per input), got ${o.bounds.length}`);
     if (o.initial && o.initial.lengthScales.length !== (o.ard ? d : 1) && o.initial.lengthScales.length !== d) {
       throw new SurrogateError('GaussianProcess.fit', 'initial.lengthScales', `expected ${o.ard ? d : 1} length scales, got ${o.initial.lengthScales.length}`);
     }
@@ -105,8 +113,14 @@ export class GaussianProcess {
     const fixedNoise = o.noiseVariance === undefined ? undefined : o.noiseVariance / outputScaling.sd ** 2;
     const fit = fitHyperparameters(xs, n, d, ys, o, fixedNoise);
     return new GaussianProcess({
-      kernel: o.kernel, dimension: d, inputScaling, outputScaling, hyperparameters: fit.hyperparameters,
-      logMarginalLikelihood: fit.logMarginalLikelihood, x: Float64Array.from(rows.data), y: Float64Array.from(y),
+      kernel: o.kernel,
+      dimension: d,
+      inputScaling,
+      outputScaling,
+      hyperparameters: fit.hyperparameters,
+      logMarginalLikelihood: fit.logMarginalLikelihood,
+      x: Float64Array.from(rows.data),
+      y: Float64Array.from(y),
     });
   }
 
@@ -192,11 +206,16 @@ export class GaussianProcess {
   toJSON(): GaussianProcessJson {
     const s = this.state();
     return {
-      kind: 'gaussianProcess', version: 1, kernel: s.kernel, dimension: s.dimension,
+      kind: 'gaussianProcess',
+      version: 1,
+      kernel: s.kernel,
+      dimension: s.dimension,
       inputScaling: { kind: s.inputScaling.kind, offset: [...s.inputScaling.offset], scale: [...s.inputScaling.scale] },
       outputScaling: { ...s.outputScaling },
       hyperparameters: { ...s.hyperparameters, lengthScales: [...s.hyperparameters.lengthScales] },
-      logMarginalLikelihood: s.logMarginalLikelihood, x: Array.from(s.x), y: Array.from(s.y),
+      logMarginalLikelihood: s.logMarginalLikelihood,
+      x: Array.from(s.x),
+      y: Array.from(s.y),
     };
   }
 
@@ -212,15 +231,27 @@ export class GaussianProcess {
     check('hyperparameters.lengthScales', j.hyperparameters.lengthScales.length, d);
     check('x', j.x.length, j.y.length * d);
     return new GaussianProcess({
-      kernel: j.kernel, dimension: d, inputScaling: j.inputScaling, outputScaling: j.outputScaling, hyperparameters: j.hyperparameters,
-      logMarginalLikelihood: j.logMarginalLikelihood, x: Float64Array.from(j.x), y: Float64Array.from(j.y),
+      kernel: j.kernel,
+      dimension: d,
+      inputScaling: j.inputScaling,
+      outputScaling: j.outputScaling,
+      hyperparameters: j.hyperparameters,
+      logMarginalLikelihood: j.logMarginalLikelihood,
+      x: Float64Array.from(j.x),
+      y: Float64Array.from(j.y),
     });
   }
 
   private state(): GpState {
     return {
-      kernel: this.kernel, dimension: this.dimension, inputScaling: this.inputScaling, outputScaling: this.outputScaling,
-      hyperparameters: this.hyperparameters, logMarginalLikelihood: this.logMarginalLikelihood, x: this.x, y: this.y,
+      kernel: this.kernel,
+      dimension: this.dimension,
+      inputScaling: this.inputScaling,
+      outputScaling: this.outputScaling,
+      hyperparameters: this.hyperparameters,
+      logMarginalLikelihood: this.logMarginalLikelihood,
+      x: this.x,
+      y: this.y,
     };
   }
 }

@@ -67,7 +67,9 @@ export class MultiOutputGp {
   static fromJSON(json: unknown): MultiOutputGp {
     const j = json as { kind?: unknown; version?: unknown; outputs?: unknown };
     if (typeof j !== 'object' || j === null || j.kind !== 'multiOutputGp' || j.version !== 1 || !Array.isArray(j.outputs)) {
-      throw new SurrogateSpecError('stored multi-output GP', [{ path: 'multiOutputGp', message: 'expected { kind: "multiOutputGp", version: 1, outputs: [...] }' }]);
+      throw new SurrogateSpecError('stored multi-output GP', [
+        { path: 'multiOutputGp', message: 'expected { kind: "multiOutputGp", version: 1, outputs: [...] }' },
+      ]);
     }
     return new MultiOutputGp(j.outputs.map((o) => GaussianProcess.fromJSON(o)));
   }

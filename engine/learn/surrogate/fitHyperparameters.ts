@@ -22,7 +22,14 @@ export interface HyperparameterFit {
   readonly logMarginalLikelihood: number;
 }
 
-export function fitHyperparameters(x: Float64Array, n: number, d: number, y: Float64Array, options: ResolvedGaussianProcessOptions, fixedNoiseVariance: number | undefined): HyperparameterFit {
+export function fitHyperparameters(
+  x: Float64Array,
+  n: number,
+  d: number,
+  y: Float64Array,
+  options: ResolvedGaussianProcessOptions,
+  fixedNoiseVariance: number | undefined,
+): HyperparameterFit {
   const lengthCount = options.ard ? d : 1;
   const learnNoise = fixedNoiseVariance === undefined;
   const freeCount = lengthCount + 1 + (learnNoise ? 1 : 0);
@@ -120,7 +127,14 @@ export function defaultRestarts(n: number): number {
  * sensible optima lie (ℓ within [0.05, 2] box widths, σ_f² in [0.3, 3],
  * σ_n² in [1e-4, 0.3]), from the seeded stream (seed, 1).
  */
-function startingPoints(options: ResolvedGaussianProcessOptions, restarts: number, d: number, lengthCount: number, learnNoise: boolean, freeCount: number): Float64Array[] {
+function startingPoints(
+  options: ResolvedGaussianProcessOptions,
+  restarts: number,
+  d: number,
+  lengthCount: number,
+  learnNoise: boolean,
+  freeCount: number,
+): Float64Array[] {
   const widths = options.inputScaling === 'unitBox' ? 1 : 3.5;
   const first = new Float64Array(freeCount);
   const initial = options.initial;

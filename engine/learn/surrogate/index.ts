@@ -6,7 +6,13 @@
  */
 export { GaussianProcess, type Prediction, type Rows } from './GaussianProcess.js';
 export { MultiOutputGp } from './MultiOutputGp.js';
-export { gaussianProcessOptionsSchema, gaussianProcessJsonSchema, type GaussianProcessOptions, type GaussianProcessJson, type GpHyperparameters } from './gpOptions.js';
+export {
+  gaussianProcessOptionsSchema,
+  gaussianProcessJsonSchema,
+  type GaussianProcessOptions,
+  type GaussianProcessJson,
+  type GpHyperparameters,
+} from './gpOptions.js';
 export { KERNEL_KINDS, kernelProfile, covarianceMatrix, crossCovariance, type KernelKind, type KernelProfile } from './kernels.js';
 export { logMarginalLikelihood, likelihoodWorkspace, type LikelihoodWorkspace, type MarginalLikelihood } from './marginalLikelihood.js';
 export { defaultRestarts } from './fitHyperparameters.js';

@@ -64,7 +64,14 @@ export function scaleByLengths(x: Float64Array, n: number, d: number, lengthScal
 }
 
 /** σ_f² κ(|z_i − z_j|²) for the rows of z (already divided by ℓ): the n × n noise-free covariance. */
-export function covarianceMatrix(profile: KernelProfile, z: Float64Array, n: number, d: number, signalVariance: number, out = new Float64Array(n * n)): Float64Array {
+export function covarianceMatrix(
+  profile: KernelProfile,
+  z: Float64Array,
+  n: number,
+  d: number,
+  signalVariance: number,
+  out = new Float64Array(n * n),
+): Float64Array {
   for (let i = 0; i < n; i++) {
     out[i * n + i] = signalVariance;
     for (let j = 0; j < i; j++) {
@@ -82,7 +89,16 @@ export function covarianceMatrix(profile: KernelProfile, z: Float64Array, n: num
 }
 
 /** Cross-covariance (m × n, row-major) between the rows of za (m × d) and zb (n × d), both already divided by ℓ. */
-export function crossCovariance(profile: KernelProfile, za: Float64Array, m: number, zb: Float64Array, n: number, d: number, signalVariance: number, out = new Float64Array(m * n)): Float64Array {
+export function crossCovariance(
+  profile: KernelProfile,
+  za: Float64Array,
+  m: number,
+  zb: Float64Array,
+  n: number,
+  d: number,
+  signalVariance: number,
+  out = new Float64Array(m * n),
+): Float64Array {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let r2 = 0;

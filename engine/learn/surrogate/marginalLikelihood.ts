@@ -123,7 +123,12 @@ export interface LikelihoodWorkspace {
 
 export function likelihoodWorkspace(n: number, d: number): LikelihoodWorkspace {
   return {
-    lengthScales: new Float64Array(d), z: new Float64Array(n * d), kf: new Float64Array(n * n), l: new Float64Array(n * n),
-    alpha: new Float64Array(n), kInverse: new Float64Array(n * n), work: new Float64Array(n * n),
+    lengthScales: new Float64Array(d),
+    z: new Float64Array(n * d),
+    kf: new Float64Array(n * n),
+    l: new Float64Array(n * n),
+    alpha: new Float64Array(n),
+    kInverse: new Float64Array(n * n),
+    work: new Float64Array(n * n),
   };
 }

@@ -13,7 +13,13 @@ export interface InputScaling {
   readonly scale: readonly number[];
 }
 
-export function fitInputScaling(kind: InputScaling['kind'], x: Float64Array, n: number, d: number, bounds?: ReadonlyArray<readonly [number, number]>): InputScaling {
+export function fitInputScaling(
+  kind: InputScaling['kind'],
+  x: Float64Array,
+  n: number,
+  d: number,
+  bounds?: ReadonlyArray<readonly [number, number]>,
+): InputScaling {
   const offset: number[] = [];
   const scale: number[] = [];
   for (let k = 0; k < d; k++) {
@@ -71,7 +77,12 @@ export function fitOutputScaling(y: ArrayLike<number>, stride = 1, column = 0): 
  * array of rows; checks shapes and finiteness (a NaN would silently poison
  * a Cholesky factor).
  */
-export function toRowMajor(routine: string, field: string, rows: Float64Array | ReadonlyArray<ArrayLike<number>>, d?: number): { data: Float64Array; n: number; d: number } {
+export function toRowMajor(
+  routine: string,
+  field: string,
+  rows: Float64Array | ReadonlyArray<ArrayLike<number>>,
+  d?: number,
+): { data: Float64Array; n: number; d: number } {
   if (rows instanceof Float64Array) {
     if (d === undefined || d < 1) throw new SurrogateError(routine, field, 'a flat Float64Array needs the dimension');
     if (rows.length % d !== 0) throw new SurrogateError(routine, field, `expected a multiple of ${d} values (rows × ${d} columns), got ${rows.length}`);

@@ -30,17 +30,12 @@ export function choiceSchema<const T extends readonly [string, ...string[]]>(val
 
 /** A [lower, upper] pair of finite numbers with lower < upper. */
 export function intervalSchema(element = finiteSchema()) {
-  return z
-    .tuple([element, element], { error: 'expected [lower, upper]' })
-    .refine(([lo, hi]) => lo < hi, { error: 'expected lower < upper' });
+  return z.tuple([element, element], { error: 'expected [lower, upper]' }).refine(([lo, hi]) => lo < hi, { error: 'expected lower < upper' });
 }
 
 /** Parses `value` with `schema` or throws a SurrogateSpecError listing every issue under `prefix`. */
 export function parseOptions<T extends z.ZodType>(schema: T, value: unknown, prefix: string, what = `${prefix} options`): z.output<T> {
   const parsed = schema.safeParse(value ?? {});
   if (parsed.success) return parsed.data;
-  throw new SurrogateSpecError(
-    what,
-    zodIssues(parsed.error, { prefix }),
-  );
+  throw new SurrogateSpecError(what, zodIssues(parsed.error, { prefix }));
 }

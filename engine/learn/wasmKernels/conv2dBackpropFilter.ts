@@ -23,11 +23,28 @@ type Conv2DBackpropFilterAttrs = {
  * learning", arXiv:1603.07285, section 4). Padding after is whatever makes
  * the output at least [kh, kw]; extra rows or columns are cut off.
  */
-export function conv2dBackpropFilter({ inputs, attrs, backend }: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: tf.KernelBackend }): tf.TensorInfo {
+export function conv2dBackpropFilter({
+  inputs,
+  attrs,
+  backend,
+}: {
+  inputs: tf.NamedTensorInfoMap;
+  attrs?: tf.NamedAttrMap;
+  backend: tf.KernelBackend;
+}): tf.TensorInfo {
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
   if (dataFormat !== 'NHWC') throw new Error(`Conv2DBackpropFilter on wasm supports NHWC only, got ${dataFormat}`);
-  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inHeight, inWidth, outHeight, outWidth } = info;
   const { top, left } = info.padInfo;
   const run = backendKernelRunner('wasm', backend);
@@ -37,7 +54,21 @@ export function conv2dBackpropFilter({ inputs, attrs, backend }: { inputs: tf.Na
   const right = Math.max(0, kw - 1 + (outWidth - 1) * sw + 1 - inWidth - left);
   const xT = run('Transpose', { x }, { perm: [3, 1, 2, 0] });
   const dyT = run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
-  const product = run('Conv2D', { x: xT, filter: dyT }, { strides: [1, 1], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC', dilations: [sh, sw] });
+  const product = run(
+    'Conv2D',
+    { x: xT, filter: dyT },
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [sh, sw],
+    },
+  );
   release(backend, xT, dyT);
   let cropped = product;
   if (product.shape[1] !== kh || product.shape[2] !== kw) {
@@ -61,7 +92,13 @@ export function conv2dBackpropFilter({ inputs, attrs, backend }: { inputs: tf.Na
  * batch as channels) computes the same sum but with an output of only k
  * columns, on which XNNPACK runs at about half its forward speed.
  */
-function rowFilterGradient(x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, run: BackendKernelRunner, backend: tf.KernelBackend): tf.TensorInfo {
+function rowFilterGradient(
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  run: BackendKernelRunner,
+  backend: tf.KernelBackend,
+): tf.TensorInfo {
   const wasm = backend as unknown as BackendWasm;
   const { batchSize: n, inWidth: w, inChannels: c, outWidth: ow, outChannels: f, filterWidth: k } = info;
   const { left } = info.padInfo;

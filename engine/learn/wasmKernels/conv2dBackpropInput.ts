@@ -31,7 +31,16 @@ function conv2dBackpropInput({ inputs, attrs, backend }: KernelArgs): tf.TensorI
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as Conv2DBackpropInputAttrs;
   if (dataFormat !== 'NHWC') return undefined;
-  const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   const before = [info.filterHeight - 1 - info.padInfo.top, info.filterWidth - 1 - info.padInfo.left];
   if (before[0] < 0 || before[1] < 0) return undefined;
   const { batchSize, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inHeight, inWidth, outHeight, outWidth, outChannels } = info;
@@ -40,21 +49,51 @@ function conv2dBackpropInput({ inputs, attrs, backend }: KernelArgs): tf.TensorI
   if (sh > 1 || sw > 1) {
     // [N, oh, ow, F] → [N, oh, 1, ow, 1, F], zeros after each entry → [N, oh·sh, ow·sw, F].
     const lifted = run('Reshape', { x: dy }, { shape: [batchSize, outHeight, 1, outWidth, 1, outChannels] });
-    const padded = run('PadV2', { x: lifted }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
+    const padded = run(
+      'PadV2',
+      { x: lifted },
+      {
+        paddings: [
+          [0, 0],
+          [0, 0],
+          [0, sh - 1],
+          [0, 0],
+          [0, sw - 1],
+          [0, 0],
+        ],
+        constantValue: 0,
+      },
+    );
     spread = run('Reshape', { x: padded }, { shape: [batchSize, outHeight * sh, outWidth * sw, outChannels] });
     release(backend, lifted, padded);
   }
   // Padding after for an output of [H, W]; negative means cut inserted zeros off the end.
   const after = [inHeight + kh - 1 - spread.shape[1]! - before[0], inWidth + kw - 1 - spread.shape[2]! - before[1]];
   if (after[0] < 0 || after[1] < 0) {
-    const cut = run('Slice', { x: spread }, { begin: [0, 0, 0, 0], size: [-1, spread.shape[1]! + Math.min(0, after[0]), spread.shape[2]! + Math.min(0, after[1]), -1] });
+    const cut = run(
+      'Slice',
+      { x: spread },
+      { begin: [0, 0, 0, 0], size: [-1, spread.shape[1]! + Math.min(0, after[0]), spread.shape[2]! + Math.min(0, after[1]), -1] },
+    );
     if (spread !== dy) release(backend, spread);
     spread = cut;
   }
   const swapped = rotatedSwapped(filter, backend);
-  const dx = run('Conv2D', { x: spread, filter: swapped }, {
-    strides: [1, 1], pad: [[0, 0], [before[0], Math.max(0, after[0])], [before[1], Math.max(0, after[1])], [0, 0]], dataFormat: 'NHWC', dilations: [1, 1],
-  });
+  const dx = run(
+    'Conv2D',
+    { x: spread, filter: swapped },
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [before[0], Math.max(0, after[0])],
+        [before[1], Math.max(0, after[1])],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+    },
+  );
   release(backend, swapped);
   if (spread !== dy) release(backend, spread);
   return dx;

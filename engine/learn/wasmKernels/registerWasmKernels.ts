@@ -30,16 +30,20 @@ let registered = false;
  */
 export function registerWasmTrainingKernels(wasmVersion: string, warn: (message: string) => void = console.warn): boolean {
   if (tf.version_core !== PINNED_TFJS_VERSION || wasmVersion !== PINNED_TFJS_VERSION) {
-    warn(`sciope: tfjs-core ${tf.version_core} / tfjs-backend-wasm ${wasmVersion} is not the pinned ${PINNED_TFJS_VERSION}; training convolutions as unfold + matMul (slower)`);
+    warn(
+      `sciope: tfjs-core ${tf.version_core} / tfjs-backend-wasm ${wasmVersion} is not the pinned ${PINNED_TFJS_VERSION}; training convolutions as unfold + matMul (slower)`,
+    );
     return false;
   }
   if (registered) return true;
   const backpropInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
   const sum = tf.getKernel('Sum', 'wasm');
   const identity = tf.getKernel('Identity', 'wasm');
-  const missing = (name: string): tf.KernelFunc => () => {
-    throw new Error(`the wasm backend has no ${name} kernel for these arguments`);
-  };
+  const missing =
+    (name: string): tf.KernelFunc =>
+    () => {
+      throw new Error(`the wasm backend has no ${name} kernel for these arguments`);
+    };
   const replacements: Record<string, tf.KernelFunc> = {
     Conv2DBackpropFilter: conv2dBackpropFilter as unknown as tf.KernelFunc,
     Conv2DBackpropInput: conv2dBackpropInputKernel(backpropInput?.kernelFunc ?? missing('Conv2DBackpropInput')),

@@ -10,7 +10,10 @@ import { SSA_EVENTS_PER_SECOND } from './feasibility.js';
 /** 4 significant digits, exponent form for large and small numbers: 6.022e+17 → "6.022e17". */
 function short(x: number): string {
   if (x === 0 || (Math.abs(x) >= 1e-3 && Math.abs(x) < 1e6)) return String(Number(x.toPrecision(4)));
-  return x.toExponential(3).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  return x
+    .toExponential(3)
+    .replace(/\.?0+e/, 'e')
+    .replace('e+', 'e');
 }
 
 /** 12 significant digits: the number as written, without the dust of floating-point products (1.0000000000000001e-21 → 1e-21). */
@@ -31,17 +34,25 @@ export function describeConversion(report: ConversionReport): string[] {
   for (const s of report.species) {
     const reads = s.concentration ? ' (read as a concentration: its name now means count / (F × compartment size))' : '';
     if (s.moleculesPerUnit === 1) lines.push(`${s.id} is counted in molecules (unit: ${s.unit}); initial count of ${s.id}: ${s.count}${reads}`);
-    else lines.push(`1 ${s.unit} of ${s.id} = ${short(s.moleculesPerUnit)} molecules; initial count of ${s.id}: ${s.count} (from ${precise(s.amount)} ${s.unit})${reads}`);
+    else
+      lines.push(
+        `1 ${s.unit} of ${s.id} = ${short(s.moleculesPerUnit)} molecules; initial count of ${s.id}: ${s.count} (from ${precise(s.amount)} ${s.unit})${reads}`,
+      );
   }
-  if (report.extent.moleculesPerUnit !== 1) lines.push(`reaction rates are in ${report.extent.unit} per time: propensity = ${short(report.extent.moleculesPerUnit)} × rate`);
+  if (report.extent.moleculesPerUnit !== 1)
+    lines.push(`reaction rates are in ${report.extent.unit} per time: propensity = ${short(report.extent.moleculesPerUnit)} × rate`);
   for (const r of report.rounded) lines.push(`initial count of ${r.id} rounded from ${precise(r.before)} to ${r.after} molecules`);
   for (const r of report.reactions) {
-    if (r.form === 'mass-action') lines.push(`reaction ${r.id} is mass action: its propensity counts distinct molecule combinations (N(N−1)… for a reactant taken twice or more)`);
+    if (r.form === 'mass-action')
+      lines.push(`reaction ${r.id} is mass action: its propensity counts distinct molecule combinations (N(N−1)… for a reactant taken twice or more)`);
     if (r.form === 'split') lines.push(`reaction ${r.id} is reversible mass action: simulated as two irreversible reactions, ${r.into.join(' and ')}`);
   }
   lines.push(...report.notes);
   const f = report.feasibility;
-  for (const bad of f.invalid) lines.push(`the propensity of ${bad.id} is ${bad.value} at t = 0: a propensity must be a non-negative number (a net rate of a reversible reaction cannot be simulated as events)`);
+  for (const bad of f.invalid)
+    lines.push(
+      `the propensity of ${bad.id} is ${bad.value} at t = 0: a propensity must be a non-negative number (a net rate of a reversible reaction cannot be simulated as events)`,
+    );
   if (f.expectedEvents === null) {
     lines.push(`total propensity at t = 0: ${short(f.totalPropensity)} reaction events per time unit (no end time to estimate the events per trajectory)`);
   } else if (f.exceeded) {
@@ -51,7 +62,9 @@ export function describeConversion(report: ConversionReport): string[] {
         'use tau-leaping (--method tau) or the ODE (--method ode)',
     );
   } else {
-    lines.push(`about ${short(f.expectedEvents)} reaction events per trajectory (total propensity ${short(f.totalPropensity)} at t = 0 × end time ${f.endTime})`);
+    lines.push(
+      `about ${short(f.expectedEvents)} reaction events per trajectory (total propensity ${short(f.totalPropensity)} at t = 0 × end time ${f.endTime})`,
+    );
   }
   return lines;
 }

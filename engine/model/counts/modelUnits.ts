@@ -26,10 +26,15 @@ function overrideUnit(option: string | number | undefined): SubstanceUnit | unde
   if (option === undefined) return undefined;
   if (typeof option === 'string') {
     const unit = readSubstanceUnit(option);
-    if (!unit.known) throw new SimulationSettingsError('substanceUnit', `unknown substance unit "${option}"; expected mol with an SI prefix (mol, mmol, µmol, nmol...), item, or molecules per unit (a number > 0)`);
+    if (!unit.known)
+      throw new SimulationSettingsError(
+        'substanceUnit',
+        `unknown substance unit "${option}"; expected mol with an SI prefix (mol, mmol, µmol, nmol...), item, or molecules per unit (a number > 0)`,
+      );
     return unit;
   }
-  if (!(Number.isFinite(option) && option > 0)) throw new SimulationSettingsError('substanceUnit', `expected molecules per unit (a finite number > 0), got ${option}`);
+  if (!(Number.isFinite(option) && option > 0))
+    throw new SimulationSettingsError('substanceUnit', `expected molecules per unit (a finite number > 0), got ${option}`);
   return { moleculesPerUnit: option, symbol: `unit of ${option} molecules`, known: true };
 }
 
@@ -53,7 +58,10 @@ export function modelUnits(model: ReactionNetwork, option: string | number | und
     species.set(s.id, found);
   }
   const unitless = model.species.filter((s) => species.get(s.id)!.from === 'none').map((s) => s.id);
-  if (unitless.length > 0) note(`no substance unit for ${unitless.length === model.species.length ? 'any species' : unitless.join(', ')}: amounts are taken as molecule counts (F = 1)`);
+  if (unitless.length > 0)
+    note(
+      `no substance unit for ${unitless.length === model.species.length ? 'any species' : unitless.join(', ')}: amounts are taken as molecule counts (F = 1)`,
+    );
 
   // F_E: the override, the model's extent unit, its substance unit, else the one unit all species share, else molecules.
   let extent: SubstanceUnit;

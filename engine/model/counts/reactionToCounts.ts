@@ -69,7 +69,11 @@ function countStoichiometry(r: ReactionSpec, ctx: CountContext): Sides | null {
       else {
         const ast = parseExpression(coefficient);
         if (![...identifiersOf(ast).keys()].every((name) => ctx.kinds.isConstant(name))) {
-          ctx.problems.push({ element: 'reaction', id: r.id, reason: `variable stoichiometry of ${id} (${coefficient}): a reaction event must change each species by a fixed whole number of molecules; use --method ode` });
+          ctx.problems.push({
+            element: 'reaction',
+            id: r.id,
+            reason: `variable stoichiometry of ${id} (${coefficient}): a reaction event must change each species by a fixed whole number of molecules; use --method ode`,
+          });
           ok = false;
           continue;
         }
@@ -86,7 +90,11 @@ function countStoichiometry(r: ReactionSpec, ctx: CountContext): Sides | null {
       const n = wholeNumber(value * multiplier);
       if (n === null || !Number.isFinite(multiplier)) {
         const why = multiplier === 1 ? '' : ` × ${multiplier} (conversion factor × molecules per unit of ${id} / molecules per unit of extent)`;
-        ctx.problems.push({ element: 'reaction', id: r.id, reason: `stoichiometry ${value}${why} of ${id} is not a whole number: a reaction event must change ${id} by a whole number of molecules; use --method ode` });
+        ctx.problems.push({
+          element: 'reaction',
+          id: r.id,
+          reason: `stoichiometry ${value}${why} of ${id} is not a whole number: a reaction event must change ${id} by a whole number of molecules; use --method ode`,
+        });
         ok = false;
         continue;
       }
@@ -177,7 +185,12 @@ export function reactionToCounts(r: ReactionSpec, ctx: CountContext): { reaction
   if (r.rate !== undefined) {
     // The engine's mass-action constant over amounts: k·vol^(1−n)·Π A^n becomes k·F_E·Π F_i^(−n_i)·vol^(1−n)·Π N^n.
     if (sides.rescaled) {
-      ctx.problems.push({ element: 'reaction', id: r.id, reason: 'a mass-action rate whose stoichiometry in molecules differs from the one the rate is written for (a conversion factor, species in different substance units, or a fractional coefficient of a boundary species): write its kinetic law as a propensity' });
+      ctx.problems.push({
+        element: 'reaction',
+        id: r.id,
+        reason:
+          'a mass-action rate whose stoichiometry in molecules differs from the one the rate is written for (a conversion factor, species in different substance units, or a fractional coefficient of a boundary species): write its kinetic law as a propensity',
+      });
       return null;
     }
     let numeric = ctx.extentFactor;

@@ -24,7 +24,11 @@ export class StartValues {
     for (const c of model.compartments) this.written.set(c.id, c.size);
     for (const p of model.parameters) this.written.set(p.id, p.value);
     for (const a of model.initialAssignments) {
-      this.definitions.set(a.variable, { expression: parseExpression(String(a.expression)), element: 'initialAssignment', what: `the initial assignment to ${a.variable}` });
+      this.definitions.set(a.variable, {
+        expression: parseExpression(String(a.expression)),
+        element: 'initialAssignment',
+        what: `the initial assignment to ${a.variable}`,
+      });
     }
     for (const r of model.rules) {
       if (r.type !== 'assignment' || r.variable === undefined || this.definitions.has(r.variable)) continue;

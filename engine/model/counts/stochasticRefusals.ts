@@ -55,45 +55,76 @@ export function stochasticRefusals(model: ReactionNetwork, options: StochasticRe
   for (const [i, rule] of model.rules.entries()) {
     if (rule.type === 'rate') {
       if (options.keepRateRules) continue;
-      refuse('rule', rule.variable ?? `rules[${i}]`, `rate rule on ${rule.variable}: the exact SSA has no continuous variables; use --method hybrid (continuous variables with stochastic reactions) or --method ode`);
+      refuse(
+        'rule',
+        rule.variable ?? `rules[${i}]`,
+        `rate rule on ${rule.variable}: the exact SSA has no continuous variables; use --method hybrid (continuous variables with stochastic reactions) or --method ode`,
+      );
     } else if (rule.type === 'algebraic') {
       refuse('rule', `rules[${i}]`, `algebraic rule 0 = ${rule.expression}: the stochastic methods cannot solve algebraic constraints; ${USE_ODE}`);
     } else if (typeof rule.expression === 'string' && readsTime(parseExpression(rule.expression))) {
-      refuse('rule', rule.variable!, `assignment rule for ${rule.variable} depends on the time t: the SSA evaluates rules only when a reaction fires, so the value would be stale in between; ${USE_ODE}`);
+      refuse(
+        'rule',
+        rule.variable!,
+        `assignment rule for ${rule.variable} depends on the time t: the SSA evaluates rules only when a reaction fires, so the value would be stale in between; ${USE_ODE}`,
+      );
     }
   }
 
   for (const r of model.reactions) {
     const law = r.propensity ?? r.rate;
     if (typeof law === 'string' && readsTime(parseExpression(law))) {
-      refuse('reaction', r.id, `its kinetic law depends on the time t: the exact SSA and tau-leaping assume propensities constant between reactions; ${USE_ODE}`);
+      refuse(
+        'reaction',
+        r.id,
+        `its kinetic law depends on the time t: the exact SSA and tau-leaping assume propensities constant between reactions; ${USE_ODE}`,
+      );
     }
   }
 
   for (const e of model.events) {
-    if (e.delay !== undefined) refuse('event', e.id, `a delay (${e.delay}): the stochastic methods execute events when they trigger, without delayed executions; ${USE_ODE}`);
-    if (e.priority !== undefined) refuse('event', e.id, `a priority (${e.priority}): the stochastic methods execute simultaneous events in document order only; ${USE_ODE}`);
+    if (e.delay !== undefined)
+      refuse('event', e.id, `a delay (${e.delay}): the stochastic methods execute events when they trigger, without delayed executions; ${USE_ODE}`);
+    if (e.priority !== undefined)
+      refuse('event', e.id, `a priority (${e.priority}): the stochastic methods execute simultaneous events in document order only; ${USE_ODE}`);
     // Without delays these two only matter when events execute together: SBML then computes a later event's values
     // after an earlier one executed, and cancels one whose trigger turned false; the count simulators evaluate every
     // simultaneous event at trigger time and cancel none.
     if (model.events.length > 1 && !e.useValuesFromTriggerTime) {
-      refuse('event', e.id, `it uses values from its execution time: with other events in the model that differs from the stochastic methods, which evaluate events that fire together at trigger time; ${USE_ODE}`);
+      refuse(
+        'event',
+        e.id,
+        `it uses values from its execution time: with other events in the model that differs from the stochastic methods, which evaluate events that fire together at trigger time; ${USE_ODE}`,
+      );
     }
     if (model.events.length > 1 && !e.persistent) {
-      refuse('event', e.id, `it is not persistent: with other events in the model, one executing first could cancel it, which the stochastic methods do not do; ${USE_ODE}`);
+      refuse(
+        'event',
+        e.id,
+        `it is not persistent: with other events in the model, one executing first could cancel it, which the stochastic methods do not do; ${USE_ODE}`,
+      );
     }
     for (const [v, text] of Object.entries(e.assignments)) {
       if (typeof text === 'string' && readsTime(parseExpression(text))) {
-        refuse('event', e.id, `its assignment to ${v} depends on the time t: the stochastic methods evaluate event assignments over the state only; ${USE_ODE}`);
+        refuse(
+          'event',
+          e.id,
+          `its assignment to ${v} depends on the time t: the stochastic methods evaluate event assignments over the state only; ${USE_ODE}`,
+        );
       }
     }
     const trigger = parseExpression(e.trigger);
     if (readsTime(trigger) && timeTrigger(trigger) === null) {
-      refuse('event', e.id, `its trigger "${e.trigger}" mixes the time t with other conditions: the stochastic methods need a time trigger of the form "t >= expression"; ${USE_ODE}`);
+      refuse(
+        'event',
+        e.id,
+        `its trigger "${e.trigger}" mixes the time t with other conditions: the stochastic methods need a time trigger of the form "t >= expression"; ${USE_ODE}`,
+      );
     }
   }
 
-  if (model.reactions.length === 0) refuse('model', model.name, `it has no reactions: nothing happens at random, so there is nothing for the stochastic methods to simulate; ${USE_ODE}`);
+  if (model.reactions.length === 0)
+    refuse('model', model.name, `it has no reactions: nothing happens at random, so there is nothing for the stochastic methods to simulate; ${USE_ODE}`);
 
   // A compartment whose size changes changes the concentration of every species in it without any reaction.
   const changed = new Map<string, string>();
@@ -105,7 +136,11 @@ export function stochasticRefusals(model: ReactionNetwork, options: StochasticRe
     const how = changed.get(c.id);
     const concentrations = model.species.filter((s) => s.compartment === c.id && s.amountOnly === false).map((s) => s.id);
     if (how !== undefined && concentrations.length > 0) {
-      refuse('compartment', c.id, `its size is changed by ${how}, which changes the concentrations of ${concentrations.join(', ')} without a reaction; counts cannot follow that; ${USE_ODE}`);
+      refuse(
+        'compartment',
+        c.id,
+        `its size is changed by ${how}, which changes the concentrations of ${concentrations.join(', ')} without a reaction; counts cannot follow that; ${USE_ODE}`,
+      );
     }
     if (c.dimensions === 0 && concentrations.length > 0) {
       refuse('compartment', c.id, `it has no size (0 dimensions) but holds species read as concentrations (${concentrations.join(', ')})`);

@@ -28,10 +28,32 @@ const MOLE_NAMES = new Set(['mol', 'mole', 'moles', 'mols']);
 
 /** SI prefix words (any case) and symbols (case matters: M is mega, m milli), as powers of ten. */
 const PREFIX_WORDS: ReadonlyArray<readonly [string, number]> = [
-  ['giga', 9], ['mega', 6], ['kilo', 3], ['deci', -1], ['centi', -2], ['milli', -3], ['micro', -6], ['nano', -9], ['pico', -12], ['femto', -15], ['atto', -18],
+  ['giga', 9],
+  ['mega', 6],
+  ['kilo', 3],
+  ['deci', -1],
+  ['centi', -2],
+  ['milli', -3],
+  ['micro', -6],
+  ['nano', -9],
+  ['pico', -12],
+  ['femto', -15],
+  ['atto', -18],
 ];
 const PREFIX_SYMBOLS: ReadonlyArray<readonly [string, number]> = [
-  ['G', 9], ['M', 6], ['k', 3], ['d', -1], ['c', -2], ['m', -3], ['µ', -6], ['μ', -6], ['u', -6], ['n', -9], ['p', -12], ['f', -15], ['a', -18],
+  ['G', 9],
+  ['M', 6],
+  ['k', 3],
+  ['d', -1],
+  ['c', -2],
+  ['m', -3],
+  ['µ', -6],
+  ['μ', -6],
+  ['u', -6],
+  ['n', -9],
+  ['p', -12],
+  ['f', -15],
+  ['a', -18],
 ];
 const SYMBOL_OF: Record<number, string> = { 9: 'G', 6: 'M', 3: 'k', [-1]: 'd', [-2]: 'c', [-3]: 'm', [-6]: 'µ', [-9]: 'n', [-12]: 'p', [-15]: 'f', [-18]: 'a' };
 
@@ -46,10 +68,12 @@ function namedUnit(name: string): { molecules: number; symbol: string } | null {
   if (COUNT_NAMES.has(lower)) return { molecules: 1, symbol: 'molecule' };
   if (MOLE_NAMES.has(lower)) return { molecules: AVOGADRO, symbol: 'mol' };
   for (const [word, exponent] of PREFIX_WORDS) {
-    if (lower.startsWith(word) && MOLE_NAMES.has(lower.slice(word.length))) return { molecules: molesToMolecules(exponent), symbol: `${SYMBOL_OF[exponent]}mol` };
+    if (lower.startsWith(word) && MOLE_NAMES.has(lower.slice(word.length)))
+      return { molecules: molesToMolecules(exponent), symbol: `${SYMBOL_OF[exponent]}mol` };
   }
   for (const [symbol, exponent] of PREFIX_SYMBOLS) {
-    if (name.startsWith(symbol) && MOLE_NAMES.has(name.slice(symbol.length).toLowerCase())) return { molecules: molesToMolecules(exponent), symbol: `${SYMBOL_OF[exponent]}mol` };
+    if (name.startsWith(symbol) && MOLE_NAMES.has(name.slice(symbol.length).toLowerCase()))
+      return { molecules: molesToMolecules(exponent), symbol: `${SYMBOL_OF[exponent]}mol` };
   }
   return null;
 }
@@ -74,7 +98,12 @@ export function readSubstanceUnit(text: string): SubstanceUnit {
     unit = unit.slice(0, slash).trim();
   }
   if (unit.toLowerCase() === 'dimensionless' || unit === '1' || unit === '') {
-    return { moleculesPerUnit: 1, symbol: 'molecule', known: false, note: `substance unit "${original}" is not a unit of substance: amounts are read as molecule counts` };
+    return {
+      moleculesPerUnit: 1,
+      symbol: 'molecule',
+      known: false,
+      note: `substance unit "${original}" is not a unit of substance: amounts are read as molecule counts`,
+    };
   }
   const withNote = (u: Omit<SubstanceUnit, 'note'>): SubstanceUnit => (note ? { ...u, note } : u);
   const named = namedUnit(unit);
@@ -87,5 +116,10 @@ export function readSubstanceUnit(text: string): SubstanceUnit {
       return withNote({ moleculesPerUnit: base.molecules * multiplier, symbol: `${multiplier} ${base.symbol}`, known: true });
     }
   }
-  return { moleculesPerUnit: 1, symbol: original, known: false, note: `unknown substance unit "${original}": amounts are read as molecule counts (pass the unit or a factor to convert)` };
+  return {
+    moleculesPerUnit: 1,
+    symbol: original,
+    known: false,
+    note: `unknown substance unit "${original}": amounts are read as molecule counts (pass the unit or a factor to convert)`,
+  };
 }

@@ -20,7 +20,9 @@ export function substituteNames(node: ExprNode, replace: (name: string) => ExprN
       case 'call':
         return children.every((c, i) => c === n.args[i]) ? n : { ...n, args: children };
       case 'conditional':
-        return children[0] === n.test && children[1] === n.then && children[2] === n.otherwise ? n : { ...n, test: children[0], then: children[1], otherwise: children[2] };
+        return children[0] === n.test && children[1] === n.then && children[2] === n.otherwise
+          ? n
+          : { ...n, test: children[0], then: children[1], otherwise: children[2] };
     }
   });
 }

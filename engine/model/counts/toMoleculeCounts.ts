@@ -87,7 +87,12 @@ export function toMoleculeCounts(model: ReactionNetwork, options: CountConversio
     isConstant: (name) => !species.has(name) && !variable.has(name) && name !== 't' && name !== 'time',
   };
   for (const id of [model.conversionFactor, ...model.species.map((s) => s.conversionFactor)]) {
-    if (id !== undefined && variable.has(id)) problems.push({ element: 'parameter', id, reason: 'a conversion factor that rules or events change: the molecules a reaction event changes must be a fixed whole number' });
+    if (id !== undefined && variable.has(id))
+      problems.push({
+        element: 'parameter',
+        id,
+        reason: 'a conversion factor that rules or events change: the molecules a reaction event changes must be a fixed whole number',
+      });
   }
 
   // A species name over counts: count / F for an amount, count / (F × size) for a concentration.
@@ -101,7 +106,8 @@ export function toMoleculeCounts(model: ReactionNetwork, options: CountConversio
   }
   const toCounts = (ast: ExprNode) => (meaning.size === 0 ? ast : substituteNames(ast, (name) => meaning.get(name)));
   /** count = F × amount = F × size × concentration: what a rule or event writing into species `s` now writes. */
-  const countOfValue = (s: SpeciesSpec, value: ExprNode) => scaled(factorOf(s.id), s.amountOnly === false ? binaryNode('*', nameNode(s.compartment ?? 'vol'), value) : value);
+  const countOfValue = (s: SpeciesSpec, value: ExprNode) =>
+    scaled(factorOf(s.id), s.amountOnly === false ? binaryNode('*', nameNode(s.compartment ?? 'vol'), value) : value);
 
   const ctx: CountContext = {
     model,
@@ -140,7 +146,15 @@ export function toMoleculeCounts(model: ReactionNetwork, options: CountConversio
       }
     } else if (changed) rounded.push({ id: s.id, before: exact, after: count });
     const unit = units.get(s.id)!;
-    conversions.push({ id: s.id, unit: unit.unit.symbol, moleculesPerUnit: unit.unit.moleculesPerUnit, unitFrom: unit.from, amount, count, concentration: s.amountOnly === false });
+    conversions.push({
+      id: s.id,
+      unit: unit.unit.symbol,
+      moleculesPerUnit: unit.unit.moleculesPerUnit,
+      unitFrom: unit.from,
+      amount,
+      count,
+      concentration: s.amountOnly === false,
+    });
     speciesOut.push({ id: s.id, initial: count, ...(isUnchangedByReactions(s) ? { boundary: true } : {}), ...(s.name !== undefined ? { name: s.name } : {}) });
   }
 
@@ -204,12 +218,19 @@ export function toMoleculeCounts(model: ReactionNetwork, options: CountConversio
       const value = start.evaluate(expression);
       const whole = Math.round(value);
       if (!(value >= 0) || Math.abs(value - whole) > ROUNDING_REPORTED * Math.abs(value)) {
-        problems.push({ element: 'event', id: e.id, reason: `it sets ${v} to ${value} molecules: a molecule count must be a non-negative whole number; use --method ode` });
+        problems.push({
+          element: 'event',
+          id: e.id,
+          reason: `it sets ${v} to ${value} molecules: a molecule count must be a non-negative whole number; use --method ode`,
+        });
         return text;
       }
       return whole;
     }
-    if (expression !== original) note(`event ${e.id} sets ${v} from the state (${printExpression(expression)} molecules): the stochastic methods stop with an error if that is not a whole number when it fires`);
+    if (expression !== original)
+      note(
+        `event ${e.id} sets ${v} from the state (${printExpression(expression)} molecules): the stochastic methods stop with an error if that is not a whole number when it fires`,
+      );
     return textOf(text, original, expression);
   }
 
@@ -218,7 +239,13 @@ export function toMoleculeCounts(model: ReactionNetwork, options: CountConversio
       const value = start.hasInitialAssignment(p.id) ? start.read(p.id) : p.value;
       return { ...p, value: Number.isFinite(value) ? value : p.value };
     }),
-    ...model.compartments.map((c) => ({ id: c.id, value: start.read(c.id), constant: !variable.has(c.id), ...(c.units !== undefined ? { units: c.units } : {}), ...(c.name !== undefined ? { name: `compartment ${c.name}` } : { name: `size of compartment ${c.id}` }) })),
+    ...model.compartments.map((c) => ({
+      id: c.id,
+      value: start.read(c.id),
+      constant: !variable.has(c.id),
+      ...(c.units !== undefined ? { units: c.units } : {}),
+      ...(c.name !== undefined ? { name: `compartment ${c.name}` } : { name: `size of compartment ${c.id}` }),
+    })),
   ];
 
   problems.push(...start.problems);

@@ -1,9 +1,21 @@
 import type { ReactionNetworkInput } from '../schema.js';
 
 const parameters = [
-  ['alphaA', 50], ['alphaA_prime', 500], ['alphaR', 0.01], ['alphaR_prime', 50],
-  ['betaA', 50], ['betaR', 5], ['deltaMA', 10], ['deltaMR', 0.5], ['deltaA', 1], ['deltaR', 0.2],
-  ['gammaA', 1], ['gammaR', 1], ['gammaC', 2], ['thetaA', 50], ['thetaR', 100],
+  ['alphaA', 50],
+  ['alphaA_prime', 500],
+  ['alphaR', 0.01],
+  ['alphaR_prime', 50],
+  ['betaA', 50],
+  ['betaR', 5],
+  ['deltaMA', 10],
+  ['deltaMR', 0.5],
+  ['deltaA', 1],
+  ['deltaR', 0.2],
+  ['gammaA', 1],
+  ['gammaR', 1],
+  ['gammaC', 2],
+  ['thetaA', 50],
+  ['thetaR', 100],
 ].map(([id, value]) => ({ id: id as string, value: value as number }));
 
 const species = (initial: Record<string, number>) =>

@@ -5,7 +5,7 @@
  * the token that introduced it: the number or name itself, the operator of a
  * unary or binary node, the function name of a call, the `?` of a conditional.
  */
-import type { FunctionName } from './functions';
+import type { FunctionName } from './functions.js';
 
 export type UnaryOp = '-' | '+' | '!';
 

@@ -7,9 +7,9 @@
  * the simulators can only detect at run time; a constant can be refused with
  * its column before anything runs. Values follow `evaluateExpression`.
  */
-import type { ExprNode } from './ast';
-import { evaluateOperation } from './evaluate';
-import { foldExpression } from './walk';
+import type { ExprNode } from './ast.js';
+import { evaluateOperation } from './evaluate.js';
+import { foldExpression } from './walk.js';
 
 export interface NonFiniteConstant {
   /** The innermost constant node that is not finite: a number literal or the operator (or call) that produced the value. */

@@ -21,14 +21,18 @@
  * derivative shares subtrees with the input (trees are immutable).
  */
 import { EngineError } from '../../errors/index.js';
-import type { BinaryOp, CallNode, ExprNode } from './ast';
-import type { FunctionName } from './functions';
-import { forEachNode, foldExpression } from './walk';
+import type { BinaryOp, CallNode, ExprNode } from './ast.js';
+import type { FunctionName } from './functions.js';
+import { forEachNode, foldExpression } from './walk.js';
 
 /** An expression whose derivative has no closed form here (code EXPRESSION_NOT_DIFFERENTIABLE). */
 export class NotDifferentiableError extends EngineError {
   constructor(fn: string, pos: number) {
-    super('EXPRESSION_NOT_DIFFERENTIABLE', `${fn}() depends on the trajectory, not only on the current state, so it has no symbolic derivative (use finite differences)`, { fn, pos });
+    super(
+      'EXPRESSION_NOT_DIFFERENTIABLE',
+      `${fn}() depends on the trajectory, not only on the current state, so it has no symbolic derivative (use finite differences)`,
+      { fn, pos },
+    );
   }
 }
 
@@ -143,7 +147,9 @@ function callDerivative(node: CallNode, d: readonly ExprNode[], pos: number): Ex
       return isZero(du) ? num(0, pos) : div(du, sub(num(1, pos), square(u), pos), pos);
     case 'abs':
       // sign(u) u', with the branch tests of abs itself; 0 at u = 0 (the symmetric difference).
-      return isZero(du) ? num(0, pos) : conditional(binary('>', u, num(0, pos), pos), du, conditional(binary('<', u, num(0, pos), pos), neg(du, pos), num(0, pos), pos), pos);
+      return isZero(du)
+        ? num(0, pos)
+        : conditional(binary('>', u, num(0, pos), pos), du, conditional(binary('<', u, num(0, pos), pos), neg(du, pos), num(0, pos), pos), pos);
     case 'min':
     case 'max':
       return extremumDerivative(node, d, pos);

@@ -9,16 +9,21 @@
  * The walk is iterative (walk.ts) and long chains are written flat, so neither
  * this walk nor V8's parser of the output recurses on the length of a sum.
  */
-import type { BinaryNode, ExprNode } from './ast';
-import { functionSpec } from './functions';
-import { repeatedFactors } from './semantics';
-import { childrenOf, foldExpression } from './walk';
+import type { BinaryNode, ExprNode } from './ast.js';
+import { functionSpec } from './functions.js';
+import { repeatedFactors } from './semantics.js';
+import { childrenOf, foldExpression } from './walk.js';
 
 /** Maps an identifier to JavaScript (e.g. `s3` or `p[2]`); may throw for unknown names. */
 export type IdentifierResolver = (name: string, pos: number) => string;
 
 const COMPARISON_JS: Partial<Record<BinaryNode['op'], string>> = {
-  '<': '<', '<=': '<=', '>': '>', '>=': '>=', '==': '===', '!=': '!==',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
+  '==': '===',
+  '!=': '!==',
 };
 
 /** A resolved name that is already a single operand: `s3`, `p[2]`, `this.x`. */
@@ -32,7 +37,12 @@ const SIMPLE_OPERAND = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[\d+\])*$/;
 type ChainGroup = 'additive' | 'multiplicative' | 'and' | 'or';
 
 const CHAIN_GROUP: Partial<Record<BinaryNode['op'], ChainGroup>> = {
-  '+': 'additive', '-': 'additive', '*': 'multiplicative', '/': 'multiplicative', '&&': 'and', '||': 'or',
+  '+': 'additive',
+  '-': 'additive',
+  '*': 'multiplicative',
+  '/': 'multiplicative',
+  '&&': 'and',
+  '||': 'or',
 };
 
 /**

@@ -7,10 +7,10 @@
  * resolves every identifier; `lookup` may throw for unknown names. The walk
  * is iterative (walk.ts), so any depth of tree evaluates.
  */
-import type { BinaryNode, ExprNode } from './ast';
-import { functionSpec } from './functions';
-import { fromBoolean, isTrue, power, repeatedFactors } from './semantics';
-import { foldExpression } from './walk';
+import type { BinaryNode, ExprNode } from './ast.js';
+import { functionSpec } from './functions.js';
+import { fromBoolean, isTrue, power, repeatedFactors } from './semantics.js';
+import { foldExpression } from './walk.js';
 
 export type IdentifierLookup = (name: string, pos: number) => number;
 

@@ -5,7 +5,7 @@
  * `emit` receives argument snippets that are already safe to use as operands
  * (parenthesised, a call, a number or a resolved name) and must keep them so.
  */
-import { isTrue } from './semantics';
+import { isTrue } from './semantics.js';
 
 export interface FunctionSpec {
   readonly minArgs: number;

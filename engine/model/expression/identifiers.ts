@@ -1,6 +1,6 @@
 /** Lists the names an expression refers to, for validators that report unknown names with their position. */
-import type { ExprNode } from './ast';
-import { forEachNode } from './walk';
+import type { ExprNode } from './ast.js';
+import { forEachNode } from './walk.js';
 
 /** Every identifier in `node`, mapped to the position of its first occurrence, in order of appearance. */
 export function identifiersOf(node: ExprNode): Map<string, number> {

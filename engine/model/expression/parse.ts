@@ -15,11 +15,11 @@
  * The finished tree is also refused when the code emitJs would write for it
  * nests deeper than MAX_NESTING, which V8 could not parse.
  */
-import { ExpressionSyntaxError } from '../../errors';
-import type { BinaryOp, ExprNode } from './ast';
-import { findNestedDeeperThan } from './emitJs';
-import { describeArity, FUNCTION_NAMES, functionSpec, isFunctionName } from './functions';
-import { describeToken, tokenize, type OperatorText, type Token } from './tokenize';
+import { ExpressionSyntaxError } from '../../errors/index.js';
+import type { BinaryOp, ExprNode } from './ast.js';
+import { findNestedDeeperThan } from './emitJs.js';
+import { describeArity, FUNCTION_NAMES, functionSpec, isFunctionName } from './functions.js';
+import { describeToken, tokenize, type OperatorText, type Token } from './tokenize.js';
 
 interface BinaryRule {
   readonly prec: number;

@@ -2,7 +2,7 @@
  * The numeric meaning shared by `evaluateExpression` and `emitJs`. Both import
  * these rules so the tree walker and the generated code agree bit for bit.
  */
-import type { BinaryNode } from './ast';
+import type { BinaryNode } from './ast.js';
 
 /** Truth of a number in conditions and logic: any nonzero value (NaN included) is true. */
 export function isTrue(x: number): boolean {

@@ -2,13 +2,9 @@
  * Splits expression text into tokens: numbers, names and operators. Throws
  * `ExpressionSyntaxError` at the first character that cannot start a token.
  */
-import { ExpressionSyntaxError } from '../../errors';
+import { ExpressionSyntaxError } from '../../errors/index.js';
 
-export type OperatorText =
-  | '+' | '-' | '*' | '/' | '^'
-  | '<' | '<=' | '>' | '>=' | '==' | '!='
-  | '&&' | '||' | '!' | '?' | ':'
-  | '(' | ')' | ',';
+export type OperatorText = '+' | '-' | '*' | '/' | '^' | '<' | '<=' | '>' | '>=' | '==' | '!=' | '&&' | '||' | '!' | '?' | ':' | '(' | ')' | ',';
 
 export type Token =
   | { readonly kind: 'number'; readonly value: number; readonly text: string; readonly pos: number }
@@ -18,7 +14,13 @@ export type Token =
   | { readonly kind: 'end'; readonly text: ''; readonly pos: number };
 
 const TWO_CHAR_OPERATORS: Record<string, OperatorText> = {
-  '**': '^', '<=': '<=', '>=': '>=', '==': '==', '!=': '!=', '&&': '&&', '||': '||',
+  '**': '^',
+  '<=': '<=',
+  '>=': '>=',
+  '==': '==',
+  '!=': '!=',
+  '&&': '&&',
+  '||': '||',
 };
 
 const ONE_CHAR_OPERATORS = new Set<string>(['+', '-', '*', '/', '^', '<', '>', '!', '?', ':', '(', ')', ',']);

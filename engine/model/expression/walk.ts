@@ -7,7 +7,7 @@
  * expression module (evaluation, code generation, names, constants) goes
  * through these two functions, so none of them recurses on the input.
  */
-import type { ExprNode } from './ast';
+import type { ExprNode } from './ast.js';
 
 const NO_CHILDREN: readonly ExprNode[] = Object.freeze([]);
 const NO_VALUES: readonly never[] = Object.freeze([]);

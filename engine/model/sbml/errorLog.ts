@@ -67,7 +67,10 @@ function readString(view: DataView, at: number): string | null {
 
 /** The specific part of a libSBML message: its last non-empty line (the first lines explain the rule in general). */
 export function specificPart(message: string): string {
-  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const last = lines[lines.length - 1] ?? message;
-  return lines.length > 1 && !last.startsWith('Reference:') ? last : lines[0] ?? message;
+  return lines.length > 1 && !last.startsWith('Reference:') ? last : (lines[0] ?? message);
 }

@@ -90,12 +90,17 @@ export async function importSbml(original: string, options: SbmlImportOptions): 
 function convertDocument(module: LibsbmlModule, document: SbmlDocument, xml: string, source: string | undefined): SbmlImportResult {
   const model = document.getModel();
   const hasModel = model !== null && model !== undefined && model.ptr !== 0;
-  const readProblems = readErrorLog(module, document, hasModel ? 'warning' : 'error').filter(isError).map(toProblem);
+  const readProblems = readErrorLog(module, document, hasModel ? 'warning' : 'error')
+    .filter(isError)
+    .map(toProblem);
   if (readProblems.length > 0) throw new SbmlImportError(readProblems, source);
   if (!hasModel) throw new SbmlImportError([{ kind: 'sbml', message: 'the document has no <model>' }], source);
   const level = document.getLevel();
   if (level < 2) {
-    throw new SbmlImportError([{ kind: 'unsupported', element: 'sbml', message: `SBML Level ${level} is not supported; convert the document to Level 2 or 3` }], source);
+    throw new SbmlImportError(
+      [{ kind: 'unsupported', element: 'sbml', message: `SBML Level ${level} is not supported; convert the document to Level 2 or 3` }],
+      source,
+    );
   }
 
   document.checkConsistency();
@@ -112,7 +117,9 @@ function convertDocument(module: LibsbmlModule, document: SbmlDocument, xml: str
   if (undeclaredUnits.size > 0) {
     const lines = [...undeclaredUnits].filter((l) => l > 0).sort((a, b) => a - b);
     const shown = lines.length > 8 ? `${lines.slice(0, 8).join(', ')}... (${lines.length} lines)` : lines.join(', ');
-    warnings.unshift({ message: `libSBML: units are undeclared, so unit consistency could not be fully checked${lines.length ? ` (line ${shown})` : ''}; numbers are taken as written` });
+    warnings.unshift({
+      message: `libSBML: units are undeclared, so unit consistency could not be fully checked${lines.length ? ` (line ${shown})` : ''}; numbers are taken as written`,
+    });
   }
 
   const mapped = mapModel(module, model, documentAttributes(xml), level, document.getVersion(), xml);
@@ -123,7 +130,10 @@ function convertDocument(module: LibsbmlModule, document: SbmlDocument, xml: str
   } catch (error) {
     if (!(error instanceof ModelValidationError)) throw error;
     // The engine's own rules for what the SBML maps to (e.g. the form of time triggers).
-    throw new SbmlImportError(error.issues.map((issue) => ({ kind: 'unsupported', element: `imported ${issue.path}`, message: issue.message })), source);
+    throw new SbmlImportError(
+      error.issues.map((issue) => ({ kind: 'unsupported', element: `imported ${issue.path}`, message: issue.message })),
+      source,
+    );
   }
 }
 

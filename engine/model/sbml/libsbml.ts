@@ -217,7 +217,8 @@ async function instantiate(wasm: LibsbmlWasm): Promise<LibsbmlModule> {
   const messages: string[] = [];
   const where = typeof wasm === 'string' ? wasm : `${wasm.byteLength} bytes`;
   return new Promise<LibsbmlModule>((resolve, reject) => {
-    const fail = (reason: unknown) => reject(loadError(where, `${reason instanceof Error ? reason.message : String(reason)}${messages.length ? ` (${messages.join('; ')})` : ''}`));
+    const fail = (reason: unknown) =>
+      reject(loadError(where, `${reason instanceof Error ? reason.message : String(reason)}${messages.length ? ` (${messages.join('; ')})` : ''}`));
     const overrides: Record<string, unknown> = {
       print: (text: string) => messages.push(text),
       printErr: (text: string) => messages.push(text),
@@ -241,7 +242,13 @@ async function instantiate(wasm: LibsbmlWasm): Promise<LibsbmlModule> {
       reject(loadError(where, (error as Error).message));
       return;
     } finally {
-      if (proc) events.forEach((e, i) => proc.listeners(e).filter((l) => !before[i].has(l)).forEach((l) => proc.removeListener(e, l)));
+      if (proc)
+        events.forEach((e, i) =>
+          proc
+            .listeners(e)
+            .filter((l) => !before[i].has(l))
+            .forEach((l) => proc.removeListener(e, l)),
+        );
     }
     // Never `await` or `resolve(module)`: its `then` makes it a thenable that resolves to itself forever.
     module.then((loaded) => {

@@ -52,7 +52,8 @@ export function mapModel(module: LibsbmlModule, model: SbmlModel, attributes: Do
   const only = compartments.length === 1 ? compartments[0] : undefined;
   const volume = only && Number.isFinite(only.size) && only.size > 0 ? only.size : 1;
   const network: ReactionNetworkInput = { name, volume, compartments, species, parameters, reactions, rules, initialAssignments, events };
-  if (attributes.modelConversionFactor) network.conversionFactor = conversionFactor(context, attributes.modelConversionFactor, { element: 'model', id: model.getId() });
+  if (attributes.modelConversionFactor)
+    network.conversionFactor = conversionFactor(context, attributes.modelConversionFactor, { element: 'model', id: model.getId() });
   const modelUnits = units.modelUnits(attributes);
   if (modelUnits) network.units = modelUnits;
   const notes = model.isSetNotes() ? notesText(model.getNotesString()) : '';
@@ -70,9 +71,15 @@ function mapCompartment(context: MappingContext, c: CompartmentSymbol, setByMath
     if (!setByMath.has(id) && dimensions !== 0) context.warn({ element: 'compartment', id }, 'no size given; taken as 1');
     size = 1;
   }
-  const spec: CompartmentSpec = { id: c.engineId, size, constant: c.sbml.getConstant(), dimensions: Number.isInteger(dimensions) && dimensions >= 0 && dimensions <= 3 ? dimensions : 3 };
+  const spec: CompartmentSpec = {
+    id: c.engineId,
+    size,
+    constant: c.sbml.getConstant(),
+    dimensions: Number.isInteger(dimensions) && dimensions >= 0 && dimensions <= 3 ? dimensions : 3,
+  };
   // Only dimension 0 (no size) changes the semantics; any other value is a size used the same way.
-  if (spec.dimensions !== dimensions) context.warn({ element: 'compartment', id }, `spatialDimensions ${dimensions} is recorded as 3 (its size is used the same way)`);
+  if (spec.dimensions !== dimensions)
+    context.warn({ element: 'compartment', id }, `spatialDimensions ${dimensions} is recorded as 3 (its size is used the same way)`);
   const unit = units.of(c.sbml.getUnits());
   if (unit) spec.units = unit;
   if (c.sbml.getName().trim()) spec.name = c.sbml.getName().trim();
@@ -137,7 +144,12 @@ function mapParameters(context: MappingContext, setByMath: ReadonlySet<string>, 
   });
   const locals = context.ns.localParameters().map((p) => {
     const value = p.sbml.isSetValue() ? p.sbml.getValue() : NaN;
-    if (!Number.isFinite(value)) context.report({ element: 'localParameter', id: `${p.reaction}/${p.sbml.getId()}` }, p.sbml.isSetValue() ? `value ${value} is not a finite number` : 'no value given', 'sbml');
+    if (!Number.isFinite(value))
+      context.report(
+        { element: 'localParameter', id: `${p.reaction}/${p.sbml.getId()}` },
+        p.sbml.isSetValue() ? `value ${value} is not a finite number` : 'no value given',
+        'sbml',
+      );
     return spec(p.engineId, Number.isFinite(value) ? value : 0, p.sbml.getName(), true, p.sbml.getUnits());
   });
   return [...globals, ...locals];

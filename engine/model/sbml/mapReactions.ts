@@ -24,7 +24,11 @@ import { printExpression } from './printExpression.js';
 
 type Coefficient = number | string;
 
-export function mapReactions(context: MappingContext, fastReactions: readonly string[], setByMath: ReadonlySet<string>): { reactions: ReactionSpec[]; stoichiometryParameters: ParameterSpec[] } {
+export function mapReactions(
+  context: MappingContext,
+  fastReactions: readonly string[],
+  setByMath: ReadonlySet<string>,
+): { reactions: ReactionSpec[]; stoichiometryParameters: ParameterSpec[] } {
   const reactions: ReactionSpec[] = [];
   const stoichiometryParameters: ParameterSpec[] = [];
   for (let j = 0; j < context.model.getNumReactions(); j++) {
@@ -35,15 +39,35 @@ export function mapReactions(context: MappingContext, fastReactions: readonly st
   return { reactions, stoichiometryParameters };
 }
 
-function mapReaction(context: MappingContext, reaction: Reaction, fast: boolean, setByMath: ReadonlySet<string>, stoichiometryParameters: ParameterSpec[]): ReactionSpec | null {
+function mapReaction(
+  context: MappingContext,
+  reaction: Reaction,
+  fast: boolean,
+  setByMath: ReadonlySet<string>,
+  stoichiometryParameters: ParameterSpec[],
+): ReactionSpec | null {
   const id = reaction.getId();
   const where = { element: 'reaction', id };
   if (fast) context.report(where, 'fast reactions (rapid equilibrium) are not supported');
   const reactants: Record<string, Coefficient> = {};
   const products: Record<string, Coefficient> = {};
   const sides = [
-    { count: reaction.getNumReactants(), get: (i: number) => reaction.getReactant(i), own: reactants, other: products, what: 'reactant', side: 'reactants' as const },
-    { count: reaction.getNumProducts(), get: (i: number) => reaction.getProduct(i), own: products, other: reactants, what: 'product', side: 'products' as const },
+    {
+      count: reaction.getNumReactants(),
+      get: (i: number) => reaction.getReactant(i),
+      own: reactants,
+      other: products,
+      what: 'reactant',
+      side: 'reactants' as const,
+    },
+    {
+      count: reaction.getNumProducts(),
+      get: (i: number) => reaction.getProduct(i),
+      own: products,
+      other: reactants,
+      what: 'product',
+      side: 'products' as const,
+    },
   ];
   for (const side of sides) {
     for (let i = 0; i < side.count; i++) {

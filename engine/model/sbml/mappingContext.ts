@@ -80,8 +80,10 @@ export class MappingContext {
     const id = reaction.getId();
     const known = this.rates.get(id);
     if (known) return known;
-    if (this.ratesInProgress.includes(id)) return { problem: `the rate of reaction "${id}" depends on itself (${[...this.ratesInProgress, id].join(' → ')})`, kind: 'sbml' };
-    if (!reaction.isSetKineticLaw() || !reaction.getKineticLaw().isSetMath()) return { problem: `reaction "${id}" is used as a value but has no kinetic law`, kind: 'sbml' };
+    if (this.ratesInProgress.includes(id))
+      return { problem: `the rate of reaction "${id}" depends on itself (${[...this.ratesInProgress, id].join(' → ')})`, kind: 'sbml' };
+    if (!reaction.isSetKineticLaw() || !reaction.getKineticLaw().isSetMath())
+      return { problem: `reaction "${id}" is used as a value but has no kinetic law`, kind: 'sbml' };
     this.ratesInProgress.push(id);
     try {
       const rate = this.convertAst(reaction.getKineticLaw().getMath(), { element: 'reaction', id }, 'kinetic law', id);

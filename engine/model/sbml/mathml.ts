@@ -46,14 +46,33 @@ const not = (arg: ExprNode): ExprNode => ({ type: 'unary', op: '!', arg, pos: 0 
 const call = (fn: FunctionName, args: ExprNode[]): ExprNode => ({ type: 'call', fn, args, pos: 0 });
 
 const SAME_FUNCTIONS: Record<string, FunctionName> = {
-  AST_FUNCTION_ABS: 'abs', AST_FUNCTION_CEILING: 'ceil', AST_FUNCTION_FLOOR: 'floor', AST_FUNCTION_EXP: 'exp', AST_FUNCTION_LN: 'log',
-  AST_FUNCTION_SIN: 'sin', AST_FUNCTION_COS: 'cos', AST_FUNCTION_TAN: 'tan', AST_FUNCTION_SINH: 'sinh', AST_FUNCTION_COSH: 'cosh', AST_FUNCTION_TANH: 'tanh',
-  AST_FUNCTION_ARCSIN: 'asin', AST_FUNCTION_ARCCOS: 'acos', AST_FUNCTION_ARCTAN: 'atan',
-  AST_FUNCTION_ARCSINH: 'asinh', AST_FUNCTION_ARCCOSH: 'acosh', AST_FUNCTION_ARCTANH: 'atanh', AST_FUNCTION_FACTORIAL: 'factorial',
+  AST_FUNCTION_ABS: 'abs',
+  AST_FUNCTION_CEILING: 'ceil',
+  AST_FUNCTION_FLOOR: 'floor',
+  AST_FUNCTION_EXP: 'exp',
+  AST_FUNCTION_LN: 'log',
+  AST_FUNCTION_SIN: 'sin',
+  AST_FUNCTION_COS: 'cos',
+  AST_FUNCTION_TAN: 'tan',
+  AST_FUNCTION_SINH: 'sinh',
+  AST_FUNCTION_COSH: 'cosh',
+  AST_FUNCTION_TANH: 'tanh',
+  AST_FUNCTION_ARCSIN: 'asin',
+  AST_FUNCTION_ARCCOS: 'acos',
+  AST_FUNCTION_ARCTAN: 'atan',
+  AST_FUNCTION_ARCSINH: 'asinh',
+  AST_FUNCTION_ARCCOSH: 'acosh',
+  AST_FUNCTION_ARCTANH: 'atanh',
+  AST_FUNCTION_FACTORIAL: 'factorial',
 };
 /** f(x) = 1 / g(x). */
 const RECIPROCAL_FUNCTIONS: Record<string, FunctionName> = {
-  AST_FUNCTION_SEC: 'cos', AST_FUNCTION_CSC: 'sin', AST_FUNCTION_COT: 'tan', AST_FUNCTION_SECH: 'cosh', AST_FUNCTION_CSCH: 'sinh', AST_FUNCTION_COTH: 'tanh',
+  AST_FUNCTION_SEC: 'cos',
+  AST_FUNCTION_CSC: 'sin',
+  AST_FUNCTION_COT: 'tan',
+  AST_FUNCTION_SECH: 'cosh',
+  AST_FUNCTION_CSCH: 'sinh',
+  AST_FUNCTION_COTH: 'tanh',
 };
 /**
  * Inverse reciprocal functions: f(x) = g(1/x), e.g. arcsec x = arccos(1/x)
@@ -62,13 +81,22 @@ const RECIPROCAL_FUNCTIONS: Record<string, FunctionName> = {
  * use (libSBML evaluates arccot as atan(1/x)).
  */
 const INVERSE_RECIPROCAL_FUNCTIONS: Record<string, FunctionName> = {
-  AST_FUNCTION_ARCSEC: 'acos', AST_FUNCTION_ARCCSC: 'asin', AST_FUNCTION_ARCCOT: 'atan',
-  AST_FUNCTION_ARCSECH: 'acosh', AST_FUNCTION_ARCCSCH: 'asinh', AST_FUNCTION_ARCCOTH: 'atanh',
+  AST_FUNCTION_ARCSEC: 'acos',
+  AST_FUNCTION_ARCCSC: 'asin',
+  AST_FUNCTION_ARCCOT: 'atan',
+  AST_FUNCTION_ARCSECH: 'acosh',
+  AST_FUNCTION_ARCCSCH: 'asinh',
+  AST_FUNCTION_ARCCOTH: 'atanh',
 };
 /** The value of the csymbol avogadro in SBML Level 3 (the 2006 CODATA value the specification and the Test Suite use). */
 export const AVOGADRO = 6.02214179e23;
 const RELATIONS: Record<string, BinaryOp> = {
-  AST_RELATIONAL_EQ: '==', AST_RELATIONAL_NEQ: '!=', AST_RELATIONAL_LT: '<', AST_RELATIONAL_LEQ: '<=', AST_RELATIONAL_GT: '>', AST_RELATIONAL_GEQ: '>=',
+  AST_RELATIONAL_EQ: '==',
+  AST_RELATIONAL_NEQ: '!=',
+  AST_RELATIONAL_LT: '<',
+  AST_RELATIONAL_LEQ: '<=',
+  AST_RELATIONAL_GT: '>',
+  AST_RELATIONAL_GEQ: '>=',
 };
 
 /** MathML levels converted; deeper math is reported (the expression language itself allows 256, see MAX_NESTING). */
@@ -272,7 +300,10 @@ function expandedSize(root: ExprNode): number {
     const before = pending.length;
     for (const child of children) if (!size.has(child)) pending.push(child);
     if (pending.length > before) continue;
-    size.set(node, children.reduce((sum, child) => sum + size.get(child)!, 1));
+    size.set(
+      node,
+      children.reduce((sum, child) => sum + size.get(child)!, 1),
+    );
     pending.pop();
   }
   return size.get(root)!;

@@ -47,7 +47,13 @@ export interface ReactionSymbol {
   sbml: Reaction;
   engineId?: undefined;
 }
-export type SbmlSymbol = CompartmentSymbol | SpeciesSymbol | ParameterSymbol | StoichiometrySymbol | ReactionSymbol | { kind: 'function'; engineId?: undefined };
+export type SbmlSymbol =
+  | CompartmentSymbol
+  | SpeciesSymbol
+  | ParameterSymbol
+  | StoichiometrySymbol
+  | ReactionSymbol
+  | { kind: 'function'; engineId?: undefined };
 
 export class SbmlNamespace {
   readonly symbols = new Map<string, SbmlSymbol>();
@@ -66,7 +72,9 @@ export class SbmlNamespace {
     const species = all(model.getNumSpecies(), (i) => model.getSpecies(i));
     const parameters = all(model.getNumParameters(), (i) => model.getParameter(i));
     const reactions = all(model.getNumReactions(), (i) => model.getReaction(i));
-    const references = reactions.flatMap((r) => [...all(r.getNumReactants(), (i) => r.getReactant(i)), ...all(r.getNumProducts(), (i) => r.getProduct(i))].map((ref) => ({ ref, reaction: r.getId() })));
+    const references = reactions.flatMap((r) =>
+      [...all(r.getNumReactants(), (i) => r.getReactant(i)), ...all(r.getNumProducts(), (i) => r.getProduct(i))].map((ref) => ({ ref, reaction: r.getId() })),
+    );
     // Every SBML id is taken first, so that generated names never capture one.
     for (const element of [...compartments, ...species, ...parameters, ...reactions]) this.taken.add(element.getId());
     for (const { ref } of references) if (ref.getId()) this.taken.add(ref.getId());
@@ -79,7 +87,12 @@ export class SbmlNamespace {
       this.symbols.set(c.getId(), symbol);
     }
     for (const s of species) {
-      const symbol: SpeciesSymbol = { kind: 'species', sbml: s, engineId: this.engineName(s.getId(), 'species'), compartment: this.compartmentOf(s.getCompartment()) };
+      const symbol: SpeciesSymbol = {
+        kind: 'species',
+        sbml: s,
+        engineId: this.engineName(s.getId(), 'species'),
+        compartment: this.compartmentOf(s.getCompartment()),
+      };
       this.species.push(symbol);
       this.symbols.set(s.getId(), symbol);
     }

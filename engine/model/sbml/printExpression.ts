@@ -7,7 +7,19 @@
 import { foldExpression, type BinaryOp, type ExprNode } from '../expression/index.js';
 
 const PRECEDENCE: Record<BinaryOp, number> = {
-  '||': 1, '&&': 2, '<': 3, '<=': 3, '>': 3, '>=': 3, '==': 3, '!=': 3, '+': 4, '-': 4, '*': 5, '/': 5, '^': 7,
+  '||': 1,
+  '&&': 2,
+  '<': 3,
+  '<=': 3,
+  '>': 3,
+  '>=': 3,
+  '==': 3,
+  '!=': 3,
+  '+': 4,
+  '-': 4,
+  '*': 5,
+  '/': 5,
+  '^': 7,
 };
 const CONDITIONAL = 0;
 const COMPARISON = 3;

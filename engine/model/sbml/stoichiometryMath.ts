@@ -29,12 +29,17 @@ export class StoichiometryMathText {
       const id = attribute(r[1], 'id');
       if (!id || !r[2]) continue;
       const sides = { reactants: [], products: [] } as Record<Side, Array<string | undefined>>;
-      for (const [side, list] of [['reactants', 'listOfReactants'], ['products', 'listOfProducts']] as const) {
+      for (const [side, list] of [
+        ['reactants', 'listOfReactants'],
+        ['products', 'listOfProducts'],
+      ] as const) {
         const block = new RegExp(`<${P}${list}\\b[^>]*>([\\s\\S]*?)</${P}${list}>`).exec(r[2]);
         if (!block) continue;
         const reference = new RegExp(`<${P}speciesReference\\b[^>]*?(?:/>|>([\\s\\S]*?)</${P}speciesReference>)`, 'g');
         for (const ref of block[1].matchAll(reference)) {
-          const math = ref[1] ? new RegExp(`<${P}stoichiometryMath\\b[^>]*>\\s*(<${P}math\\b[\\s\\S]*?</${P}math>)\\s*</${P}stoichiometryMath>`).exec(ref[1]) : null;
+          const math = ref[1]
+            ? new RegExp(`<${P}stoichiometryMath\\b[^>]*>\\s*(<${P}math\\b[\\s\\S]*?</${P}math>)\\s*</${P}stoichiometryMath>`).exec(ref[1])
+            : null;
           sides[side].push(math?.[1]);
         }
       }

@@ -8,10 +8,41 @@
 import type { DocumentAttributes } from './documentChecks.js';
 
 const SYMBOLS: Record<string, string> = {
-  mole: 'mol', litre: 'l', liter: 'l', second: 's', metre: 'm', meter: 'm', gram: 'g', kilogram: 'kg', item: 'item', katal: 'kat',
-  kelvin: 'K', ampere: 'A', candela: 'cd', hertz: 'Hz', joule: 'J', newton: 'N', pascal: 'Pa', volt: 'V', watt: 'W', coulomb: 'C',
-  farad: 'F', ohm: 'Ω', siemens: 'S', weber: 'Wb', tesla: 'T', henry: 'H', lumen: 'lm', lux: 'lx', becquerel: 'Bq', gray: 'Gy',
-  sievert: 'Sv', radian: 'rad', steradian: 'sr', avogadro: 'avogadro', celsius: '°C',
+  mole: 'mol',
+  litre: 'l',
+  liter: 'l',
+  second: 's',
+  metre: 'm',
+  meter: 'm',
+  gram: 'g',
+  kilogram: 'kg',
+  item: 'item',
+  katal: 'kat',
+  kelvin: 'K',
+  ampere: 'A',
+  candela: 'cd',
+  hertz: 'Hz',
+  joule: 'J',
+  newton: 'N',
+  pascal: 'Pa',
+  volt: 'V',
+  watt: 'W',
+  coulomb: 'C',
+  farad: 'F',
+  ohm: 'Ω',
+  siemens: 'S',
+  weber: 'Wb',
+  tesla: 'T',
+  henry: 'H',
+  lumen: 'lm',
+  lux: 'lx',
+  becquerel: 'Bq',
+  gray: 'Gy',
+  sievert: 'Sv',
+  radian: 'rad',
+  steradian: 'sr',
+  avogadro: 'avogadro',
+  celsius: '°C',
 };
 const PREFIXES: Record<number, string> = { [-15]: 'f', [-12]: 'p', [-9]: 'n', [-6]: 'µ', [-3]: 'm', [-2]: 'c', [-1]: 'd', 3: 'k', 6: 'M', 9: 'G' };
 /** SBML Level 2's built-in unit ids and their defaults. */
@@ -71,7 +102,7 @@ function describe(terms: UnitTerm[]): string | undefined {
   if (used.length === 1 && used[0].exponent === 1 && used[0].scale === 0 && used[0].multiplier === 1) return used[0].kind;
   const term = (t: UnitTerm, exponent: number) => {
     const symbol = SYMBOLS[t.kind] ?? t.kind;
-    const prefix = t.scale === 0 ? '' : PREFIXES[t.scale] ?? `10^${t.scale}·`;
+    const prefix = t.scale === 0 ? '' : (PREFIXES[t.scale] ?? `10^${t.scale}·`);
     const multiplier = t.multiplier === 1 ? '' : `${t.multiplier}·`;
     const power = exponent === 1 ? '' : `^${exponent}`;
     return `${multiplier}${prefix}${symbol}${power}`;

@@ -26,8 +26,19 @@ export function collectDocumentWarnings(model: SbmlModel, attributes: DocumentAt
   const warnings: SbmlWarning[] = [];
   for (const { prefix, required } of attributes.packages) {
     if (prefix === 'comp') continue; // flattened by importSbml before the model is read
-    if (required) problems.push({ kind: 'unsupported', element: 'sbml', id: prefix, message: `the SBML package "${prefix}" is required by the document but not supported` });
-    else warnings.push({ element: 'sbml', id: prefix, message: `the SBML package "${prefix}" is not supported; its elements are ignored (the document marks it not required)` });
+    if (required)
+      problems.push({
+        kind: 'unsupported',
+        element: 'sbml',
+        id: prefix,
+        message: `the SBML package "${prefix}" is required by the document but not supported`,
+      });
+    else
+      warnings.push({
+        element: 'sbml',
+        id: prefix,
+        message: `the SBML package "${prefix}" is not supported; its elements are ignored (the document marks it not required)`,
+      });
   }
   const substanceUnits = new Set<string>();
   if (attributes.modelSubstanceUnits && !COUNT_UNITS.has(attributes.modelSubstanceUnits)) substanceUnits.add(attributes.modelSubstanceUnits);
@@ -36,11 +47,15 @@ export function collectDocumentWarnings(model: SbmlModel, attributes: DocumentAt
     if (units && !COUNT_UNITS.has(units)) substanceUnits.add(units);
   }
   if (substanceUnits.size > 0) {
-    warnings.push({ message: `substance units ${[...substanceUnits].map((u) => `"${u}"`).join(', ')} are kept as written: the ODE simulates amounts and concentrations in them; ssa and tau-leaping convert them to molecule counts (6.022e23 per mole) and say so` });
+    warnings.push({
+      message: `substance units ${[...substanceUnits].map((u) => `"${u}"`).join(', ')} are kept as written: the ODE simulates amounts and concentrations in them; ssa and tau-leaping convert them to molecule counts (6.022e23 per mole) and say so`,
+    });
   }
   const unitDefinitions = Array.from({ length: model.getNumUnitDefinitions() }, (_, i) => model.getUnitDefinition(i).getId());
   if (unitDefinitions.length > 0) {
-    warnings.push({ message: `unit definitions (${unitDefinitions.join(', ')}) are not applied to the numbers, which are taken as written (units are kept for display and for the molecule conversion)` });
+    warnings.push({
+      message: `unit definitions (${unitDefinitions.join(', ')}) are not applied to the numbers, which are taken as written (units are kept for display and for the molecule conversion)`,
+    });
   }
   if (model.getNumConstraints() > 0) {
     warnings.push({ message: `${model.getNumConstraints()} constraint${model.getNumConstraints() === 1 ? ' is' : 's are'} not checked during simulation` });
@@ -75,7 +90,9 @@ export function notesText(xhtml: string): string {
   const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
   return xhtml
     .replace(/<[^>]*>/g, ' ')
-    .replace(/&(#\d+|#x[0-9a-f]+|\w+);/gi, (m, e: string) => (e[0] === '#' ? String.fromCodePoint(Number(e[1] === 'x' || e[1] === 'X' ? `0${e.slice(1)}` : e.slice(1))) : entities[e] ?? m))
+    .replace(/&(#\d+|#x[0-9a-f]+|\w+);/gi, (m, e: string) =>
+      e[0] === '#' ? String.fromCodePoint(Number(e[1] === 'x' || e[1] === 'X' ? `0${e.slice(1)}` : e.slice(1))) : (entities[e] ?? m),
+    )
     .replace(/\s+/g, ' ')
     .trim();
 }

@@ -43,14 +43,34 @@ export function checkXmlShape(xml: string, source?: string): void {
     if (children.length > 0) {
       const count = ++children[children.length - 1];
       if (local(names[names.length - 1]) === 'apply' && count > MAX_MATH_OPERANDS + 1) {
-        throw new SbmlImportError([{ kind: 'unsupported', element: 'apply', ...lineOf(text, m.index), message: `a MathML <apply> with more than ${MAX_MATH_OPERANDS} operands is not supported (split the expression, e.g. with assignment rules)` }], source);
+        throw new SbmlImportError(
+          [
+            {
+              kind: 'unsupported',
+              element: 'apply',
+              ...lineOf(text, m.index),
+              message: `a MathML <apply> with more than ${MAX_MATH_OPERANDS} operands is not supported (split the expression, e.g. with assignment rules)`,
+            },
+          ],
+          source,
+        );
       }
     }
     if (selfClosing) continue;
     names.push(name);
     children.push(0);
     if (names.length > MAX_XML_DEPTH) {
-      throw new SbmlImportError([{ kind: 'unsupported', element: local(name), ...lineOf(text, m.index), message: `elements nested deeper than ${MAX_XML_DEPTH} levels are not supported (MathML this deep cannot be read safely)` }], source);
+      throw new SbmlImportError(
+        [
+          {
+            kind: 'unsupported',
+            element: local(name),
+            ...lineOf(text, m.index),
+            message: `elements nested deeper than ${MAX_XML_DEPTH} levels are not supported (MathML this deep cannot be read safely)`,
+          },
+        ],
+        source,
+      );
     }
   }
 }

@@ -1,13 +1,7 @@
 import { HaltonDesign, haltonSpecSchema, SobolDesign, sobolSpecSchema } from '../quasiRandom/parts.js';
 import { DesignSpecError } from './DesignError.js';
 import { FullFactorialDesign, LatinHypercubeDesign, MaximinSequentialDesign, RandomDesign } from './parts.js';
-import {
-  fullFactorialSpecSchema,
-  latinHypercubeSpecSchema,
-  maximinSequentialSpecSchema,
-  parseSpec,
-  randomDesignSpecSchema,
-} from './specSchema.js';
+import { fullFactorialSpecSchema, latinHypercubeSpecSchema, maximinSequentialSpecSchema, parseSpec, randomDesignSpecSchema } from './specSchema.js';
 import type { Design } from './types.js';
 
 type Factory = (spec: unknown) => Design;
@@ -70,9 +64,7 @@ export function createDesign(spec: unknown): Design {
   const kind = (spec as { kind?: unknown }).kind;
   const factory = typeof kind === 'string' ? registry.get(kind) : undefined;
   if (!factory) {
-    throw new DesignSpecError([
-      { path: 'design.kind', message: `unknown design kind ${JSON.stringify(kind)}; expected one of ${designKinds().join(', ')}` },
-    ]);
+    throw new DesignSpecError([{ path: 'design.kind', message: `unknown design kind ${JSON.stringify(kind)}; expected one of ${designKinds().join(', ')}` }]);
   }
   return factory(spec);
 }

@@ -13,13 +13,7 @@ export { centredL2Discrepancy } from './centredL2Discrepancy.js';
 export { minimumDistance } from './minimumDistance.js';
 export { pointCount, pointRow, pointRows, pointsFromRows } from './points.js';
 export { DesignError, DesignSpecError } from './DesignError.js';
-export {
-  DEFAULT_CANDIDATES_PER_POINT,
-  FullFactorialDesign,
-  LatinHypercubeDesign,
-  MaximinSequentialDesign,
-  RandomDesign,
-} from './parts.js';
+export { DEFAULT_CANDIDATES_PER_POINT, FullFactorialDesign, LatinHypercubeDesign, MaximinSequentialDesign, RandomDesign } from './parts.js';
 export type { FullFactorialSpec, LatinHypercubeSpec, MaximinSequentialSpec, RandomDesignSpec } from './specSchema.js';
 export { createDesign, designKinds } from './createDesign.js';
 export type { Design, DesignContext, DesignSpec, RandomSource as DesignRandomSource } from './types.js';

@@ -25,13 +25,7 @@ import type { RandomSource } from './types.js';
  * D. Ylvisaker, "Minimax and maximin distance designs", J. Stat. Plan.
  * Inference 26 (1990) 131-148, doi:10.1016/0378-3758(90)90122-B.
  */
-export function maximinSequential(
-  existing: Float64Array,
-  candidates: Float64Array | number,
-  d: number,
-  rng: RandomSource,
-  count: number,
-): Float64Array {
+export function maximinSequential(existing: Float64Array, candidates: Float64Array | number, d: number, rng: RandomSource, count: number): Float64Array {
   assertInteger('maximinSequential', 'd', d, 1);
   assertInteger('maximinSequential', 'count', count, 0);
   const e = pointCount(existing, d);

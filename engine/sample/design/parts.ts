@@ -4,12 +4,7 @@ import { latinHypercube } from './latinHypercube.js';
 import { maximinSequential } from './maximinSequential.js';
 import { assertInteger } from './points.js';
 import { randomDesign } from './randomDesign.js';
-import type {
-  FullFactorialSpec,
-  LatinHypercubeSpec,
-  MaximinSequentialSpec,
-  RandomDesignSpec,
-} from './specSchema.js';
+import type { FullFactorialSpec, LatinHypercubeSpec, MaximinSequentialSpec, RandomDesignSpec } from './specSchema.js';
 import type { Design, DesignContext, RandomSource } from './types.js';
 
 /**

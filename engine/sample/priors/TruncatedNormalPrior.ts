@@ -32,7 +32,8 @@ export class TruncatedNormalPrior implements Prior {
     readonly lower = -Infinity,
     readonly upper = Infinity,
   ) {
-    if (!(Number.isFinite(mu) && Number.isFinite(sd) && sd > 0)) throw new RangeError(`truncated normal prior needs a finite mean and sd > 0, got mean ${mu}, sd ${sd}`);
+    if (!(Number.isFinite(mu) && Number.isFinite(sd) && sd > 0))
+      throw new RangeError(`truncated normal prior needs a finite mean and sd > 0, got mean ${mu}, sd ${sd}`);
     if (Number.isNaN(lower) || Number.isNaN(upper) || !(upper > lower) || lower === Infinity || upper === -Infinity) {
       throw new RangeError(`truncated normal prior needs lower < upper, got [${lower}, ${upper}]`);
     }
@@ -64,9 +65,7 @@ export class TruncatedNormalPrior implements Prior {
     if (p <= 0) return this.lower;
     if (p >= 1) return this.upper;
     // Invert on the side of the interval's tail so the subtraction stays exact.
-    const z = this.alpha >= 0
-      ? -normalQuantile(normalCdf(-this.alpha) - p * this.mass)
-      : normalQuantile(normalCdf(this.alpha) + p * this.mass);
+    const z = this.alpha >= 0 ? -normalQuantile(normalCdf(-this.alpha) - p * this.mass) : normalQuantile(normalCdf(this.alpha) + p * this.mass);
     return Math.min(this.upper, Math.max(this.lower, this.mu + this.sd * z));
   }
 
@@ -122,7 +121,7 @@ function sampleStandard(alpha: number, beta: number, mass: number, rng: RandomSo
 function sampleUpperTail(a: number, b: number, rng: RandomSource): number {
   const root = Math.sqrt(a * a + 4);
   const lambda = (a + root) / 2;
-  const uniformIsBetter = b - a <= (2 * SQRT_E / (a + root)) * Math.exp((a * a - a * root) / 4);
+  const uniformIsBetter = b - a <= ((2 * SQRT_E) / (a + root)) * Math.exp((a * a - a * root) / 4);
   if (uniformIsBetter) {
     for (;;) {
       const z = a + (b - a) * rng.nextDouble();

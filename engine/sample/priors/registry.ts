@@ -34,7 +34,11 @@ export function registerPriorKind<S extends z.ZodType>(kind: string, schema: S, 
   KINDS.set(kind, { schema, create: create as (spec: never) => Prior });
 }
 
-registerPriorKind('uniform', z.strictObject({ kind: z.literal('uniform'), lower: num, upper: num }).superRefine(above('lower')), (s) => new UniformPrior(s.lower, s.upper));
+registerPriorKind(
+  'uniform',
+  z.strictObject({ kind: z.literal('uniform'), lower: num, upper: num }).superRefine(above('lower')),
+  (s) => new UniformPrior(s.lower, s.upper),
+);
 registerPriorKind(
   'logUniform',
   z.strictObject({ kind: z.literal('logUniform'), lower: positive('lower'), upper: num }).superRefine(above('lower')),
@@ -44,11 +48,9 @@ registerPriorKind('normal', z.strictObject({ kind: z.literal('normal'), mean: nu
 registerPriorKind('logNormal', z.strictObject({ kind: z.literal('logNormal'), mu: num, sigma: positive('sigma') }), (s) => new LogNormalPrior(s.mu, s.sigma));
 registerPriorKind(
   'truncatedNormal',
-  z
-    .strictObject({ kind: z.literal('truncatedNormal'), mean: num, sd: positive('sd'), lower: num.optional(), upper: num.optional() })
-    .superRefine((s, ctx) => {
-      if (s.lower !== undefined && s.upper !== undefined) above('lower')({ lower: s.lower, upper: s.upper }, ctx);
-    }),
+  z.strictObject({ kind: z.literal('truncatedNormal'), mean: num, sd: positive('sd'), lower: num.optional(), upper: num.optional() }).superRefine((s, ctx) => {
+    if (s.lower !== undefined && s.upper !== undefined) above('lower')({ lower: s.lower, upper: s.upper }, ctx);
+  }),
   (s) => new TruncatedNormalPrior(s.mean, s.sd, s.lower ?? -Infinity, s.upper ?? Infinity),
 );
 
@@ -74,9 +76,7 @@ export function createPrior(spec: unknown, path = 'prior'): Prior {
   }
   const parsed = entry.schema.safeParse(spec);
   if (!parsed.success) {
-    throw new PriorSpecError(
-      zodIssues(parsed.error, { prefix: path, unknownFieldsOf: `for a ${String(kind)} prior` }),
-    );
+    throw new PriorSpecError(zodIssues(parsed.error, { prefix: path, unknownFieldsOf: `for a ${String(kind)} prior` }));
   }
   return entry.create(parsed.data as never);
 }

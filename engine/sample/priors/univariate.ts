@@ -146,7 +146,8 @@ export class LogNormalPrior implements Prior {
     readonly mu: number,
     readonly sigma: number,
   ) {
-    if (!(Number.isFinite(mu) && Number.isFinite(sigma) && sigma > 0)) throw new RangeError(`log-normal prior needs a finite mu and sigma > 0, got mu ${mu}, sigma ${sigma}`);
+    if (!(Number.isFinite(mu) && Number.isFinite(sigma) && sigma > 0))
+      throw new RangeError(`log-normal prior needs a finite mu and sigma > 0, got mu ${mu}, sigma ${sigma}`);
   }
 
   sample(rng: RandomSource): number {

@@ -43,12 +43,7 @@ export function deriveStreamState(seed: number, ...path: number[]): Uint32Array 
   }
   const lo = mix64((key + GOLDEN_GAMMA) & MASK64);
   const hi = mix64((key + 2n * GOLDEN_GAMMA) & MASK64);
-  const state = new Uint32Array([
-    Number(lo & 0xffffffffn),
-    Number(lo >> 32n),
-    Number(hi & 0xffffffffn),
-    Number(hi >> 32n),
-  ]);
+  const state = new Uint32Array([Number(lo & 0xffffffffn), Number(lo >> 32n), Number(hi & 0xffffffffn), Number(hi >> 32n)]);
   // The all-zero state is the one fixed point of xoshiro; it has probability 2^-128.
   if ((state[0] | state[1] | state[2] | state[3]) === 0) state[0] = 1;
   return state;

@@ -119,7 +119,10 @@ export class CommandSimulator implements Simulator {
     const reply = this.call(RequestType.start, this.startTimeoutMs);
     if (reply === null) {
       this.kill();
-      throw new CommandSimulatorError('timeout', `${this.label}: no handshake within ${this.startTimeoutMs} ms (expected {"v":1,"hello":"sciope-simulator"} on stdout)`);
+      throw new CommandSimulatorError(
+        'timeout',
+        `${this.label}: no handshake within ${this.startTimeoutMs} ms (expected {"v":1,"hello":"sciope-simulator"} on stdout)`,
+      );
     }
     if (reply.kind === ReplyKind.fail) throw new CommandSimulatorError(reply.failure, reply.text);
     this.running = true;
@@ -143,7 +146,10 @@ export class CommandSimulator implements Simulator {
       const reply = this.call(RequestType.simulate, this.timeoutMs, this.requestLine(id, parameters, seed, grid));
       if (reply === null) {
         this.kill();
-        throw new CommandSimulatorError('timeout', `${this.label}: simulation timed out after ${this.timeoutMs} ms (the process was stopped; it restarts for the next simulation)`);
+        throw new CommandSimulatorError(
+          'timeout',
+          `${this.label}: simulation timed out after ${this.timeoutMs} ms (the process was stopped; it restarts for the next simulation)`,
+        );
       }
       if (reply.kind === ReplyKind.line) {
         this.writeAnswer(out, grid.length, id, reply.text);
@@ -151,7 +157,10 @@ export class CommandSimulator implements Simulator {
       }
       this.running = false;
       if (reply.failure === 'crash' && attempt === 0) continue;
-      throw new CommandSimulatorError(reply.failure, reply.failure === 'crash' ? `${reply.text}\n(the simulation crashed the process twice, before and after a restart)` : reply.text);
+      throw new CommandSimulatorError(
+        reply.failure,
+        reply.failure === 'crash' ? `${reply.text}\n(the simulation crashed the process twice, before and after a restart)` : reply.text,
+      );
     }
   }
 
@@ -159,7 +168,10 @@ export class CommandSimulator implements Simulator {
   private writeAnswer(out: Float64Array, points: number, id: number, line: string): void {
     const violation = (message: string): never => {
       this.kill();
-      throw new CommandSimulatorError('protocol', `${this.label}: ${message}: ${line.length > 200 ? `${JSON.stringify(line.slice(0, 200))}...` : JSON.stringify(line)}`);
+      throw new CommandSimulatorError(
+        'protocol',
+        `${this.label}: ${message}: ${line.length > 200 ? `${JSON.stringify(line.slice(0, 200))}...` : JSON.stringify(line)}`,
+      );
     };
     let answer: { v?: unknown; id?: unknown; error?: unknown; species?: unknown; data?: unknown; data_f64?: unknown };
     try {
@@ -170,7 +182,11 @@ export class CommandSimulator implements Simulator {
     if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) return violation('garbage output (expected a JSON object)');
     if (answer.v !== 1) return violation('answer without "v": 1');
     if (answer.id !== id) return violation(`answer to request ${JSON.stringify(answer.id)} while request ${id} is pending`);
-    if (answer.error !== undefined) throw new CommandSimulatorError('error', `${this.label}: simulation failed: ${typeof answer.error === 'string' ? answer.error : JSON.stringify(answer.error)}`);
+    if (answer.error !== undefined)
+      throw new CommandSimulatorError(
+        'error',
+        `${this.label}: simulation failed: ${typeof answer.error === 'string' ? answer.error : JSON.stringify(answer.error)}`,
+      );
     if (typeof answer.data_f64 === 'string') {
       // Binary payload: base64 of little-endian float64, species-major (no float formatting or parsing).
       const bytes = Buffer.from(answer.data_f64, 'base64');

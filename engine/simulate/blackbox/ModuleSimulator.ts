@@ -63,8 +63,10 @@ export class ModuleSimulator implements Simulator {
     } catch (error) {
       throw new BlackBoxOutputError(this.label, `simulate() threw: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (result === null || typeof result !== 'object') throw new BlackBoxOutputError(this.label, `simulate() must return { species, data }, got ${result === null ? 'null' : typeof result}`);
-    if (typeof (result as { then?: unknown }).then === 'function') throw new BlackBoxOutputError(this.label, 'simulate() returned a Promise; it must be synchronous');
+    if (result === null || typeof result !== 'object')
+      throw new BlackBoxOutputError(this.label, `simulate() must return { species, data }, got ${result === null ? 'null' : typeof result}`);
+    if (typeof (result as { then?: unknown }).then === 'function')
+      throw new BlackBoxOutputError(this.label, 'simulate() returned a Promise; it must be synchronous');
     writeBlackBoxOutput(out, this.speciesIds, grid.length, result.species, result.data, this.label);
     return 1;
   }

@@ -63,7 +63,8 @@ export function simulatorFiles(spec: BlackBoxSimulatorSpec): SimulatorFile[] {
   const cwd = resolve(spec.cwd ?? '.');
   const files: SimulatorFile[] = [];
   const [program, ...args] = spec.command;
-  if (/[\\/]/.test(program) && isFile(resolve(cwd, program))) files.push({ path: resolve(cwd, program), role: 'program', sha256: hashFile(resolve(cwd, program)) });
+  if (/[\\/]/.test(program) && isFile(resolve(cwd, program)))
+    files.push({ path: resolve(cwd, program), role: 'program', sha256: hashFile(resolve(cwd, program)) });
   for (const arg of args) {
     if (arg.startsWith('-')) continue;
     const path = resolve(cwd, arg);
@@ -102,7 +103,11 @@ export function verifySimulatorFiles(files: readonly SimulatorFile[], context: s
     try {
       now = hashFile(file.path);
     } catch (error) {
-      throw new SimulatorChangedError(file.path, `${context}: ${ROLE[file.role]} ${file.path} cannot be read any more (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); restore it, or start a new run`, { role: file.role, stored: file.sha256 });
+      throw new SimulatorChangedError(
+        file.path,
+        `${context}: ${ROLE[file.role]} ${file.path} cannot be read any more (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); restore it, or start a new run`,
+        { role: file.role, stored: file.sha256 },
+      );
     }
     if (now !== file.sha256) {
       throw new SimulatorChangedError(

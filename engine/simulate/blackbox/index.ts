@@ -15,4 +15,12 @@ export { ModuleSimulator, type BlackBoxFunction, type BlackBoxInput, type BlackB
 export { CommandSimulator, CommandSimulatorError, type CommandFailureKind } from './CommandSimulator.js';
 export { loadBlackBoxFunction, inlineModuleSource } from './loadModule.js';
 export { createBlackBoxSimulator, sharedBlackBoxSimulator, closeSharedBlackBoxSimulators, type BlackBoxSimulator } from './create.js';
-export { absoluteSpec, simulatorFiles, storedSimulator, verifySimulatorFiles, SimulatorChangedError, type SimulatorFile, type StoredSimulator } from './fingerprint.js';
+export {
+  absoluteSpec,
+  simulatorFiles,
+  storedSimulator,
+  verifySimulatorFiles,
+  SimulatorChangedError,
+  type SimulatorFile,
+  type StoredSimulator,
+} from './fingerprint.js';

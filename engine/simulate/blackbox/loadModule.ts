@@ -17,7 +17,9 @@ export async function loadBlackBoxFunction(spec: ModuleSimulatorSpec): Promise<B
   try {
     module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new BlackBoxSpecError(file, [{ path: 'simulator.path', message: `cannot load the module: ${error instanceof Error ? error.message : String(error)}` }]);
+    throw new BlackBoxSpecError(file, [
+      { path: 'simulator.path', message: `cannot load the module: ${error instanceof Error ? error.message : String(error)}` },
+    ]);
   }
   const fn = module[name] ?? (module.default as Record<string, unknown> | undefined)?.[name];
   if (typeof fn !== 'function') {
@@ -40,7 +42,12 @@ function storeShippedModule(spec: ModuleSimulatorSpec): string {
   const source = spec.source!;
   const hash = sha256(source);
   if (spec.sha256 !== undefined && spec.sha256 !== hash) {
-    throw new BlackBoxSpecError(spec.path, [{ path: 'simulator.source', message: `the shipped module does not match its hash (${spec.sha256.slice(0, 16)}... expected, ${hash.slice(0, 16)}... received)` }]);
+    throw new BlackBoxSpecError(spec.path, [
+      {
+        path: 'simulator.source',
+        message: `the shipped module does not match its hash (${spec.sha256.slice(0, 16)}... expected, ${hash.slice(0, 16)}... received)`,
+      },
+    ]);
   }
   const dir = process.env.SCIOPE_SIMULATOR_DIR ?? join(tmpdir(), 'sciope-simulators');
   mkdirSync(dir, { recursive: true });

@@ -46,45 +46,52 @@ export function blackBoxSeed(rng: Uint32Array): number {
  * time numbers flat (Float64Array or number[], length species x time), or one
  * row per species. `species` must list the declared names, in order.
  */
-export function writeBlackBoxOutput(
-  out: Float64Array,
-  declared: readonly string[],
-  points: number,
-  species: unknown,
-  data: unknown,
-  simulator: string,
-): void {
+export function writeBlackBoxOutput(out: Float64Array, declared: readonly string[], points: number, species: unknown, data: unknown, simulator: string): void {
   {
     if (!Array.isArray(species)) throw new BlackBoxOutputError(simulator, `"species" must be a list of names, got ${typeof species}`);
     if (species.length !== declared.length) {
-      throw new BlackBoxOutputError(simulator, `returned ${species.length} species (${species.join(', ')}), declared ${declared.length} (${declared.join(', ')})`);
+      throw new BlackBoxOutputError(
+        simulator,
+        `returned ${species.length} species (${species.join(', ')}), declared ${declared.length} (${declared.join(', ')})`,
+      );
     }
     for (let s = 0; s < declared.length; s++) {
-      if (species[s] !== declared[s]) throw new BlackBoxOutputError(simulator, `species ${s + 1} is "${String(species[s])}", declared "${declared[s]}" (species: ${declared.join(', ')})`);
+      if (species[s] !== declared[s])
+        throw new BlackBoxOutputError(simulator, `species ${s + 1} is "${String(species[s])}", declared "${declared[s]}" (species: ${declared.join(', ')})`);
     }
   }
   const expected = declared.length * points;
   if (data instanceof Float64Array || (Array.isArray(data) && (data.length === 0 || typeof data[0] === 'number'))) {
     const flat = data as ArrayLike<number>;
-    if (flat.length !== expected) throw new BlackBoxOutputError(simulator, `"data" has ${flat.length} values; expected ${declared.length} species x ${points} time points = ${expected}`);
+    if (flat.length !== expected)
+      throw new BlackBoxOutputError(simulator, `"data" has ${flat.length} values; expected ${declared.length} species x ${points} time points = ${expected}`);
     for (let i = 0; i < expected; i++) {
       const v = flat[i];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new BlackBoxOutputError(simulator, `"data"[${i}] (species ${declared[Math.floor(i / points)]}, time point ${i % points}) is ${String(v)}, expected a finite number`);
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw new BlackBoxOutputError(
+          simulator,
+          `"data"[${i}] (species ${declared[Math.floor(i / points)]}, time point ${i % points}) is ${String(v)}, expected a finite number`,
+        );
       out[i] = v;
     }
     return;
   }
-  if (!Array.isArray(data)) throw new BlackBoxOutputError(simulator, `"data" must be a Float64Array, a flat list or one list per species, got ${data === null ? 'null' : typeof data}`);
-  if (data.length !== declared.length) throw new BlackBoxOutputError(simulator, `"data" has ${data.length} rows, declared ${declared.length} species (${declared.join(', ')})`);
+  if (!Array.isArray(data))
+    throw new BlackBoxOutputError(simulator, `"data" must be a Float64Array, a flat list or one list per species, got ${data === null ? 'null' : typeof data}`);
+  if (data.length !== declared.length)
+    throw new BlackBoxOutputError(simulator, `"data" has ${data.length} rows, declared ${declared.length} species (${declared.join(', ')})`);
   for (let s = 0; s < declared.length; s++) {
     const row = data[s] as unknown;
-    if (!Array.isArray(row) && !(row instanceof Float64Array)) throw new BlackBoxOutputError(simulator, `"data"[${s}] (species ${declared[s]}) is not a list of numbers`);
+    if (!Array.isArray(row) && !(row instanceof Float64Array))
+      throw new BlackBoxOutputError(simulator, `"data"[${s}] (species ${declared[s]}) is not a list of numbers`);
     const values = row as ArrayLike<unknown>;
-    if (values.length !== points) throw new BlackBoxOutputError(simulator, `"data"[${s}] (species ${declared[s]}) has ${values.length} values; expected one per time point (${points})`);
+    if (values.length !== points)
+      throw new BlackBoxOutputError(simulator, `"data"[${s}] (species ${declared[s]}) has ${values.length} values; expected one per time point (${points})`);
     const offset = s * points;
     for (let g = 0; g < points; g++) {
       const v = values[g];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new BlackBoxOutputError(simulator, `"data"[${s}][${g}] (species ${declared[s]}, time point ${g}) is ${String(v)}, expected a finite number`);
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw new BlackBoxOutputError(simulator, `"data"[${s}][${g}] (species ${declared[s]}, time point ${g}) is ${String(v)}, expected a finite number`);
       out[offset + g] = v;
     }
   }

@@ -16,8 +16,9 @@ import { zodIssues } from '../../errors/zodIssues.js';
  */
 const identifier = z.string({ error: 'expected a name' }).min(1, { error: 'expected a non-empty name' });
 /** A path or argument with a NUL would be cut short below Node: what was checked and hashed would not be what runs. */
-// eslint-disable-next-line no-control-regex
-const noControl = (what: string) => z.string().regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, { error: `the ${what} contains a control character (such as NUL or a line break)` });
+const noControl = (what: string) =>
+  // eslint-disable-next-line no-control-regex
+  z.string().regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, { error: `the ${what} contains a control character (such as NUL or a line break)` });
 const parameter = z.strictObject({
   id: identifier,
   value: z.number({ error: 'expected a number' }).refine(Number.isFinite, { error: 'expected a finite number' }),
@@ -54,8 +55,16 @@ export const commandSimulatorSchema = z.strictObject({
   kind: z.literal('command'),
   /** Program and arguments, e.g. ["python3", "birth_death.py"]; no shell. */
   // A `sh -c` script may hold line breaks and tabs (shown escaped when approved); nothing else below U+0020.
-  // eslint-disable-next-line no-control-regex
-  command: z.array(z.string().regex(/^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$/, { error: 'the command contains a control character (such as NUL)' }).min(1), { error: 'expected the command as a list, e.g. ["python3", "sim.py"]' }).min(1, { error: 'expected at least the program' }),
+  command: z
+    .array(
+      z
+        .string()
+        // eslint-disable-next-line no-control-regex
+        .regex(/^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$/, { error: 'the command contains a control character (such as NUL)' })
+        .min(1),
+      { error: 'expected the command as a list, e.g. ["python3", "sim.py"]' },
+    )
+    .min(1, { error: 'expected at least the program' }),
   /** Working directory (default: the study's folder in studies, else the current one). */
   cwd: noControl('working directory').min(1).optional(),
   /** Extra environment variables. */

@@ -141,7 +141,9 @@ export function eventBlockJs(network: CompiledNetwork, names: DynamicsNames): st
     .map((e, k) => (e.time ? '' : `evNow=(${expressionJs(network, names, e.trigger)})!==0?1:0;if(evNow&&!e${k})q${k}=1;e${k}=evNow;`))
     .join('');
   const any = `evAny=${events.map((_, k) => `q${k}`).join('|')};`;
-  const evaluate = events.map((e, k) => `if(q${k}){${e.assignments.map((a, m) => `v${k}_${m}=${expressionJs(network, names, a.expression)};`).join('')}}`).join('');
+  const evaluate = events
+    .map((e, k) => `if(q${k}){${e.assignments.map((a, m) => `v${k}_${m}=${expressionJs(network, names, a.expression)};`).join('')}}`)
+    .join('');
   const apply = events
     .map((e, k) => {
       const body = e.assignments

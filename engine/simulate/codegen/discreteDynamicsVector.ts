@@ -89,7 +89,9 @@ export function dynamicsVectorSources(network: CompiledNetwork, integerSpecies: 
     initialExpressionsJs(network, names),
     rulesJs(network, names),
     hasEvents ? `${eventDeclarationsJs(network)}let tev=Infinity,tevStrict=0;` : '',
-    hasEvents ? eventTimesJs(network, names) + initialEventsJs(network, names) + nextEventTimeJs(network) + storeEventStateJs(network) : 'ev[0]=Infinity;ev[1]=0;',
+    hasEvents
+      ? eventTimesJs(network, names) + initialEventsJs(network, names) + nextEventTimeJs(network) + storeEventStateJs(network)
+      : 'ev[0]=Infinity;ev[1]=0;',
     '};',
   ];
   const afterChange = [

@@ -9,19 +9,27 @@ import { SimulationBudgetError, SimulationError, SimulationFailedError, type Sim
 export const MODEL_FAILURES = Object.freeze({
   /** A propensity or rate constant that is ±Infinity or NaN (code RATE_NOT_FINITE). */
   rate(what: 'propensity' | 'rate constant', reaction: string, value: number, time: number): SimulationError {
-    return new SimulationError('RATE_NOT_FINITE', `reaction ${reaction}: ${what} is ${value} at t=${time}; expected a finite value >= 0 (a parameter or species may be too large, or a rate grows without bound)`, {
-      reaction,
-      what,
-      value: String(value),
-      time,
-    });
+    return new SimulationError(
+      'RATE_NOT_FINITE',
+      `reaction ${reaction}: ${what} is ${value} at t=${time}; expected a finite value >= 0 (a parameter or species may be too large, or a rate grows without bound)`,
+      {
+        reaction,
+        what,
+        value: String(value),
+        time,
+      },
+    );
   },
   /** A total propensity that overflows although every propensity is finite. */
   total(value: number, time: number): SimulationError {
-    return new SimulationError('RATE_NOT_FINITE', `the total propensity is ${value} at t=${time}: the propensities are too large to add up; the model may be explosive (a rate grows without bound)`, {
-      value: String(value),
-      time,
-    });
+    return new SimulationError(
+      'RATE_NOT_FINITE',
+      `the total propensity is ${value} at t=${time}: the propensities are too large to add up; the model may be explosive (a rate grows without bound)`,
+      {
+        value: String(value),
+        time,
+      },
+    );
   },
   budget(method: string, budget: number, time: number, end: number, what?: string): SimulationBudgetError {
     return new SimulationBudgetError(method, budget, time, end, what);

@@ -49,12 +49,7 @@ export function rateConstantJs(network: CompiledNetwork, reaction: CompiledReact
   return `(${k})/Math.pow(vol,${reaction.order - 1})`;
 }
 
-export function propensityJs(
-  network: CompiledNetwork,
-  j: number,
-  names: NameScheme,
-  mode: 'stochastic' | 'deterministic',
-): string {
+export function propensityJs(network: CompiledNetwork, j: number, names: NameScheme, mode: 'stochastic' | 'deterministic'): string {
   const reaction = network.reactions[j];
   if (reaction.propensity) return emitJs(reaction.propensity, resolver(network, names, true));
   const factors = [names.constant(j)];

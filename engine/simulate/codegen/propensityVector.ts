@@ -25,7 +25,15 @@ export function rateConstantsSource(network: CompiledNetwork): string {
     if (!r.rate) return;
     lines.push(`c[${j}]=${rateConstantJs(network, r, ARRAY_NAMES)};`);
     // Constants are computed once, at the start of a trajectory: t = 0.
-    lines.push(finiteNonNegativeJs(`c[${j}]`, 'rate constant', r.id, '0', `${JSON.stringify(`reaction ${r.id}: rate constant is `)}+c[${j}]+"; expected a finite value >= 0"`));
+    lines.push(
+      finiteNonNegativeJs(
+        `c[${j}]`,
+        'rate constant',
+        r.id,
+        '0',
+        `${JSON.stringify(`reaction ${r.id}: rate constant is `)}+c[${j}]+"; expected a finite value >= 0"`,
+      ),
+    );
   });
   lines.push('};');
   return lines.join('\n');

@@ -78,7 +78,11 @@ export class AlgebraicSolver {
     residual(z, r);
     let worst = 0;
     for (let i = 1; i < m; i++) if (Math.abs(r[i]) > Math.abs(r[worst])) worst = i;
-    throw this.failure('NO_CONVERGENCE', `Newton's method did not converge in ${MAX_ITERATIONS} iterations for ${this.describe(worst)} at t=${t} (residual ${r[worst]})`, t);
+    throw this.failure(
+      'NO_CONVERGENCE',
+      `Newton's method did not converge in ${MAX_ITERATIONS} iterations for ${this.describe(worst)} at t=${t} (residual ${r[worst]})`,
+      t,
+    );
   }
 
   private failure(reason: string, message: string, t: number): SimulationError {

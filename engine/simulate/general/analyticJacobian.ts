@@ -155,7 +155,8 @@ class JacobianWriter {
         const gradient = this.gradients.get(k)!;
         if (gradient.size === 0) continue;
         this.work += nodeCount(tree, MAX_DIFFERENTIATION_WORK);
-        if (this.work > MAX_DIFFERENTIATION_WORK) throw new JacobianFallback(`differentiating its expressions would take more than ${MAX_DIFFERENTIATION_WORK} node visits`);
+        if (this.work > MAX_DIFFERENTIATION_WORK)
+          throw new JacobianFallback(`differentiating its expressions would take more than ${MAX_DIFFERENTIATION_WORK} node visits`);
         const partial = differentiate(tree, name);
         if (partial.type === 'number' && partial.value === 0) continue;
         terms.push([this.coefficient(this.emit(partial), gradient), gradient]);
@@ -209,7 +210,8 @@ class JacobianWriter {
 
   private emit(tree: ExprNode): string {
     this.charge(nodeCount(tree, MAX_EMITTED_NODES));
-    if (findNestedDeeperThan(tree, MAX_EMITTED_NESTING) !== null) throw new JacobianFallback(`a partial derivative nests deeper than ${MAX_EMITTED_NESTING} levels`);
+    if (findNestedDeeperThan(tree, MAX_EMITTED_NESTING) !== null)
+      throw new JacobianFallback(`a partial derivative nests deeper than ${MAX_EMITTED_NESTING} levels`);
     return emitJs(tree, (name) => {
       if (name === 't' || name === 'time') return 't';
       if (name === 'vol') return emitNumber(this.volume);

@@ -40,10 +40,18 @@ export class CompiledGeneralModel {
     this.eventTargets = model.events.map((e) =>
       Int32Array.from(Object.keys(e.assignments), (id) => {
         const i = index.get(id);
-        if (i === undefined) throw new SimulationError('EVENT_TARGET_UNKNOWN', `event ${e.id} assigns ${id}, which is no species, parameter or compartment`, { event: e.id, variable: id });
+        if (i === undefined)
+          throw new SimulationError('EVENT_TARGET_UNKNOWN', `event ${e.id} assigns ${id}, which is no species, parameter or compartment`, {
+            event: e.id,
+            variable: id,
+          });
         const role = symbols[i].role;
         if (role === 'assigned' || role === 'algebraic') {
-          throw new SimulationError('EVENT_TARGET_RULE', `event ${e.id} assigns ${id}, which ${role === 'assigned' ? 'an assignment rule' : 'an algebraic rule'} determines at all times`, { event: e.id, variable: id });
+          throw new SimulationError(
+            'EVENT_TARGET_RULE',
+            `event ${e.id} assigns ${id}, which ${role === 'assigned' ? 'an assignment rule' : 'an algebraic rule'} determines at all times`,
+            { event: e.id, variable: id },
+          );
         }
         return i;
       }),
@@ -100,7 +108,11 @@ export class CompiledGeneralModel {
       const i = this.symbols.index.get(id);
       if (i === undefined) throw new SimulationSettingsError(`overrides.${id}`, 'no species, parameter or compartment has this id');
       const role = this.symbols.symbols[i].role;
-      if (role === 'assigned' || role === 'algebraic') throw new SimulationSettingsError(`overrides.${id}`, `it is set by ${role === 'assigned' ? 'an assignment' : 'an algebraic'} rule at all times, so it cannot be given a value`);
+      if (role === 'assigned' || role === 'algebraic')
+        throw new SimulationSettingsError(
+          `overrides.${id}`,
+          `it is set by ${role === 'assigned' ? 'an assignment' : 'an algebraic'} rule at all times, so it cannot be given a value`,
+        );
       if (!Number.isFinite(value)) throw new SimulationSettingsError(`overrides.${id}`, `expected a finite number, got ${value}`);
       written[i] = value;
       overridden[i] = 1;

@@ -104,7 +104,11 @@ export class EventScheduler {
       const next = this.chooseDue(t);
       if (next === null) return changed;
       if (round >= MAX_EXECUTIONS_PER_INSTANT) {
-        throw new SimulationError('EVENT_LOOP', `events keep triggering each other at t=${t} (more than ${MAX_EXECUTIONS_PER_INSTANT} executions at one instant); last: event ${this.compiled.model.events[next.event].id}`, { time: t });
+        throw new SimulationError(
+          'EVENT_LOOP',
+          `events keep triggering each other at t=${t} (more than ${MAX_EXECUTIONS_PER_INSTANT} executions at one instant); last: event ${this.compiled.model.events[next.event].id}`,
+          { time: t },
+        );
       }
       this.execute(next, t);
       changed = true;
@@ -131,7 +135,11 @@ export class EventScheduler {
       }
       const delay = delays[k];
       if (!(delay >= 0 && delay < Infinity)) {
-        throw new SimulationError('EVENT_DELAY_INVALID', `event ${events[k].id}: delay is ${delay} at t=${t}; expected a finite value >= 0`, { event: events[k].id, time: t, delay: String(delay) });
+        throw new SimulationError('EVENT_DELAY_INVALID', `event ${events[k].id}: delay is ${delay} at t=${t}; expected a finite value >= 0`, {
+          event: events[k].id,
+          time: t,
+          delay: String(delay),
+        });
       }
       let values: Float64Array | null = null;
       if (events[k].useValuesFromTriggerTime) {
@@ -190,7 +198,12 @@ export class EventScheduler {
         if ((s.kind === 'species') !== speciesPass) continue;
         const x = values[m];
         if (!Number.isFinite(x)) {
-          throw new SimulationError('EVENT_VALUE_NOT_FINITE', `event ${event.id}: assigns ${s.id} the value ${x} at t=${t}`, { event: event.id, variable: s.id, time: t, value: String(x) });
+          throw new SimulationError('EVENT_VALUE_NOT_FINITE', `event ${event.id}: assigns ${s.id} the value ${x} at t=${t}`, {
+            event: event.id,
+            variable: s.id,
+            time: t,
+            value: String(x),
+          });
         }
         const primary = s.holdsAmount ? x * run.sizeOf(i) : x;
         if (s.role === 'fixed') {

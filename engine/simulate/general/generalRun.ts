@@ -73,7 +73,10 @@ export class GeneralRun {
     ({ written: this.w, overridden: this.ov } = compiled.startingValues(options.overrides));
     this.algebraic =
       algebraicSymbols.length > 0
-        ? new AlgebraicSolver(algebraicSymbols.length, (k) => `algebraic rule ${algebraicRules[k] + 1} (0 = ${compiled.model.rules[algebraicRules[k]].expression})`)
+        ? new AlgebraicSolver(
+            algebraicSymbols.length,
+            (k) => `algebraic rule ${algebraicRules[k] + 1} (0 = ${compiled.model.rules[algebraicRules[k]].expression})`,
+          )
         : null;
     this.history = compiled.usesDelay ? new StateHistory(n, algebraicSymbols.length) : null;
     this.hooks = new TrajectoryFunctions(compiled, this, this.history);
@@ -215,14 +218,19 @@ export class GeneralRun {
     const generated = compiled.generated;
     algebraicSymbols.forEach((i, k) => (z[k] = Number.isFinite(w[i]) ? w[i] : 0));
     if (this.algebraic) {
-      this.algebraic.solve(z, (zz, r) => {
-        generated.init(0, v, zz, w, ov, this.hooks);
-        generated.residual(0, v, r, this.hooks);
-      }, 0);
+      this.algebraic.solve(
+        z,
+        (zz, r) => {
+          generated.init(0, v, zz, w, ov, this.hooks);
+          generated.residual(0, v, r, this.hooks);
+        },
+        0,
+      );
     }
     generated.init(0, v, z, w, ov, this.hooks);
     symbols.forEach((s, i) => {
-      if (!Number.isFinite(v[i])) throw new SimulationError('INITIAL_VALUE_NOT_FINITE', `${s.kind} ${s.id}: initial value is ${v[i]}`, { id: s.id, value: String(v[i]) });
+      if (!Number.isFinite(v[i]))
+        throw new SimulationError('INITIAL_VALUE_NOT_FINITE', `${s.kind} ${s.id}: initial value is ${v[i]}`, { id: s.id, value: String(v[i]) });
     });
     stateSymbols.forEach((i, slot) => (y[slot] = this.primaryOf(i)));
     symbols.forEach((s, i) => {
@@ -318,6 +326,7 @@ function checkGrid(grid: Float64Array): void {
   if (grid.length < 1) throw new SimulationSettingsError('grid', 'expected at least one output time');
   if (!(grid[0] >= 0)) throw new SimulationSettingsError('grid', `expected output times >= 0 (the model starts at t = 0), got ${grid[0]}`);
   for (let g = 1; g < grid.length; g++) {
-    if (!(grid[g] >= grid[g - 1]) || !Number.isFinite(grid[g])) throw new SimulationSettingsError('grid', `expected finite, non-decreasing output times; got ${grid[g]} after ${grid[g - 1]}`);
+    if (!(grid[g] >= grid[g - 1]) || !Number.isFinite(grid[g]))
+      throw new SimulationSettingsError('grid', `expected finite, non-decreasing output times; got ${grid[g]} after ${grid[g - 1]}`);
   }
 }

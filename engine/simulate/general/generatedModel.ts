@@ -96,7 +96,9 @@ export function generatedModelSource(model: ReactionNetwork, symbols: ModelSymbo
   });
   // Plain copies (no dependencies) first: rateOf() in a rule reads values its dependencies do not list.
   const refreshOrder = dependencyOrder(refreshDeps, (i) => syms[i].id, 'assignment rules (and the compartments of concentration species)');
-  refreshOrder.sort((a, b) => Number(refreshDeps[a].length > 0 || syms[a].role === 'assigned') - Number(refreshDeps[b].length > 0 || syms[b].role === 'assigned'));
+  refreshOrder.sort(
+    (a, b) => Number(refreshDeps[a].length > 0 || syms[a].role === 'assigned') - Number(refreshDeps[b].length > 0 || syms[b].role === 'assigned'),
+  );
 
   // Initial values at t0.
   const initCode: string[] = [];
@@ -160,7 +162,9 @@ export function generatedModelSource(model: ReactionNetwork, symbols: ModelSymbo
   };
   /** The reactions that change species i (their rates are the locals a_j its amount rate reads). */
   const reactionsOf = (i: number): number[] =>
-    model.reactions.flatMap((r, j) => (syms[i].role === 'reaction' && (r.reactants[syms[i].id] !== undefined || r.products[syms[i].id] !== undefined) ? [j] : []));
+    model.reactions.flatMap((r, j) =>
+      syms[i].role === 'reaction' && (r.reactants[syms[i].id] !== undefined || r.products[syms[i].id] !== undefined) ? [j] : [],
+    );
   const rateLocals = rateCode.length > 0 ? `const ${rateCode.map((c, j) => `a${j}=${c}`).join(',\n')};` : '';
   const derivativeCode = symbols.stateSymbols.map((i, slot) => {
     const s = syms[i];
@@ -177,7 +181,10 @@ export function generatedModelSource(model: ReactionNetwork, symbols: ModelSymbo
   });
   const delayCode = model.events.map((e, k) => `out[${k}]=${e.delay === undefined ? '0' : compiler.js(e.delay, `delay of event ${e.id}`)};`);
   const eventValueCode = model.events.map(
-    (e) => `function(t,v,out,H){${Object.values(e.assignments).map((x, m) => `out[${m}]=${compiler.js(x, `event ${e.id}`)};`).join('')}}`,
+    (e) =>
+      `function(t,v,out,H){${Object.values(e.assignments)
+        .map((x, m) => `out[${m}]=${compiler.js(x, `event ${e.id}`)};`)
+        .join('')}}`,
   );
 
   // rateOf: closed forms (rate rules, reactions, constants); assignment and algebraic variables are differentiated numerically by the simulator.
@@ -191,7 +198,9 @@ export function generatedModelSource(model: ReactionNetwork, symbols: ModelSymbo
     }
     if (s.role === 'fixed') return s.holdsAmount && sizeRate ? `(-v[${i}]*${sizeRate}/${size(i)})` : '0';
     if (s.role === 'algebraic') {
-      throw new SimulationError('RATEOF_UNSUPPORTED', `rateOf(${s.id}): ${s.id} is determined by an algebraic rule, whose rate of change is not computed`, { variable: s.id });
+      throw new SimulationError('RATEOF_UNSUPPORTED', `rateOf(${s.id}): ${s.id} is determined by an algebraic rule, whose rate of change is not computed`, {
+        variable: s.id,
+      });
     }
     return null;
   };
@@ -226,10 +235,24 @@ export function generatedModelSource(model: ReactionNetwork, symbols: ModelSymbo
       early.add(i);
       pending.push(...initDeps[i]);
     }
-    delayBeforeCode.push(`function(t,z,w,ov,v,H){${initOrder.filter((i) => early.has(i)).map((i) => initCode[i]).join('')}return ${x};}`);
-    delayArgCode.push(`function(t,y,z,d,v,H){${refreshOrder.filter((i) => needed.has(i)).map((i) => refreshCode[i]).join('')}return ${x};}`);
+    delayBeforeCode.push(
+      `function(t,z,w,ov,v,H){${initOrder
+        .filter((i) => early.has(i))
+        .map((i) => initCode[i])
+        .join('')}return ${x};}`,
+    );
+    delayArgCode.push(
+      `function(t,y,z,d,v,H){${refreshOrder
+        .filter((i) => needed.has(i))
+        .map((i) => refreshCode[i])
+        .join('')}return ${x};}`,
+    );
   }
-  for (let pending = [...compiler.rateOfSymbols].filter((i) => !rateOfCode.has(i)); pending.length > 0; pending = [...compiler.rateOfSymbols].filter((i) => !rateOfCode.has(i))) {
+  for (
+    let pending = [...compiler.rateOfSymbols].filter((i) => !rateOfCode.has(i));
+    pending.length > 0;
+    pending = [...compiler.rateOfSymbols].filter((i) => !rateOfCode.has(i))
+  ) {
     for (const i of pending) rateOfCode.set(i, rateOfFor(i));
   }
   const rateOfArray = syms.map((_, i) => {

@@ -80,7 +80,7 @@ export function analyseSymbols(model: ReactionNetwork): ModelSymbols {
       id: e.id,
       kind: e.kind,
       role: r,
-      compartment: species?.compartment !== undefined ? index.get(species.compartment) ?? -1 : -1,
+      compartment: species?.compartment !== undefined ? (index.get(species.compartment) ?? -1) : -1,
       concentration,
       slot,
       holdsAmount: concentration && (r === 'reaction' || r === 'fixed'),

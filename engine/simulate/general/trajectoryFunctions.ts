@@ -56,7 +56,8 @@ export class TrajectoryFunctions implements TrajectoryHooks {
     const generated = this.compiled.generated;
     if (tau > 0 && tau < this.shortestDelay) this.shortestDelay = tau;
     if (!(tau > 0) || this.history === null || this.history.length === 0) {
-      if (!(tau >= 0)) throw new SimulationError('DELAY_NEGATIVE', `delay() with delay ${tau} at t=${t}; expected a value >= 0`, { time: t, delay: String(tau) });
+      if (!(tau >= 0))
+        throw new SimulationError('DELAY_NEGATIVE', `delay() with delay ${tau} at t=${t}; expected a value >= 0`, { time: t, delay: String(tau) });
       return generated.delayNow[k](t, v, this);
     }
     const scratch = this.enter();
@@ -105,7 +106,11 @@ export class TrajectoryFunctions implements TrajectoryHooks {
 
   private enter(): Scratch {
     if (this.depth >= MAX_DEPTH) {
-      throw new SimulationError('TRAJECTORY_FUNCTION_RECURSION', `delay()/rateOf() refer to each other more than ${MAX_DEPTH} levels deep (a rateOf of a variable whose rate reads its own rateOf?)`, {});
+      throw new SimulationError(
+        'TRAJECTORY_FUNCTION_RECURSION',
+        `delay()/rateOf() refer to each other more than ${MAX_DEPTH} levels deep (a rateOf of a variable whose rate reads its own rateOf?)`,
+        {},
+      );
     }
     const k = this.depth++;
     if (this.scratch.length <= k) {

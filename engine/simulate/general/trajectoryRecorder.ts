@@ -57,7 +57,10 @@ export class TrajectoryRecorder {
       time: Float64Array.from(this.grid),
       amounts: new Map(this.species.map((i, k) => [symbols[i].id, this.amounts[k]])),
       concentrations: new Map(this.species.map((i, k) => [symbols[i].id, this.concentrations[k]])),
-      values: new Map([...this.compiled.model.reactions.map((r, j): [string, Float64Array] => [r.id, this.rates[j]]), ...symbols.map((s, i): [string, Float64Array] => [s.id, this.values[i]])]),
+      values: new Map([
+        ...this.compiled.model.reactions.map((r, j): [string, Float64Array] => [r.id, this.rates[j]]),
+        ...symbols.map((s, i): [string, Float64Array] => [s.id, this.values[i]]),
+      ]),
       stats,
     };
   }

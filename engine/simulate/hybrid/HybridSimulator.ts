@@ -260,7 +260,13 @@ export class HybridSimulator implements Simulator {
     for (let j = 0; j < a.length; j++) {
       if (a[j] >= 0 && a[j] < Infinity) continue;
       const id = this.network.reactions[j].id;
-      if (a[j] < 0) throw MODEL_FAILURES.failed('negative-rate', `reaction ${id}: propensity is ${a[j]} at t=${t}; expected a finite value >= 0`, { reaction: id, what: 'propensity', value: String(a[j]), time: t });
+      if (a[j] < 0)
+        throw MODEL_FAILURES.failed('negative-rate', `reaction ${id}: propensity is ${a[j]} at t=${t}; expected a finite value >= 0`, {
+          reaction: id,
+          what: 'propensity',
+          value: String(a[j]),
+          time: t,
+        });
       throw MODEL_FAILURES.rate('propensity', id, a[j], t);
     }
   }

@@ -47,18 +47,24 @@ export function compileHybridModel(model: ReactionNetwork): HybridNetwork {
   for (const rule of rates) {
     const path = `rules[${model.rules.indexOf(rule)}]`;
     const id = rule.variable!;
-    const variable: VariableRef | null = species.has(id) ? { kind: 'species', index: species.get(id)! } : parameters.has(id) ? { kind: 'parameter', index: parameters.get(id)! } : null;
+    const variable: VariableRef | null = species.has(id)
+      ? { kind: 'species', index: species.get(id)! }
+      : parameters.has(id)
+        ? { kind: 'parameter', index: parameters.get(id)! }
+        : null;
     if (!variable) {
       issues.push({ path, message: `the rate rule's variable "${id}" is neither a species nor a parameter` });
       continue;
     }
-    if (network.rules.some((r) => r.variable.kind === variable.kind && r.variable.index === variable.index)) issues.push({ path, message: `"${id}" has both a rate rule and an assignment rule` });
+    if (network.rules.some((r) => r.variable.kind === variable.kind && r.variable.index === variable.index))
+      issues.push({ path, message: `"${id}" has both a rate rule and an assignment rule` });
     if (variable.kind === 'species' && network.reactions.some((r) => r.changes.some((c) => c.species === variable.index))) {
       issues.push({ path, message: `"${id}" has a rate rule and reactions change it: mark it a boundary species (SBML forbids both)` });
     }
     const expression = parseExpression(String(rule.expression));
     for (const name of identifiersOf(expression).keys()) {
-      if (!species.has(name) && !parameters.has(name) && name !== 't' && name !== 'time' && name !== 'vol') issues.push({ path, message: `the rate rule for "${id}" reads the unknown name "${name}"` });
+      if (!species.has(name) && !parameters.has(name) && name !== 't' && name !== 'time' && name !== 'vol')
+        issues.push({ path, message: `the rate rule for "${id}" reads the unknown name "${name}"` });
     }
     rateRules.push({ variable, expression });
   }

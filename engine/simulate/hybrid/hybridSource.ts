@@ -90,7 +90,11 @@ export function hybridPropensitiesSource(network: CompiledNetwork, layout: Hybri
   return lines.filter((line) => line !== '').join('\n');
 }
 
-export function compileHybridFunctions(network: CompiledNetwork, rateRules: readonly HybridRateRule[], layout: HybridLayout): { derivative: HybridDerivativeFn; propensities: HybridPropensitiesFn } {
+export function compileHybridFunctions(
+  network: CompiledNetwork,
+  rateRules: readonly HybridRateRule[],
+  layout: HybridLayout,
+): { derivative: HybridDerivativeFn; propensities: HybridPropensitiesFn } {
   // Generated from validated ASTs (see the header): no user text is evaluated.
   return {
     derivative: new Function(hybridDerivativeSource(network, rateRules, layout))() as HybridDerivativeFn,

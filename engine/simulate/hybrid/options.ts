@@ -63,7 +63,8 @@ export function resolveHybridOptions(options: HybridOptions): ResolvedHybridOpti
   };
   const positive = (v: number) => v > 0 && v < Infinity;
   const partition = options.partition ?? 'adaptive';
-  if (partition !== 'adaptive' && partition !== 'discrete') throw new SimulationSettingsError('hybrid option partition', `expected adaptive or discrete, got ${String(partition)}`);
+  if (partition !== 'adaptive' && partition !== 'discrete')
+    throw new SimulationSettingsError('hybrid option partition', `expected adaptive or discrete, got ${String(partition)}`);
   return {
     continuousPopulation: check('continuousPopulation', options.continuousPopulation, 1000, positive, 'a finite number > 0'),
     continuousFirings: check('continuousFirings', options.continuousFirings, 100, positive, 'a finite number > 0'),

@@ -163,7 +163,11 @@ export class OdeSolver implements Simulator {
         restart = false;
       }
       if (attempts++ >= this.maxSteps) {
-        throw new EngineError('SIMULATION_STEP_LIMIT', `ode: more than ${this.maxSteps} steps before t=${tEnd}; stopped at t=${t} with step size ${h}. The rate equations are probably stiff (widely separated time scales); raise maxSteps or loosen rtol/atol`, { method: 'ode', maxSteps: this.maxSteps, time: t, stepSize: h });
+        throw new EngineError(
+          'SIMULATION_STEP_LIMIT',
+          `ode: more than ${this.maxSteps} steps before t=${tEnd}; stopped at t=${t} with step size ${h}. The rate equations are probably stiff (widely separated time scales); raise maxSteps or loosen rtol/atol`,
+          { method: 'ode', maxSteps: this.maxSteps, time: t, stepSize: h },
+        );
       }
       const last = t + 1.01 * h >= tStop;
       if (last) h = tStop - t;
@@ -175,7 +179,11 @@ export class OdeSolver implements Simulator {
         h *= error > 0 ? 1 / Math.min(1 / MIN_RATIO, error ** EXPONENT / SAFETY) : MIN_RATIO;
         rejectedLast = true;
         if (!(h > 1e-14 * Math.max(t, 1))) {
-          throw new EngineError('SIMULATION_STEP_UNDERFLOW', `ode: step size underflow at t=${t}; a rate is not finite or the equations are too stiff for an explicit method`, { method: 'ode', time: t });
+          throw new EngineError(
+            'SIMULATION_STEP_UNDERFLOW',
+            `ode: step size underflow at t=${t}; a rate is not finite or the equations are too stiff for an explicit method`,
+            { method: 'ode', time: t },
+          );
         }
         continue;
       }

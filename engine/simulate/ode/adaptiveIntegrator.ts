@@ -89,10 +89,14 @@ export abstract class AdaptiveIntegrator implements OdeIntegrator {
       this.rejectedLast = true;
       this.h = error > 1 ? this.nextStepAfterReject(h, error) : h * 0.25;
       if (!(this.h > 4 * Number.EPSILON * Math.max(Math.abs(this.t), Number.MIN_VALUE))) {
-        throw new SimulationError('SIMULATION_STEP_UNDERFLOW', `ode: step size underflow at t=${this.t} (h=${this.h}); the equations may have a singularity there or a rate that is not finite nearby`, {
-          time: this.t,
-          stepSize: this.h,
-        });
+        throw new SimulationError(
+          'SIMULATION_STEP_UNDERFLOW',
+          `ode: step size underflow at t=${this.t} (h=${this.h}); the equations may have a singularity there or a rate that is not finite nearby`,
+          {
+            time: this.t,
+            stepSize: this.h,
+          },
+        );
       }
     }
   }
@@ -125,11 +129,15 @@ export abstract class AdaptiveIntegrator implements OdeIntegrator {
     const { f0, n } = this;
     for (let i = 0; i < n; i++) {
       if (!(Math.abs(f0[i]) < Infinity)) {
-        throw new SimulationError('DERIVATIVE_NOT_FINITE', `ode: the derivative of component ${i} is ${f0[i]} at t=${this.t}; a rate or rule is not finite there`, {
-          component: i,
-          value: String(f0[i]),
-          time: this.t,
-        });
+        throw new SimulationError(
+          'DERIVATIVE_NOT_FINITE',
+          `ode: the derivative of component ${i} is ${f0[i]} at t=${this.t}; a rate or rule is not finite there`,
+          {
+            component: i,
+            value: String(f0[i]),
+            time: this.t,
+          },
+        );
       }
     }
   }

@@ -15,7 +15,15 @@ const SQRT_ROUNDOFF = Math.sqrt(ROUNDOFF);
  * f0 must hold f(t, y); y is perturbed in place and restored; scratch (length
  * n) receives the perturbed derivatives. Returns the number of f calls.
  */
-export function finiteDifferenceJacobian(system: OdeSystem, t: number, y: Float64Array, f0: Float64Array, jac: Float64Array, scratch: Float64Array, atol: Float64Array): number {
+export function finiteDifferenceJacobian(
+  system: OdeSystem,
+  t: number,
+  y: Float64Array,
+  f0: Float64Array,
+  jac: Float64Array,
+  scratch: Float64Array,
+  atol: Float64Array,
+): number {
   const n = system.size;
   for (let j = 0; j < n; j++) {
     const saved = y[j];

@@ -86,7 +86,10 @@ export class RosenbrockIntegrator extends AdaptiveIntegrator {
     // Singular to working precision (or NaN in J): NaN makes the step loop retry with a smaller h.
     if (!lu.factor(w)) return NaN;
     const inverseH = 1 / h;
-    const d1 = h * R.D1, d2 = h * R.D2, d3 = h * R.D3, d4 = h * R.D4;
+    const d1 = h * R.D1,
+      d2 = h * R.D2,
+      d3 = h * R.D3,
+      d4 = h * R.D4;
 
     for (let i = 0; i < n; i++) k1[i] = f0[i] + d1 * dfdt[i];
     lu.solve(w, k1);
@@ -137,7 +140,7 @@ export class RosenbrockIntegrator extends AdaptiveIntegrator {
     let shrink = Math.max(1 / MAX_GROWTH, Math.min(MAX_SHRINK, root / SAFETY));
     if (this.acceptedStep > 0) {
       // Gustafsson: the error trend over the last two accepted steps predicts the next one.
-      const predicted = (this.acceptedStep / h) * (root * root / this.acceptedError ** 0.25) / SAFETY;
+      const predicted = ((this.acceptedStep / h) * ((root * root) / this.acceptedError ** 0.25)) / SAFETY;
       shrink = Math.max(shrink, Math.max(1 / MAX_GROWTH, Math.min(MAX_SHRINK, predicted)));
     }
     this.acceptedStep = h;

@@ -101,7 +101,13 @@ export function directMethodSource(network: CompiledNetwork, order: readonly num
   const record = network.speciesIds.map((_, s) => `out[g${s === 0 ? '' : `+${s}*nT`}]=s${s};`).join('');
   const custom = reactions.map((r, j) => (r.propensity ? j : -1)).filter((j) => j >= 0);
   const propensityCheck = (j: number) =>
-    finiteNonNegativeJs(a(j), 'propensity', reactions[j].id, 't', `${JSON.stringify(`reaction ${reactions[j].id}: propensity is `)}+${a(j)}+" at t="+t+"; expected a finite value >= 0"`);
+    finiteNonNegativeJs(
+      a(j),
+      'propensity',
+      reactions[j].id,
+      't',
+      `${JSON.stringify(`reaction ${reactions[j].id}: propensity is `)}+${a(j)}+" at t="+t+"; expected a finite value >= 0"`,
+    );
   const customCheck = custom.map(propensityCheck).join('');
   // Names the reaction when the total is not finite; mass-action propensities only get there through huge counts or constants.
   const finiteCheck = reactions.map((_, j) => propensityCheck(j)).join('');
@@ -122,11 +128,11 @@ export function directMethodSource(network: CompiledNetwork, order: readonly num
         `t=tev;${dueTimeEventsJs(network)}${eventBlockJs(network, names)}${nextEventTimeJs(network)}continue;}`,
     );
   }
-  lines.push(
-    `if(grid[g]<tn){${customCheck}do{${record}g++;}while(g<nT&&grid[g]<tn);if(g===nT)break;total=${balancedSum(nR, a)};}`,
-  );
+  lines.push(`if(grid[g]<tn){${customCheck}do{${record}g++;}while(g<nT&&grid[g]<tn);if(g===nT)break;total=${balancedSum(nR, a)};}`);
   // Only a negative or non-finite propensity gets here (a zero total ends the run above); name it if we can.
-  lines.push(`if(!(total>0)){${customCheck}${failJs('negative-rate', '"total propensity is "+total+" at t="+t+"; a propensity is negative or not finite"', '{value:total,time:t}')}}`);
+  lines.push(
+    `if(!(total>0)){${customCheck}${failJs('negative-rate', '"total propensity is "+total+" at t="+t+"; a propensity is negative or not finite"', '{value:total,time:t}')}}`,
+  );
   lines.push('t=tn;');
   lines.push(uniformJs('u'));
   lines.push('u*=total;');

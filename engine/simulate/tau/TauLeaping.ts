@@ -95,8 +95,7 @@ export class TauLeaping implements Simulator {
   ) {
     this.epsilon = checkOption('epsilon', options.epsilon, 0.03, (v) => v > 0 && v < 1, 'a number in (0, 1)');
     this.criticalThreshold = checkOption('criticalThreshold', options.criticalThreshold, 10, (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');
-    this.maxEvents =
-      options.maxEvents !== undefined ? eventBudget('tau', options.maxEvents) : eventBudget('tau', options.maxSteps, 'tau option maxSteps');
+    this.maxEvents = options.maxEvents !== undefined ? eventBudget('tau', options.maxEvents) : eventBudget('tau', options.maxSteps, 'tau option maxSteps');
     this.speciesIds = network.speciesIds;
     this.parameterIds = network.parameterIds;
     this.defaultParameters = network.parameterValues;
@@ -180,7 +179,13 @@ export class TauLeaping implements Simulator {
   private refusePropensity(j: number, t: number): never {
     const value = this.a[j];
     const id = this.network.reactions[j].id;
-    if (value < 0 && value > -Infinity) throw MODEL_FAILURES.failed('negative-rate', `reaction ${id}: propensity is ${value} at t=${t}; expected a finite value >= 0`, { reaction: id, what: 'propensity', value, time: t });
+    if (value < 0 && value > -Infinity)
+      throw MODEL_FAILURES.failed('negative-rate', `reaction ${id}: propensity is ${value} at t=${t}; expected a finite value >= 0`, {
+        reaction: id,
+        what: 'propensity',
+        value,
+        time: t,
+      });
     throw MODEL_FAILURES.rate('propensity', id, value, t);
   }
 
@@ -211,7 +216,11 @@ export class TauLeaping implements Simulator {
     const { a, x, xNew, critical, random } = this;
     for (let rejections = 0; ; rejections++) {
       if (rejections > MAX_REJECTIONS) {
-        throw MODEL_FAILURES.failed('negative-count', `tau-leaping: a count turns negative at t=${t} however short the leap; a propensity must be 0 when its reaction lacks reactants`, { time: t, rejections });
+        throw MODEL_FAILURES.failed(
+          'negative-count',
+          `tau-leaping: a count turns negative at t=${t} however short the leap; a propensity must be 0 when its reaction lacks reactants`,
+          { time: t, rejections },
+        );
       }
       const tau2 = a0c > 0 ? -Math.log(random.nextOpenDouble()) / a0c : Infinity;
       let fireCritical = tau2 <= tau1;

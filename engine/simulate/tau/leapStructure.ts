@@ -59,9 +59,7 @@ export function leapStructure(network: CompiledNetwork): LeapStructure {
     // unknown, so such a species counts as a first-order reactant of it.
     if (r.propensity) for (const s of r.reads) note(s, 1, 1);
   }
-  const reactantSpecies = Int32Array.from(
-    highestOrder.reduce<number[]>((list, order, s) => (order > 0 ? [...list, s] : list), []),
-  );
+  const reactantSpecies = Int32Array.from(highestOrder.reduce<number[]>((list, order, s) => (order > 0 ? [...list, s] : list), []));
 
   return {
     species: nS,

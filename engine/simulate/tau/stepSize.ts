@@ -30,13 +30,7 @@ export function orderFactor(order: number, count: number, x: number): number {
 }
 
 /** Marks critical reactions in `critical`; returns their total propensity a_0^c. */
-export function markCritical(
-  structure: LeapStructure,
-  x: Float64Array,
-  a: Float64Array,
-  threshold: number,
-  critical: Uint8Array,
-): number {
+export function markCritical(structure: LeapStructure, x: Float64Array, a: Float64Array, threshold: number, critical: Uint8Array): number {
   const { consumeStart, consumeSpecies, consumeAmount } = structure;
   let total = 0;
   for (let j = 0; j < structure.reactions; j++) {

@@ -49,16 +49,20 @@ export interface C2stResult {
 export function c2st(samples: Float64Array, reference: Float64Array, options: C2stOptions): C2stResult {
   const d = options.dimension;
   if (!Number.isSafeInteger(d) || d < 1) throw new ClassifierSettingsError('dimension', `expected an integer >= 1, got ${d}`);
-  if (samples.length % d !== 0 || samples.length === 0) throw new ClassifierSettingsError('samples', `expected a non-empty whole number of rows of ${d} values, got ${samples.length} values`);
-  if (reference.length % d !== 0 || reference.length < 2 * d) throw new ClassifierSettingsError('reference', `expected at least 2 rows of ${d} values, got ${reference.length} values`);
+  if (samples.length % d !== 0 || samples.length === 0)
+    throw new ClassifierSettingsError('samples', `expected a non-empty whole number of rows of ${d} values, got ${samples.length} values`);
+  if (reference.length % d !== 0 || reference.length < 2 * d)
+    throw new ClassifierSettingsError('reference', `expected at least 2 rows of ${d} values, got ${reference.length} values`);
   const folds = options.folds ?? 5;
   if (!Number.isSafeInteger(folds) || folds < 2) throw new ClassifierSettingsError('folds', `expected an integer >= 2, got ${folds}`);
   const n = samples.length / d;
   const m = reference.length / d;
   const total = n + m;
   if (total < folds) throw new ClassifierSettingsError('folds', `${folds} folds need at least ${folds} rows, got ${total}`);
-  for (let i = 0; i < samples.length; i++) if (!Number.isFinite(samples[i])) throw new ClassifierSettingsError('samples', `value ${i} (row ${Math.floor(i / d)}) is not finite: ${samples[i]}`);
-  for (let i = 0; i < reference.length; i++) if (!Number.isFinite(reference[i])) throw new ClassifierSettingsError('reference', `value ${i} (row ${Math.floor(i / d)}) is not finite: ${reference[i]}`);
+  for (let i = 0; i < samples.length; i++)
+    if (!Number.isFinite(samples[i])) throw new ClassifierSettingsError('samples', `value ${i} (row ${Math.floor(i / d)}) is not finite: ${samples[i]}`);
+  for (let i = 0; i < reference.length; i++)
+    if (!Number.isFinite(reference[i])) throw new ClassifierSettingsError('reference', `value ${i} (row ${Math.floor(i / d)}) is not finite: ${reference[i]}`);
 
   // z-score by the reference's moments (sample sd, as torch.std); a constant column is only centred.
   const mean = new Float64Array(d);
@@ -80,7 +84,8 @@ export function c2st(samples: Float64Array, reference: Float64Array, options: C2
   const order = shuffled(total, rng);
   const hidden = options.hiddenUnits ?? 10 * d;
   const evaluate = options.evaluateFolds ?? folds;
-  if (!Number.isSafeInteger(evaluate) || evaluate < 1 || evaluate > folds) throw new ClassifierSettingsError('evaluateFolds', `expected an integer in 1..${folds}, got ${evaluate}`);
+  if (!Number.isSafeInteger(evaluate) || evaluate < 1 || evaluate > folds)
+    throw new ClassifierSettingsError('evaluateFolds', `expected an integer in 1..${folds}, got ${evaluate}`);
   const foldAccuracies: number[] = [];
   const epochs: number[] = [];
   for (let f = 0; f < evaluate; f++) {
@@ -103,7 +108,13 @@ export function c2st(samples: Float64Array, reference: Float64Array, options: C2
         yTrain[t++] = labels[r];
       }
     }
-    const classifier = trainMlpClassifier(xTrain, yTrain, d, { hidden: [hidden, hidden], maxEpochs: options.maxEpochs }, Xoshiro128.fromSeed(options.seed ?? 1, 0xc2, f + 1));
+    const classifier = trainMlpClassifier(
+      xTrain,
+      yTrain,
+      d,
+      { hidden: [hidden, hidden], maxEpochs: options.maxEpochs },
+      Xoshiro128.fromSeed(options.seed ?? 1, 0xc2, f + 1),
+    );
     const p = classifier.predictProbabilities(xTest);
     let correct = 0;
     for (let i = 0; i < yTest.length; i++) if ((p[i] >= 0.5 ? 1 : 0) === yTest[i]) correct++;
@@ -136,7 +147,8 @@ function shuffled(count: number, rng: UniformSource): Uint32Array {
  */
 export function resampleWeighted(particles: Float64Array, weights: ArrayLike<number>, dimension: number, count: number, rng: UniformSource): Float64Array {
   const rows = weights.length;
-  if (particles.length !== rows * dimension) throw new ClassifierSettingsError('particles', `expected ${rows} rows × ${dimension} = ${rows * dimension} values, got ${particles.length}`);
+  if (particles.length !== rows * dimension)
+    throw new ClassifierSettingsError('particles', `expected ${rows} rows × ${dimension} = ${rows * dimension} values, got ${particles.length}`);
   if (!Number.isSafeInteger(count) || count < 1) throw new ClassifierSettingsError('count', `expected an integer >= 1, got ${count}`);
   const cumulative = new Float64Array(rows);
   let sum = 0;

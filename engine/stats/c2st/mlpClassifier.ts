@@ -92,7 +92,14 @@ export function trainMlpClassifier(x: Float64Array, labels: Uint8Array, dimensio
   const grad = new Float64Array(total);
   const m = new Float64Array(total);
   const v = new Float64Array(total);
-  const fans: Array<[number, number]> = [[d, h1], [d, h1], [h1, h2], [h1, h2], [h2, 1], [h2, 1]];
+  const fans: Array<[number, number]> = [
+    [d, h1],
+    [d, h1],
+    [h1, h2],
+    [h1, h2],
+    [h2, 1],
+    [h2, 1],
+  ];
   sizes.forEach((size, k) => {
     const bound = Math.sqrt(6 / (fans[k][0] + fans[k][1]));
     for (let i = 0; i < size; i++) theta[offsets[k] + i] = bound * (2 * rng.nextDouble() - 1);

@@ -23,13 +23,15 @@ export class WeightedEuclideanDistance implements Distance {
   }
 
   initialize(context: DistanceContext): void {
-    if (context.observed.length !== this.weights.length) throw new FeatureShapeError('weighted-euclidean distance: observed features (one per weight)', this.weights.length, context.observed.length);
+    if (context.observed.length !== this.weights.length)
+      throw new FeatureShapeError('weighted-euclidean distance: observed features (one per weight)', this.weights.length, context.observed.length);
     this.warnings.push(...observedNaNWarnings(this.kind, context.observed));
   }
 
   distance(features: Float64Array, observed: Float64Array): number {
     checkLengths(this.kind, features, observed);
-    if (observed.length !== this.weights.length) throw new FeatureShapeError('weighted-euclidean distance: features (one per weight)', this.weights.length, observed.length);
+    if (observed.length !== this.weights.length)
+      throw new FeatureShapeError('weighted-euclidean distance: features (one per weight)', this.weights.length, observed.length);
     const w = this.weights;
     let s = 0;
     for (let j = 0; j < observed.length; j++) {

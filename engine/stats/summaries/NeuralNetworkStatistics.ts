@@ -63,7 +63,8 @@ export class NeuralNetworkStatistics implements SummaryStatistics {
     const plan = planNetwork(spec.network, spec.timePoints, channels, spec.parameters.length);
     if ('issues' in plan) throw new PartSpecError(plan.issues.map((i) => ({ path: `statistics.network.${i.path}`, message: i.message })));
     const weights = base64ToFloat32(spec.weights);
-    if (weights.length !== plan.weightCount) throw new PartSpecError([{ path: 'statistics.weights', message: `expected ${plan.weightCount} float32 values for this network, got ${weights.length}` }]);
+    if (weights.length !== plan.weightCount)
+      throw new PartSpecError([{ path: 'statistics.weights', message: `expected ${plan.weightCount} float32 values for this network, got ${weights.length}` }]);
     this.pass = new ForwardPass(spec.network, plan, weights, spec.timePoints, channels);
     this.input = new Float64Array(spec.timePoints * channels);
     this.scratch = new Float64Array(spec.parameters.length);
@@ -83,8 +84,14 @@ export class NeuralNetworkStatistics implements SummaryStatistics {
   compute(ensemble: TrajectoryEnsemble, out: Float64Array): void {
     const { timePoints, normalisation } = this.spec;
     if (out.length !== this.scratch.length) throw new FeatureShapeError('neural-network statistics out', this.scratch.length, out.length);
-    if (ensemble.time.length !== timePoints) throw new FeatureShapeError('neural-network statistics: time points of the series (the network was trained on that grid length)', timePoints, ensemble.time.length);
-    if (this.cache?.speciesIds !== ensemble.speciesIds) this.cache = { speciesIds: ensemble.speciesIds, rows: selectSpecies(ensemble.speciesIds, this.spec.species) };
+    if (ensemble.time.length !== timePoints)
+      throw new FeatureShapeError(
+        'neural-network statistics: time points of the series (the network was trained on that grid length)',
+        timePoints,
+        ensemble.time.length,
+      );
+    if (this.cache?.speciesIds !== ensemble.speciesIds)
+      this.cache = { speciesIds: ensemble.speciesIds, rows: selectSpecies(ensemble.speciesIds, this.spec.species) };
     const rows = this.cache.rows;
     const channels = rows.length;
     const nSpecies = ensemble.speciesIds.length;

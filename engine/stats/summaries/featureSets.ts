@@ -43,7 +43,11 @@ const GRIDS: Record<'efficient' | 'comprehensive', Grid> = {
     partialLags: range(1, 10),
     peakSupports: [1, 3, 5, 10, 50],
     fftCoefficients: 10,
-    corridors: [[0.1, 0.9], [0.2, 0.8], [0.4, 0.6]],
+    corridors: [
+      [0.1, 0.9],
+      [0.2, 0.8],
+      [0.4, 0.6],
+    ],
   },
 };
 

@@ -1,5 +1,5 @@
-import type { ApiArgs, ApiMethod, ApiResults, EngineEvent } from '../../../engine/api/contract'
-import { engine } from './client'
+import type { ApiArgs, ApiMethod, ApiResults, EngineEvent } from '../../../engine/api/contract';
+import { engine } from './client';
 
 /**
  * The typed engine call and event subscription that stores use (they keep
@@ -8,10 +8,10 @@ import { engine } from './client'
  * once and latest-wins on top of this.
  */
 export function callEngine<M extends ApiMethod>(method: M, args?: ApiArgs<M>): Promise<ApiResults[M]> {
-  return engine().call(method, args)
+  return engine().call(method, args);
 }
 
 /** Follow the engine's events; returns the unsubscribe. */
 export function onEngineEvent(listener: (event: EngineEvent) => void): () => void {
-  return engine().onEvent(listener)
+  return engine().onEvent(listener);
 }

@@ -1,4 +1,4 @@
-import { use, init, type ComposeOption, type ECharts } from 'echarts/core'
+import { use, init, type ComposeOption, type ECharts } from 'echarts/core';
 import {
   BarChart,
   CustomChart,
@@ -10,8 +10,8 @@ import {
   type CustomSeriesOption,
   type LineSeriesOption,
   type ParallelSeriesOption,
-  type ScatterSeriesOption
-} from 'echarts/charts'
+  type ScatterSeriesOption,
+} from 'echarts/charts';
 import {
   BrushComponent,
   DataZoomComponent,
@@ -30,9 +30,9 @@ import {
   type MarkLineComponentOption,
   type ParallelComponentOption,
   type TitleComponentOption,
-  type TooltipComponentOption
-} from 'echarts/components'
-import { CanvasRenderer, SVGRenderer } from 'echarts/renderers'
+  type TooltipComponentOption,
+} from 'echarts/components';
+import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 
 /**
  * The one place that registers the ECharts parts the app draws with
@@ -58,8 +58,8 @@ use([
   BrushComponent,
   ParallelComponent,
   CanvasRenderer,
-  SVGRenderer
-])
+  SVGRenderer,
+]);
 
 export type PlotOption = ComposeOption<
   | LineSeriesOption
@@ -76,18 +76,18 @@ export type PlotOption = ComposeOption<
   | DataZoomComponentOption
   | BrushComponentOption
   | ParallelComponentOption
->
+>;
 
-export type { ECharts }
-export { init }
+export type { ECharts };
+export { init };
 
 /** One colour per species, in order (colour-blind-safe Tableau 10). */
-export const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac']
+export const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
 /** A colour with alpha, from a #rrggbb colour. */
 export function withAlpha(hex: string, alpha: number): string {
-  const n = Number.parseInt(hex.slice(1), 16)
-  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`
+  const n = Number.parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
 }
 
-export const AXIS_NAME_STYLE = { color: '#444', fontSize: 12 } as const
+export const AXIS_NAME_STYLE = { color: '#444', fontSize: 12 } as const;

@@ -146,7 +146,16 @@ export const rejectionAbc: AccuracyAlgorithm = {
  * twice the weighted covariance), stopped by the budget; the last
  * population smoothed by a weighted KDE (sbibm: kde_bandwidth "cv").
  */
-export function smcAbcAlgorithm(options: { id?: string; label?: string; resample?: 'kde' | 'weights'; populationSize?: (budget: number) => number; distance?: PartSpec; settings?: Partial<Extract<AlgorithmSettings, { kind: 'smcAbc' }>> } = {}): AccuracyAlgorithm {
+export function smcAbcAlgorithm(
+  options: {
+    id?: string;
+    label?: string;
+    resample?: 'kde' | 'weights';
+    populationSize?: (budget: number) => number;
+    distance?: PartSpec;
+    settings?: Partial<Extract<AlgorithmSettings, { kind: 'smcAbc' }>>;
+  } = {},
+): AccuracyAlgorithm {
   const population = options.populationSize ?? ((budget: number) => (budget > 10_000 ? 1000 : 100));
   return {
     id: options.id ?? 'smc-abc',
@@ -155,7 +164,14 @@ export function smcAbcAlgorithm(options: { id?: string; label?: string; resample
     resample: options.resample ?? 'kde',
     run: async (context) => {
       const populationSize = population(context.budget);
-      const settings: AlgorithmSettings = { kind: 'smcAbc', populationSize, maxSimulations: context.budget, maxGenerations: 1000, minAcceptanceRate: 0, ...options.settings };
+      const settings: AlgorithmSettings = {
+        kind: 'smcAbc',
+        populationSize,
+        maxSimulations: context.budget,
+        maxGenerations: 1000,
+        minAcceptanceRate: 0,
+        ...options.settings,
+      };
       return fromPosterior(context.task, await runTaskStudy(context, settings, options.distance));
     },
   };

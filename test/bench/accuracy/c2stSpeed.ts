@@ -23,7 +23,11 @@ for (const d of [2, 10]) {
   const ours = (performance.now() - started) / 1000 / epochs;
 
   const model = tf.sequential({
-    layers: [tf.layers.dense({ inputShape: [d], units: 10 * d, activation: 'relu' }), tf.layers.dense({ units: 10 * d, activation: 'relu' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })],
+    layers: [
+      tf.layers.dense({ inputShape: [d], units: 10 * d, activation: 'relu' }),
+      tf.layers.dense({ units: 10 * d, activation: 'relu' }),
+      tf.layers.dense({ units: 1, activation: 'sigmoid' }),
+    ],
   });
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'binaryCrossentropy' });
   const xs = tf.tensor2d(Float32Array.from(x), [rows, d]);

@@ -100,12 +100,24 @@ export async function runAccuracyBenchmark(settings: AccuracySettings, onRecord?
           let bandwidth: number | undefined;
           let samples: Float64Array;
           if (algorithm.resample === 'kde') {
-            const smoothed = kdeResample(result.particles, weights, task.parameters.map((p) => supportTransform(p.prior)), settings.posteriorSamples, rng);
+            const smoothed = kdeResample(
+              result.particles,
+              weights,
+              task.parameters.map((p) => supportTransform(p.prior)),
+              settings.posteriorSamples,
+              rng,
+            );
             samples = smoothed.samples;
             bandwidth = smoothed.bandwidth;
           } else samples = resampleWeighted(result.particles, weights, d, settings.posteriorSamples, rng);
           const c2stStarted = performance.now();
-          const score = c2st(samples, reference.values, { dimension: d, seed: 1, folds: settings.c2stFolds, evaluateFolds: settings.c2stEvaluateFolds, maxEpochs: settings.c2stMaxEpochs });
+          const score = c2st(samples, reference.values, {
+            dimension: d,
+            seed: 1,
+            folds: settings.c2stFolds,
+            evaluateFolds: settings.c2stEvaluateFolds,
+            maxEpochs: settings.c2stMaxEpochs,
+          });
           const record: AccuracyRecord = {
             task: task.name,
             algorithm: algorithm.id,
@@ -119,7 +131,9 @@ export async function runAccuracyBenchmark(settings: AccuracySettings, onRecord?
             particles: rows,
             runSeconds,
             c2stSeconds: (performance.now() - c2stStarted) / 1000,
-            ...(result.details || bandwidth !== undefined ? { details: { ...result.details, ...(bandwidth !== undefined ? { kdeBandwidth: bandwidth } : {}) } } : {}),
+            ...(result.details || bandwidth !== undefined
+              ? { details: { ...result.details, ...(bandwidth !== undefined ? { kdeBandwidth: bandwidth } : {}) } }
+              : {}),
           };
           records.push(record);
           onRecord?.(record);
@@ -147,7 +161,17 @@ export function summarise(records: readonly AccuracyRecord[], algorithms: readon
     const { task, algorithm, budget } = group[0];
     const published = publishedC2st(task, algorithms.find((a) => a.id === algorithm)?.compareWith, budget);
     const scores = group.map((r) => r.c2st);
-    return { task, algorithm, budget, observations: group.length, meanC2st: mean(scores), sdC2st: sd(scores), meanSimulations: mean(group.map((r) => r.simulations)), capped: group.filter((r) => r.c2stCappedFolds > 0).length, ...(published !== undefined ? { published } : {}) };
+    return {
+      task,
+      algorithm,
+      budget,
+      observations: group.length,
+      meanC2st: mean(scores),
+      sdC2st: sd(scores),
+      meanSimulations: mean(group.map((r) => r.simulations)),
+      capped: group.filter((r) => r.c2stCappedFolds > 0).length,
+      ...(published !== undefined ? { published } : {}),
+    };
   });
 }
 
@@ -157,9 +181,15 @@ export function formatTable(rows: readonly AccuracySummaryRow[], algorithms: rea
   const lines = ['| task | algorithm | simulations | C2ST (ours, mean ± sd) | sbibm | ours − sbibm |', '|---|---|---|---|---|---|'];
   for (const r of rows) {
     const diff = r.published !== undefined ? (r.meanC2st - r.published).toFixed(3) : '';
-    lines.push(`| ${r.task} | ${label(r.algorithm)} | ${r.budget.toLocaleString('en-US')} | ${r.meanC2st.toFixed(3)}${r.capped > 0 ? '*' : ''} ± ${r.sdC2st.toFixed(3)} (n = ${r.observations}) | ${r.published?.toFixed(3) ?? '–'} | ${diff} |`);
+    lines.push(
+      `| ${r.task} | ${label(r.algorithm)} | ${r.budget.toLocaleString('en-US')} | ${r.meanC2st.toFixed(3)}${r.capped > 0 ? '*' : ''} ± ${r.sdC2st.toFixed(3)} (n = ${r.observations}) | ${r.published?.toFixed(3) ?? '–'} | ${diff} |`,
+    );
   }
-  if (rows.some((r) => r.capped > 0)) lines.push('', '\\* C2ST training hit the epoch cap before its stopping rule on some observation: an under-trained classifier separates less, so the value is a lower bound.');
+  if (rows.some((r) => r.capped > 0))
+    lines.push(
+      '',
+      '\\* C2ST training hit the epoch cap before its stopping rule on some observation: an under-trained classifier separates less, so the value is a lower bound.',
+    );
   return lines.join('\n');
 }
 
@@ -183,13 +213,30 @@ export function parseArguments(argv: readonly string[]): AccuracySettings & { ou
     if (v === undefined || v.startsWith('--')) throw new Error(`${flag}: expected a value`);
     return v;
   };
-  const known = new Set(['--quick', '--tasks', '--algorithms', '--observations', '--budgets', '--c2st-folds', '--c2st-evaluate-folds', '--c2st-epochs', '--samples', '--seed', '--out']);
+  const known = new Set([
+    '--quick',
+    '--tasks',
+    '--algorithms',
+    '--observations',
+    '--budgets',
+    '--c2st-folds',
+    '--c2st-evaluate-folds',
+    '--c2st-epochs',
+    '--samples',
+    '--seed',
+    '--out',
+  ]);
   argv.forEach((a, i) => {
     if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown option ${a}; expected one of ${[...known].join(', ')}`);
     if (!a.startsWith('--') && !(i > 0 && known.has(argv[i - 1]) && argv[i - 1] !== '--quick')) throw new Error(`unexpected argument ${JSON.stringify(a)}`);
   });
-  const tasks = value('--tasks')?.split(',').map((t) => accuracyTask(t.trim())) ?? ACCURACY_TASKS;
-  const algorithmIds = value('--algorithms')?.split(',').map((a) => a.trim());
+  const tasks =
+    value('--tasks')
+      ?.split(',')
+      .map((t) => accuracyTask(t.trim())) ?? ACCURACY_TASKS;
+  const algorithmIds = value('--algorithms')
+    ?.split(',')
+    .map((a) => a.trim());
   const algorithms = algorithmIds
     ? algorithmIds.map((id) => {
         const found = ALGORITHMS.find((a) => a.id === id);

@@ -34,7 +34,8 @@ export function parseNumericCsv(text: string, file: string): NumericTable {
     if (cells.length !== columns.length) throw new SbibmDataError(file, `line ${r + 1}: expected ${columns.length} values, got ${cells.length}`);
     cells.forEach((cell, c) => {
       const v = Number(cell);
-      if (cell.trim() === '' || !Number.isFinite(v)) throw new SbibmDataError(file, `line ${r + 1}, column ${c + 1} (${columns[c]}): expected a finite number, got ${JSON.stringify(cell)}`);
+      if (cell.trim() === '' || !Number.isFinite(v))
+        throw new SbibmDataError(file, `line ${r + 1}, column ${c + 1} (${columns[c]}): expected a finite number, got ${JSON.stringify(cell)}`);
       values[(r - 1) * columns.length + c] = v;
     });
   }
@@ -42,7 +43,8 @@ export function parseNumericCsv(text: string, file: string): NumericTable {
 }
 
 const folder = (task: string, observation: number) => {
-  if (!Number.isSafeInteger(observation) || observation < 1 || observation > 10) throw new RangeError(`observation: expected an integer in 1..10, got ${observation}`);
+  if (!Number.isSafeInteger(observation) || observation < 1 || observation > 10)
+    throw new RangeError(`observation: expected an integer in 1..10, got ${observation}`);
   const dir = join(SBIBM_DIR, task, `num_observation_${observation}`);
   if (!existsSync(dir)) throw new SbibmDataError(dir, `no such folder: the sbibm data are expected in ${SBIBM_DIR} (set SCIOPE_SBIBM_DIR)`);
   return dir;

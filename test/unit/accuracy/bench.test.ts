@@ -26,7 +26,14 @@ describe('kdeResample', () => {
     const particles = Float64Array.from({ length: 200 }, () => 2 + rng.nextNormal());
     const mean = particles.reduce((a, b) => a + b, 0) / 200;
     const variance = particles.reduce((a, b) => a + (b - mean) ** 2, 0) / 200;
-    const { samples, bandwidth } = kdeResample(particles, undefined, [supportTransform({ kind: 'normal', mean: 0, sd: 1 })], 20_000, Xoshiro128.fromSeed(4), 0.3);
+    const { samples, bandwidth } = kdeResample(
+      particles,
+      undefined,
+      [supportTransform({ kind: 'normal', mean: 0, sd: 1 })],
+      20_000,
+      Xoshiro128.fromSeed(4),
+      0.3,
+    );
     expect(bandwidth).toBe(0.3);
     const m = samples.reduce((a, b) => a + b, 0) / samples.length;
     const v = samples.reduce((a, b) => a + (b - m) ** 2, 0) / (samples.length - 1);
@@ -114,7 +121,9 @@ describe('the runner', () => {
   });
 
   it('averages over observations and shows sbibm next to it', () => {
-    const algorithms = [{ id: 'smc-abc', label: 'SMC-ABC', compareWith: 'SMC-ABC' as const, run: async () => ({ particles: new Float64Array(), simulations: 0 }) }];
+    const algorithms = [
+      { id: 'smc-abc', label: 'SMC-ABC', compareWith: 'SMC-ABC' as const, run: async () => ({ particles: new Float64Array(), simulations: 0 }) },
+    ];
     const rows = summarise([record(1, 0.7), record(2, 0.8, [50])], algorithms);
     expect(rows).toHaveLength(1);
     expect(rows[0].meanC2st).toBeCloseTo(0.75, 12);

@@ -93,8 +93,8 @@ describe('slcp', () => {
     const m = pairs.length;
     const x = moments(pairs, 0);
     const y = moments(pairs, 1);
-    expect(Math.abs(x.mean - 0.7)).toBeLessThan(5 * Math.sqrt(s1 * s1 / m));
-    expect(Math.abs(y.mean + 1.5)).toBeLessThan(5 * Math.sqrt(s2 * s2 / m));
+    expect(Math.abs(x.mean - 0.7)).toBeLessThan(5 * Math.sqrt((s1 * s1) / m));
+    expect(Math.abs(y.mean + 1.5)).toBeLessThan(5 * Math.sqrt((s2 * s2) / m));
     expect(Math.abs(x.variance - s1 * s1)).toBeLessThan(5 * s1 * s1 * Math.sqrt(2 / m));
     expect(Math.abs(y.variance - s2 * s2)).toBeLessThan(5 * s2 * s2 * Math.sqrt(2 / m));
     const cov = pairs.reduce((s, p) => s + (p[0] - x.mean) * (p[1] - y.mean), 0) / (m - 1);
@@ -194,7 +194,12 @@ describe('binomial', () => {
 
 describe('the task modules as black-box simulators', () => {
   it.each(ACCURACY_TASKS.map((t) => [t.name, t] as const))('%s loads through the module interface and returns its data vector', async (_name, task) => {
-    const spec = { kind: 'module' as const, path: task.modulePath, parameters: task.parameters.map((p) => ({ id: p.id, value: p.prior.kind === 'logNormal' ? Math.exp(p.prior.mu) : 0 })), species: dataNames(task.dataDimension) };
+    const spec = {
+      kind: 'module' as const,
+      path: task.modulePath,
+      parameters: task.parameters.map((p) => ({ id: p.id, value: p.prior.kind === 'logNormal' ? Math.exp(p.prior.mu) : 0 })),
+      species: dataNames(task.dataDimension),
+    };
     const simulator = new ModuleSimulator(await loadBlackBoxFunction(spec), spec);
     const out = new Float64Array(task.dataDimension);
     simulator.simulateInto(out, time, simulator.defaultParameters, new Uint32Array([1, 2, 3, 4]));

@@ -28,7 +28,11 @@ describe('drafts', () => {
   });
 
   it('gives back the saved draft, also after the project is closed and opened again', async () => {
-    const draft = { version: 1, priorRows: [{ parameter: 'lambda', infer: true, kind: 'uniform', fields: { lower: 0.1, upper: 2 } }], algorithm: { kind: 'smcAbc', populationSize: 20 } };
+    const draft = {
+      version: 1,
+      priorRows: [{ parameter: 'lambda', infer: true, kind: 'uniform', fields: { lower: 0.1, upper: 2 } }],
+      algorithm: { kind: 'smcAbc', populationSize: 20 },
+    };
     expect(await service.call('drafts.save', { modelId, draft })).toBeNull();
     expect((await service.call('drafts.get', { modelId })).draft).toEqual(draft);
     await service.call('projects.close');

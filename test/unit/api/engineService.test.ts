@@ -27,7 +27,12 @@ describe('EngineService', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'sciope-api-'));
-    service = new EngineService({ configDir: join(dir, 'config'), workers: 2, log: () => {}, approvalChannel: { kind: 'code', announce: (request, code) => void codes.push({ code, text: request.text }) } });
+    service = new EngineService({
+      configDir: join(dir, 'config'),
+      workers: 2,
+      log: () => {},
+      approvalChannel: { kind: 'code', announce: (request, code) => void codes.push({ code, text: request.text }) },
+    });
     service.onEvent((event) => events.push(event));
   });
 
@@ -52,7 +57,7 @@ describe('EngineService', () => {
     expect(issues.map((i) => i.path).sort()).toEqual(['method', 'runs']);
     expect(issues.find((i) => i.path === 'method')!.message).toContain('"ssa", "tau", "ode" or "hybrid"');
     expect(await service.invoke('nope.method', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
-    expect(await service.invoke('projects.open', { path: '' , extra: 1 })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await service.invoke('projects.open', { path: '', extra: 1 })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
   });
 
   it('creates a project, refuses to create over an existing file, and remembers it as recent', async () => {
@@ -63,7 +68,10 @@ describe('EngineService', () => {
     expect(await service.call('projects.recent')).toEqual([path]);
     expect(events).toContainEqual({ type: 'project.changed', project: expect.objectContaining({ path }) });
     expect(await service.invoke('projects.open', { path: join(dir, 'missing.sciope') })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(await service.invoke('projects.create', { path: join(dir, 'no', 'such', 'folder', 'p.sciope') })).toMatchObject({ ok: false, error: { code: 'PROJECT_FILE', details: { reason: 'no-folder' }, message: expect.stringContaining('does not exist; create it first') } });
+    expect(await service.invoke('projects.create', { path: join(dir, 'no', 'such', 'folder', 'p.sciope') })).toMatchObject({
+      ok: false,
+      error: { code: 'PROJECT_FILE', details: { reason: 'no-folder' }, message: expect.stringContaining('does not exist; create it first') },
+    });
   });
 
   it('reports model problems as the user types, and refuses to save an invalid model', async () => {
@@ -124,7 +132,10 @@ describe('EngineService', () => {
     expect(s1.samples).toEqual(s2.samples);
     const k = s1.names.indexOf('beta');
     for (let i = 0; i < 500; i++) expect(s1.samples[i * s1.names.length + k]).toBeGreaterThanOrEqual(1);
-    expect(await service.invoke('priors.sample', { priors: { a: { kind: 'uniform', lower: 2, upper: 1 } } })).toMatchObject({ ok: false, error: { code: 'PRIOR_INVALID' } });
+    expect(await service.invoke('priors.sample', { priors: { a: { kind: 'uniform', lower: 2, upper: 1 } } })).toMatchObject({
+      ok: false,
+      error: { code: 'PRIOR_INVALID' },
+    });
   });
 
   it('reports a bad observed CSV with its line', async () => {
@@ -138,7 +149,12 @@ describe('EngineService', () => {
     const observed = await service.call('observed.importCsv', { name: 'observed.csv', csv: toggleObserved });
     expect(observed).toMatchObject({ species: ['U', 'V'], trajectories: 100 });
     const { priors } = await service.call('priors.defaults', { modelId: model.id });
-    const unknown = await service.invoke('studies.save', { name: 's', modelId: model.id, observedId: observed.id, priors: { ...priors, nope: { kind: 'uniform', lower: 0, upper: 1 } } });
+    const unknown = await service.invoke('studies.save', {
+      name: 's',
+      modelId: model.id,
+      observedId: observed.id,
+      priors: { ...priors, nope: { kind: 'uniform', lower: 0, upper: 1 } },
+    });
     expect(unknown).toMatchObject({ ok: false, error: { details: { issues: [{ path: 'priors.nope' }] } } });
     const study = await service.call('studies.save', {
       name: 'toggle',
@@ -183,7 +199,8 @@ describe('EngineService', () => {
     const { runId } = await service.call('runs.start', { studyId, populationSize: 40, maxGenerations: 3, seed: 99 });
     const stopped = finished(service, runId);
     const off = service.onEvent((event) => {
-      if (event.type === 'run.progress' && event.runId === runId && event.phase === 'generation' && event.generation === 0) void service.call('runs.cancel', { runId });
+      if (event.type === 'run.progress' && event.runId === runId && event.phase === 'generation' && event.generation === 0)
+        void service.call('runs.cancel', { runId });
     });
     expect((await stopped).status).toBe('cancelled');
     off();
@@ -213,22 +230,66 @@ describe('EngineService', () => {
   }
 
   it('adds black-box simulators (module and command) that preview and run like models', async () => {
-    const relative = await service.invoke('models.addSimulator', { name: 'decay', simulator: { kind: 'module', path: 'decay-module.mjs', parameters: [{ id: 'a0', value: 100 }, { id: 'k', value: 0.1 }], species: ['A', 'B'] } });
+    const relative = await service.invoke('models.addSimulator', {
+      name: 'decay',
+      simulator: {
+        kind: 'module',
+        path: 'decay-module.mjs',
+        parameters: [
+          { id: 'a0', value: 100 },
+          { id: 'k', value: 0.1 },
+        ],
+        species: ['A', 'B'],
+      },
+    });
     expect(relative).toMatchObject({ ok: false, error: { code: 'BLACKBOX_SPEC', details: { issues: [{ path: 'simulator.path' }] } } });
-    const decay = await service.call('models.addSimulator', { name: 'decay', simulator: { kind: 'module', path: join(root, 'test/fixtures/blackbox/decay-module.mjs'), parameters: [{ id: 'a0', value: 100 }, { id: 'k', value: 0.1 }], species: ['A', 'B'] } });
-    expect(decay).toMatchObject({ format: 'simulator', species: ['A', 'B'], parameters: [{ id: 'a0', value: 100 }, { id: 'k', value: 0.1 }] });
+    const decay = await service.call('models.addSimulator', {
+      name: 'decay',
+      simulator: {
+        kind: 'module',
+        path: join(root, 'test/fixtures/blackbox/decay-module.mjs'),
+        parameters: [
+          { id: 'a0', value: 100 },
+          { id: 'k', value: 0.1 },
+        ],
+        species: ['A', 'B'],
+      },
+    });
+    expect(decay).toMatchObject({
+      format: 'simulator',
+      species: ['A', 'B'],
+      parameters: [
+        { id: 'a0', value: 100 },
+        { id: 'k', value: 0.1 },
+      ],
+    });
     // Nothing runs before the person approves it; the refusal says what would run.
     const refused = await service.invoke('simulate.preview', { modelId: decay.id, runs: 1, points: 11, tEnd: 10, seed: 1 });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'SIMULATOR_NOT_APPROVED', details: { description: { kind: 'module', module: join(root, 'test/fixtures/blackbox/decay-module.mjs') } } } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'SIMULATOR_NOT_APPROVED', details: { description: { kind: 'module', module: join(root, 'test/fixtures/blackbox/decay-module.mjs') } } },
+    });
     await approveThroughCode(decay.name);
     const preview = await service.call('simulate.preview', { modelId: decay.id, runs: 1, points: 11, tEnd: 10, seed: 1 });
     expect(preview.data[0]).toBeCloseTo(100, -1);
     expect(preview.data[10] + preview.data[21]).toBeCloseTo(100, 6);
     const python = await service.call('models.addSimulator', {
       name: 'birth-death (Python)',
-      simulator: { kind: 'command', command: ['python3', join(root, 'resources/simulators/birth_death.py')], parameters: [{ id: 'lambda', value: 0.3 }, { id: 'mu', value: 0.6 }, { id: 'x0', value: 100 }], species: ['X'] },
+      simulator: {
+        kind: 'command',
+        command: ['python3', join(root, 'resources/simulators/birth_death.py')],
+        parameters: [
+          { id: 'lambda', value: 0.3 },
+          { id: 'mu', value: 0.6 },
+          { id: 'x0', value: 100 },
+        ],
+        species: ['X'],
+      },
     });
-    const observed = await service.call('observed.importCsv', { name: 'mean.csv', csv: readFileSync(join(root, 'test/fixtures/blackbox/birth-death-mean.csv'), 'utf8') });
+    const observed = await service.call('observed.importCsv', {
+      name: 'mean.csv',
+      csv: readFileSync(join(root, 'test/fixtures/blackbox/birth-death-mean.csv'), 'utf8'),
+    });
     await approveThroughCode(python.name);
     const study = await service.call('studies.save', {
       name: 'python birth-death',
@@ -252,10 +313,21 @@ describe('EngineService', () => {
     const model = await service.call('models.addExample', { example: 'toggle-switch', name: 'toggle for exploration' });
     const created = await service.call('explore.create', {
       modelId: model.id,
-      session: { name: 'toggle map', parameters: { alpha1: [0.5, 2], beta: [1, 4] }, time: { end: 20, points: 21 }, batchSize: 40, design: { kind: 'sobol' }, reduction: 'pca', seed: 3 },
+      session: {
+        name: 'toggle map',
+        parameters: { alpha1: [0.5, 2], beta: [1, 4] },
+        time: { end: 20, points: 21 },
+        batchSize: 40,
+        design: { kind: 'sobol' },
+        reduction: 'pca',
+        seed: 3,
+      },
     });
     expect(created).toMatchObject({ name: 'toggle map', modelId: model.id, parameterNames: ['alpha1', 'beta'], batches: [] });
-    expect(await service.invoke('explore.create', { modelId: model.id, session: { name: 'toggle map', parameters: { alpha1: [0.5, 2] } } })).toMatchObject({ ok: false, error: { code: 'EXISTS' } });
+    expect(await service.invoke('explore.create', { modelId: model.id, session: { name: 'toggle map', parameters: { alpha1: [0.5, 2] } } })).toMatchObject({
+      ok: false,
+      error: { code: 'EXISTS' },
+    });
     const afterBatch = await service.call('explore.runBatch', { name: 'toggle map' });
     expect(afterBatch.parameters).toHaveLength(40);
     expect(afterBatch.features[0].length).toBe(afterBatch.featureNames.length);
@@ -270,9 +342,15 @@ describe('EngineService', () => {
     expect(propagation.hard[0]).toBe(0);
     const proposal = await service.call('explore.propose', { name: 'toggle map', n: 5 });
     expect(proposal.parameters).toHaveLength(5);
-    const grown = await service.call('explore.runBatch', { name: 'toggle map', source: { kind: 'parameters', parameters: proposal.parameters, strategy: proposal.strategy } });
+    const grown = await service.call('explore.runBatch', {
+      name: 'toggle map',
+      source: { kind: 'parameters', parameters: proposal.parameters, strategy: proposal.strategy },
+    });
     expect(grown.batches.map((b) => b.count)).toEqual([40, 5]);
-    expect(await service.invoke('explore.label', { name: 'toggle map', labels: { 999: 'low' } })).toMatchObject({ ok: false, error: { message: expect.stringContaining('no point 999') } });
+    expect(await service.invoke('explore.label', { name: 'toggle map', labels: { 999: 'low' } })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('no point 999') },
+    });
     // Reopen the project: the session comes back from the file with its batches and labels.
     const path = (await service.call('app.info')).project!.path;
     await service.call('projects.open', { path });
@@ -302,7 +380,9 @@ describe('EngineService', () => {
   it('trains summary statistics for a study in the background and runs ABC with the stored network', async () => {
     const contents = await service.call('projects.contents');
     const study = contents.studies.find((s) => s.name === 'toggle')!;
-    const taskId = (await service.call('learn.train', { studyId: study.id, architecture: 'dnn', train: 60, epochs: 2, batchSize: 16, seed: 4, name: 'tiny dnn' })).taskId;
+    const taskId = (
+      await service.call('learn.train', { studyId: study.id, architecture: 'dnn', train: 60, epochs: 2, batchSize: 16, seed: 4, name: 'tiny dnn' })
+    ).taskId;
     const epochs: number[] = [];
     const done = await new Promise<EngineEvent>((resolve) => {
       const off = service.onEvent((event) => {
@@ -317,7 +397,12 @@ describe('EngineService', () => {
     expect(epochs).toEqual([1, 2]);
     const networkId = (done as { networkId: number }).networkId;
     const networks = await service.call('learn.networks');
-    expect(networks.find((n) => n.id === networkId)).toMatchObject({ name: 'tiny dnn', architecture: 'dnn', parameters: ['alpha1', 'alpha2', 'beta', 'gamma', 'mu'], trainingSize: 60 });
+    expect(networks.find((n) => n.id === networkId)).toMatchObject({
+      name: 'tiny dnn',
+      architecture: 'dnn',
+      parameters: ['alpha1', 'alpha2', 'beta', 'gamma', 'mu'],
+      trainingSize: 60,
+    });
     const config = (await service.call('studies.get', { id: study.id })).config as { modelId?: number; priors: Record<string, Record<string, unknown>> };
     const learned = await service.call('studies.save', {
       name: 'toggle with learned statistics',

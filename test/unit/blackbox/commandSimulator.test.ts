@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BlackBoxOutputError, CommandSimulator, CommandSimulatorError, createBlackBoxSimulator, type CommandSimulatorSpec } from '../../../engine/simulate/blackbox/index.js';
+import {
+  BlackBoxOutputError,
+  CommandSimulator,
+  CommandSimulatorError,
+  createBlackBoxSimulator,
+  type CommandSimulatorSpec,
+} from '../../../engine/simulate/blackbox/index.js';
 import { deriveStreamState } from '../../../engine/sample/random/seedDerivation.js';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/blackbox/', import.meta.url));
@@ -15,7 +21,13 @@ afterAll(async () => {
 });
 
 function faulty(mode: string, extra: Partial<CommandSimulatorSpec> = {}, ...args: string[]): CommandSimulator {
-  const simulator = new CommandSimulator({ kind: 'command', command: ['python3', join(fixtures, 'faulty.py'), mode, ...args], parameters: [{ id: 'k', value: 1 }], species: ['X'], ...extra });
+  const simulator = new CommandSimulator({
+    kind: 'command',
+    command: ['python3', join(fixtures, 'faulty.py'), mode, ...args],
+    parameters: [{ id: 'k', value: 1 }],
+    species: ['X'],
+    ...extra,
+  });
   open.push(simulator);
   return simulator;
 }
@@ -47,7 +59,9 @@ describe('CommandSimulator', () => {
   });
 
   it('reports a missing command clearly', async () => {
-    const error = await createBlackBoxSimulator({ kind: 'command', command: ['no-such-simulator-xyz'], parameters: [], species: ['X'] }).catch((e: unknown) => e as CommandSimulatorError);
+    const error = await createBlackBoxSimulator({ kind: 'command', command: ['no-such-simulator-xyz'], parameters: [], species: ['X'] }).catch(
+      (e: unknown) => e as CommandSimulatorError,
+    );
     expect(error).toBeInstanceOf(CommandSimulatorError);
     expect((error as CommandSimulatorError).kind).toBe('missing');
     expect((error as Error).message).toMatch(/command not found: "no-such-simulator-xyz"/);
@@ -113,7 +127,12 @@ describe('CommandSimulator', () => {
   });
 
   it('accepts the binary payload data_f64 (base64 float64, species-major)', () => {
-    const simulator = new CommandSimulator({ kind: 'command', command: [process.execPath, join(resources, 'echo-binary.mjs')], parameters: [], species: ['A', 'B', 'C'] });
+    const simulator = new CommandSimulator({
+      kind: 'command',
+      command: [process.execPath, join(resources, 'echo-binary.mjs')],
+      parameters: [],
+      species: ['A', 'B', 'C'],
+    });
     open.push(simulator);
     const times = Float64Array.of(0, 0.1, 1 / 3);
     const out = new Float64Array(9);
@@ -123,7 +142,15 @@ describe('CommandSimulator', () => {
   });
 
   it('runs the sh/awk example', () => {
-    const simulator = new CommandSimulator({ kind: 'command', command: ['sh', join(resources, 'decay.sh')], parameters: [{ id: 'k', value: 0.5 }, { id: 'x0', value: 10 }], species: ['X'] });
+    const simulator = new CommandSimulator({
+      kind: 'command',
+      command: ['sh', join(resources, 'decay.sh')],
+      parameters: [
+        { id: 'k', value: 0.5 },
+        { id: 'x0', value: 10 },
+      ],
+      species: ['X'],
+    });
     open.push(simulator);
     const out = new Float64Array(3);
     simulator.simulateInto(out, grid, simulator.defaultParameters, deriveStreamState(7, 0));

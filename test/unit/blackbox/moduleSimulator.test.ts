@@ -58,7 +58,9 @@ const trials = (values: (i: number) => number): Trial[] =>
   Array.from({ length: 24 }, (_, i) => ({ index: 500 + i, parameters: Float64Array.of(values(i)), stream: [1, i] }));
 
 const bytes = (results: readonly TrialResult[]) =>
-  [...results].sort((a, b) => a.index - b.index).map((r) => `${r.index}:${Buffer.from(r.features!.buffer, r.features!.byteOffset, r.features!.byteLength).toString('hex')}`);
+  [...results]
+    .sort((a, b) => a.index - b.index)
+    .map((r) => `${r.index}:${Buffer.from(r.features!.buffer, r.features!.byteOffset, r.features!.byteLength).toString('hex')}`);
 
 const pool = new WorkerPoolExecutor({ workers: 2, batchSize: 5 });
 afterAll(() => pool.close());
@@ -73,7 +75,12 @@ describe('black-box simulators through the executors', () => {
     // Same program, one more environment variable: other content, so another fingerprint.
     const other: BlackBoxSimulatorSpec = { ...commandSpec, env: { EXTRA: '1' } };
     for (const executor of [new InProcessExecutor(), pool]) {
-      await expect(executor.map(job(other, ['mu']), trials(() => 0.5))).rejects.toMatchObject({ code: 'SIMULATOR_NOT_APPROVED' });
+      await expect(
+        executor.map(
+          job(other, ['mu']),
+          trials(() => 0.5),
+        ),
+      ).rejects.toMatchObject({ code: 'SIMULATOR_NOT_APPROVED' });
     }
   });
 
@@ -91,13 +98,10 @@ describe('black-box simulators through the executors', () => {
 
   it('passes every declared parameter by name, the derived seed and the grid', async () => {
     const seen: unknown[] = [];
-    const simulator = new ModuleSimulator(
-      (input) => {
-        seen.push({ ...input, time: Array.from(input.time) });
-        return { species: ['A', 'B'], data: new Float64Array(2 * input.time.length) };
-      },
-      moduleSpec,
-    );
+    const simulator = new ModuleSimulator((input) => {
+      seen.push({ ...input, time: Array.from(input.time) });
+      return { species: ['A', 'B'], data: new Float64Array(2 * input.time.length) };
+    }, moduleSpec);
     const rng = deriveStreamState(99, 1, 0, 0);
     const expectedSeed = new Xoshiro128(rng).nextUint32();
     simulator.simulateInto(new Float64Array(6), Float64Array.of(0, 1, 2), Float64Array.of(0.7, 100), rng);
@@ -109,21 +113,61 @@ describe('black-box simulators through the executors', () => {
     const grid = Float64Array.of(0, 1);
     const run = (data: unknown, species: unknown = ['A', 'B']) =>
       new ModuleSimulator(() => ({ species, data }) as never, moduleSpec).simulateInto(new Float64Array(4), grid, Float64Array.of(1, 1), deriveStreamState(1));
-    expect(() => run([[1, 2], [3, 4]])).not.toThrow();
+    expect(() =>
+      run([
+        [1, 2],
+        [3, 4],
+      ]),
+    ).not.toThrow();
     expect(() => run([1, 2, 3, 4])).not.toThrow();
     expect(() => run([[1, 2]])).toThrow(/"data" has 1 rows, declared 2 species/);
     expect(() => run([1, 2, 3])).toThrow(/3 values; expected 2 species x 2 time points = 4/);
-    expect(() => run([[1, NaN], [3, 4]])).toThrow(/"data"\[0\]\[1\] \(species A, time point 1\) is NaN/);
-    expect(() => run([[1, 2], [3, 4]], ['A', 'C'])).toThrow(/species 2 is "C", declared "B"/);
-    expect(() => run([[1, 2], [3, 4]], ['A'])).toThrow(BlackBoxOutputError);
+    expect(() =>
+      run([
+        [1, NaN],
+        [3, 4],
+      ]),
+    ).toThrow(/"data"\[0\]\[1\] \(species A, time point 1\) is NaN/);
+    expect(() =>
+      run(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        ['A', 'C'],
+      ),
+    ).toThrow(/species 2 is "C", declared "B"/);
+    expect(() =>
+      run(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        ['A'],
+      ),
+    ).toThrow(BlackBoxOutputError);
     const wrong = await createBlackBoxSimulator({ ...moduleSpec, export: 'wrongSpecies' });
-    expect(() => wrong.simulateInto(new Float64Array(4), grid, Float64Array.of(1, 1), deriveStreamState(1))).toThrow(/returned 1 species \(A\), declared 2 \(A, B\)/);
-    await expect(createBlackBoxSimulator({ ...moduleSpec, export: 'nothing' })).rejects.toThrow(/exports no function "nothing" \(it exports simulate, wrongSpecies\)/);
+    expect(() => wrong.simulateInto(new Float64Array(4), grid, Float64Array.of(1, 1), deriveStreamState(1))).toThrow(
+      /returned 1 species \(A\), declared 2 \(A, B\)/,
+    );
+    await expect(createBlackBoxSimulator({ ...moduleSpec, export: 'nothing' })).rejects.toThrow(
+      /exports no function "nothing" \(it exports simulate, wrongSpecies\)/,
+    );
     await expect(createBlackBoxSimulator({ ...moduleSpec, path: join(fixtures, 'missing.mjs') })).rejects.toThrow(BlackBoxSpecError);
   });
 
   it('validates the declaration and keeps model jobs on the synchronous path', () => {
-    expect(() => parseBlackBoxSpec({ kind: 'module', path: 'x.mjs', parameters: [{ id: 'a', value: 1 }, { id: 'a', value: 2 }], species: ['X'] })).toThrow(/parameter "a" is declared twice/);
+    expect(() =>
+      parseBlackBoxSpec({
+        kind: 'module',
+        path: 'x.mjs',
+        parameters: [
+          { id: 'a', value: 1 },
+          { id: 'a', value: 2 },
+        ],
+        species: ['X'],
+      }),
+    ).toThrow(/parameter "a" is declared twice/);
     expect(() => parseBlackBoxSpec({ kind: 'command', command: [], parameters: [], species: ['X'] })).toThrow(/simulator.command/);
     expect(() => prepareJob(job(moduleSpec, ['k']))).toThrow(/prepareJobAsync/);
   });

@@ -21,7 +21,11 @@ describe('resuming a command-simulator study', () => {
     const full = await runStudy(study, model, observed, { seed: 3, onGeneration: (g) => void stored.push(g) });
     expect(stored).toHaveLength(3);
     const added: Generation[] = [];
-    const resumed = await runStudy(study, model, observed, { seed: 3, resumeFrom: { generations: stored.slice(0, 1) }, onGeneration: (g) => void added.push(g) });
+    const resumed = await runStudy(study, model, observed, {
+      seed: 3,
+      resumeFrom: { generations: stored.slice(0, 1) },
+      onGeneration: (g) => void added.push(g),
+    });
     expectSamePosterior(resumed, full);
     expect(added.map((g) => g.index)).toEqual([1, 2]);
   });

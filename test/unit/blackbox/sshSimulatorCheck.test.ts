@@ -38,10 +38,32 @@ describe.skipIf(!sshdAvailable)('command simulators and the SSH pre-flight', asy
     rmSync(remoteDir, { recursive: true, force: true });
   });
 
-  const spec = (command: string[], extra: Partial<CommandSimulatorSpec> = {}): CommandSimulatorSpec => ({ kind: 'command', command, parameters: [{ id: 'k', value: 0.5 }, { id: 'x0', value: 80 }], species: ['X'], ...extra });
+  const spec = (command: string[], extra: Partial<CommandSimulatorSpec> = {}): CommandSimulatorSpec => ({
+    kind: 'command',
+    command,
+    parameters: [
+      { id: 'k', value: 0.5 },
+      { id: 'x0', value: 80 },
+    ],
+    species: ['X'],
+    ...extra,
+  });
   const trials: Trial[] = Array.from({ length: 16 }, (_, i) => ({ index: i, parameters: Float64Array.of(0.1 + 0.05 * i), stream: [0, i] }));
   // These tests are about routing, not trust: each simulator is approved in this process as it is built.
-  const job = (simulator: CommandSimulatorSpec): SimulationJob => (approveInProcess(simulator), { model: blackBoxModel(simulator), simulator, method: 'ssa', time: [0, 1, 2, 3], parameterIds: ['k'], runsPerTrial: 1, statistics: { kind: 'identity' }, returnTrajectories: false, seed: 5 });
+  const job = (simulator: CommandSimulatorSpec): SimulationJob => (
+    approveInProcess(simulator),
+    {
+      model: blackBoxModel(simulator),
+      simulator,
+      method: 'ssa',
+      time: [0, 1, 2, 3],
+      parameterIds: ['k'],
+      runsPerTrial: 1,
+      statistics: { kind: 'identity' },
+      returnTrajectories: false,
+      seed: 5,
+    }
+  );
   const values = (results: readonly TrialResult[]) => [...results].sort((a, b) => a.index - b.index).map((r) => Array.from(r.features!).join(','));
 
   it('pre-flight reports, per node, a command missing from PATH', async () => {
@@ -60,9 +82,13 @@ describe.skipIf(!sshdAvailable)('command simulators and the SSH pre-flight', asy
       expect(requirement.files).toEqual([{ path: program, role: 'argument', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
       expect(await checkSimulatorOnNode(connection, requirement)).toBeNull();
       const changed = { ...requirement, files: [{ ...requirement.files[0], sha256: '0'.repeat(64) }] };
-      expect((await checkSimulatorOnNode(connection, changed))?.message).toMatch(new RegExp(`^node ${lacksLabel}: ${program} differs from the local copy \\(sha256 [0-9a-f]{12}\\.\\.\\. there, 000000000000\\.\\.\\. here\\)$`));
+      expect((await checkSimulatorOnNode(connection, changed))?.message).toMatch(
+        new RegExp(`^node ${lacksLabel}: ${program} differs from the local copy \\(sha256 [0-9a-f]{12}\\.\\.\\. there, 000000000000\\.\\.\\. here\\)$`),
+      );
       const gone = simulatorRequirement(spec(['./nowhere.sh'], { cwd: join(tools, 'missing-dir') }))!;
-      expect((await checkSimulatorOnNode(connection, gone))?.message).toBe(`node ${lacksLabel}: working directory "${join(tools, 'missing-dir')}" does not exist; command "./nowhere.sh" not found (in ${join(tools, 'missing-dir')})`);
+      expect((await checkSimulatorOnNode(connection, gone))?.message).toBe(
+        `node ${lacksLabel}: working directory "${join(tools, 'missing-dir')}" does not exist; command "./nowhere.sh" not found (in ${join(tools, 'missing-dir')})`,
+      );
     } finally {
       connection.close();
     }
@@ -104,7 +130,16 @@ describe.skipIf(!sshdAvailable)('command simulators and the SSH pre-flight', asy
 
   it('`sciope nodes check --simulator` adds a simulator column and fails for the node lacking it', async () => {
     const nodesFile = join(tools, 'nodes.json');
-    writeFileSync(nodesFile, JSON.stringify({ knownHosts, nodes: [{ ...has, name: 'has' }, { ...lacks, name: 'lacks' }] }));
+    writeFileSync(
+      nodesFile,
+      JSON.stringify({
+        knownHosts,
+        nodes: [
+          { ...has, name: 'has' },
+          { ...lacks, name: 'lacks' },
+        ],
+      }),
+    );
     const simulatorFile = join(tools, 'sim.json');
     writeFileSync(simulatorFile, JSON.stringify({ simulator: spec(['sciope-decay']) }));
     const { code, stdout, stderr } = await sciope('nodes', 'check', nodesFile, '--simulator', simulatorFile);

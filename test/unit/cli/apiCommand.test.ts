@@ -16,9 +16,22 @@ describe('sciope api', () => {
     const model = await api('models.addExample', '{"example": "toggle-switch"}');
     expect(model.code).toBe(0);
     expect(JSON.parse(model.stdout)).toMatchObject({ id: 1, species: ['U', 'V'] });
-    writeFileSync(join(dir, 'observed.json'), JSON.stringify({ name: 'observed.csv', csv: readFileSync(join(root, 'resources/studies/toggle-switch/observed.csv'), 'utf8') }));
+    writeFileSync(
+      join(dir, 'observed.json'),
+      JSON.stringify({ name: 'observed.csv', csv: readFileSync(join(root, 'resources/studies/toggle-switch/observed.csv'), 'utf8') }),
+    );
     expect((await api('observed.importCsv', `@${join(dir, 'observed.json')}`)).code).toBe(0);
-    const study = await api('studies.save', JSON.stringify({ name: 's', modelId: 1, observedId: 1, priors: { beta: [1, 4] }, algorithm: { kind: 'abcRejection', budget: 60, quantile: 0.2 }, seed: 3 }));
+    const study = await api(
+      'studies.save',
+      JSON.stringify({
+        name: 's',
+        modelId: 1,
+        observedId: 1,
+        priors: { beta: [1, 4] },
+        algorithm: { kind: 'abcRejection', budget: 60, quantile: 0.2 },
+        seed: 3,
+      }),
+    );
     expect(study.code).toBe(0);
     const run = await api('--wait', 'runs.start', '{"studyId": 1}');
     expect(run.code).toBe(0);

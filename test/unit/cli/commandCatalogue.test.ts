@@ -7,7 +7,7 @@ import { buildProgram, createProgram } from '../../../engine/cli/main.js';
 async function fullProgram() {
   const program = createProgram();
   const registers = new Set(await Promise.all(COMMANDS.map((entry) => entry.load())));
-  for (const register of registers) register(program);
+  for (const register of registers) register(program, { runCli: async () => 0 });
   return program;
 }
 

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { EngineError, ModelValidationError, SimulationError, SimulationFailedError } from '../../../engine/errors/index.js';
-import { CommandCancelledError, EXIT_BAD_INPUT, EXIT_CANCELLED, EXIT_RUN_FAILED as EXIT_FAILURE, RunFailedError, errorFromWire, errorLine, exitCodeFor } from '../../../engine/cli/exitCode.js';
+import {
+  CommandCancelledError,
+  EXIT_BAD_INPUT,
+  EXIT_CANCELLED,
+  EXIT_RUN_FAILED as EXIT_FAILURE,
+  RunFailedError,
+  errorFromWire,
+  errorLine,
+  exitCodeFor,
+} from '../../../engine/cli/exitCode.js';
 import { toWireError } from '../../../engine/api/wire.js';
 
 /** The CLI's exit code follows the error's class: 2 bad input or configuration, 1 a run failed, 130 cancelled. */

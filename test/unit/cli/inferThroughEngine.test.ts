@@ -22,7 +22,16 @@ function writeStudy(name: string, algorithm: Record<string, unknown>): string {
   for (const f of ['study.json', 'observed.csv']) copyFileSync(join(root, 'resources/studies/toggle-switch', f), join(dir, f));
   const base = JSON.parse(readFileSync(join(dir, 'study.json'), 'utf8'));
   const path = join(dir, name);
-  writeFileSync(path, JSON.stringify({ ...base, seed: undefined, summaries: { kind: 'time-series-features', set: 'minimal' }, simulation: { method: 'ssa', runsPerTrial: 1 }, algorithm }));
+  writeFileSync(
+    path,
+    JSON.stringify({
+      ...base,
+      seed: undefined,
+      summaries: { kind: 'time-series-features', set: 'minimal' },
+      simulation: { method: 'ssa', runsPerTrial: 1 },
+      algorithm,
+    }),
+  );
   return path;
 }
 
@@ -46,7 +55,10 @@ describe('sciope infer through the EngineService', () => {
     const store = ProjectStore.open(project, { readonly: true });
     try {
       const runs = store.listRuns();
-      expect(runs.map((r) => [r.id, r.status])).toEqual([[1, 'completed'], [2, 'completed']]);
+      expect(runs.map((r) => [r.id, r.status])).toEqual([
+        [1, 'completed'],
+        [2, 'completed'],
+      ]);
       expect(runs[0].seed).toBe(11);
       expect(unseeded.stdout).toContain(`seed ${runs[1].seed},`);
       expect(runs[1].seed).toBeLessThan(2 ** 31);
@@ -60,7 +72,10 @@ describe('sciope infer through the EngineService', () => {
   it('cancels on Ctrl-C through the API: exit 130, the run stored as cancelled', async () => {
     const study = writeStudy('long.json', { kind: 'smcAbc', populationSize: 60, maxGenerations: 200, epsilonTarget: 0 });
     const project = join(dir, 'cancel.sciope');
-    const child = spawn(process.execPath, [bin, 'infer', study, '--project', project, '-q', '--workers', '1'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: CLI_CONFIG_HOME } });
+    const child = spawn(process.execPath, [bin, 'infer', study, '--project', project, '-q', '--workers', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, XDG_CONFIG_HOME: CLI_CONFIG_HOME },
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

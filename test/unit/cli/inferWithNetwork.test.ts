@@ -13,9 +13,31 @@ describe('sciope infer with a learned network', () => {
     for (const f of ['study.json', 'observed.csv']) copyFileSync(join(root, 'resources/studies/toggle-switch', f), join(dir, f));
     const base = JSON.parse(readFileSync(join(dir, 'study.json'), 'utf8'));
     const project = join(dir, 'p.sciope');
-    const learned = await sciope('learn', join(dir, 'study.json'), '--architecture', 'dnn', '--train', '100', '--epochs', '2', '--out', join(dir, 'net.json'), '--project', project, '--quiet', '--workers', '1');
+    const learned = await sciope(
+      'learn',
+      join(dir, 'study.json'),
+      '--architecture',
+      'dnn',
+      '--train',
+      '100',
+      '--epochs',
+      '2',
+      '--out',
+      join(dir, 'net.json'),
+      '--project',
+      project,
+      '--quiet',
+      '--workers',
+      '1',
+    );
     expect(learned.code).toBe(0);
-    const study = (summaries: unknown) => ({ ...base, summaries, distance: { kind: 'euclidean' }, algorithm: { kind: 'abcRejection', budget: 100, quantile: 0.1 }, simulation: { method: 'ssa', runsPerTrial: 1 } });
+    const study = (summaries: unknown) => ({
+      ...base,
+      summaries,
+      distance: { kind: 'euclidean' },
+      algorithm: { kind: 'abcRejection', budget: 100, quantile: 0.1 },
+      simulation: { method: 'ssa', runsPerTrial: 1 },
+    });
     writeFileSync(join(dir, 'by-file.json'), JSON.stringify(study({ kind: 'neural-network', file: 'net.json' })));
     const byFile = await sciope('infer', join(dir, 'by-file.json'), '--workers', '1');
     expect(byFile.code).toBe(0);

@@ -27,11 +27,19 @@ function writeAt(file: string, text: string, seconds: number): void {
 
 /** The sources' main (TypeScript, so tsx must compile it) and the bundle's, each reporting itself and the worker folder it was given. */
 function writeSources(seconds: number): void {
-  writeAt(join(checkout, 'engine/cli/main.ts'), "export async function main(_argv: string[]): Promise<number> {\n  process.stdout.write(`sources ${process.env.SCIOPE_WORKER_BUNDLE_DIR ?? '-'}\\n`);\n  return 0;\n}\n", seconds);
+  writeAt(
+    join(checkout, 'engine/cli/main.ts'),
+    "export async function main(_argv: string[]): Promise<number> {\n  process.stdout.write(`sources ${process.env.SCIOPE_WORKER_BUNDLE_DIR ?? '-'}\\n`);\n  return 0;\n}\n",
+    seconds,
+  );
 }
 
 function writeBundle(seconds: number): void {
-  writeAt(join(checkout, 'out/cli/sciope.mjs'), "export async function main() {\n  process.stdout.write(`bundle ${process.env.SCIOPE_WORKER_BUNDLE_DIR ?? '-'}\\n`);\n  return 3;\n}\n", seconds);
+  writeAt(
+    join(checkout, 'out/cli/sciope.mjs'),
+    "export async function main() {\n  process.stdout.write(`bundle ${process.env.SCIOPE_WORKER_BUNDLE_DIR ?? '-'}\\n`);\n  return 3;\n}\n",
+    seconds,
+  );
   mkdirSync(join(checkout, 'out/worker'), { recursive: true });
 }
 

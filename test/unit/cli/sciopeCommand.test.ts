@@ -6,7 +6,6 @@ import { sciope } from './runSciope.js';
 
 const work = mkdtempSync(join(tmpdir(), 'sciope-cli-'));
 
-
 function writeModel(name: string, text: string): string {
   const file = join(work, name);
   writeFileSync(file, text);

@@ -37,7 +37,9 @@ const trials: Trial[] = Array.from({ length: 40 }, (_, i) => ({
 const reference = await new InProcessExecutor().map(vilarJob, trials);
 
 function bytes(results: readonly TrialResult[]): string {
-  return results.map((r) => `${r.index}:${r.events}:${Buffer.from(r.features!.buffer, r.features!.byteOffset, r.features!.byteLength).toString('hex')}`).join('|');
+  return results
+    .map((r) => `${r.index}:${r.events}:${Buffer.from(r.features!.buffer, r.features!.byteOffset, r.features!.byteLength).toString('hex')}`)
+    .join('|');
 }
 
 // A real sshd on 127.0.0.1 (test/unit/compute/ssh/sshServer.ts); two connections count as two nodes.
@@ -63,7 +65,16 @@ const executors: Array<[string, () => Executor]> = [
           'SLURM, two tasks',
           () =>
             new SlurmExecutor({
-              cluster: { host: slurm.host, port: slurm.sshPort, user: slurm.user, privateKey: slurm.privateKeyPath, knownHosts: slurm.knownHostsPath, time: '10', tasks: 2, remoteDir: join(slurm.workDir, 'sciope') },
+              cluster: {
+                host: slurm.host,
+                port: slurm.sshPort,
+                user: slurm.user,
+                privateKey: slurm.privateKeyPath,
+                knownHosts: slurm.knownHostsPath,
+                time: '10',
+                tasks: 2,
+                remoteDir: join(slurm.workDir, 'sciope'),
+              },
               pollMs: 200,
             }),
         ],

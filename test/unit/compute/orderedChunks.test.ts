@@ -21,7 +21,9 @@ const chunksOf = (size: number) => Array.from({ length: Math.ceil(trials.length 
 const reference = await new InProcessExecutor().map(job, trials);
 
 function bytes(results: readonly TrialResult[]): string {
-  return results.map((r) => `${r.index}:${r.events}:${Buffer.from(r.trajectories!.buffer, r.trajectories!.byteOffset, r.trajectories!.byteLength).toString('hex')}`).join('|');
+  return results
+    .map((r) => `${r.index}:${r.events}:${Buffer.from(r.trajectories!.buffer, r.trajectories!.byteOffset, r.trajectories!.byteLength).toString('hex')}`)
+    .join('|');
 }
 
 /** An executor whose maps resolve only when the test says so, recording what it was asked. */
@@ -143,6 +145,8 @@ describe('mapInOrderedChunks in flight', () => {
   });
 
   it('rejects a depth below 1', async () => {
-    await expect(mapInOrderedChunks(new ManualExecutor(), job, chunksOf(10), () => undefined, { depth: 0 })).rejects.toThrow('depth must be an integer >= 1, got 0');
+    await expect(mapInOrderedChunks(new ManualExecutor(), job, chunksOf(10), () => undefined, { depth: 0 })).rejects.toThrow(
+      'depth must be an integer >= 1, got 0',
+    );
   });
 });

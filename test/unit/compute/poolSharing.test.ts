@@ -20,10 +20,13 @@ const job: SimulationJob = {
   returnTrajectories: false,
   seed: 99,
 };
-const trials = (n: number, stream: number): Trial[] => Array.from({ length: n }, (_, i) => ({ index: i, parameters: new Float64Array(0), stream: [stream, i] }));
+const trials = (n: number, stream: number): Trial[] =>
+  Array.from({ length: n }, (_, i) => ({ index: i, parameters: new Float64Array(0), stream: [stream, i] }));
 
 function bytes(results: readonly TrialResult[]): string {
-  return results.map((r) => `${r.index}:${r.events}:${Buffer.from(r.features!.buffer, r.features!.byteOffset, r.features!.byteLength).toString('hex')}`).join('|');
+  return results
+    .map((r) => `${r.index}:${r.events}:${Buffer.from(r.features!.buffer, r.features!.byteOffset, r.features!.byteLength).toString('hex')}`)
+    .join('|');
 }
 
 describe('WorkerPoolExecutor shared by concurrent runs', () => {

@@ -46,7 +46,11 @@ const pingPong: ReactionNetworkInput = {
     { id: 'down', trigger: 'X >= 1', assignments: { X: 0 } },
   ],
 };
-const negative: ReactionNetworkInput = { name: 'negative', species: [{ id: 'X', initial: 5 }], reactions: [{ id: 'burst', reactants: { X: 1 }, propensity: '-X' }] };
+const negative: ReactionNetworkInput = {
+  name: 'negative',
+  species: [{ id: 'X', initial: 5 }],
+  reactions: [{ id: 'burst', reactants: { X: 1 }, propensity: '-X' }],
+};
 
 describe('SimulationFailedError from the simulators', () => {
   it.each(['ssa', 'tau'] as const)('%s: an event assigning half a molecule names the event, the value and the time', (method) => {
@@ -76,7 +80,16 @@ describe('SimulationFailedError from the simulators', () => {
   });
 
   it('a worker trial fails with the same class, and it crosses threads as one (not retried)', () => {
-    const job: SimulationJob = { model: halving, method: 'ssa', time: [0, 1, 2], parameterIds: [], runsPerTrial: 1, statistics: null, returnTrajectories: true, seed: 1 };
+    const job: SimulationJob = {
+      model: halving,
+      method: 'ssa',
+      time: [0, 1, 2],
+      parameterIds: [],
+      runsPerTrial: 1,
+      statistics: null,
+      returnTrajectories: true,
+      seed: 1,
+    };
     let thrown: unknown;
     try {
       prepareJob(job).run({ index: 0, parameters: new Float64Array(0), stream: [0] });
@@ -102,14 +115,26 @@ describe('SimulationFailedError from the simulators', () => {
 
 describe('toWireError: the code follows the class', () => {
   it('a simulation failure is SIMULATION_FAILED with its details; the specific failures keep their codes', () => {
-    expect(toWireError(failure(negative, 'tau'))).toMatchObject({ name: 'SimulationFailedError', code: 'SIMULATION_FAILED', details: { reason: 'negative-rate', reaction: 'burst' } });
+    expect(toWireError(failure(negative, 'tau'))).toMatchObject({
+      name: 'SimulationFailedError',
+      code: 'SIMULATION_FAILED',
+      details: { reason: 'negative-rate', reaction: 'burst' },
+    });
     expect(toWireError(new SimulationError('RATE_NOT_FINITE', 'reaction r: propensity is NaN'))).toMatchObject({ code: 'RATE_NOT_FINITE' });
   });
 
   it('configuration errors are not SIMULATION_FAILED', () => {
-    expect(toWireError(new SimulationSettingsError('runs', 'expected an integer >= 1, got 0'))).toMatchObject({ name: 'SimulationSettingsError', code: 'SIMULATION_SETTINGS' });
+    expect(toWireError(new SimulationSettingsError('runs', 'expected an integer >= 1, got 0'))).toMatchObject({
+      name: 'SimulationSettingsError',
+      code: 'SIMULATION_SETTINGS',
+    });
     // A bare RangeError is a value out of range that no schema caught, not a failed simulation.
-    expect(toWireError(new RangeError('truncated normal prior: [5, 6] holds no mass'))).toEqual({ name: 'RangeError', code: 'OUT_OF_RANGE', message: 'truncated normal prior: [5, 6] holds no mass', details: {} });
+    expect(toWireError(new RangeError('truncated normal prior: [5, 6] holds no mass'))).toEqual({
+      name: 'RangeError',
+      code: 'OUT_OF_RANGE',
+      message: 'truncated normal prior: [5, 6] holds no mass',
+      details: {},
+    });
   });
 
   it('a cancellation is CANCELLED and anything else INTERNAL', () => {

@@ -2,7 +2,13 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InProcessExecutor } from '../../../engine/compute/InProcessExecutor.js';
-import { attachSessionStore, createExplorationSession, listExplorationSessions, loadExplorationSession, SessionSpecError } from '../../../engine/explore/index.js';
+import {
+  attachSessionStore,
+  createExplorationSession,
+  listExplorationSessions,
+  loadExplorationSession,
+  SessionSpecError,
+} from '../../../engine/explore/index.js';
 import { getExample } from '../../../engine/model/index.js';
 import { ProjectStore } from '../../../engine/store/ProjectStore.js';
 import { tempDir } from '../store/helpers.js';
@@ -44,7 +50,11 @@ describe('ExplorationSession on the birth-death example', () => {
     const rows = session.parameterRows();
     const truth = rows.map(([lambda, mu]) => (lambda > mu ? 1 : 0));
     const labels: Record<number, number> = {};
-    for (const c of [0, 1]) truth.flatMap((t, i) => (t === c ? [i] : [])).slice(0, 3).forEach((i) => (labels[i] = c));
+    for (const c of [0, 1])
+      truth
+        .flatMap((t, i) => (t === c ? [i] : []))
+        .slice(0, 3)
+        .forEach((i) => (labels[i] = c));
     session.setLabels(labels);
     const propagated = await session.propagate();
     expect(propagated.classes).toEqual(['decay', 'growth']);
@@ -97,7 +107,11 @@ describe('ExplorationSession on the birth-death example', () => {
       expect(message).toMatch(/batchSize: expected an integer >= 1/);
       expect(message).toMatch(/labels\.x: expected a point index/);
     }
-    expect(() => createExplorationSession({ model: 'birth-death', parameters: { lambda: [1, 0] } }, getExample('birth-death')!)).toThrow(/parameters\.lambda\[1\]/);
-    expect(() => createExplorationSession({ model: 'birth-death', parameters: { kappa: [0, 1] } }, getExample('birth-death')!)).toThrow(/parameters\.kappa: the model "birth-death" has no parameter/);
+    expect(() => createExplorationSession({ model: 'birth-death', parameters: { lambda: [1, 0] } }, getExample('birth-death')!)).toThrow(
+      /parameters\.lambda\[1\]/,
+    );
+    expect(() => createExplorationSession({ model: 'birth-death', parameters: { kappa: [0, 1] } }, getExample('birth-death')!)).toThrow(
+      /parameters\.kappa: the model "birth-death" has no parameter/,
+    );
   });
 });

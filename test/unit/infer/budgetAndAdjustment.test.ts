@@ -26,7 +26,14 @@ function snapshot(posterior: Posterior) {
   return {
     stopReason: posterior.stopReason,
     simulations: posterior.simulations,
-    generations: posterior.generations.map((g) => ({ epsilon: g.epsilon, count: g.count, particles: Array.from(g.particles), weights: Array.from(g.weights), distances: Array.from(g.distances), simulations: g.simulations })),
+    generations: posterior.generations.map((g) => ({
+      epsilon: g.epsilon,
+      count: g.count,
+      particles: Array.from(g.particles),
+      weights: Array.from(g.weights),
+      distances: Array.from(g.distances),
+      simulations: g.simulations,
+    })),
   };
 }
 
@@ -45,7 +52,8 @@ describe('a simulation budget is spent exactly', () => {
   });
 
   it('the final generation, of whatever size, is the same whatever the executor batching', async () => {
-    const run = (executorBatch: number, batchSize?: number) => smcAbc({ ...twoParameters, executor: noisy(executorBatch), populationSize: 150, maxSimulations: 2000, seed: 21, batchSize });
+    const run = (executorBatch: number, batchSize?: number) =>
+      smcAbc({ ...twoParameters, executor: noisy(executorBatch), populationSize: 150, maxSimulations: 2000, seed: 21, batchSize });
     const reference = snapshot(await run(1));
     expect(reference.generations.at(-1)!.count).not.toBe(150);
     expect(snapshot(await run(7))).toEqual(reference);
@@ -136,7 +144,17 @@ function abcPosteriorMoments(epsilon: number): { mean: number; sd: number } {
 function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
-  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
   return x >= 0 ? r : 2 - r;
 }
 
@@ -158,12 +176,20 @@ function erfc(x: number): number {
  * final one of 157, unadjusted mean 4.06 and sd 1.10, adjusted 3.71 and 0.62.
  */
 describe('a Poisson counting process with the default statistics at 5,000 simulations (issue 16)', () => {
-  const spec: BlackBoxSimulatorSpec = { kind: 'module', path: fileURLToPath(new URL('./poissonCounting.mjs', import.meta.url)), parameters: [{ id: 'rate', value: 1 }], species: ['N'] };
+  const spec: BlackBoxSimulatorSpec = {
+    kind: 'module',
+    path: fileURLToPath(new URL('./poissonCounting.mjs', import.meta.url)),
+    parameters: [{ id: 'rate', value: 1 }],
+    species: ['N'],
+  };
   const time = Array.from({ length: 21 }, (_, i) => i * 0.5);
   const counts = time.map((t) => (t === 10 ? 37 : Math.floor(3.7 * t)));
   const observed = parseObservedCsv(`time,N\n${time.map((t, i) => `${t},${counts[i]}`).join('\n')}\n`, { source: 'poisson.csv' });
   const study = (algorithm: Record<string, unknown>) =>
-    parseStudy({ model: { simulator: spec }, observed: 'poisson.csv', priors: { rate: { kind: 'uniform', lower: 0, upper: 10 } }, algorithm, seed: 3 }, 'poisson/study.json');
+    parseStudy(
+      { model: { simulator: spec }, observed: 'poisson.csv', priors: { rate: { kind: 'uniform', lower: 0, upper: 10 } }, algorithm, seed: 3 },
+      'poisson/study.json',
+    );
   const EXACT = { mean: 3.8, sd: Math.sqrt(38) / 10 };
   let pool: WorkerPoolExecutor;
   beforeAll(() => {

@@ -18,7 +18,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InProcessExecutor } from '../../../engine/compute/InProcessExecutor';
-import { abcRejection, LocalCovarianceKernel, MultivariateNormalKernel, NearestNeighbourKernel, replenishmentSmcAbc, smcAbc, type Posterior } from '../../../engine/infer';
+import {
+  abcRejection,
+  LocalCovarianceKernel,
+  MultivariateNormalKernel,
+  NearestNeighbourKernel,
+  replenishmentSmcAbc,
+  smcAbc,
+  type Posterior,
+} from '../../../engine/infer';
 import { IndependentPrior, NormalPrior } from '../../../engine/sample';
 import { FunctionExecutor, GammaPrior, meanSd, PLACEHOLDER_SIMULATION } from './fixtures';
 
@@ -73,7 +81,15 @@ describe('normal mean with a normal prior (sample mean as statistic)', () => {
     ['k-nearest-neighbour kernel', new NearestNeighbourKernel()],
     ['multivariate normal kernel with Silverman’s bandwidth', new MultivariateNormalKernel({ scale: 'silverman' })],
   ])('SMC-ABC with the %s reaches the exact posterior', async (_label, kernel) => {
-    const posterior = await smcAbc({ ...normalProblem, executor: sampleMean(), kernel, populationSize: 1000, epsilonTarget: 0.01, maxGenerations: 20, seed: 8 });
+    const posterior = await smcAbc({
+      ...normalProblem,
+      executor: sampleMean(),
+      kernel,
+      populationSize: 1000,
+      epsilonTarget: 0.01,
+      maxGenerations: 20,
+      seed: 8,
+    });
     const { mean, sd, ess } = fit(posterior);
     expect(posterior.stopReason).toBe('epsilonTarget');
     expect(posterior.last.epsilon).toBe(0.01);

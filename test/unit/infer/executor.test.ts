@@ -49,7 +49,12 @@ describe.each(EXECUTORS)('executor: %s', (_label, make) => {
   it('reports progress and stops on abort', async () => {
     const executor = make();
     const seen: number[] = [];
-    await executor.map(job, trials, { onProgress: (done, total) => { seen.push(done); expect(total).toBe(trials.length); } });
+    await executor.map(job, trials, {
+      onProgress: (done, total) => {
+        seen.push(done);
+        expect(total).toBe(trials.length);
+      },
+    });
     expect(seen.at(-1)).toBe(trials.length);
     const controller = new AbortController();
     const run = executor.map(job, trials, { signal: controller.signal, onProgress: () => controller.abort() });
@@ -77,7 +82,9 @@ describe('runTrial', () => {
   });
 
   it('names unknown parameters and wrong parameter counts', () => {
-    expect(() => prepareJob({ ...job, parameterIds: ['alpha1', 'nope'] })).toThrow(/unknown parameter "nope"; the model's parameters are alpha1, alpha2, beta, gamma, mu/);
+    expect(() => prepareJob({ ...job, parameterIds: ['alpha1', 'nope'] })).toThrow(
+      /unknown parameter "nope"; the model's parameters are alpha1, alpha2, beta, gamma, mu/,
+    );
     const prepared = prepareJob(job);
     expect(() => prepared.run({ index: 0, parameters: Float64Array.of(1), stream: [0, 0] })).toThrow(/expected 2 values \(alpha1, mu\), got 1/);
   });

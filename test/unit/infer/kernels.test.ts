@@ -4,7 +4,15 @@
  * what perturb draws (checked by moments: 20,000 draws, 4 standard errors).
  */
 import { describe, expect, it } from 'vitest';
-import { covarianceFactor, createKernel, InferenceError, MultivariateNormalKernel, NearestNeighbourKernel, type Generation, type PerturbationKernel } from '../../../engine/infer';
+import {
+  covarianceFactor,
+  createKernel,
+  InferenceError,
+  MultivariateNormalKernel,
+  NearestNeighbourKernel,
+  type Generation,
+  type PerturbationKernel,
+} from '../../../engine/infer';
 import { Xoshiro128 } from '../../../engine/sample';
 
 /** n particles on the arc θ = (cos t, sin t), t in [0, π], equal weights: a curved posterior ridge. */
@@ -15,7 +23,21 @@ function arc(n: number): Generation {
     particles[2 * i] = Math.cos(t);
     particles[2 * i + 1] = Math.sin(t);
   }
-  return { index: 1, epsilon: 1, count: n, dimension: 2, particles, weights: new Float64Array(n).fill(1 / n), distances: new Float64Array(n), features: new Float64Array(0), featureCount: 0, simulations: n, acceptanceRate: 1, ess: n, distance: { kind: 'euclidean' } };
+  return {
+    index: 1,
+    epsilon: 1,
+    count: n,
+    dimension: 2,
+    particles,
+    weights: new Float64Array(n).fill(1 / n),
+    distances: new Float64Array(n),
+    features: new Float64Array(0),
+    featureCount: 0,
+    simulations: n,
+    acceptanceRate: 1,
+    ess: n,
+    distance: { kind: 'euclidean' },
+  };
 }
 
 /** Mean and covariance of 20,000 draws of the kernel around particle j. */

@@ -49,7 +49,10 @@ describe('parseObservedCsv', () => {
     ['time,A\n0,1\n1,Infinity\n', 'data.csv: line 3, column 2 (A): "Infinity" is not a finite number'],
     ['time,A\n0,1\n2,1\n1,1\n', 'data.csv: line 4, column 1 (time): time 1 comes after 2 (line 3) in trajectory 0; times must increase'],
     ['time,A\n0,1\n1,1\n1,2\n', 'data.csv: line 4, column 1 (time): time 1 appears twice in trajectory 0 (lines 3 and 4)'],
-    ['trajectory,time,A\n0,0,1\n0,1,1\n1,0,1\n', 'data.csv: line 4: trajectory 1 has 1 time points but trajectory 0 has 2; every trajectory needs the same times'],
+    [
+      'trajectory,time,A\n0,0,1\n0,1,1\n1,0,1\n',
+      'data.csv: line 4: trajectory 1 has 1 time points but trajectory 0 has 2; every trajectory needs the same times',
+    ],
     ['trajectory,time,A\n0,0,1\n0,1,1\n1,0,1\n1,2,1\n', 'data.csv: line 5, column 2 (time): trajectory 1 has time 2 where trajectory 0 has 1 (time point 2)'],
     ['time,A\n-1,1\n0,1\n', 'data.csv: line 2, column 1 (time): time -1 is negative; simulations start at t = 0'],
   ])('reports %j precisely', (text, message) => {

@@ -4,9 +4,11 @@
 export function simulate({ parameters, seed, time }) {
   let state = seed >>> 0 || 1;
   const uniform = () => {
-    state ^= state << 13; state >>>= 0;
+    state ^= state << 13;
+    state >>>= 0;
     state ^= state >>> 17;
-    state ^= state << 5; state >>>= 0;
+    state ^= state << 5;
+    state >>>= 0;
     return (state + 0.5) / 4294967296;
   };
   const counts = new Array(time.length);

@@ -40,12 +40,23 @@ describe('Posterior', () => {
   const rng = new Xoshiro128([9, 8, 7, 6]);
   const prior = new NormalPrior(3, 0.5);
   const draws = Array.from({ length: 20_000 }, () => prior.sample(rng));
-  const posterior = new Posterior(['k'], [generation(draws, draws.map(() => 1 / draws.length))], {}, 'populationComplete', draws.length);
+  const posterior = new Posterior(
+    ['k'],
+    [
+      generation(
+        draws,
+        draws.map(() => 1 / draws.length),
+      ),
+    ],
+    {},
+    'populationComplete',
+    draws.length,
+  );
 
   it('mean, sd, median and the 95% interval match the distribution (4 standard errors)', () => {
     const se = 0.5 / Math.sqrt(20_000);
     expect(Math.abs(posterior.mean()[0] - 3)).toBeLessThan(4 * se);
-    expect(Math.abs(posterior.sd()[0] - 0.5)).toBeLessThan(4 * 0.5 / Math.sqrt(40_000));
+    expect(Math.abs(posterior.sd()[0] - 0.5)).toBeLessThan((4 * 0.5) / Math.sqrt(40_000));
     expect(Math.abs(posterior.median()[0] - 3)).toBeLessThan(5 * se);
     const [[lo, hi]] = posterior.credibleInterval(0.95);
     // Quantile standard error at p = 0.025: √(p(1-p)/n)/φ(z) ≈ 0.0019 in sd units → 0.02 is ample.

@@ -20,7 +20,10 @@ describe('posteriorPredictiveTrials', () => {
       expect(trial.stream).toEqual([i]);
       expect(trial.parameters[1]).toBe(7);
       // (a, b) is one of the particles, never the zero-weight one.
-      expect([[1, 10], [3, 30]]).toContainEqual([trial.parameters[0], trial.parameters[2]]);
+      expect([
+        [1, 10],
+        [3, 30],
+      ]).toContainEqual([trial.parameters[0], trial.parameters[2]]);
     });
   });
 

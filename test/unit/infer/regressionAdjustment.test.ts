@@ -34,7 +34,13 @@ const gaussian = {
 const simulate = () => new FunctionExecutor((p, rng) => [p[0] + 0.25 * rng.nextNormal(), rng.nextNormal(), rng.nextNormal(), rng.nextNormal()], 500);
 
 function fit(g: Generation) {
-  return { ...meanSd(Float64Array.from({ length: g.count }, (_, i) => g.particles[i * g.dimension]), g.weights), ess: g.ess };
+  return {
+    ...meanSd(
+      Float64Array.from({ length: g.count }, (_, i) => g.particles[i * g.dimension]),
+      g.weights,
+    ),
+    ess: g.ess,
+  };
 }
 
 describe('local-linear regression adjustment, Gaussian model (closed form)', () => {
@@ -114,7 +120,9 @@ describe('the transform keeps adjusted values inside the prior support', () => {
 
   it('rejects a bad option before simulating, naming the field', async () => {
     const executor = new FunctionExecutor(() => [0]);
-    await expect(abcRejection({ ...nearBound, executor, regressionAdjustment: { kind: 'quadratic' } as never })).rejects.toThrow('regressionAdjustment.kind: expected "localLinear", got "quadratic"');
+    await expect(abcRejection({ ...nearBound, executor, regressionAdjustment: { kind: 'quadratic' } as never })).rejects.toThrow(
+      'regressionAdjustment.kind: expected "localLinear", got "quadratic"',
+    );
     await expect(smcAbc({ ...nearBound, executor, regressionAdjustment: 'yes' as never })).rejects.toBeInstanceOf(InferenceError);
     expect(executor.calls).toBe(0);
   });

@@ -5,7 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InProcessExecutor } from '../../../engine/compute/InProcessExecutor';
-import { abcRejection, InferenceError, ListEpsilon, Posterior, replenishmentSmcAbc, smcAbc, type Generation, type InferenceProgress } from '../../../engine/infer';
+import {
+  abcRejection,
+  InferenceError,
+  ListEpsilon,
+  Posterior,
+  replenishmentSmcAbc,
+  smcAbc,
+  type Generation,
+  type InferenceProgress,
+} from '../../../engine/infer';
 import { getExample } from '../../../engine/model';
 import { IndependentPrior, NormalPrior, UniformPrior } from '../../../engine/sample';
 import { FunctionExecutor, PLACEHOLDER_SIMULATION } from './fixtures';
@@ -78,7 +87,8 @@ describe('determinism: the seed decides, not the executor or the batching', () =
   });
 
   it('ABC rejection: same particles whatever the batching', async () => {
-    const run = (executorBatch: number, batchSize?: number) => abcRejection({ ...twoParameters, executor: noisy(executorBatch), epsilon: 0.5, populationSize: 200, seed: 3, batchSize });
+    const run = (executorBatch: number, batchSize?: number) =>
+      abcRejection({ ...twoParameters, executor: noisy(executorBatch), epsilon: 0.5, populationSize: 200, seed: 3, batchSize });
     const reference = snapshot(await run(1));
     expect(snapshot(await run(7, 50))).toEqual(reference);
   });
@@ -96,7 +106,9 @@ describe('stopping rules and guards', () => {
   it('ABC rejection with nothing accepted within maxTrials throws a clear error', async () => {
     const run = abcRejection({ ...twoParameters, executor: noisy(), epsilon: 0, populationSize: 10, maxTrials: 200, seed: 2 });
     await expect(run).rejects.toBeInstanceOf(InferenceError);
-    await expect(abcRejection({ ...twoParameters, executor: noisy(), epsilon: 0, populationSize: 10, maxTrials: 200, seed: 2 })).rejects.toThrow(/no trial came within epsilon = 0 .* in 200 trials/);
+    await expect(abcRejection({ ...twoParameters, executor: noisy(), epsilon: 0, populationSize: 10, maxTrials: 200, seed: 2 })).rejects.toThrow(
+      /no trial came within epsilon = 0 .* in 200 trials/,
+    );
   });
 
   it('SMC-ABC stops on the simulation budget, having used exactly all of it', async () => {

@@ -17,7 +17,6 @@ import { sciope } from '../cli/runSciope.js';
 const studies = new URL('../../../resources/studies/', import.meta.url);
 const readStudy = (name: string) => JSON.parse(readFileSync(new URL(`${name}/study.json`, studies), 'utf8'));
 
-
 function studyErrors(json: unknown): string[] {
   try {
     parseStudy(json, 'study.json');
@@ -34,7 +33,23 @@ describe('study format', () => {
     expect(toggle.prior.names).toEqual(['alpha1', 'alpha2', 'beta', 'gamma', 'mu']);
     expect(toggle.summaries).toMatchObject({ kind: 'time-series-features', species: ['U', 'V'] });
     const vilar = parseStudy(readStudy('vilar'), 'vilar/study.json');
-    expect(vilar.prior.names).toEqual(['alphaA', 'alphaA_prime', 'alphaR', 'alphaR_prime', 'betaA', 'betaR', 'deltaMA', 'deltaMR', 'deltaA', 'deltaR', 'gammaA', 'gammaR', 'gammaC', 'thetaA', 'thetaR']);
+    expect(vilar.prior.names).toEqual([
+      'alphaA',
+      'alphaA_prime',
+      'alphaR',
+      'alphaR_prime',
+      'betaA',
+      'betaR',
+      'deltaMA',
+      'deltaMR',
+      'deltaA',
+      'deltaR',
+      'gammaA',
+      'gammaR',
+      'gammaC',
+      'thetaA',
+      'thetaR',
+    ]);
     expect(Array.from(vilar.prior.lower)).toEqual([0, 100, 0, 20, 10, 1, 1, 0, 0, 0, 0.5, 0, 0, 0, 0]);
     expect(Array.from(vilar.prior.upper)).toEqual([80, 600, 4, 60, 60, 7, 12, 2, 3, 0.7, 2.5, 4, 3, 70, 300]);
     const observed = parseObservedCsv(readFileSync(new URL('vilar/observed.csv', studies), 'utf8'), { species: vilar.species });
@@ -73,11 +88,17 @@ describe('study format', () => {
       'summaries.set: expected one of minimal, efficient, comprehensive',
       'distance.kind: unknown kind "cosine"; expected one of euclidean, manhattan, weighted-euclidean, adaptive',
     ]);
-    expect(studyErrors({ observed: 'x.csv', priors: {}, extra: 1 })).toEqual(['model: expected an example name, a model file path, or {"example": name} / {"file": path}', '(study): unknown field "extra"']);
+    expect(studyErrors({ observed: 'x.csv', priors: {}, extra: 1 })).toEqual([
+      'model: expected an example name, a model file path, or {"example": name} / {"file": path}',
+      '(study): unknown field "extra"',
+    ]);
   });
 
   it('ignores the truth of parameters without a prior (held at their model value, not inferred)', () => {
-    const study = parseStudy({ model: 'toggle-switch', observed: 'x.csv', priors: { alpha1: [0.5, 2], mu: [0.5, 2] }, truth: { alpha1: 1, alpha2: 1, beta: 2, mu: 1 } }, 's.json');
+    const study = parseStudy(
+      { model: 'toggle-switch', observed: 'x.csv', priors: { alpha1: [0.5, 2], mu: [0.5, 2] }, truth: { alpha1: 1, alpha2: 1, beta: 2, mu: 1 } },
+      's.json',
+    );
     expect(study.prior.names).toEqual(['alpha1', 'mu']);
     expect(study.truth).toEqual({ alpha1: 1, mu: 1 });
     // Only truths of parameters that are not inferred: the study has no truth at all.
@@ -87,13 +108,29 @@ describe('study format', () => {
   it('adjusts by regression unless the study says otherwise; the flag of `sciope infer` writes it into the study', () => {
     const base = { model: 'toggle-switch', observed: 'x.csv', priors: { mu: [0.5, 2] } };
     expect(parseStudy(base, 's.json').algorithm).toEqual({ kind: 'smcAbc', regressionAdjustment: true });
-    expect(parseStudy({ ...base, algorithm: { kind: 'abcRejection', budget: 100 } }, 's.json').algorithm).toEqual({ kind: 'abcRejection', budget: 100, regressionAdjustment: true });
-    expect(parseStudy({ ...base, algorithm: { kind: 'smcAbc', regressionAdjustment: false, minFinalPopulation: 10 } }, 's.json').algorithm).toEqual({ kind: 'smcAbc', regressionAdjustment: false, minFinalPopulation: 10 });
-    expect(parseStudy({ ...base, algorithm: { kind: 'smcAbc', regressionAdjustment: { transform: false } } }, 's.json').algorithm.regressionAdjustment).toEqual({ transform: false });
-    expect(studyErrors({ ...base, algorithm: { kind: 'smcAbc', regressionAdjustment: 'yes' } })).toEqual(['algorithm.regressionAdjustment: expected true, false or {"kind": "localLinear", "transform": true | false}']);
+    expect(parseStudy({ ...base, algorithm: { kind: 'abcRejection', budget: 100 } }, 's.json').algorithm).toEqual({
+      kind: 'abcRejection',
+      budget: 100,
+      regressionAdjustment: true,
+    });
+    expect(parseStudy({ ...base, algorithm: { kind: 'smcAbc', regressionAdjustment: false, minFinalPopulation: 10 } }, 's.json').algorithm).toEqual({
+      kind: 'smcAbc',
+      regressionAdjustment: false,
+      minFinalPopulation: 10,
+    });
+    expect(parseStudy({ ...base, algorithm: { kind: 'smcAbc', regressionAdjustment: { transform: false } } }, 's.json').algorithm.regressionAdjustment).toEqual(
+      { transform: false },
+    );
+    expect(studyErrors({ ...base, algorithm: { kind: 'smcAbc', regressionAdjustment: 'yes' } })).toEqual([
+      'algorithm.regressionAdjustment: expected true, false or {"kind": "localLinear", "transform": true | false}',
+    ]);
     expect(studyErrors({ ...base, algorithm: { kind: 'smcAbc', minFinalPopulation: 1 } })).toEqual(['algorithm.minFinalPopulation: expected an integer >= 2']);
     expect(studyWithRegressionAdjustment(base, false)).toEqual({ ...base, algorithm: { kind: 'smcAbc', regressionAdjustment: false } });
-    expect(studyWithRegressionAdjustment({ ...base, algorithm: { kind: 'abcRejection', k: 5 } }, true).algorithm).toEqual({ kind: 'abcRejection', k: 5, regressionAdjustment: true });
+    expect(studyWithRegressionAdjustment({ ...base, algorithm: { kind: 'abcRejection', k: 5 } }, true).algorithm).toEqual({
+      kind: 'abcRejection',
+      k: 5,
+      regressionAdjustment: true,
+    });
     expect(studyWithRegressionAdjustment(base, undefined)).toBe(base);
   });
 
@@ -113,7 +150,11 @@ describe('the simulation method of a model beyond molecule counts', () => {
     parameters: [{ id: 'k', value: 0.5 }],
     reactions: [{ id: 'decay', reactants: { X: 1 }, propensity: 'k * X * cell' }],
   };
-  const withRateRule = { ...concentrationModel, parameters: [...concentrationModel.parameters, { id: 'V', value: 1 }], rules: [{ type: 'rate', variable: 'V', expression: '-V' }] };
+  const withRateRule = {
+    ...concentrationModel,
+    parameters: [...concentrationModel.parameters, { id: 'V', value: 1 }],
+    rules: [{ type: 'rate', variable: 'V', expression: '-V' }],
+  };
   const observed = parseObservedCsv('time,X\n0,100\n1,60\n2,37\n');
   const base = { model: 'decay.json', observed: 'x.csv', priors: { k: [0.1, 1] }, algorithm: { kind: 'abcRejection', budget: 40, k: 5 }, seed: 1 };
 
@@ -138,7 +179,9 @@ describe('the simulation method of a model beyond molecule counts', () => {
 
   it('refuses a stochastic method for a model that cannot be counted, before any simulation, naming the rule', async () => {
     const study = parseStudy({ ...base, simulation: { method: 'tau' } }, 's.json');
-    await expect(runStudy(study, withRateRule as ReactionNetworkInput, observed)).rejects.toThrow(/simulation\.method: method tau needs molecule counts: .*rate rule on V/s);
+    await expect(runStudy(study, withRateRule as ReactionNetworkInput, observed)).rejects.toThrow(
+      /simulation\.method: method tau needs molecule counts: .*rate rule on V/s,
+    );
   });
 });
 
@@ -173,7 +216,11 @@ describe('sciope infer', () => {
 
   it('runs a study, prints the per-parameter table with the truth, and writes CSV and JSON', async () => {
     const work = mkdtempSync(join(tmpdir(), 'sciope-infer-'));
-    const csv = readFileSync(new URL('toggle-switch/observed.csv', studies), 'utf8').split('\n').slice(0, 1 + 5 * 101).join('\n') + '\n';
+    const csv =
+      readFileSync(new URL('toggle-switch/observed.csv', studies), 'utf8')
+        .split('\n')
+        .slice(0, 1 + 5 * 101)
+        .join('\n') + '\n';
     writeFileSync(join(work, 'data.csv'), csv);
     const study = { ...readStudy('toggle-switch'), observed: 'data.csv', output: 'posterior.json', simulation: { runsPerTrial: 2 } };
     writeFileSync(join(work, 'study.json'), JSON.stringify(study));
@@ -201,7 +248,10 @@ describe('sciope infer', () => {
     const bad = await sciope('infer', join(work, 'study.json'));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(`${join(work, 'data.csv')}: line 3, column 2 (U): "x" is not a number`);
-    writeFileSync(join(work, 'study2.json'), JSON.stringify({ model: 'toggle-switch', observed: 'data.csv', priors: { mu: { kind: 'uniform', lower: 2, upper: 1 } } }));
+    writeFileSync(
+      join(work, 'study2.json'),
+      JSON.stringify({ model: 'toggle-switch', observed: 'data.csv', priors: { mu: { kind: 'uniform', lower: 2, upper: 1 } } }),
+    );
     const invalid = await sciope('infer', join(work, 'study2.json'));
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('priors.mu.upper: expected a number > lower (2)');

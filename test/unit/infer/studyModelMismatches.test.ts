@@ -4,7 +4,12 @@ import { studyModelMismatches } from '../../../engine/infer/studyModelMismatches
 import type { ReactionNetworkInput } from '../../../engine/model/index.js';
 
 describe('studyModelMismatches', () => {
-  const model: ReactionNetworkInput = { name: 'decay', species: [{ id: 'X', initial: 10 }], parameters: [{ id: 'k', value: 1 }], reactions: [{ id: 'd', reactants: { X: 1 }, rate: 'k' }] };
+  const model: ReactionNetworkInput = {
+    name: 'decay',
+    species: [{ id: 'X', initial: 10 }],
+    parameters: [{ id: 'k', value: 1 }],
+    reactions: [{ id: 'd', reactants: { X: 1 }, rate: 'k' }],
+  };
   const study = (fields: Record<string, unknown>) => parseStudy({ name: 's', model: 'decay', observed: 'data.csv', ...fields }, 'study');
 
   it('is empty when the priors and species are the model’s', () => {
@@ -17,6 +22,8 @@ describe('studyModelMismatches', () => {
       { path: 'species', message: '"Y" is not a species of the model (species: X)' },
     ]);
     // Species chosen in the study are checked instead of the observed columns.
-    expect(studyModelMismatches(study({ priors: { k: [0.1, 2] }, species: ['Z'] }), model, ['X'])).toEqual([{ path: 'species', message: '"Z" is not a species of the model (species: X)' }]);
+    expect(studyModelMismatches(study({ priors: { k: [0.1, 2] }, species: ['Z'] }), model, ['X'])).toEqual([
+      { path: 'species', message: '"Z" is not a species of the model (species: X)' },
+    ]);
   });
 });

@@ -1,13 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { ExpressionSyntaxError } from '../../../engine/errors';
-import {
-  emitJs,
-  evaluateExpression,
-  FUNCTION_NAMES,
-  identifiersOf,
-  parseExpression,
-  type ExprNode,
-} from '../../../engine/model/expression';
+import { emitJs, evaluateExpression, FUNCTION_NAMES, identifiersOf, parseExpression, type ExprNode } from '../../../engine/model/expression';
 
 const VARIABLES = ['x', 'y', 'z'] as const;
 
@@ -30,11 +23,7 @@ function emitWithSlots(node: ExprNode): string {
 
 /** Compiles `text` to a JS function of (x, y, z) the way the simulator's code generator will. */
 function compile(text: string): (x: number, y: number, z: number) => number {
-  return new Function('v0', 'v1', 'v2', `return ${emitWithSlots(parseExpression(text))};`) as (
-    x: number,
-    y: number,
-    z: number,
-  ) => number;
+  return new Function('v0', 'v1', 'v2', `return ${emitWithSlots(parseExpression(text))};`) as (x: number, y: number, z: number) => number;
 }
 
 function syntaxErrorOf(text: string): ExpressionSyntaxError {
@@ -173,19 +162,42 @@ describe('number formats', () => {
 
 describe('functions', () => {
   it('exposes the whitelist', () => {
-    expect([...FUNCTION_NAMES].sort()).toEqual(
-      ['abs', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atanh', 'ceil', 'cos', 'cosh', 'delay', 'exp', 'factorial', 'floor', 'hill', 'log', 'log10', 'max', 'min', 'piecewise', 'pow', 'rateOf', 'sin', 'sinh', 'sqrt', 'tan', 'tanh'],
-    );
+    expect([...FUNCTION_NAMES].sort()).toEqual([
+      'abs',
+      'acos',
+      'acosh',
+      'asin',
+      'asinh',
+      'atan',
+      'atanh',
+      'ceil',
+      'cos',
+      'cosh',
+      'delay',
+      'exp',
+      'factorial',
+      'floor',
+      'hill',
+      'log',
+      'log10',
+      'max',
+      'min',
+      'piecewise',
+      'pow',
+      'rateOf',
+      'sin',
+      'sinh',
+      'sqrt',
+      'tan',
+      'tanh',
+    ]);
   });
 
-  it.each(['exp', 'log', 'log10', 'sqrt', 'abs', 'floor', 'ceil', 'sin', 'cos', 'tan', 'tanh', 'sinh', 'cosh'] as const)(
-    '%s matches Math.%s',
-    (name) => {
-      for (const x of [0.7, 2.5, -1.25, 0]) {
-        expect(Object.is(valueOf(`${name}(x)`, { x }), Math[name](x))).toBe(true);
-      }
-    },
-  );
+  it.each(['exp', 'log', 'log10', 'sqrt', 'abs', 'floor', 'ceil', 'sin', 'cos', 'tan', 'tanh', 'sinh', 'cosh'] as const)('%s matches Math.%s', (name) => {
+    for (const x of [0.7, 2.5, -1.25, 0]) {
+      expect(Object.is(valueOf(`${name}(x)`, { x }), Math[name](x))).toBe(true);
+    }
+  });
 
   it.each([
     ['pow(2, 10)', 1024],
@@ -337,12 +349,9 @@ describe('user text never reaches the emitted code', () => {
     expect(new Function('v0', 'v1', 'v2', 'v3', `return ${js};`)(1, 2, 3, 4)).toBe(3);
   });
 
-  it.each(['constructor(1)', '__proto__(1)', 'toString(1)', 'hasOwnProperty(x)', 'eval(1)'])(
-    '%s is an unknown function',
-    (text) => {
-      expect(syntaxErrorOf(text).message).toContain('unknown function');
-    },
-  );
+  it.each(['constructor(1)', '__proto__(1)', 'toString(1)', 'hasOwnProperty(x)', 'eval(1)'])('%s is an unknown function', (text) => {
+    expect(syntaxErrorOf(text).message).toContain('unknown function');
+  });
 
   it('re-prints numbers from their value rather than copying the text', () => {
     expect(emitWithSlots(parseExpression('007 + 1.50 + 1E3 + .5'))).toBe('(((7+1.5)+1000)+0.5)');
@@ -365,10 +374,12 @@ describe('user text never reaches the emitted code', () => {
   });
 
   it('propagates resolver errors', () => {
-    expect(() => emitJs(parseExpression('k*unknown'), (name) => {
-      if (name !== 'k') throw new Error(`no such name: ${name}`);
-      return 'k';
-    })).toThrow('no such name: unknown');
+    expect(() =>
+      emitJs(parseExpression('k*unknown'), (name) => {
+        if (name !== 'k') throw new Error(`no such name: ${name}`);
+        return 'k';
+      }),
+    ).toThrow('no such name: unknown');
   });
 });
 
@@ -439,9 +450,7 @@ describe('syntax errors', () => {
   it('lists the allowed functions when a function is unknown', () => {
     const error = syntaxErrorOf('2*foo(1)');
     expect(error.position).toBe(2);
-    expect(error.message).toBe(
-      `unknown function 'foo'; allowed functions are ${FUNCTION_NAMES.join(', ')} at column 3 of "2*foo(1)"`,
-    );
+    expect(error.message).toBe(`unknown function 'foo'; allowed functions are ${FUNCTION_NAMES.join(', ')} at column 3 of "2*foo(1)"`);
     for (const name of FUNCTION_NAMES) expect(error.message).toContain(name);
   });
 

@@ -179,7 +179,9 @@ describe('validateModel', () => {
     it('non-positive stoichiometries are rejected at the entry; real ones and expressions are accepted', () => {
       expect(onlyIssue((m) => (m.reactions[1].reactants = { Protein: 0 }), 'reactions[1].reactants.Protein')).toMatch(/expected a positive stoichiometry/);
       expect(onlyIssue((m) => (m.reactions[1].reactants = { Protein: -2 }), 'reactions[1].reactants.Protein')).toMatch(/expected a positive stoichiometry/);
-      expect(onlyIssue((m) => (m.reactions[1].reactants = { Protein: true }), 'reactions[1].reactants.Protein')).toMatch(/expected a stoichiometric coefficient \(positive number\) or an expression/);
+      expect(onlyIssue((m) => (m.reactions[1].reactants = { Protein: true }), 'reactions[1].reactants.Protein')).toMatch(
+        /expected a stoichiometric coefficient \(positive number\) or an expression/,
+      );
       const model = baseModel();
       model.reactions[1].reactants = { Protein: 0.5 };
       model.reactions[2].products = { Protein: '2 * k + t' };
@@ -187,9 +189,17 @@ describe('validateModel', () => {
     });
 
     it('an empty model is rejected; empty species or reaction lists are not', () => {
-      expect(onlyIssue((m) => ((m.species = []), (m.reactions = []), (m.parameters = [])), '(model)')).toMatch(/expected at least one species, reaction or rule/);
+      expect(onlyIssue((m) => ((m.species = []), (m.reactions = []), (m.parameters = [])), '(model)')).toMatch(
+        /expected at least one species, reaction or rule/,
+      );
       // Without species, the reactions name unknown ones (X and Protein in the propensity: two issues on one path).
-      expect([...new Set(issuesOf({ ...baseModel(), species: [] }).map((i) => i.path))]).toEqual(['reactions[0].products.Protein', 'reactions[1].reactants.Protein', 'reactions[2].reactants.X', 'reactions[2].products.Protein', 'reactions[2].propensity']);
+      expect([...new Set(issuesOf({ ...baseModel(), species: [] }).map((i) => i.path))]).toEqual([
+        'reactions[0].products.Protein',
+        'reactions[1].reactants.Protein',
+        'reactions[2].reactants.X',
+        'reactions[2].products.Protein',
+        'reactions[2].propensity',
+      ]);
       expect(() => validateModel({ ...baseModel(), reactions: [] })).not.toThrow();
     });
 

@@ -40,7 +40,9 @@ function sbmlLike(): Record<string, any> {
       { variable: 'y', expression: '0.5' },
     ],
     initialAssignments: [{ variable: 'k', expression: 'f / 2' }],
-    events: [{ id: 'E', trigger: 't > 5 && A < 1', delay: 'k', priority: 'x', persistent: false, useValuesFromTriggerTime: false, assignments: { A: 2, V: 'V * 2' } }],
+    events: [
+      { id: 'E', trigger: 't > 5 && A < 1', delay: 'k', priority: 'x', persistent: false, useValuesFromTriggerTime: false, assignments: { A: 2, V: 'V * 2' } },
+    ],
     conversionFactor: 'f',
   };
 }
@@ -72,14 +74,25 @@ describe('the extended format', () => {
   });
 
   it('accepts models of rules and parameters only, and without compartments', () => {
-    expect(() => validateModel({ species: [], reactions: [], parameters: [{ id: 'p', value: 1, constant: false }], rules: [{ type: 'rate', variable: 'p', expression: '-p' }] })).not.toThrow();
-    expect(() => validateModel({ species: [], reactions: [], parameters: [{ id: 'p', value: 1 }], initialAssignments: [{ variable: 'p', expression: '2' }] })).not.toThrow();
+    expect(() =>
+      validateModel({
+        species: [],
+        reactions: [],
+        parameters: [{ id: 'p', value: 1, constant: false }],
+        rules: [{ type: 'rate', variable: 'p', expression: '-p' }],
+      }),
+    ).not.toThrow();
+    expect(() =>
+      validateModel({ species: [], reactions: [], parameters: [{ id: 'p', value: 1 }], initialAssignments: [{ variable: 'p', expression: '2' }] }),
+    ).not.toThrow();
   });
 });
 
 describe('cross-references', () => {
   it('a compartment shares the namespace of species and parameters', () => {
-    expect(onlyIssue((m) => m.parameters.push({ id: 'C', value: 1 }), 'parameters[5].id')).toMatch(/duplicate id "C" \(already used by compartments\[0\]\.id\)/);
+    expect(onlyIssue((m) => m.parameters.push({ id: 'C', value: 1 }), 'parameters[5].id')).toMatch(
+      /duplicate id "C" \(already used by compartments\[0\]\.id\)/,
+    );
   });
 
   it('a species in an unknown compartment, with a near miss', () => {
@@ -87,7 +100,9 @@ describe('cross-references', () => {
   });
 
   it('a concentration species needs a compartment', () => {
-    expect(onlyIssue((m) => delete m.species[0].compartment, 'species[0].amountOnly')).toMatch(/"A" is a concentration \(amountOnly false\) but has no compartment/);
+    expect(onlyIssue((m) => delete m.species[0].compartment, 'species[0].amountOnly')).toMatch(
+      /"A" is a concentration \(amountOnly false\) but has no compartment/,
+    );
   });
 
   it('conversion factors name parameters', () => {
@@ -96,31 +111,43 @@ describe('cross-references', () => {
   });
 
   it('names in a stoichiometry expression are checked', () => {
-    expect(onlyIssue((m) => (m.reactions[0].products = { B: 'nn' }), 'reactions[0].products.B')).toMatch(/unknown name "nn" at column 1 of "nn".*did you mean "n"\?/);
+    expect(onlyIssue((m) => (m.reactions[0].products = { B: 'nn' }), 'reactions[0].products.B')).toMatch(
+      /unknown name "nn" at column 1 of "nn".*did you mean "n"\?/,
+    );
   });
 });
 
 describe('rules, initial assignments and events', () => {
   it('targets must exist, with a near miss', () => {
-    expect(onlyIssue((m) => (m.rules[0].variable = 'VV'), 'rules[0].variable')).toBe('unknown variable "VV"; expected a species, a parameter or a compartment (did you mean "V"?)');
+    expect(onlyIssue((m) => (m.rules[0].variable = 'VV'), 'rules[0].variable')).toBe(
+      'unknown variable "VV"; expected a species, a parameter or a compartment (did you mean "V"?)',
+    );
     expect(onlyIssue((m) => (m.initialAssignments[0].variable = 'kk'), 'initialAssignments[0].variable')).toMatch(/unknown variable "kk".*did you mean "k"\?/);
     expect(onlyIssue((m) => (m.events[0].assignments = { Q: 1 }), 'events[0].assignments.Q')).toMatch(/unknown variable "Q"/);
   });
 
   it('a constant cannot be changed by a rule or an event, but may have an initial assignment', () => {
-    expect(onlyIssue((m) => (m.rules[0].variable = 'C'), 'rules[0].variable')).toBe('compartment "C" is constant (set "constant": false to let it change), so it cannot be changed by a rule or event');
+    expect(onlyIssue((m) => (m.rules[0].variable = 'C'), 'rules[0].variable')).toBe(
+      'compartment "C" is constant (set "constant": false to let it change), so it cannot be changed by a rule or event',
+    );
     expect(onlyIssue((m) => (m.events[0].assignments = { f: 3 }), 'events[0].assignments.f')).toMatch(/^parameter "f" is constant/);
     expect(onlyIssue((m) => (m.species[2].constant = true), 'rules[2].variable')).toMatch(/^species "S" is constant/);
     expect(() => validateModel({ ...sbmlLike(), initialAssignments: [{ variable: 'C', expression: '3' }] })).not.toThrow();
   });
 
   it('a constant species cannot be changed by a reaction unless it is a boundary species', () => {
-    expect(onlyIssue((m) => ((m.species[0].constant = true), (m.events[0].assignments = { V: 'V * 2' })), 'reactions[0].reactants.A')).toBe('species "A" is constant and cannot be changed by a reaction (mark it "boundary": true)');
+    expect(onlyIssue((m) => ((m.species[0].constant = true), (m.events[0].assignments = { V: 'V * 2' })), 'reactions[0].reactants.A')).toBe(
+      'species "A" is constant and cannot be changed by a reaction (mark it "boundary": true)',
+    );
   });
 
   it('an assignment rule and an initial assignment on one variable; two initial assignments on one variable', () => {
-    expect(onlyIssue((m) => m.initialAssignments.push({ variable: 'n', expression: '2' }), 'initialAssignments[1].variable')).toBe('"n" is set at all times by rules[1], so it cannot also have an initial assignment');
-    expect(onlyIssue((m) => m.initialAssignments.push({ variable: 'k', expression: '2' }), 'initialAssignments[1].variable')).toBe('"k" already has an initial assignment (initialAssignments[0])');
+    expect(onlyIssue((m) => m.initialAssignments.push({ variable: 'n', expression: '2' }), 'initialAssignments[1].variable')).toBe(
+      '"n" is set at all times by rules[1], so it cannot also have an initial assignment',
+    );
+    expect(onlyIssue((m) => m.initialAssignments.push({ variable: 'k', expression: '2' }), 'initialAssignments[1].variable')).toBe(
+      '"k" already has an initial assignment (initialAssignments[0])',
+    );
   });
 
   it('a variable with two rules, of any types', () => {
@@ -128,7 +155,9 @@ describe('rules, initial assignments and events', () => {
   });
 
   it('a rate-ruled species changed by a reaction; an event assigning an assignment-ruled variable', () => {
-    expect(onlyIssue((m) => (m.rules[2].variable = 'A'), 'reactions[0].reactants.A')).toMatch(/species "A" is set by rules\[2\] and cannot also be changed by a reaction/);
+    expect(onlyIssue((m) => (m.rules[2].variable = 'A'), 'reactions[0].reactants.A')).toMatch(
+      /species "A" is set by rules\[2\] and cannot also be changed by a reaction/,
+    );
     expect(onlyIssue((m) => (m.events[0].assignments = { n: 2 }), 'events[0].assignments.n')).toBe('"n" is set by rules[1] and cannot be assigned by an event');
   });
 
@@ -143,11 +172,15 @@ describe('rules, initial assignments and events', () => {
       'the algebraic rule determines no variable: every name in it is constant, set by a rule or changed by reactions (a variable it determines must be none of these)',
     );
     // Two algebraic rules over x only: the second has nothing left.
-    expect(onlyIssue((m) => m.rules.push({ type: 'algebraic', expression: 'x - 2' }), 'rules[5]')).toBe('the algebraic rule has no variable left to determine: "x" (rules[3]) is already determined by another algebraic rule');
+    expect(onlyIssue((m) => m.rules.push({ type: 'algebraic', expression: 'x - 2' }), 'rules[5]')).toBe(
+      'the algebraic rule has no variable left to determine: "x" (rules[3]) is already determined by another algebraic rule',
+    );
   });
 
   it('rateOf() takes a variable name; names in delays and priorities are checked', () => {
-    expect(onlyIssue((m) => (m.rules[2].expression = 'rateOf(A + 1)'), 'rules[2].expression')).toMatch(/rateOf\(\) takes the name of a species, parameter or compartment at column 1/);
+    expect(onlyIssue((m) => (m.rules[2].expression = 'rateOf(A + 1)'), 'rules[2].expression')).toMatch(
+      /rateOf\(\) takes the name of a species, parameter or compartment at column 1/,
+    );
     expect(onlyIssue((m) => (m.events[0].delay = 'kk'), 'events[0].delay')).toMatch(/unknown name "kk"/);
     expect(onlyIssue((m) => (m.events[0].priority = '2 * q'), 'events[0].priority')).toMatch(/unknown name "q" at column 5/);
   });

@@ -45,7 +45,17 @@ describe('~ in typed paths', () => {
   });
 
   it('a nodes file expands ~ in keys and known_hosts, and resolves the rest against its folder', () => {
-    const file = parseNodesFile({ knownHosts: '~/.ssh/known_hosts', nodes: [{ host: 'h', user: 'u', privateKey: '~/k' }, { host: 'g', user: 'u', privateKey: 'rel/k' }] }, 'nodes.json', '/base');
+    const file = parseNodesFile(
+      {
+        knownHosts: '~/.ssh/known_hosts',
+        nodes: [
+          { host: 'h', user: 'u', privateKey: '~/k' },
+          { host: 'g', user: 'u', privateKey: 'rel/k' },
+        ],
+      },
+      'nodes.json',
+      '/base',
+    );
     expect(file.knownHosts).toBe(join(home, '.ssh/known_hosts'));
     expect(file.nodes.map((n) => n.privateKey)).toEqual([join(home, 'k'), '/base/rel/k']);
   });

@@ -11,10 +11,29 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  centredL2Discrepancy, createDesign, type Design, DesignError, DesignSpecError, designKinds, FullFactorialDesign,
-  fullFactorial, HaltonDesign, LatinHypercubeDesign, latinHypercube, MaximinSequentialDesign, maximinSequential,
-  minimumDistance, pointCount, pointRow, pointRows, pointsFromRows, RandomDesign, randomDesign, scaleToBounds,
-  SobolDesign, Xoshiro128,
+  centredL2Discrepancy,
+  createDesign,
+  type Design,
+  DesignError,
+  DesignSpecError,
+  designKinds,
+  FullFactorialDesign,
+  fullFactorial,
+  HaltonDesign,
+  LatinHypercubeDesign,
+  latinHypercube,
+  MaximinSequentialDesign,
+  maximinSequential,
+  minimumDistance,
+  pointCount,
+  pointRow,
+  pointRows,
+  pointsFromRows,
+  RandomDesign,
+  randomDesign,
+  scaleToBounds,
+  SobolDesign,
+  Xoshiro128,
 } from '../../../engine/sample';
 
 const rng = (seed: number, ...path: number[]) => Xoshiro128.fromSeed(seed, ...path);
@@ -36,7 +55,9 @@ function column(points: Float64Array, d: number, k: number): Float64Array {
 /** Every axis split into n equal strata holds exactly one point per stratum. */
 function isLatinHypercube(points: Float64Array, n: number, d: number): boolean {
   for (let k = 0; k < d; k++) {
-    const strata = column(points, d, k).map((x) => Math.floor(x * n)).sort();
+    const strata = column(points, d, k)
+      .map((x) => Math.floor(x * n))
+      .sort();
     if (strata.some((s, i) => s !== i)) return false;
   }
   return true;
@@ -88,7 +109,13 @@ describe.each(PARTS)('design part %s', (_name, make, n) => {
 
 describe('latinHypercube', () => {
   it('puts exactly one point in each of the n strata of every axis', () => {
-    for (const [n, d] of [[1, 1], [2, 5], [10, 3], [97, 4], [500, 2]]) {
+    for (const [n, d] of [
+      [1, 1],
+      [2, 5],
+      [10, 3],
+      [97, 4],
+      [500, 2],
+    ]) {
       expect(isLatinHypercube(latinHypercube(n, d, rng(n, d)), n, d)).toBe(true);
     }
   });
@@ -190,22 +217,36 @@ describe('maximinSequential', () => {
   });
 
   it('takes distinct candidates from a given set, farthest first', () => {
-    const candidates = pointsFromRows([[0.1, 0.1], [0.9, 0.9], [0.5, 0.5], [0.12, 0.1]]);
+    const candidates = pointsFromRows([
+      [0.1, 0.1],
+      [0.9, 0.9],
+      [0.5, 0.5],
+      [0.12, 0.1],
+    ]);
     const existing = pointsFromRows([[0, 0]]);
     const added = maximinSequential(existing, candidates, 2, rng(1), 3);
-    expect(pointRows(added, 2).map((r) => Array.from(r))).toEqual([[0.9, 0.9], [0.5, 0.5], [0.12, 0.1]]);
+    expect(pointRows(added, 2).map((r) => Array.from(r))).toEqual([
+      [0.9, 0.9],
+      [0.5, 0.5],
+      [0.12, 0.1],
+    ]);
     expect(maximinSequential(new Float64Array(0), candidates, 2, rng(4), 4)).toEqual(maximinSequential(new Float64Array(0), candidates, 2, rng(4), 4));
   });
 
   it('rejects impossible requests', () => {
-    expect(() => maximinSequential(new Float64Array(0), new Float64Array(4), 2, rng(1), 3)).toThrow('maximinSequential(count): cannot choose 3 points from 2 candidates');
+    expect(() => maximinSequential(new Float64Array(0), new Float64Array(4), 2, rng(1), 3)).toThrow(
+      'maximinSequential(count): cannot choose 3 points from 2 candidates',
+    );
     expect(() => maximinSequential(new Float64Array(3), 10, 2, rng(1), 1)).toThrow('pointCount(points): length 3 is not a multiple of d = 2');
   });
 });
 
 describe('scaleToBounds and point views', () => {
   it('maps the unit cube affinely onto the bounds, into a new array or in place', () => {
-    const points = pointsFromRows([[0, 0.5], [1, 0.25]]);
+    const points = pointsFromRows([
+      [0, 0.5],
+      [1, 0.25],
+    ]);
     expect(Array.from(scaleToBounds(points, [-1, 10], [1, 20]))).toEqual([-1, 15, 1, 12.5]);
     const out = scaleToBounds(points, [2, 0], [4, 0], points);
     expect(out).toBe(points);
@@ -219,7 +260,11 @@ describe('scaleToBounds and point views', () => {
     const row = pointRow(points, 3, 1);
     row[0] = 40;
     expect(points[3]).toBe(40);
-    expect(pointRows(points, 2).map((r) => Array.from(r))).toEqual([[1, 2], [3, 40], [5, 6]]);
+    expect(pointRows(points, 2).map((r) => Array.from(r))).toEqual([
+      [1, 2],
+      [3, 40],
+      [5, 6],
+    ]);
     expect(() => pointRow(points, 3, 2)).toThrow('pointRow(i): expected an integer in [0, 1], got 2');
   });
 });

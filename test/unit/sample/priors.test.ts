@@ -181,7 +181,13 @@ describe('IndependentPrior', () => {
   });
 
   it('rejects duplicate names', () => {
-    expect(() => new IndependentPrior([['a', new UniformPrior(0, 1)], ['a', new UniformPrior(0, 1)]])).toThrow(/two priors/);
+    expect(
+      () =>
+        new IndependentPrior([
+          ['a', new UniformPrior(0, 1)],
+          ['a', new UniformPrior(0, 1)],
+        ]),
+    ).toThrow(/two priors/);
   });
 });
 

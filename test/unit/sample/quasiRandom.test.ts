@@ -181,7 +181,12 @@ describe('halton', () => {
   it('keeps each scrambled coordinate a (0,1)-sequence: the first b^m points fill the b^m cells once', () => {
     const d = 4; // bases 2, 3, 5, 7
     const points = halton(2401, d, { scrambling: haltonScrambling(d, rng(3)) });
-    for (const [k, cells] of [[0, 2048], [1, 2187], [2, 625], [3, 2401]]) {
+    for (const [k, cells] of [
+      [0, 2048],
+      [1, 2187],
+      [2, 625],
+      [3, 2401],
+    ]) {
       const counts = new Uint8Array(cells);
       for (let i = 0; i < cells; i++) counts[Math.floor(points[i * d + k] * cells)]++;
       expect(counts.every((c) => c === 1)).toBe(true);

@@ -62,8 +62,8 @@ for(let i=0;i<out.length;i++){${snippet}out[i]=v;}${XOSHIRO_STORE_JS}};`;
 /** ln Γ(x), Lanczos (g = 7, 9 terms), relative error ~1e-15 for x > 0. */
 function logGamma(x: number): number {
   const c = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+    9.9843695780195716e-6, 1.5056327351493116e-7,
   ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   x -= 1;
@@ -336,10 +336,13 @@ describe('deriveStreamState', () => {
     // Trajectory i of an ensemble starts from stream (seed, i): a flaw in the
     // derivation would show as structure across i in the first draws.
     const n = 100_000;
-    const first = draws(n, (() => {
-      let i = 0;
-      return () => Xoshiro128.fromSeed(77, i++).nextDouble();
-    })());
+    const first = draws(
+      n,
+      (() => {
+        let i = 0;
+        return () => Xoshiro128.fromSeed(77, i++).nextDouble();
+      })(),
+    );
     const counts = new Float64Array(100);
     for (const u of first) counts[Math.floor(u * 100)]++;
     expect(chiSquare(counts, new Float64Array(100).fill(n / 100))).toBeLessThan(CHI2_99_CRITICAL);

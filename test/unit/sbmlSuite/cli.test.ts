@@ -13,10 +13,22 @@ beforeAll(() => {
   suite = mkdtempSync(join(tmpdir(), 'sbml-suite-cli-'));
   cpSync(join(fixture, '00001'), join(suite, '00001'), { recursive: true });
   cpSync(join(fixture, '00001'), join(suite, '00002'), { recursive: true });
-  for (const suffix of ['model.m', 'settings.txt', 'results.csv', 'sbml-l3v2.xml']) cpSync(join(suite, '00002', `00001-${suffix}`), join(suite, '00002', `00002-${suffix}`));
+  for (const suffix of ['model.m', 'settings.txt', 'results.csv', 'sbml-l3v2.xml'])
+    cpSync(join(suite, '00002', `00001-${suffix}`), join(suite, '00002', `00002-${suffix}`));
   const results = join(suite, '00002', '00002-results.csv');
   const [header, ...rows] = readFileSync(results, 'utf8').trim().split('\n');
-  writeFileSync(results, [header, ...rows.map((row) => row.split(',').map((cell, i) => (i === 1 ? String(2 * Number(cell)) : cell)).join(','))].join('\n'));
+  writeFileSync(
+    results,
+    [
+      header,
+      ...rows.map((row) =>
+        row
+          .split(',')
+          .map((cell, i) => (i === 1 ? String(2 * Number(cell)) : cell))
+          .join(','),
+      ),
+    ].join('\n'),
+  );
 });
 
 describe('sciope sbml-suite', () => {
@@ -35,7 +47,11 @@ describe('sciope sbml-suite', () => {
     const expectFile = join(suite, 'expected.txt');
     const written = await sciope('sbml-suite', suite, '--jobs', '1', '--write-expect', expectFile);
     expect(written.code).toBe(0);
-    expect(readFileSync(expectFile, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'))).toEqual(['00001']);
+    expect(
+      readFileSync(expectFile, 'utf8')
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#')),
+    ).toEqual(['00001']);
     writeFileSync(expectFile, '# nothing yet\n');
     const checked = await sciope('sbml-suite', suite, '--expect', expectFile);
     expect(checked.stdout).toContain(`newly passing (1): 00001; update with --write-expect ${expectFile}`);
@@ -58,7 +74,10 @@ describe('sciope sbml-suite', () => {
   it('--json prints one document with the cases, the summary and the expectation check', async () => {
     const { code, stdout } = await sciope('sbml-suite', suite, '--cases', '1-2', '--json');
     const report = JSON.parse(stdout) as { cases: Array<{ id: string; outcome: string }>; summary: { counts: Record<string, number>; passRate: number } };
-    expect(report.cases.map((c) => [c.id, c.outcome])).toEqual([['00001', 'pass'], ['00002', 'wrong']]);
+    expect(report.cases.map((c) => [c.id, c.outcome])).toEqual([
+      ['00001', 'pass'],
+      ['00002', 'wrong'],
+    ]);
     expect(report.summary.counts).toMatchObject({ pass: 1, wrong: 1 });
     expect(report.summary.passRate).toBe(0.5);
     expect(code).toBe(1);

@@ -27,14 +27,29 @@ describe('compareWithExpected', () => {
   const expected = parseSuiteResults('time,A,B\n0,1,10\n1,2,20\n2,3,30\n', 'r');
 
   it('passes when every variable is within tolerance at every time', () => {
-    const series = new Map([['A', [1.0005, 2.002, 3.003]], ['B', [10, 20.02, 30]]]);
+    const series = new Map([
+      ['A', [1.0005, 2.002, 3.003]],
+      ['B', [10, 20.02, 30]],
+    ]);
     expect(compareWithExpected(settings, expected, (v) => series.get(v))).toEqual({ kind: 'pass', points: 6 });
   });
 
   it('names the earliest failing point (then the first variable there) and counts the failing points', () => {
     // At t=1: A allowed ±0.003 (fails by 0.01), B allowed ±0.021 (fails by 0.5); at t=2 A fails again.
-    const series = new Map([['A', [1, 2.01, 3.1]], ['B', [10, 20.5, 30]]]);
-    expect(compareWithExpected(settings, expected, (v) => series.get(v))).toEqual({ kind: 'wrong', variable: 'A', time: 1, simulated: 2.01, expected: 2, allowed: 0.001 + 0.001 * 2, failedPoints: 3, points: 6 });
+    const series = new Map([
+      ['A', [1, 2.01, 3.1]],
+      ['B', [10, 20.5, 30]],
+    ]);
+    expect(compareWithExpected(settings, expected, (v) => series.get(v))).toEqual({
+      kind: 'wrong',
+      variable: 'A',
+      time: 1,
+      simulated: 2.01,
+      expected: 2,
+      allowed: 0.001 + 0.001 * 2,
+      failedPoints: 3,
+      points: 6,
+    });
   });
 
   it('reports a variable the simulation lacks', () => {

@@ -50,7 +50,10 @@ describe('parseSuiteSettings', () => {
     [SETTINGS.replace('absolute:', 'absolute'), 'x-settings.txt, line 5: expected "key: value", got "absolute 1.000000e-007"'],
     [`${SETTINGS}steps: 3\n`, 'x-settings.txt, line 9: "steps" given twice (first on line 3)'],
     [SETTINGS.replace('amount: S1, S2', 'amount: S1, X'), 'x-settings.txt, line 7: amount: "X" is not among the variables'],
-    [SETTINGS.replace('variables: S1, S2, k', 'variables: S1 S2, k'), 'x-settings.txt, line 4: variables: "S1 S2" is not one name (names are separated by commas)'],
+    [
+      SETTINGS.replace('variables: S1, S2, k', 'variables: S1 S2, k'),
+      'x-settings.txt, line 4: variables: "S1 S2" is not one name (names are separated by commas)',
+    ],
   ])('names the file and the line of a malformed setting (%#)', (text, message) => {
     expect(() => parseSuiteSettings(text, 'x-settings.txt')).toThrow(message);
   });
@@ -84,7 +87,12 @@ describe('parseSuiteResults', () => {
 describe('parseCaseHeader', () => {
   it('reads testType and the tags from the first header block only', () => {
     const text = `(*\ncategory: Test\ncomponentTags: Compartment, Species , Reaction\ntestTags:      Amount\ntestType:      TimeCourse\n\nThe model...\ntestType: FluxBalanceSteadyState\ncomponentTags: Other\n*)`;
-    expect(parseCaseHeader(text, 'm')).toEqual({ testType: 'TimeCourse', componentTags: ['Compartment', 'Species', 'Reaction'], testTags: ['Amount'], synopsis: undefined });
+    expect(parseCaseHeader(text, 'm')).toEqual({
+      testType: 'TimeCourse',
+      componentTags: ['Compartment', 'Species', 'Reaction'],
+      testTags: ['Amount'],
+      synopsis: undefined,
+    });
   });
 
   it('gives empty tag lists when a header has none, and refuses a header without testType', () => {
@@ -109,7 +117,15 @@ describe('case selection', () => {
   });
 });
 
-const outcome = (id: string, result: CaseOutcome['outcome'], extra: Partial<CaseOutcome> = {}): CaseOutcome => ({ id, outcome: result, testType: 'TimeCourse', componentTags: ['Species'], testTags: ['Amount'], ms: 1, ...extra });
+const outcome = (id: string, result: CaseOutcome['outcome'], extra: Partial<CaseOutcome> = {}): CaseOutcome => ({
+  id,
+  outcome: result,
+  testType: 'TimeCourse',
+  componentTags: ['Species'],
+  testTags: ['Amount'],
+  ms: 1,
+  ...extra,
+});
 
 describe('expectations', () => {
   it('reads ids with comments and blank lines, and names the line of a bad one', () => {
@@ -143,7 +159,9 @@ describe('summarizeSuite', () => {
       { tag: 'Reaction', passed: 1, total: 1 },
       { tag: 'Species', passed: 1, total: 3 },
     ]);
-    expect(summary.topRefusals).toEqual([{ reason: 'event "…": delays are not supported', cases: 2, example: '00002: line 12: event "E1": delays are not supported' }]);
+    expect(summary.topRefusals).toEqual([
+      { reason: 'event "…": delays are not supported', cases: 2, example: '00002: line 12: event "E1": delays are not supported' },
+    ]);
     expect(refusalKind('line 3, column 5: rule "r2": 2 variables')).toBe('rule "…": N variables');
   });
 });

@@ -23,7 +23,11 @@ const trajectory: GeneralTrajectory = {
   amounts: new Map([['S', series(4, 3)]]),
   concentrations: new Map([['S', series(2, 1.5)]]),
   // As expressions read them: S (amountOnly false) is its concentration.
-  values: new Map([['S', series(2, 1.5)], ['k', series(0.5, 0.5)], ['C', series(2, 2)]]),
+  values: new Map([
+    ['S', series(2, 1.5)],
+    ['k', series(0.5, 0.5)],
+    ['C', series(2, 2)],
+  ]),
   stats: { steps: 0, rejected: 0, events: 0, stiff: false },
 };
 

@@ -23,18 +23,34 @@ function answering(factor = 1, seen: unknown[] = []): SimulateGeneral {
   return (model, grid, options) => {
     seen.push({ species: model.species.map((s) => s.id), grid: [...grid], options });
     const scaled = (id: string) => (expected.columns.get(id) as Float64Array).map((v) => v * factor);
-    const amounts = new Map([['S1', scaled('S1')], ['S2', scaled('S2')]]);
-    return { time: grid, amounts, concentrations: amounts, values: amounts, stats: { steps: 0, rejected: 0, events: 0, stiff: false } } satisfies GeneralTrajectory;
+    const amounts = new Map([
+      ['S1', scaled('S1')],
+      ['S2', scaled('S2')],
+    ]);
+    return {
+      time: grid,
+      amounts,
+      concentrations: amounts,
+      values: amounts,
+      stats: { steps: 0, rejected: 0, events: 0, stiff: false },
+    } satisfies GeneralTrajectory;
   };
 }
 
-const run = (simulate: SimulateGeneral, folder = fixture, id = '00001', timeLimitMs?: number) => runSuiteCase(folder, id, { wasm: libsbmlWasmPath(), importModel: importSbml, simulate, timeLimitMs });
+const run = (simulate: SimulateGeneral, folder = fixture, id = '00001', timeLimitMs?: number) =>
+  runSuiteCase(folder, id, { wasm: libsbmlWasmPath(), importModel: importSbml, simulate, timeLimitMs });
 
 describe('runSuiteCase', () => {
   it('imports the case, simulates on its grid with tolerances tighter than its own, and passes matching values', async () => {
     const seen: Array<{ species: string[]; grid: number[]; options: { rtol: number; atol: number; timeLimitMs: number } }> = [];
     const outcome = await run(answering(1, seen));
-    expect(outcome).toMatchObject({ id: '00001', outcome: 'pass', testType: 'TimeCourse', componentTags: ['Compartment', 'Species', 'Reaction', 'Parameter'], testTags: ['Amount'] });
+    expect(outcome).toMatchObject({
+      id: '00001',
+      outcome: 'pass',
+      testType: 'TimeCourse',
+      componentTags: ['Compartment', 'Species', 'Reaction', 'Parameter'],
+      testTags: ['Amount'],
+    });
     expect(seen[0].species).toEqual(['S1', 'S2']);
     expect(seen[0].grid).toEqual([...expected.time]);
     expect(seen[0].grid).toHaveLength(51);
@@ -54,14 +70,21 @@ describe('runSuiteCase', () => {
 
   it('reports a reported variable the simulation lacks as missing', async () => {
     const simulate: SimulateGeneral = (model, grid) => ({ ...(answering()(model, grid, {}) as GeneralTrajectory), amounts: new Map(), values: new Map() });
-    expect(await run(simulate)).toMatchObject({ outcome: 'missing', reason: 'S1 is reported but the imported model has no species, parameter or compartment of that id' });
+    expect(await run(simulate)).toMatchObject({
+      outcome: 'missing',
+      reason: 'S1 is reported but the imported model has no species, parameter or compartment of that id',
+    });
   });
 
   it('passes on what the simulator refuses, and treats other exceptions as errors (bugs)', async () => {
     const refusing: SimulateGeneral = () => {
       throw new SimulationError('ALGEBRAIC', 'algebraic rule 1: cannot solve for "x"');
     };
-    expect(await run(refusing)).toMatchObject({ outcome: 'refused', reason: 'algebraic rule 1: cannot solve for "x"', problems: ['algebraic rule 1: cannot solve for "x"'] });
+    expect(await run(refusing)).toMatchObject({
+      outcome: 'refused',
+      reason: 'algebraic rule 1: cannot solve for "x"',
+      problems: ['algebraic rule 1: cannot solve for "x"'],
+    });
     const buggy: SimulateGeneral = () => {
       throw new TypeError('y is undefined');
     };
@@ -84,14 +107,19 @@ describe('runSuiteCase', () => {
     const folder = mkdtempSync(join(tmpdir(), 'sbml-suite-case-'));
     cpSync(join(fixture, '00001'), join(folder, '00001'), { recursive: true });
     cpSync(join(fixture, '00001'), join(folder, '00002'), { recursive: true });
-    for (const suffix of ['model.m', 'settings.txt', 'results.csv', 'sbml-l3v2.xml']) cpSync(join(folder, '00002', `00001-${suffix}`), join(folder, '00002', `00002-${suffix}`));
+    for (const suffix of ['model.m', 'settings.txt', 'results.csv', 'sbml-l3v2.xml'])
+      cpSync(join(folder, '00002', `00001-${suffix}`), join(folder, '00002', `00002-${suffix}`));
     writeFileSync(join(folder, '00001', '00001-sbml-l3v2.xml'), '<sbml><model></sbml>');
     const refused = await run(answering(), folder, '00001');
     expect(refused.outcome).toBe('refused');
     expect(refused.reason).toBe('line 2: Element tag mismatch or missing tag.');
     const header = join(folder, '00002', '00002-model.m');
     writeFileSync(header, readFileSync(header, 'utf8').replace('TimeCourse', 'FluxBalanceSteadyState'));
-    expect(await run(answering(), folder, '00002')).toMatchObject({ outcome: 'not-time-course', reason: 'testType FluxBalanceSteadyState', testType: 'FluxBalanceSteadyState' });
+    expect(await run(answering(), folder, '00002')).toMatchObject({
+      outcome: 'not-time-course',
+      reason: 'testType FluxBalanceSteadyState',
+      testType: 'FluxBalanceSteadyState',
+    });
   });
 
   it('calls a malformed case file an error, naming the file and line', async () => {

@@ -40,7 +40,11 @@ describe('runCasesInWorkers', () => {
     expect([...byId.keys()].sort()).toEqual(['00001', '00002', '00003', '00004', '00005']);
     expect(streamed.sort()).toEqual(['00001', '00002', '00003', '00004', '00005']);
     expect(byId.get('00001')?.outcome).toBe('pass');
-    expect(byId.get('00002')).toMatchObject({ outcome: 'timeout', reason: 'no answer within 1.5 s: the watchdog killed the worker', componentTags: ['Species'] });
+    expect(byId.get('00002')).toMatchObject({
+      outcome: 'timeout',
+      reason: 'no answer within 1.5 s: the watchdog killed the worker',
+      componentTags: ['Species'],
+    });
     expect(byId.get('00003')).toMatchObject({ outcome: 'error', reason: 'the worker died (exit code 3) running this case: boom' });
     expect(byId.get('00004')?.outcome).toBe('pass');
     expect(byId.get('00005')?.outcome).toBe('pass');

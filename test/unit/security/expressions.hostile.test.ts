@@ -13,15 +13,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EngineError, ModelValidationError, type ValidationIssue } from '../../../engine/errors';
-import {
-  compileNetwork,
-  emitJs,
-  evaluateExpression,
-  MAX_NESTING,
-  parseExpression,
-  validateModel,
-  type ReactionNetworkInput,
-} from '../../../engine/model';
+import { compileNetwork, emitJs, evaluateExpression, MAX_NESTING, parseExpression, validateModel, type ReactionNetworkInput } from '../../../engine/model';
 import { findNestedDeeperThan } from '../../../engine/model/expression/emitJs';
 import { printExpression } from '../../../engine/model/sbml';
 import type { AstNode, FunctionDefinition, LibsbmlModule } from '../../../engine/model/sbml/libsbml';
@@ -98,8 +90,20 @@ describe('long chains are legal and stay iterative end to end', () => {
       // printExpression (SBML import) writes it back as text that parses to the same tree: same values.
       const reread = parseExpression(printExpression(tree));
       for (const x of [1, 0, -0, 1.0001, Number.NaN]) {
-        expect(Object.is(fn(x), evaluateExpression(tree, () => x)), `${op} at ${x}`).toBe(true);
-        expect(Object.is(evaluateExpression(reread, () => x), evaluateExpression(tree, () => x)), `${op} at ${x}`).toBe(true);
+        expect(
+          Object.is(
+            fn(x),
+            evaluateExpression(tree, () => x),
+          ),
+          `${op} at ${x}`,
+        ).toBe(true);
+        expect(
+          Object.is(
+            evaluateExpression(reread, () => x),
+            evaluateExpression(tree, () => x),
+          ),
+          `${op} at ${x}`,
+        ).toBe(true);
       }
     }
   });
@@ -108,7 +112,7 @@ describe('long chains are legal and stay iterative end to end', () => {
     // Mixed operators of one group (+ and -, * and /, && with ||-free terms): written flat, the order of IEEE operations must not change.
     const random = (() => {
       let a = 20_240_611;
-      return () => ((a = (Math.imul(a, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296);
+      return () => (a = (Math.imul(a, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296;
     })();
     const groups = [['+', '-'], ['*', '/'], ['&&'], ['||']];
     for (const ops of groups) {
@@ -131,7 +135,12 @@ describe('long chains are legal and stay iterative end to end', () => {
     const n = 10_000;
     const parameters = Array.from({ length: n + 1 }, (_, i) => ({ id: `p${i}`, value: 1 }));
     const rules = Array.from({ length: n }, (_, i) => ({ variable: `p${i}`, expression: `p${i + 1} + 1` }));
-    const model: ReactionNetworkInput = { species: [{ id: 'X', initial: 5 }], parameters, reactions: [{ id: 'R', reactants: { X: 1 }, propensity: 'p0*X*1e-4' }], rules };
+    const model: ReactionNetworkInput = {
+      species: [{ id: 'X', initial: 5 }],
+      parameters,
+      reactions: [{ id: 'R', reactants: { X: 1 }, propensity: 'p0*X*1e-4' }],
+      rules,
+    };
     const network = compileNetwork(validateModel(model));
     expect(network.rules.map((r) => r.variable.index).slice(0, 2)).toEqual([n - 1, n - 2]);
     expect(network.reactions[0].readsParameters).toHaveLength(n + 1);
@@ -139,7 +148,9 @@ describe('long chains are legal and stay iterative end to end', () => {
     const cyclic = { ...model, rules: [...rules, { variable: `p${n}`, expression: 'p0' }] };
     const issues = issuesOf(cyclic);
     expect(issues).toHaveLength(1);
-    expect(issues[0].message).toBe(`assignment rules form a cycle: p0 → p1 → p2 → p3 → p4 → p5 → p6 → p7 → p8 → p9 → … 9982 more … → ${terms(9, (i) => `p${9992 + i}`, ' → ')} → p0`);
+    expect(issues[0].message).toBe(
+      `assignment rules form a cycle: p0 → p1 → p2 → p3 → p4 → p5 → p6 → p7 → p8 → p9 → … 9982 more … → ${terms(9, (i) => `p${9992 + i}`, ' → ')} → p0`,
+    );
   });
 });
 
@@ -285,7 +296,9 @@ describe('non-finite numbers are refused with the field named', () => {
     };
     // The rate is refused first; expressions of rules and events are checked once reactions are sound.
     expect(issuesOf(model).map((i) => i.path)).toEqual(['reactions[0].rate']);
-    const paths = issuesOf({ ...model, reactions: [{ id: 'R', reactants: { X: 1 }, rate: 'k' }], rules: [{ variable: 'k', expression: '0/0 + X' }] }).map((i) => i.path);
+    const paths = issuesOf({ ...model, reactions: [{ id: 'R', reactants: { X: 1 }, rate: 'k' }], rules: [{ variable: 'k', expression: '0/0 + X' }] }).map(
+      (i) => i.path,
+    );
     expect(paths).toEqual(expect.arrayContaining(['species[0].initial', 'rules[0].expression', 'events[0].trigger', 'events[0].assignments.X']));
   });
 
@@ -308,7 +321,9 @@ describe('non-finite numbers are refused with the field named', () => {
   });
 
   it('JSON text with 1e309 is refused, not simulated', () => {
-    const model = JSON.parse('{"species":[{"id":"X","initial":1}],"parameters":[{"id":"k","value":1e309}],"reactions":[{"id":"R","reactants":{"X":1},"propensity":"1e309"}]}');
+    const model = JSON.parse(
+      '{"species":[{"id":"X","initial":1}],"parameters":[{"id":"k","value":1e309}],"reactions":[{"id":"R","reactants":{"X":1},"propensity":"1e309"}]}',
+    );
     expect(issuesOf(model).map((i) => i.path)).toEqual(['parameters[0].value', 'reactions[0].propensity']);
   });
 });
@@ -344,7 +359,12 @@ describe('SBML math: deep or exploding MathML is reported, not converted', () =>
   });
 
   it('an n-ary <plus/> of 100,000 terms converts and prints as a flat sum', () => {
-    const { tree, problems } = convert(node('AST_PLUS', Array.from({ length: 100_000 }, () => name('A'))));
+    const { tree, problems } = convert(
+      node(
+        'AST_PLUS',
+        Array.from({ length: 100_000 }, () => name('A')),
+      ),
+    );
     expect(problems).toEqual([]);
     expect(printExpression(tree)).toBe(terms(100_000, () => 'A'));
   });

@@ -45,7 +45,10 @@ describe('paths with control characters', () => {
   ])('projects.create and projects.open refuse a path with a %s, and touch nothing', async (_what, path) => {
     for (const method of ['projects.create', 'projects.open']) {
       const outcome = await service.invoke(method, { path });
-      expect(outcome, method).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', details: { issues: [{ path: 'path', message: expect.stringContaining('control character') }] } } });
+      expect(outcome, method).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_ARGUMENT', details: { issues: [{ path: 'path', message: expect.stringContaining('control character') }] } },
+      });
     }
     expect(hash(foreign)).toBe(before);
     expect(existsSync(`${foreign}-wal`) || existsSync(`${foreign}-shm`) || existsSync(`${foreign}-journal`)).toBe(false);
@@ -56,9 +59,15 @@ describe('paths with control characters', () => {
 
   it('refuses a simulator whose module path or folder holds a NUL', async () => {
     await service.call('projects.create', { path: join(work, 'ok.sciope') });
-    const module = await service.invoke('models.addSimulator', { name: 'x', simulator: { kind: 'module', path: `${foreign}\u0000.mjs`, parameters: [], species: ['X'] } });
+    const module = await service.invoke('models.addSimulator', {
+      name: 'x',
+      simulator: { kind: 'module', path: `${foreign}\u0000.mjs`, parameters: [], species: ['X'] },
+    });
     expect(module).toMatchObject({ ok: false, error: { code: 'BLACKBOX_SPEC', message: expect.stringContaining('control character') } });
-    const command = await service.invoke('models.addSimulator', { name: 'x', simulator: { kind: 'command', command: ['sh', 'sim\u0000.sh'], cwd: work, parameters: [], species: ['X'] } });
+    const command = await service.invoke('models.addSimulator', {
+      name: 'x',
+      simulator: { kind: 'command', command: ['sh', 'sim\u0000.sh'], cwd: work, parameters: [], species: ['X'] },
+    });
     expect(command).toMatchObject({ ok: false, error: { code: 'BLACKBOX_SPEC' } });
   });
 

@@ -46,7 +46,8 @@ describe('previews that would never end', () => {
     const longSum = Array.from({ length: 10_000 }, (_, i) => `k*X*${i % 7}`).join('+');
     for (const propensity of [nestedTernary, longSum]) {
       const check = await service.call('models.check', { model: birthOnly(propensity) });
-      if (propensity === nestedTernary) expect(check.issues).toEqual([expect.objectContaining({ path: 'reactions[0].propensity', message: expect.stringContaining('nested too deeply') })]);
+      if (propensity === nestedTernary)
+        expect(check.issues).toEqual([expect.objectContaining({ path: 'reactions[0].propensity', message: expect.stringContaining('nested too deeply') })]);
       else expect(check.issues).toEqual([]);
     }
     const file = join(work, 'deep.json');

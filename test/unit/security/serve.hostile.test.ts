@@ -128,7 +128,9 @@ function fakeEngine() {
   const engine: EngineEndpoint = {
     invoke: async (method, args) => {
       if (method === 'explode') throw new Error('secret detail from /home/someone/.config');
-      return method === 'echo' ? { ok: true, value: { bytes: JSON.stringify(args ?? null).length } } : { ok: false, error: { name: 'ApiStateError', code: 'UNKNOWN_METHOD', message: 'unknown', details: {} } };
+      return method === 'echo'
+        ? { ok: true, value: { bytes: JSON.stringify(args ?? null).length } }
+        : { ok: false, error: { name: 'ApiStateError', code: 'UNKNOWN_METHOD', message: 'unknown', details: {} } };
     },
     onEvent: (listener) => {
       listeners.add(listener);
@@ -163,7 +165,8 @@ describe('sciope serve against hostile clients (in process, small limits)', () =
     if (typeof body === 'string' || Buffer.isBuffer(body)) return { 'content-length': String(Buffer.byteLength(body)) };
     return body.chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(body.size) };
   };
-  const call = (path: string, body?: Body, headers: Record<string, string> = {}) => exchange(server.port, head(server.port, 'POST', path, { ...auth(), ...framing(body), ...headers }), body);
+  const call = (path: string, body?: Body, headers: Record<string, string> = {}) =>
+    exchange(server.port, head(server.port, 'POST', path, { ...auth(), ...framing(body), ...headers }), body);
   const get = (path: string, host?: string) => exchange(server.port, head(server.port, 'GET', path, {}, host));
   const alive = async () => expect((await call('/api/echo', '{"still":"here"}')).status).toBe(200);
 
@@ -195,7 +198,10 @@ describe('sciope serve against hostile clients (in process, small limits)', () =
       expect(big.headers.connection).toBe('close');
       // The answer comes right after the headers: what the client got out meanwhile sits in socket buffers, far below 200 MiB.
       expect(big.sent).toBeLessThan(32 * MiB);
-      const expecting = await exchange(server.port, head(server.port, 'POST', '/api/echo', { ...auth(), 'content-length': String(200 * MiB), expect: '100-continue' }));
+      const expecting = await exchange(
+        server.port,
+        head(server.port, 'POST', '/api/echo', { ...auth(), 'content-length': String(200 * MiB), expect: '100-continue' }),
+      );
       expectRefusal(expecting, 413, 'BODY_TOO_LARGE');
       expect(expecting.continued).toBe(false);
       await alive();
@@ -294,7 +300,18 @@ describe('sciope serve against hostile clients (in process, small limits)', () =
     });
 
     it('serves nothing outside the folder: not through .. nor through a symbolic link', async () => {
-      for (const path of ['/leak.txt', '/assets/relative-leak.txt', '/outdir/key.txt', '/outdir/', '/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/%2e%2e%2fsecret.txt', '/..%5csecret.txt', '//..//secret.txt']) {
+      for (const path of [
+        '/leak.txt',
+        '/assets/relative-leak.txt',
+        '/outdir/key.txt',
+        '/outdir/',
+        '/../secret.txt',
+        '/%2e%2e/secret.txt',
+        '/..%2fsecret.txt',
+        '/%2e%2e%2fsecret.txt',
+        '/..%5csecret.txt',
+        '//..//secret.txt',
+      ]) {
         const reply = await get(path);
         expect([400, 404], path).toContain(reply.status);
         expect(reply.text).not.toContain('SECRET');
@@ -319,7 +336,11 @@ describe('sciope serve against hostile clients (in process, small limits)', () =
         const socket = connect(server.port, '127.0.0.1');
         socket.on('error', () => {});
         await new Promise((r) => socket.once('connect', r));
-        socket.write(i % 2 === 0 ? head(server.port, 'GET', '/events?token=wrong', { connection: 'Upgrade', upgrade: 'websocket' }) : head(server.port, 'POST', '/api/echo', { ...auth(), 'content-length': '1000' }) + '{"a"');
+        socket.write(
+          i % 2 === 0
+            ? head(server.port, 'GET', '/events?token=wrong', { connection: 'Upgrade', upgrade: 'websocket' })
+            : head(server.port, 'POST', '/api/echo', { ...auth(), 'content-length': '1000' }) + '{"a"',
+        );
         socket.resetAndDestroy();
       }
       await new Promise((r) => setTimeout(r, 100));
@@ -336,10 +357,11 @@ describe('sciope serve against hostile clients (in process, small limits)', () =
       // Read (and drop) the 408 Node sends, so that the close is seen.
       slow.resume();
       idle.resume();
-      const closedWithin = (socket: typeof slow) => new Promise<number>((r) => {
-        const started = Date.now();
-        socket.once('close', () => r(Date.now() - started));
-      });
+      const closedWithin = (socket: typeof slow) =>
+        new Promise<number>((r) => {
+          const started = Date.now();
+          socket.once('close', () => r(Date.now() - started));
+        });
       // headersTimeout is 600 ms here (20 s by default); the check runs every 100 ms.
       const [slowMs, idleMs] = await Promise.all([closedWithin(slow), closedWithin(idle)]);
       expect(slowMs).toBeLessThan(5000);
@@ -352,12 +374,15 @@ describe('sciope serve against hostile clients (in process, small limits)', () =
       // 50 keep-alive clients: at most 40 are served (and stay open); the others are dropped at accept, unanswered.
       const sockets = Array.from({ length: 50 }, () => connect(server.port, '127.0.0.1'));
       const answered = await Promise.all(
-        sockets.map((socket) => new Promise<boolean>((r) => {
-          socket.on('error', () => {});
-          socket.once('data', () => r(true));
-          socket.once('close', () => r(false));
-          socket.write(head(server.port, 'GET', '/'));
-        })),
+        sockets.map(
+          (socket) =>
+            new Promise<boolean>((r) => {
+              socket.on('error', () => {});
+              socket.once('data', () => r(true));
+              socket.once('close', () => r(false));
+              socket.write(head(server.port, 'GET', '/'));
+            }),
+        ),
       );
       const served = answered.filter(Boolean).length;
       expect(served).toBeLessThanOrEqual(40);
@@ -390,7 +415,14 @@ describe('sciope serve against hostile clients (in process, small limits)', () =
     it('closes a socket that stops reading once its backlog passes the bound, instead of buffering every event', async () => {
       const socket = connect(server.port, '127.0.0.1');
       socket.on('error', () => {});
-      socket.write(head(server.port, 'GET', `/events?token=${server.token}`, { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' }));
+      socket.write(
+        head(server.port, 'GET', `/events?token=${server.token}`, {
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          'sec-websocket-version': '13',
+          'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        }),
+      );
       await new Promise((r) => socket.once('data', r));
       socket.pause();
       const event = { type: 'task.progress', message: 'y'.repeat(100 * KiB) } as unknown as EngineEvent;
@@ -416,7 +448,14 @@ describe.skipIf(process.platform !== 'linux')('memory of a real `sciope serve` u
   let token: string;
   const memory = (field: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) * KiB;
   const upload = (body: { size: number; chunked?: boolean }) =>
-    exchange(port, head(port, 'POST', '/api/observed.importCsv', { authorization: `Bearer ${token}`, ...(body.chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(body.size) }) }), body);
+    exchange(
+      port,
+      head(port, 'POST', '/api/observed.importCsv', {
+        authorization: `Bearer ${token}`,
+        ...(body.chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(body.size) }),
+      }),
+      body,
+    );
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sciope-hostile-rss-'));
@@ -462,7 +501,11 @@ describe.skipIf(process.platform !== 'linux')('memory of a real `sciope serve` u
     body.write(open);
     body.fill(line, open.length, body.length - close.length);
     body.write(close, body.length - close.length);
-    const accepted = await exchange(port, head(port, 'POST', '/api/observed.importCsv', { authorization: `Bearer ${token}`, 'content-length': String(body.length) }), body);
+    const accepted = await exchange(
+      port,
+      head(port, 'POST', '/api/observed.importCsv', { authorization: `Bearer ${token}`, 'content-length': String(body.length) }),
+      body,
+    );
     expect(accepted.status).toBe(200);
     // The engine's own answer: no project is open (or, should the contract's CSV limit drop below 50 MB, its validation error).
     expect(['NO_PROJECT', 'INVALID_ARGUMENT']).toContain((JSON.parse(accepted.text) as { error: { code: string } }).error.code);

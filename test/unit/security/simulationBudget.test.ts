@@ -69,7 +69,10 @@ describe('the event budget', FEW_SECONDS, () => {
 
   it('a clock that barely moves (waiting times of 1e-300) stops at the budget instead of spinning', () => {
     const stalled: ReactionNetworkInput = {
-      species: [{ id: 'X', initial: 1 }, { id: 'Y', initial: 0 }],
+      species: [
+        { id: 'X', initial: 1 },
+        { id: 'Y', initial: 0 },
+      ],
       parameters: [{ id: 'k', value: 1e300 }],
       reactions: [{ id: 'make', reactants: { X: 1 }, products: { X: 1, Y: 1 }, propensity: 'k*X' }],
     };
@@ -155,14 +158,30 @@ describe('rates that are not finite at run time', FEW_SECONDS, () => {
 
   it.each(METHODS)('%s: a parameter override that makes a propensity infinite stops at once, naming the reaction', (method) => {
     // k·X with k = 1e308 and X = 10 overflows to Infinity (validation cannot know the value a trial will use).
-    expectRateNotFinite(errorOf(() => simulate(growth('k*X'), method, { parameters: [1e308] })), 'propensity', 'Infinity');
-    expectRateNotFinite(errorOf(() => simulate(growth('k*X'), method, { parameters: [Number.NaN] })), 'propensity', 'NaN');
+    expectRateNotFinite(
+      errorOf(() => simulate(growth('k*X'), method, { parameters: [1e308] })),
+      'propensity',
+      'Infinity',
+    );
+    expectRateNotFinite(
+      errorOf(() => simulate(growth('k*X'), method, { parameters: [Number.NaN] })),
+      'propensity',
+      'NaN',
+    );
   });
 
   it.each(METHODS)('%s: an infinite or NaN mass-action rate constant stops at once, naming the reaction', (method) => {
     const model: ReactionNetworkInput = { ...explosive, reactions: [{ id: 'grow', reactants: { X: 1 }, products: { X: 2 }, rate: 'k' }] };
-    expectRateNotFinite(errorOf(() => simulate(model, method, { parameters: [Infinity] })), 'rate constant', 'Infinity');
-    expectRateNotFinite(errorOf(() => simulate(model, method, { parameters: [Number.NaN] })), 'rate constant', 'NaN');
+    expectRateNotFinite(
+      errorOf(() => simulate(model, method, { parameters: [Infinity] })),
+      'rate constant',
+      'Infinity',
+    );
+    expectRateNotFinite(
+      errorOf(() => simulate(model, method, { parameters: [Number.NaN] })),
+      'rate constant',
+      'NaN',
+    );
   });
 
   it.each(['ssa', 'tau'] as const)('%s: a propensity that overflows during the run (exp(X) once X reaches 710) stops there', (method) => {
@@ -179,7 +198,11 @@ describe('rates that are not finite at run time', FEW_SECONDS, () => {
 
   it('ssa: a propensity that turns NaN between output times names the reaction', () => {
     const model: ReactionNetworkInput = { species: [{ id: 'X', initial: 0 }], reactions: [{ id: 'grow', products: { X: 1 }, propensity: 'sqrt(2.5 - X)' }] };
-    expectRateNotFinite(errorOf(() => simulate(model, 'ssa', { end: 1000 })), 'propensity', 'NaN');
+    expectRateNotFinite(
+      errorOf(() => simulate(model, 'ssa', { end: 1000 })),
+      'propensity',
+      'NaN',
+    );
   });
 
   it('ssa: finite propensities whose sum overflows stop with RATE_NOT_FINITE', () => {

@@ -18,7 +18,6 @@ const bin = new URL('../../../bin/sciope.js', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'sciope-ssh-failure-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-
 describe('an SSH run whose nodes never come up', () => {
   it('exits 2 (the node list is what is wrong), says why per node, and writes no output file', async () => {
     const dir = join(work, 'never');
@@ -53,7 +52,11 @@ describe.skipIf(!sshdAvailable)(`an SSH run that loses every node mid-run${sshdA
     const out = join(dir, 'out.csv');
     writeFileSync(out, 'results of an earlier run\n');
     // Far more trajectories than can finish: the workers are killed once the first chunks are on disk.
-    const child = spawn(process.execPath, [bin, 'simulate', 'birth-death', '-n', '5000000', '-s', '1', '-o', out, '-q', '--executor', 'ssh', '--nodes', nodes], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [bin, 'simulate', 'birth-death', '-n', '5000000', '-s', '1', '-o', out, '-q', '--executor', 'ssh', '--nodes', nodes],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

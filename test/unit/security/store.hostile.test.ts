@@ -1,6 +1,20 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -100,7 +114,11 @@ function projectWithInterruptedRun(path: string, algorithm: Record<string, unkno
 function expectWholeRun(path: string, runId: number, populationSize: number): number {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    const generations = db.prepare('SELECT idx, count, (SELECT count(*) FROM particles p WHERE p.run_id = g.run_id AND p.generation = g.idx) AS stored FROM generations g WHERE run_id = ? ORDER BY idx').all(runId) as Array<{ idx: number; count: number; stored: number }>;
+    const generations = db
+      .prepare(
+        'SELECT idx, count, (SELECT count(*) FROM particles p WHERE p.run_id = g.run_id AND p.generation = g.idx) AS stored FROM generations g WHERE run_id = ? ORDER BY idx',
+      )
+      .all(runId) as Array<{ idx: number; count: number; stored: number }>;
     expect(generations.length).toBeGreaterThan(0);
     generations.forEach((g, i) => expect(g).toEqual({ idx: i, count: populationSize, stored: populationSize }));
     return generations.length;
@@ -139,18 +157,33 @@ describe('paths with control characters', () => {
 
 describe('files that are not Sciope projects are refused and left byte for byte as they were', () => {
   const cases: Array<[string, (path: string) => void, string, RegExp]> = [
-    ['another program\'s SQLite database', (p) => void foreignDatabase(p), 'not-a-project', /application id 0, expected 1396918607\); it was left unchanged/],
-    ['another program\'s SQLite database in WAL mode', (p) => void foreignDatabase(p, 'wal'), 'not-a-project', /application id 0/],
-    ['another program\'s database with a -wal of a killed writer (read through the -wal, read-only)', foreignDatabaseWithLiveWal, 'not-a-project', /application id 0/],
+    ["another program's SQLite database", (p) => void foreignDatabase(p), 'not-a-project', /application id 0, expected 1396918607\); it was left unchanged/],
+    ["another program's SQLite database in WAL mode", (p) => void foreignDatabase(p, 'wal'), 'not-a-project', /application id 0/],
+    [
+      "another program's database with a -wal of a killed writer (read through the -wal, read-only)",
+      foreignDatabaseWithLiveWal,
+      'not-a-project',
+      /application id 0/,
+    ],
     ['a 0-byte file', (p) => writeFileSync(p, ''), 'not-a-project', /the file is empty \(0 bytes\)/],
-    ['random bytes', (p) => writeFileSync(p, Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 7919 + 13) % 256))), 'not-a-project', /not an SQLite database/],
+    [
+      'random bytes',
+      (p) => writeFileSync(p, Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 7919 + 13) % 256))),
+      'not-a-project',
+      /not an SQLite database/,
+    ],
     ['a text file that starts like SQLite', (p) => writeFileSync(p, 'SQLite format 3'), 'not-a-project', /not an SQLite database/],
-    ['a project of a newer schema', (p) => {
-      ProjectStore.open(p, { create: true }).close();
-      const db = new Database(p);
-      db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
-      db.close();
-    }, 'newer-version', new RegExp(`schema version ${SCHEMA_VERSION + 1}; this version reads up to ${SCHEMA_VERSION}`)],
+    [
+      'a project of a newer schema',
+      (p) => {
+        ProjectStore.open(p, { create: true }).close();
+        const db = new Database(p);
+        db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+        db.close();
+      },
+      'newer-version',
+      new RegExp(`schema version ${SCHEMA_VERSION + 1}; this version reads up to ${SCHEMA_VERSION}`),
+    ],
     ['a named pipe (reading it would block)', (p) => void spawnSync('mkfifo', [p]), 'not-a-project', /not a regular file/],
     ['a folder', (p) => mkdirSync(p), 'not-a-project', /is a directory/],
   ];
@@ -170,10 +203,15 @@ describe('files that are not Sciope projects are refused and left byte for byte 
     expect(fingerprint(path)).toEqual(before);
   });
 
-  it('sciope project info, runs and new on another program\'s database: exit 2, a precise message, the file unchanged', async () => {
+  it("sciope project info, runs and new on another program's database: exit 2, a precise message, the file unchanged", async () => {
     const foreign = foreignDatabase(join(folder(), 'places.sqlite'));
     const before = fingerprint(foreign);
-    for (const args of [['info', foreign], ['runs', foreign], ['new', foreign], ['export', foreign, '1', '-o', join(dirname(foreign), 'out.csv')]]) {
+    for (const args of [
+      ['info', foreign],
+      ['runs', foreign],
+      ['new', foreign],
+      ['export', foreign, '1', '-o', join(dirname(foreign), 'out.csv')],
+    ]) {
       const result = await sciope('project', ...args);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(args[0] === 'new' ? /the file already exists/ : /not a Sciope project \(an SQLite database with application id 0/);
@@ -334,12 +372,16 @@ describe('creating a project is all or nothing', () => {
     const dir = folder();
     const path = join(dir, 'p.sciope');
     // 64 blocks of 512 bytes, and an empty project is 64 KiB: SQLite's writes fail halfway (Node ignores SIGXFSZ, so write() returns EFBIG).
-    const child = spawn('/bin/sh', ['-c', 'ulimit -f 64 && exec "$0" "$@"', process.execPath, bin, 'project', 'new', path], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/bin/sh', ['-c', 'ulimit -f 64 && exec "$0" "$@"', process.execPath, bin, 'project', 'new', path], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code, stderr).toBe(2);
-    expect(stderr).toMatch(/p\.sciope: cannot read or write the project file while creating the project \(disk I\/O error, SQLITE_IOERR\w*\); nothing was changed\n$/);
+    expect(stderr).toMatch(
+      /p\.sciope: cannot read or write the project file while creating the project \(disk I\/O error, SQLITE_IOERR\w*\); nothing was changed\n$/,
+    );
     expect(readdirSync(dir)).toEqual([]);
     const again = await sciope('project', 'new', path);
     expect(again.code, again.stderr).toBe(0);
@@ -383,7 +425,9 @@ describe('one run, one writer: the run lease', () => {
       store.db.prepare("UPDATE runs SET status = 'running', host = ?, pid = ? WHERE id = ?").run(hostname(), holder.pid, runId);
       const busy = refusal(() => store.acquireRunLease(runId));
       expect(busy).toBeInstanceOf(RunBusyError);
-      expect(busy.message).toMatch(new RegExp(`run ${runId} is being run by another process \\(pid ${holder.pid}\\); wait for it to finish or cancel it, then resume`));
+      expect(busy.message).toMatch(
+        new RegExp(`run ${runId} is being run by another process \\(pid ${holder.pid}\\); wait for it to finish or cancel it, then resume`),
+      );
       expect(store.getRun(runId)).toMatchObject({ status: 'running', pid: holder.pid });
 
       await holder.stop();
@@ -393,7 +437,11 @@ describe('one run, one writer: the run lease', () => {
       expect(refusal(() => store.acquireRunLease(runId)).message).toMatch(/is being run by this process/);
       lease.release();
       lease.release();
-      expect(store.getRun(runId)).toMatchObject({ status: 'interrupted', pid: null, error: `the process writing the run (pid ${holder.pid}) ended without finishing it` });
+      expect(store.getRun(runId)).toMatchObject({
+        status: 'interrupted',
+        pid: null,
+        error: `the process writing the run (pid ${holder.pid}) ended without finishing it`,
+      });
 
       // A lease given back without a result restores the run's own status.
       store.endRun(runId, 'failed', 'boom');
@@ -416,7 +464,9 @@ describe('one run, one writer: the run lease', () => {
       db.close();
       const refused = await sciope('resume', '--project', path, String(runId), '-q', '-w', '1');
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toBe(`sciope: error: ${path}: run ${runId} is being run by another process (pid ${holder.pid}); wait for it to finish or cancel it, then resume\n`);
+      expect(refused.stderr).toBe(
+        `sciope: error: ${path}: run ${runId} is being run by another process (pid ${holder.pid}); wait for it to finish or cancel it, then resume\n`,
+      );
       const check = new Database(path, { readonly: true });
       expect(check.prepare('SELECT status, pid FROM runs WHERE id = ?').get(runId)).toEqual({ status: 'running', pid: holder.pid });
       expect(check.prepare('SELECT count(*) AS n FROM generations').get()).toEqual({ n: 0 });
@@ -437,7 +487,11 @@ describe('one run, one writer: the run lease', () => {
     expect(codes, a.stderr + b.stderr).toEqual([0, 2]);
     const loser = a.code === 2 ? a : b;
     // Usually they overlap; on a slow start the second finds the run already done. Either way: one line, no stack.
-    expect(loser.stderr).toMatch(new RegExp(`^sciope: error: ${path}: run ${runId} (is being run by another process \\(pid \\d+\\); wait for it to finish or cancel it, then resume|is already completed; nothing to resume)\\n$`));
+    expect(loser.stderr).toMatch(
+      new RegExp(
+        `^sciope: error: ${path}: run ${runId} (is being run by another process \\(pid \\d+\\); wait for it to finish or cancel it, then resume|is already completed; nothing to resume)\\n$`,
+      ),
+    );
     const store = ProjectStore.open(path, { readonly: true });
     try {
       expect(store.getRun(runId)).toMatchObject({ status: 'completed', pid: null, error: null });

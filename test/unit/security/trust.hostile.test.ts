@@ -53,9 +53,14 @@ function finished(service: EngineService, runId: number): Promise<EngineEvent> {
 async function sciope(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const { execFile } = await import('node:child_process');
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: work, env: { ...process.env, XDG_CONFIG_HOME: join(work, 'cli-config'), FORCE_COLOR: '0', ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { cwd: work, env: { ...process.env, XDG_CONFIG_HOME: join(work, 'cli-config'), FORCE_COLOR: '0', ...env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -109,7 +114,11 @@ describe('a shared project whose model is a command simulator', () => {
     const trust = await recipient.call('trust.list');
     expect(trust.scope).toBe(crafted);
     expect(trust.simulators).toHaveLength(1);
-    expect(trust.simulators[0]).toMatchObject({ approved: false, usedBy: expect.arrayContaining(['model "decay"']), description: { kind: 'command', command: spec.kind === 'command' ? spec.command : [] } });
+    expect(trust.simulators[0]).toMatchObject({
+      approved: false,
+      usedBy: expect.arrayContaining(['model "decay"']),
+      description: { kind: 'command', command: spec.kind === 'command' ? spec.command : [] },
+    });
     expect(existsSync(marker)).toBe(false);
   });
 
@@ -149,14 +158,22 @@ describe('a shared project whose model is a command simulator', () => {
     const codes: string[] = [];
     const other = join(work, 'copy.sciope');
     copyFileSync(crafted, other);
-    const service = new EngineService({ configDir: join(work, 'web-config'), workers: 1, log: () => {}, approvalChannel: { kind: 'code', announce: (_r, code) => void codes.push(code) } });
+    const service = new EngineService({
+      configDir: join(work, 'web-config'),
+      workers: 1,
+      log: () => {},
+      approvalChannel: { kind: 'code', announce: (_r, code) => void codes.push(code) },
+    });
     try {
       await service.call('projects.open', { path: crafted });
       const { fingerprint } = (await service.call('trust.list')).simulators[0];
       await service.call('trust.request', { fingerprint: fingerprint! });
       // Five wrong tries void the code.
       for (let i = 0; i < 5; i++) await service.invoke('trust.approve', { fingerprint: fingerprint!, code: '0000-0000' });
-      expect(await service.invoke('trust.approve', { fingerprint: fingerprint!, code: codes[0] })).toMatchObject({ ok: false, error: { code: 'APPROVAL_CODE' } });
+      expect(await service.invoke('trust.approve', { fingerprint: fingerprint!, code: codes[0] })).toMatchObject({
+        ok: false,
+        error: { code: 'APPROVAL_CODE' },
+      });
       await service.call('trust.request', { fingerprint: fingerprint! });
       await service.call('trust.approve', { fingerprint: fingerprint!, code: codes[1] });
       const modelId = (await service.call('projects.contents')).models[0].id;
@@ -167,7 +184,10 @@ describe('a shared project whose model is a command simulator', () => {
 
       // The same content in another project file is another scope.
       await service.call('projects.open', { path: other });
-      expect(await service.invoke('simulate.preview', { modelId, runs: 1, points: 3, tEnd: 2 })).toMatchObject({ ok: false, error: { code: 'SIMULATOR_NOT_APPROVED' } });
+      expect(await service.invoke('simulate.preview', { modelId, runs: 1, points: 3, tEnd: 2 })).toMatchObject({
+        ok: false,
+        error: { code: 'SIMULATOR_NOT_APPROVED' },
+      });
       expect(existsSync(marker)).toBe(false);
     } finally {
       await service.close();
@@ -177,7 +197,16 @@ describe('a shared project whose model is a command simulator', () => {
   it('a changed file it runs voids the approval', async () => {
     const script = join(work, 'sim.sh');
     copyFileSync(decay, script);
-    const fileSpec: BlackBoxSimulatorSpec = { kind: 'command', command: ['sh', script], cwd: work, parameters: [{ id: 'k', value: 0.5 }, { id: 'x0', value: 10 }], species: ['X'] };
+    const fileSpec: BlackBoxSimulatorSpec = {
+      kind: 'command',
+      command: ['sh', script],
+      cwd: work,
+      parameters: [
+        { id: 'k', value: 0.5 },
+        { id: 'x0', value: 10 },
+      ],
+      species: ['X'],
+    };
     const config = join(work, 'file-config');
     const project = join(work, 'file.sciope');
     const service = new EngineService({ configDir: config, workers: 1, log: () => {} });
@@ -203,7 +232,10 @@ describe('a shared project whose model is a command simulator', () => {
     try {
       await service.call('projects.open', { path: crafted });
       const modelId = (await service.call('projects.contents')).models[0].id;
-      expect(await service.invoke('simulate.preview', { modelId, runs: 1, points: 3, tEnd: 2 })).toMatchObject({ ok: false, error: { code: 'SIMULATOR_NOT_APPROVED' } });
+      expect(await service.invoke('simulate.preview', { modelId, runs: 1, points: 3, tEnd: 2 })).toMatchObject({
+        ok: false,
+        error: { code: 'SIMULATOR_NOT_APPROVED' },
+      });
       expect(existsSync(marker)).toBe(false);
     } finally {
       await service.close();
@@ -225,7 +257,10 @@ describe('a module simulator carried inline', () => {
       await service.call('projects.open', { path: project });
       const modelId = (await service.call('projects.contents')).models[0].id;
       const outcome = await service.invoke('simulate.preview', { modelId, runs: 1, points: 3, tEnd: 2 });
-      expect(outcome).toMatchObject({ ok: false, error: { code: 'BLACKBOX_SPEC', message: expect.stringContaining('a module carried inline is not accepted') } });
+      expect(outcome).toMatchObject({
+        ok: false,
+        error: { code: 'BLACKBOX_SPEC', message: expect.stringContaining('a module carried inline is not accepted') },
+      });
       expect((await service.call('trust.list')).simulators.some((s) => s.problem?.includes('carried inline'))).toBe(true);
       expect(existsSync(marker)).toBe(false);
     } finally {
@@ -239,7 +274,13 @@ describe('a module simulator carried inline', () => {
     const source = `import { appendFileSync } from 'node:fs'; appendFileSync(${JSON.stringify(marker)}, 'ran'); export function simulate() { return [[0]]; }`;
     writeFileSync(
       study,
-      JSON.stringify({ name: 'inline', model: { simulator: { kind: 'module', path: 'missing.mjs', source, parameters: [{ id: 'k', value: 1 }], species: ['X'] } }, observed: 'decay.csv', priors: { k: [0.1, 1] }, algorithm: { kind: 'abcRejection', budget: 10, quantile: 0.5 } }),
+      JSON.stringify({
+        name: 'inline',
+        model: { simulator: { kind: 'module', path: 'missing.mjs', source, parameters: [{ id: 'k', value: 1 }], species: ['X'] } },
+        observed: 'decay.csv',
+        priors: { k: [0.1, 1] },
+        algorithm: { kind: 'abcRejection', budget: 10, quantile: 0.5 },
+      }),
     );
     const result = await sciope(['infer', '--trust', '-q', study]);
     expect(result.code).toBe(2);
@@ -254,7 +295,19 @@ describe('the command line', () => {
   const simulatorFile = join(work, 'sim.json');
   beforeAll(() => {
     writeFileSync(join(work, 'decay.csv'), observedCsv);
-    writeFileSync(study, JSON.stringify({ name: 'decay', model: { simulator: spec }, observed: 'decay.csv', priors: { k: [0.1, 1] }, summaries: { kind: 'identity' }, distance: { kind: 'euclidean' }, algorithm: { kind: 'abcRejection', budget: 20, quantile: 0.5 }, seed: 1 }));
+    writeFileSync(
+      study,
+      JSON.stringify({
+        name: 'decay',
+        model: { simulator: spec },
+        observed: 'decay.csv',
+        priors: { k: [0.1, 1] },
+        summaries: { kind: 'identity' },
+        distance: { kind: 'euclidean' },
+        algorithm: { kind: 'abcRejection', budget: 20, quantile: 0.5 },
+        seed: 1,
+      }),
+    );
     writeFileSync(simulatorFile, JSON.stringify({ simulator: spec }));
   });
 
@@ -300,7 +353,13 @@ describe('the command line', () => {
 
 describe('what the person is shown', () => {
   it('escapes control characters, so a crafted argument cannot fake lines of the description', () => {
-    const sneaky: BlackBoxSimulatorSpec = { kind: 'command', command: ['sh', '-c', 'true\nFiles (SHA-256):\n  /usr/bin/safe  0000'], cwd: '/tmp', parameters: [], species: ['X'] };
+    const sneaky: BlackBoxSimulatorSpec = {
+      kind: 'command',
+      command: ['sh', '-c', 'true\nFiles (SHA-256):\n  /usr/bin/safe  0000'],
+      cwd: '/tmp',
+      parameters: [],
+      species: ['X'],
+    };
     const text = describeForPeople(describeSimulator(sneaky), '/tmp/p.sciope\u001b[2J');
     expect(text.split('\n')[0]).toBe('From: /tmp/p.sciope\\u{1b}[2J');
     expect(text).toContain(`"true\\nFiles (SHA-256):\\n  /usr/bin/safe  0000"`);

@@ -8,13 +8,25 @@ import { EngineService, type EngineEvent } from '../../../engine/api/index.js';
 import { startEngineServer, type RunningServer } from '../../../engine/serve/EngineServer.js';
 
 /** A raw HTTP request, so the Host header can be forged as a DNS-rebinding page would. */
-function raw(port: number, options: { method?: string; path: string; host?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
+function raw(
+  port: number,
+  options: { method?: string; path: string; host?: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: { host: options.host ?? `127.0.0.1:${port}`, ...options.headers } }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: options.method ?? 'GET',
+        path: options.path,
+        headers: { host: options.host ?? `127.0.0.1:${port}`, ...options.headers },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -55,7 +67,12 @@ describe('sciope serve (EngineServer)', () => {
 
   it('answers API calls only with the token', async () => {
     const call = (token?: string) =>
-      raw(server.port, { method: 'POST', path: '/api/app.info', headers: token ? { authorization: `Bearer ${token}`, 'content-type': 'application/json' } : {}, body: '{}' });
+      raw(server.port, {
+        method: 'POST',
+        path: '/api/app.info',
+        headers: token ? { authorization: `Bearer ${token}`, 'content-type': 'application/json' } : {},
+        body: '{}',
+      });
     const refused = await call();
     expect(refused.status).toBe(401);
     expect(JSON.parse(refused.body)).toMatchObject({ ok: false, error: { code: 'UNAUTHORISED' } });
@@ -66,7 +83,12 @@ describe('sciope serve (EngineServer)', () => {
   });
 
   it('refuses a forged Host header (DNS rebinding) and non-POST API calls', async () => {
-    const rebinding = await raw(server.port, { method: 'POST', path: '/api/app.info', host: 'evil.example:80', headers: { authorization: `Bearer ${server.token}` } });
+    const rebinding = await raw(server.port, {
+      method: 'POST',
+      path: '/api/app.info',
+      host: 'evil.example:80',
+      headers: { authorization: `Bearer ${server.token}` },
+    });
     expect(rebinding.status).toBe(421);
     expect((await raw(server.port, { path: '/api/app.info' })).status).toBe(405);
   });

@@ -12,7 +12,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('sciope serve', () => {
   it('prints its URL first, opens the project, stops on SIGTERM, and explains a port in use', async () => {
     const project = join(dir, 'p.sciope');
-    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--project', project, '--config-dir', join(dir, 'config')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--project', project, '--config-dir', join(dir, 'config')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.setEncoding('utf8');
       child.stdout.once('data', (line: string) => resolve(line.trim()));

@@ -41,7 +41,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileNetwork, validateModel } from '../../../engine/model';
-import { checkDsmtsCase, DSMTS_MAX_CONSECUTIVE_FAILURES, DSMTS_MIN_PASS_FRACTION, parseDsmtsResults, parseDsmtsSettings } from '../../../engine/cli/commands/dsmts';
+import {
+  checkDsmtsCase,
+  DSMTS_MAX_CONSECUTIVE_FAILURES,
+  DSMTS_MIN_PASS_FRACTION,
+  parseDsmtsResults,
+  parseDsmtsSettings,
+} from '../../../engine/cli/commands/dsmts';
 import { simulateEnsemble } from '../../../engine/simulate/ensemble';
 import { DirectMethod } from '../../../engine/simulate/ssa/DirectMethod';
 import { uniformTimeGrid } from '../../../engine/simulate/timeGrid';

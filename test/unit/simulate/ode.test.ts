@@ -152,9 +152,7 @@ describe('OdeSolver (Dormand-Prince 5(4))', () => {
         { id: 'backward', reactants: { B: 1 }, products: { A: 1 }, rate: 1e7 },
       ],
     };
-    expect(() => solve(stiff, Float64Array.from([0, 10]), { maxSteps: 1000 })).toThrow(
-      /more than 1000 steps before t=10; stopped at t=.*probably stiff/,
-    );
+    expect(() => solve(stiff, Float64Array.from([0, 10]), { maxSteps: 1000 })).toThrow(/more than 1000 steps before t=10; stopped at t=.*probably stiff/);
     try {
       solve(stiff, Float64Array.from([0, 10]), { maxSteps: 1000 });
     } catch (error) {

@@ -277,7 +277,11 @@ describe('direct method: finite chemical master equation', () => {
     );
     expect(cme.states.length).toBe(b0 + 1);
     expect(Math.abs(cme.lost)).toBeLessThan(1e-12);
-    for (const [species, s] of [['A', 0], ['B', 1], ['C', 2]] as const) {
+    for (const [species, s] of [
+      ['A', 0],
+      ['B', 1],
+      ['C', 2],
+    ] as const) {
       expect(momentFailures(ensemble, species, (g) => cmeMoments(cme.states, cme.p[g], s))).toEqual([]);
     }
 

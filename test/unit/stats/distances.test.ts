@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Xoshiro128 } from '../../../engine/sample/random/Xoshiro128.js';
-import { AdaptiveDistance, createDistance, EuclideanDistance, ManhattanDistance, WeightedEuclideanDistance, type Distance } from '../../../engine/stats/index.js';
+import {
+  AdaptiveDistance,
+  createDistance,
+  EuclideanDistance,
+  ManhattanDistance,
+  WeightedEuclideanDistance,
+  type Distance,
+} from '../../../engine/stats/index.js';
 
 const rng = Xoshiro128.fromSeed(41);
 const vector = (d: number) => Float64Array.from({ length: d }, () => (rng.nextDouble() - 0.5) * 10 ** Math.floor(rng.nextDouble() * 4));
@@ -69,7 +76,13 @@ describe('distance values', () => {
 
   it('adaptive: the scales are the MAD of the generation per feature; a zero scale drops the feature; update replaces them', () => {
     const adaptive = new AdaptiveDistance();
-    const rows = [[1, 0, 5], [2, 0, 5], [3, 10, 5], [4, 10, 6], [100, 10, 5]].map((r) => Float64Array.from(r));
+    const rows = [
+      [1, 0, 5],
+      [2, 0, 5],
+      [3, 10, 5],
+      [4, 10, 6],
+      [100, 10, 5],
+    ].map((r) => Float64Array.from(r));
     adaptive.initialize({ features: rows, observed: Float64Array.from([0, 0, 0]) });
     // column 0: median 3, |x - 3| = 2 1 0 1 97, MAD 1; column 1: median 10, deviations 10 10 0 0 0, MAD 0; column 2: MAD 0
     expect(Array.from(adaptive.currentScales!)).toEqual([1, 0, 0]);

@@ -44,7 +44,14 @@ describe('feature kernels on [3,1,4,1,5,9,2,6,5,3,5,8]', () => {
 
   it('quantiles by linear interpolation (np.quantile)', () => {
     const sorted = f.sortInto(x, 0, n, new Float64Array(n));
-    const expected: Array<[number, number]> = [[0.1, 1.1], [0.25, 2.75], [0.75, 5.25], [0.9, 7.800000000000001], [0, 1], [1, 9]];
+    const expected: Array<[number, number]> = [
+      [0.1, 1.1],
+      [0.25, 2.75],
+      [0.75, 5.25],
+      [0.9, 7.800000000000001],
+      [0, 1],
+      [1, 9],
+    ];
     for (const [q, value] of expected) close(f.quantileOfSorted(sorted, n, q), value);
   });
 
@@ -55,7 +62,13 @@ describe('feature kernels on [3,1,4,1,5,9,2,6,5,3,5,8]', () => {
   });
 
   it('autocorrelation (tsfresh: sum d_t d_{t+l} / ((n - l) var)) and its aggregates over lags 1..11', () => {
-    const expected: Array<[number, number]> = [[1, -0.0840480274442539], [2, -0.10566037735849056], [3, 0.36477987421383645], [5, -0.18328840970350402], [10, -1.1132075471698113]];
+    const expected: Array<[number, number]> = [
+      [1, -0.0840480274442539],
+      [2, -0.10566037735849056],
+      [3, 0.36477987421383645],
+      [5, -0.18328840970350402],
+      [10, -1.1132075471698113],
+    ];
     for (const [lag, value] of expected) close(f.autocorrelation(x, 0, n, lag, mean, variance), value);
     const acf = f.autocorrelationFunction(x, 0, n, mean, variance, 40, new Float64Array(41));
     expect(acf[0]).toBe(1);

@@ -13,7 +13,9 @@ const ensemble: TrajectoryEnsemble = {
   speciesIds: ['A', 'R'],
   time: Float64Array.from({ length: 12 }, (_, i) => i),
   runs: 2,
-  data: Float64Array.from([3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 2, 7, 1, 8, 2, 8, 1, 8, 2, 8, 4, 5, 2, 7, 1, 8, 2, 8, 1, 8, 2, 8, 4, 5, 3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8]),
+  data: Float64Array.from([
+    3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 2, 7, 1, 8, 2, 8, 1, 8, 2, 8, 4, 5, 2, 7, 1, 8, 2, 8, 1, 8, 2, 8, 4, 5, 3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8,
+  ]),
   events: 0,
 };
 
@@ -54,15 +56,25 @@ describe('createSummaryStatistics', () => {
 
   it('names the field and what was expected', () => {
     expect(messageOf(() => createSummaryStatistics({ kind: 'time-series-features', lags: [1, 0] }))).toBe('statistics.lags[1]: expected a positive integer');
-    expect(messageOf(() => createSummaryStatistics({ kind: 'time-series-features', quantiles: [0.5, 1.5] }))).toBe('statistics.quantiles[1]: expected a quantile between 0 and 1');
-    expect(messageOf(() => createSummaryStatistics({ kind: 'time-series-features', set: 'all' }))).toBe('statistics.set: expected one of minimal, efficient, comprehensive');
+    expect(messageOf(() => createSummaryStatistics({ kind: 'time-series-features', quantiles: [0.5, 1.5] }))).toBe(
+      'statistics.quantiles[1]: expected a quantile between 0 and 1',
+    );
+    expect(messageOf(() => createSummaryStatistics({ kind: 'time-series-features', set: 'all' }))).toBe(
+      'statistics.set: expected one of minimal, efficient, comprehensive',
+    );
     expect(messageOf(() => createSummaryStatistics({ kind: 'time-series-features', colour: 'red' }))).toBe('statistics: unknown field "colour"');
     expect(messageOf(() => createSummaryStatistics({ kind: 'time-series-features', features: ['mean', 'quantile_0.50'] }))).toBe(
       'statistics.features[1]: "quantile_0.50": write 0.5 for 0.50 (names are canonical)',
     );
-    expect(messageOf(() => createSummaryStatistics({ kind: 'time-series-features', features: ['mean', 'mean'] }))).toBe('statistics.features[1]: duplicate feature "mean"');
-    expect(messageOf(() => createSummaryStatistics({ kind: 'time-series-features', features: ['mean'], lags: [2] }))).toMatch(/^statistics\.lags: not used with a custom features list/);
-    expect(messageOf(() => createSummaryStatistics({ kind: 'time-series-features', features: ['fft_coefficient_abs'] }))).toMatch(/^statistics\.features\[0\]: unknown feature "fft_coefficient_abs"; expected correlation, one of sum, /);
+    expect(messageOf(() => createSummaryStatistics({ kind: 'time-series-features', features: ['mean', 'mean'] }))).toBe(
+      'statistics.features[1]: duplicate feature "mean"',
+    );
+    expect(messageOf(() => createSummaryStatistics({ kind: 'time-series-features', features: ['mean'], lags: [2] }))).toMatch(
+      /^statistics\.lags: not used with a custom features list/,
+    );
+    expect(messageOf(() => createSummaryStatistics({ kind: 'time-series-features', features: ['fft_coefficient_abs'] }))).toMatch(
+      /^statistics\.features\[0\]: unknown feature "fft_coefficient_abs"; expected correlation, one of sum, /,
+    );
     expect(messageOf(() => createSummaryStatistics({ kind: 'identity', species: [] }))).toBe('statistics.species: expected at least one species name');
   });
 
@@ -76,7 +88,9 @@ describe('createSummaryStatistics', () => {
   });
 
   it('rejects unknown kinds and non-objects', () => {
-    expect(messageOf(() => createSummaryStatistics({ kind: 'tsfresh' }))).toBe(`statistics.kind: unknown kind "tsfresh"; expected one of ${SUMMARY_STATISTICS_KINDS.join(', ')}`);
+    expect(messageOf(() => createSummaryStatistics({ kind: 'tsfresh' }))).toBe(
+      `statistics.kind: unknown kind "tsfresh"; expected one of ${SUMMARY_STATISTICS_KINDS.join(', ')}`,
+    );
     expect(messageOf(() => createSummaryStatistics({}))).toMatch(/^statistics\.kind: no kind; expected one of time-series-features/);
     expect(messageOf(() => createSummaryStatistics('efficient'))).toMatch(/^statistics: expected a summary statistics spec object/);
   });
@@ -94,8 +108,12 @@ describe('createDistance', () => {
   it('names the field and what was expected', () => {
     expect(messageOf(() => createDistance({ kind: 'weighted-euclidean', weights: [1, -2] }))).toBe('distance.weights[1]: expected a non-negative number');
     expect(messageOf(() => createDistance({ kind: 'weighted-euclidean' }))).toBe('distance.weights: expected a list of weights');
-    expect(messageOf(() => createDistance({ kind: 'adaptive', scale: 'iqr' }))).toBe('distance.scale: expected "mad" (median absolute deviation) or "sd" (standard deviation)');
+    expect(messageOf(() => createDistance({ kind: 'adaptive', scale: 'iqr' }))).toBe(
+      'distance.scale: expected "mad" (median absolute deviation) or "sd" (standard deviation)',
+    );
     expect(messageOf(() => createDistance({ kind: 'euclidean', maxNormalisation: 'yes' }))).toBe('distance.maxNormalisation: expected true or false');
-    expect(messageOf(() => createDistance({ kind: 'cosine' }))).toBe('distance.kind: unknown kind "cosine"; expected one of euclidean, manhattan, weighted-euclidean, adaptive');
+    expect(messageOf(() => createDistance({ kind: 'cosine' }))).toBe(
+      'distance.kind: unknown kind "cosine"; expected one of euclidean, manhattan, weighted-euclidean, adaptive',
+    );
   });
 });

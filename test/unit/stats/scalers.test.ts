@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { createScaler, dropUninformativeFeatures, fitMinMaxScaler, fitRobustScaler, fitScaler, fitStandardScaler, FeatureShapeError, SCALER_KINDS, selectFeatures } from '../../../engine/stats/index.js';
+import {
+  createScaler,
+  dropUninformativeFeatures,
+  fitMinMaxScaler,
+  fitRobustScaler,
+  fitScaler,
+  fitStandardScaler,
+  FeatureShapeError,
+  SCALER_KINDS,
+  selectFeatures,
+} from '../../../engine/stats/index.js';
 
 /** Prior-predictive rows: a spread column, one with a NaN, a constant one. */
 const rows = [
@@ -40,7 +50,9 @@ describe('scalers fitted on prior-predictive rows', () => {
     const back = new Float64Array(3);
     for (const row of rows) {
       scaler.inverseTransform(scaler.transform(row, z), back);
-      row.forEach((v, j) => (Number.isNaN(v) ? expect(back[j]).toBeNaN() : expect(Math.abs(back[j] - v)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(v)))));
+      row.forEach((v, j) =>
+        Number.isNaN(v) ? expect(back[j]).toBeNaN() : expect(Math.abs(back[j] - v)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(v))),
+      );
     }
     const rebuilt = createScaler(JSON.parse(JSON.stringify(scaler.toJSON())));
     expect(rebuilt.kind).toBe(kind);

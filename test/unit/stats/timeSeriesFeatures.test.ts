@@ -23,17 +23,55 @@ function features(statistics: TimeSeriesFeatures, ensemble: TrajectoryEnsemble):
 
 /** The efficient set for one species: this list is the contract stored runs and observed data rely on. */
 const EFFICIENT_NAMES = [
-  'sum', 'median', 'mean', 'standard_deviation', 'variance', 'maximum', 'minimum',
-  'quantile_0.1', 'quantile_0.25', 'quantile_0.75', 'quantile_0.9', 'skewness', 'kurtosis',
-  'autocorrelation_lag1', 'autocorrelation_lag2', 'autocorrelation_lag3', 'autocorrelation_lag5', 'autocorrelation_lag10',
-  'agg_autocorrelation_mean_maxlag40', 'agg_autocorrelation_median_maxlag40', 'agg_autocorrelation_variance_maxlag40',
-  'partial_autocorrelation_lag1', 'partial_autocorrelation_lag2', 'partial_autocorrelation_lag3', 'partial_autocorrelation_lag4', 'partial_autocorrelation_lag5',
-  'count_above_mean', 'count_below_mean', 'longest_strike_above_mean', 'longest_strike_below_mean',
-  'number_peaks_n1', 'number_peaks_n3', 'number_peaks_n5',
-  'fft_coefficient_abs_k0', 'fft_coefficient_abs_k1', 'fft_coefficient_abs_k2', 'fft_coefficient_abs_k3', 'fft_coefficient_abs_k4',
-  'spectrum_centroid', 'spectrum_variance', 'spectrum_skew', 'spectrum_kurtosis',
-  'linear_trend_slope', 'linear_trend_intercept', 'linear_trend_rvalue', 'linear_trend_stderr',
-  'mean_abs_change_quantiles_ql0.2_qh0.8', 'burstiness', 'burstiness_finite_size',
+  'sum',
+  'median',
+  'mean',
+  'standard_deviation',
+  'variance',
+  'maximum',
+  'minimum',
+  'quantile_0.1',
+  'quantile_0.25',
+  'quantile_0.75',
+  'quantile_0.9',
+  'skewness',
+  'kurtosis',
+  'autocorrelation_lag1',
+  'autocorrelation_lag2',
+  'autocorrelation_lag3',
+  'autocorrelation_lag5',
+  'autocorrelation_lag10',
+  'agg_autocorrelation_mean_maxlag40',
+  'agg_autocorrelation_median_maxlag40',
+  'agg_autocorrelation_variance_maxlag40',
+  'partial_autocorrelation_lag1',
+  'partial_autocorrelation_lag2',
+  'partial_autocorrelation_lag3',
+  'partial_autocorrelation_lag4',
+  'partial_autocorrelation_lag5',
+  'count_above_mean',
+  'count_below_mean',
+  'longest_strike_above_mean',
+  'longest_strike_below_mean',
+  'number_peaks_n1',
+  'number_peaks_n3',
+  'number_peaks_n5',
+  'fft_coefficient_abs_k0',
+  'fft_coefficient_abs_k1',
+  'fft_coefficient_abs_k2',
+  'fft_coefficient_abs_k3',
+  'fft_coefficient_abs_k4',
+  'spectrum_centroid',
+  'spectrum_variance',
+  'spectrum_skew',
+  'spectrum_kurtosis',
+  'linear_trend_slope',
+  'linear_trend_intercept',
+  'linear_trend_rvalue',
+  'linear_trend_stderr',
+  'mean_abs_change_quantiles_ql0.2_qh0.8',
+  'burstiness',
+  'burstiness_finite_size',
 ].map((name) => `A:${name}`);
 
 const VILAR_SPECIES = ['Da', 'Da_prime', 'Ma', 'Dr', 'Dr_prime', 'Mr', 'C', 'A', 'R'];
@@ -89,7 +127,11 @@ describe('TimeSeriesFeatures values', () => {
   });
 
   it('several runs: the mean of the per-run features (tolerance 1e-12 relative)', () => {
-    const runs = [[A, B], [B, A], [A.map((v) => v * 2), B.map((v) => v + 1)]];
+    const runs = [
+      [A, B],
+      [B, A],
+      [A.map((v) => v * 2), B.map((v) => v + 1)],
+    ];
     const statistics = new TimeSeriesFeatures();
     const together = features(statistics, ensembleOf(['A', 'B'], runs));
     const single = runs.map((run) => features(new TimeSeriesFeatures(), ensembleOf(['A', 'B'], [run])));
@@ -102,14 +144,30 @@ describe('TimeSeriesFeatures values', () => {
   it('a run where a feature is undefined is left out of its mean; undefined in every run gives NaN; never Infinity', () => {
     const constant = new Array(12).fill(4);
     const statistics = new TimeSeriesFeatures();
-    const mixed = features(statistics, ensembleOf(['A', 'B'], [[A, constant], [A, B]]));
+    const mixed = features(
+      statistics,
+      ensembleOf(
+        ['A', 'B'],
+        [
+          [A, constant],
+          [A, B],
+        ],
+      ),
+    );
     const alone = features(new TimeSeriesFeatures(), ensembleOf(['A', 'B'], [[A, B]]));
     expect(mixed.get('B:autocorrelation_lag1')).toBe(alone.get('B:autocorrelation_lag1'));
     expect(mixed.get('A|B:correlation')).toBe(alone.get('A|B:correlation'));
     expect(mixed.get('B:mean')).toBe((4 + B.reduce((s, v) => s + v, 0) / 12) / 2);
 
     const flat = features(new TimeSeriesFeatures(), ensembleOf(['A', 'B'], [[constant, constant]]));
-    for (const name of ['A:autocorrelation_lag1', 'A:partial_autocorrelation_lag2', 'A:skewness', 'A:linear_trend_rvalue', 'A|B:correlation', 'A:agg_autocorrelation_mean_maxlag40']) {
+    for (const name of [
+      'A:autocorrelation_lag1',
+      'A:partial_autocorrelation_lag2',
+      'A:skewness',
+      'A:linear_trend_rvalue',
+      'A|B:correlation',
+      'A:agg_autocorrelation_mean_maxlag40',
+    ]) {
       expect(flat.get(name), name).toBeNaN();
     }
     expect(flat.get('A:burstiness')).toBe(-1);
@@ -120,7 +178,15 @@ describe('TimeSeriesFeatures values', () => {
   it('custom feature lists, with or without correlation', () => {
     const statistics = new TimeSeriesFeatures({ features: ['median', 'correlation', 'quantile_0.3', 'autocorrelation_lag40'] });
     const values = features(statistics, ensembleOf(['A', 'B'], [[A, B]]));
-    expect([...values.keys()]).toEqual(['A:median', 'A:quantile_0.3', 'A:autocorrelation_lag40', 'B:median', 'B:quantile_0.3', 'B:autocorrelation_lag40', 'A|B:correlation']);
+    expect([...values.keys()]).toEqual([
+      'A:median',
+      'A:quantile_0.3',
+      'A:autocorrelation_lag40',
+      'B:median',
+      'B:quantile_0.3',
+      'B:autocorrelation_lag40',
+      'A|B:correlation',
+    ]);
     expect(values.get('A:autocorrelation_lag40')).toBeNaN(); // lag >= n
     expect(values.get('A:quantile_0.3')).toBe(3); // np.quantile(A, 0.3): h = 3.3 between sorted[3] = sorted[4] = 3
     expect(() => new TimeSeriesFeatures({ features: ['mean', 'nonsense'] })).toThrow('statistics.features[1]: unknown feature "nonsense"');
@@ -146,7 +212,19 @@ describe('TimeSeriesFeatures values', () => {
 });
 
 describe('IdentityStatistics and EnsembleMoments', () => {
-  const ensemble = ensembleOf(['A', 'B'], [[[1, 2, 3], [10, 20, 30]], [[3, 2, 1], [30, 20, 10]]]);
+  const ensemble = ensembleOf(
+    ['A', 'B'],
+    [
+      [
+        [1, 2, 3],
+        [10, 20, 30],
+      ],
+      [
+        [3, 2, 1],
+        [30, 20, 10],
+      ],
+    ],
+  );
 
   it('identity: the mean trajectory, species-major, named by time', () => {
     const identity = new IdentityStatistics({ species: ['B'] });
@@ -168,7 +246,12 @@ describe('IdentityStatistics and EnsembleMoments', () => {
   it('ensemble moments: mean and population variance over runs at each time', () => {
     const moments = new EnsembleMoments({ species: ['A'] });
     expect(moments.featureNames(ensemble.speciesIds, ensemble.time)).toEqual([
-      'A:ensemble_mean_t0', 'A:ensemble_mean_t1', 'A:ensemble_mean_t2', 'A:ensemble_variance_t0', 'A:ensemble_variance_t1', 'A:ensemble_variance_t2',
+      'A:ensemble_mean_t0',
+      'A:ensemble_mean_t1',
+      'A:ensemble_mean_t2',
+      'A:ensemble_variance_t0',
+      'A:ensemble_variance_t1',
+      'A:ensemble_variance_t2',
     ]);
     const out = new Float64Array(6);
     moments.compute(ensemble, out);

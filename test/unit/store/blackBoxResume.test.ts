@@ -38,7 +38,17 @@ writeFileSync(
   join(work, 'study.json'),
   JSON.stringify({
     name: 'decay-module',
-    model: { simulator: { kind: 'module', path: 'sim.mjs', parameters: [{ id: 'k', value: 0.5 }, { id: 'a0', value: 100 }], species: ['A'] } },
+    model: {
+      simulator: {
+        kind: 'module',
+        path: 'sim.mjs',
+        parameters: [
+          { id: 'k', value: 0.5 },
+          { id: 'a0', value: 100 },
+        ],
+        species: ['A'],
+      },
+    },
     observed: 'observed.csv',
     priors: { k: { kind: 'uniform', lower: 0.05, upper: 1.5 } },
     summaries: { kind: 'identity' },
@@ -63,7 +73,7 @@ function storedGenerations(path: string): number {
   try {
     const db = new Database(path, { readonly: true, fileMustExist: true });
     try {
-      return ((db.prepare('SELECT max(idx) AS last FROM generations').get() as { last: number | null }).last ?? -1);
+      return (db.prepare('SELECT max(idx) AS last FROM generations').get() as { last: number | null }).last ?? -1;
     } finally {
       db.close();
     }
@@ -77,7 +87,11 @@ describe('resuming a black-box simulator run', () => {
     const killed = join(work, 'killed.sciope');
     // The study's author approves its module once (README, Security); the project file is another scope.
     expect((await sciope(work, 'trust', 'approve', '--yes', 'study.json')).code).toBe(0);
-    const child = spawn(process.execPath, [bin, 'infer', 'study.json', '--project', killed, '-q', '-w', '2'], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: configHome } });
+    const child = spawn(process.execPath, [bin, 'infer', 'study.json', '--project', killed, '-q', '-w', '2'], {
+      cwd: work,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, XDG_CONFIG_HOME: configHome },
+    });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));

@@ -26,7 +26,21 @@ export function fakeGeneration(index: number, count: number, dimension: number, 
     features[3] = NaN;
     particles[0] = -0;
   }
-  return { index, epsilon: 1 / (index + 1), count, dimension, particles, weights, distances, features, featureCount, simulations: count * (index + 1), acceptanceRate: 1 / (index + 1), ess: count / 2, distance: { kind: 'adaptive', scale: 'mad', scales: [1.5, 0.25] } };
+  return {
+    index,
+    epsilon: 1 / (index + 1),
+    count,
+    dimension,
+    particles,
+    weights,
+    distances,
+    features,
+    featureCount,
+    simulations: count * (index + 1),
+    acceptanceRate: 1 / (index + 1),
+    ess: count / 2,
+    distance: { kind: 'adaptive', scale: 'mad', scales: [1.5, 0.25] },
+  };
 }
 
 function bytes(a: Float64Array): Buffer {

@@ -24,7 +24,10 @@ describe('sciope project', () => {
   beforeAll(async () => {
     writeFileSync(join(work, 'observed.csv'), readFileSync(join(studyDir, 'observed.csv')));
     const study = JSON.parse(readFileSync(join(studyDir, 'study.json'), 'utf8'));
-    writeFileSync(join(work, 'study.json'), JSON.stringify({ ...study, simulation: { method: 'ssa', runsPerTrial: 1 }, algorithm: { kind: 'smcAbc', populationSize: 30, maxGenerations: 3 } }));
+    writeFileSync(
+      join(work, 'study.json'),
+      JSON.stringify({ ...study, simulation: { method: 'ssa', runsPerTrial: 1 }, algorithm: { kind: 'smcAbc', populationSize: 30, maxGenerations: 3 } }),
+    );
     const infer = await sciope('infer', 'study.json', '--project', 'p.sciope', '-w', '1', '-o', 'posterior.json');
     expect(infer.stderr).toBe('run 1 stored in p.sciope\n');
     expect(infer.code).toBe(0);
@@ -68,8 +71,8 @@ describe('sciope project', () => {
   });
 
   it('a second run of the same study shares its stored model, observed data and study', async () => {
-    expect((await sciope('infer', 'study.json', '--project', 'twice.sciope', '-q', '-w', '1', '-g', '1'))).toMatchObject({ code: 0 });
-    expect((await sciope('infer', 'study.json', '--project', 'twice.sciope', '-q', '-w', '1', '-g', '1'))).toMatchObject({ code: 0 });
+    expect(await sciope('infer', 'study.json', '--project', 'twice.sciope', '-q', '-w', '1', '-g', '1')).toMatchObject({ code: 0 });
+    expect(await sciope('infer', 'study.json', '--project', 'twice.sciope', '-q', '-w', '1', '-g', '1')).toMatchObject({ code: 0 });
     const info = await sciope('project', 'info', 'twice.sciope');
     expect(info.stdout).toMatch(/models 1, observed datasets 1, parameter sets 0, studies 1/);
     expect(info.stdout).toMatch(/runs 2 \(2 completed\)/);

@@ -51,7 +51,20 @@ describe('ProjectStore: creating and migrating', () => {
     const applied = store.db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
     expect(applied).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
     const tables = (store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((t) => t.name);
-    for (const t of ['models', 'observed_datasets', 'parameter_sets', 'studies', 'runs', 'generations', 'particles', 'exploration_batches', 'networks', 'settings', 'schema_migrations']) expect(tables).toContain(t);
+    for (const t of [
+      'models',
+      'observed_datasets',
+      'parameter_sets',
+      'studies',
+      'runs',
+      'generations',
+      'particles',
+      'exploration_batches',
+      'networks',
+      'settings',
+      'schema_migrations',
+    ])
+      expect(tables).toContain(t);
     store.close();
     // Reopening applies nothing twice.
     const again = ProjectStore.open(path);
@@ -79,9 +92,17 @@ describe('ProjectStore: round trips', () => {
     const { store, modelId, observedId, studyId } = newProjectWithRun();
     expect(store.getModel(modelId)).toMatchObject({ name: 'toggle', format: 'json', source: '{"name":"toggle"}', parsed: { name: 'toggle', species: [] } });
     expect(store.getObserved(observedId)).toMatchObject({ name: 'obs.csv', format: 'csv', source: 'time,U\n0,1\n', species: ['U'] });
-    expect(store.getStudy(studyId)).toMatchObject({ name: 'study', source: '/x/study.json', config: { model: 'toggle', observed: 'obs.csv', priors: {} }, modelId, observedId });
+    expect(store.getStudy(studyId)).toMatchObject({
+      name: 'study',
+      source: '/x/study.json',
+      config: { model: 'toggle', observed: 'obs.csv', priors: {} },
+      modelId,
+      observedId,
+    });
     const setId = store.addParameterSet({ name: 'wide', kind: 'prior', spec: { a: { kind: 'uniform', lower: 0, upper: 1 } } });
-    expect(store.listParameterSets()).toEqual([expect.objectContaining({ id: setId, name: 'wide', kind: 'prior', spec: { a: { kind: 'uniform', lower: 0, upper: 1 } } })]);
+    expect(store.listParameterSets()).toEqual([
+      expect.objectContaining({ id: setId, name: 'wide', kind: 'prior', spec: { a: { kind: 'uniform', lower: 0, upper: 1 } } }),
+    ]);
     expect(store.listModels()).toHaveLength(1);
     expect(store.listObserved()).toEqual([expect.objectContaining({ species: ['U'] })]);
     expect(store.listStudies()).toHaveLength(1);
@@ -91,13 +112,28 @@ describe('ProjectStore: round trips', () => {
   it('runs through their statuses', () => {
     const { store, runId, studyId } = newProjectWithRun();
     const run = store.getRun(runId)!;
-    expect(run).toMatchObject({ studyId, algorithm: 'smcAbc', seed: 7, status: 'running', options: { populationSize: 10 }, parameterNames: ['a', 'b', 'c'], pid: process.pid, finishedAt: null });
+    expect(run).toMatchObject({
+      studyId,
+      algorithm: 'smcAbc',
+      seed: 7,
+      status: 'running',
+      options: { populationSize: 10 },
+      parameterNames: ['a', 'b', 'c'],
+      pid: process.pid,
+      finishedAt: null,
+    });
     expect(run.engineVersion).toMatch(/^\d+\.\d+/);
     store.endRun(runId, 'failed', 'boom');
     expect(store.getRun(runId)).toMatchObject({ status: 'failed', error: 'boom', pid: null });
     store.claimRun(runId);
     store.completeRun(runId, { stopReason: 'maxGenerations', simulations: 123, config: { algorithm: 'smcAbc' } });
-    expect(store.getRun(runId)).toMatchObject({ status: 'completed', stopReason: 'maxGenerations', simulations: 123, resultConfig: { algorithm: 'smcAbc' }, error: null });
+    expect(store.getRun(runId)).toMatchObject({
+      status: 'completed',
+      stopReason: 'maxGenerations',
+      simulations: 123,
+      resultConfig: { algorithm: 'smcAbc' },
+      error: null,
+    });
     expect(store.listRuns({ status: 'completed' })).toHaveLength(1);
     expect(store.listRuns({ status: 'running' })).toHaveLength(0);
     expect(() => store.db.prepare("UPDATE runs SET status = 'bogus'").run()).toThrow(/CHECK/);
@@ -109,7 +145,11 @@ describe('ProjectStore: round trips', () => {
     const generations = [fakeGeneration(0, 50, 3, 7, true), fakeGeneration(1, 50, 3, 7), fakeGeneration(2, 40, 3, 7)];
     for (const g of generations) store.addGeneration(runId, g);
     expect(store.lastGenerationIndex(runId)).toBe(2);
-    expect(store.listGenerations(runId).map((g) => [g.index, g.count, g.epsilon])).toEqual([[0, 50, 1], [1, 50, 0.5], [2, 40, 1 / 3]]);
+    expect(store.listGenerations(runId).map((g) => [g.index, g.count, g.epsilon])).toEqual([
+      [0, 50, 1],
+      [1, 50, 0.5],
+      [2, 40, 1 / 3],
+    ]);
     generations.forEach((g) => expectSameGeneration(store.loadGeneration(runId, g.index), g));
     let streamed = 0;
     for (const p of store.iterateParticles(runId)) {
@@ -122,7 +162,9 @@ describe('ProjectStore: round trips', () => {
     expect(() => store.addGeneration(runId, fakeGeneration(2, 10, 3, 7))).toThrow(/UNIQUE/);
     expect(store.listGenerations(runId)).toHaveLength(3);
     // Foreign keys: particles need their generation, generations their run.
-    expect(() => store.db.prepare("INSERT INTO particles (run_id, generation, idx, parameters, weight, distance, statistics) VALUES (?, 9, 0, x'', 1, 1, x'')").run(runId)).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      store.db.prepare("INSERT INTO particles (run_id, generation, idx, parameters, weight, distance, statistics) VALUES (?, 9, 0, x'', 1, 1, x'')").run(runId),
+    ).toThrow(/FOREIGN KEY/);
     store.completeRun(runId, { stopReason: 'maxGenerations', simulations: 150, config: { algorithm: 'smcAbc' } });
     const posterior = store.loadPosterior(runId);
     expect(posterior.generations).toHaveLength(3);
@@ -135,7 +177,16 @@ describe('ProjectStore: round trips', () => {
   it('exploration batches, trained networks and settings (without secrets)', () => {
     const { store, studyId } = newProjectWithRun();
     const points = Float64Array.from({ length: 30 }, (_, i) => i / 7);
-    const batchId = store.addExplorationBatch({ studyId, name: 'batch 1', count: 10, dimension: 3, featureCount: 2, points, features: new Float64Array(20).fill(0.5), meta: { parameters: ['a', 'b', 'c'] } });
+    const batchId = store.addExplorationBatch({
+      studyId,
+      name: 'batch 1',
+      count: 10,
+      dimension: 3,
+      featureCount: 2,
+      points,
+      features: new Float64Array(20).fill(0.5),
+      meta: { parameters: ['a', 'b', 'c'] },
+    });
     let batch = store.getExplorationBatch(batchId)!;
     expect(Array.from(batch.points)).toEqual(Array.from(points));
     expect(batch).toMatchObject({ name: 'batch 1', count: 10, trajectories: null, labels: null, meta: { parameters: ['a', 'b', 'c'] } });
@@ -192,7 +243,7 @@ describe('ProjectStore: files that are not (usable) projects are left unchanged'
     expect(snapshot(path)).toEqual(before);
   });
 
-  it('a text file, and another application\'s SQLite database', () => {
+  it("a text file, and another application's SQLite database", () => {
     const text = fresh();
     writeFileSync(text, 'time,U\n0,1\n'.repeat(20));
     const before = snapshot(text);
@@ -201,7 +252,7 @@ describe('ProjectStore: files that are not (usable) projects are left unchanged'
 
     const other = fresh();
     const db = new Database(other);
-    db.exec('CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES (\'hello\')');
+    db.exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('hello')");
     db.close();
     const otherBefore = snapshot(other);
     expectProjectError(() => ProjectStore.open(other, { create: true }), 'not-a-project', /application id 0/);
@@ -276,7 +327,13 @@ describe('export', () => {
   it('a study as one self-contained JSON file, imported into another project', () => {
     const { store, studyId } = newProjectWithRun();
     const exported = JSON.parse(JSON.stringify(exportStudy(store, studyId)));
-    expect(exported).toMatchObject({ format: 'sciope-study', version: 1, study: { name: 'study' }, model: { format: 'json', source: '{"name":"toggle"}' }, observed: { source: 'time,U\n0,1\n', species: ['U'] } });
+    expect(exported).toMatchObject({
+      format: 'sciope-study',
+      version: 1,
+      study: { name: 'study' },
+      model: { format: 'json', source: '{"name":"toggle"}' },
+      observed: { source: 'time,U\n0,1\n', species: ['U'] },
+    });
     store.close();
     const target = ProjectStore.open(fresh(), { create: true });
     const imported = importStudy(target, exported);

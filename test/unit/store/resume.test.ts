@@ -48,7 +48,11 @@ describe.each([
     expect(stored.length).toBeGreaterThanOrEqual(3);
     for (let k = 1; k < stored.length; k++) {
       const added: Generation[] = [];
-      const resumed: Posterior = await runStudy(study, model, observed, { seed: 11, resumeFrom: { generations: stored.slice(0, k) }, onGeneration: (g) => void added.push(g) });
+      const resumed: Posterior = await runStudy(study, model, observed, {
+        seed: 11,
+        resumeFrom: { generations: stored.slice(0, k) },
+        onGeneration: (g) => void added.push(g),
+      });
       expectSamePosterior(resumed, full);
       expect(added.map((g) => g.index)).toEqual(stored.slice(k).map((g) => g.index));
     }
@@ -75,7 +79,10 @@ describe('sciope infer --project, SIGKILL, sciope resume', () => {
     const maxGenerations = 7;
     writeFileSync(join(work, 'study.json'), JSON.stringify(studyJson({ kind: 'smcAbc', populationSize: 150, maxGenerations })));
     const killed = join(work, 'killed.sciope');
-    const child = spawn(process.execPath, [bin, 'infer', 'study.json', '--project', killed, '-q', '-w', '2'], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'infer', 'study.json', '--project', killed, '-q', '-w', '2'], {
+      cwd: work,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -99,7 +106,9 @@ describe('sciope infer --project, SIGKILL, sciope resume', () => {
     const resumed = await sciope('resume', '--project', killed, '1', '-w', '2');
     expect(resumed.stderr).toBe('');
     expect(resumed.code).toBe(0);
-    expect(resumed.stdout).toContain(`run 1: resumed after ${afterKill + 1} stored generations; completed with ${maxGenerations} generations, stopped: maxGenerations`);
+    expect(resumed.stdout).toContain(
+      `run 1: resumed after ${afterKill + 1} stored generations; completed with ${maxGenerations} generations, stopped: maxGenerations`,
+    );
 
     // The same study, uninterrupted, in another project.
     const whole = join(work, 'whole.sciope');

@@ -78,12 +78,20 @@ export async function bolfi(
   const evaluate = async (batch: Float64Array[]): Promise<void> => {
     const values = await discrepancy(batch.map((t) => Float64Array.from(t)));
     if (!Array.isArray(values) || values.length !== batch.length) {
-      throw new SurrogateError('bolfi', 'discrepancy', `expected ${batch.length} values (one per parameter vector), got ${Array.isArray(values) ? values.length : typeof values}`);
+      throw new SurrogateError(
+        'bolfi',
+        'discrepancy',
+        `expected ${batch.length} values (one per parameter vector), got ${Array.isArray(values) ? values.length : typeof values}`,
+      );
     }
     values.forEach((v, i) => {
       if (!Number.isFinite(v)) throw new SurrogateError('bolfi', 'discrepancy', `expected a finite number, got ${v} at evaluation ${thetas.length + i}`);
       if (o.transform === 'log' && !(v + o.logOffset > 0)) {
-        throw new SurrogateError('bolfi', 'discrepancy', `got ${v} at evaluation ${thetas.length + i}; the log transform needs discrepancy + logOffset > 0 (set logOffset, or transform: "none")`);
+        throw new SurrogateError(
+          'bolfi',
+          'discrepancy',
+          `got ${v} at evaluation ${thetas.length + i}; the log transform needs discrepancy + logOffset > 0 (set logOffset, or transform: "none")`,
+        );
       }
       thetas.push(batch[i]);
       discrepancies.push(v);
@@ -114,15 +122,25 @@ type Resolved = z.output<typeof bolfiOptionsSchema>;
 
 function fitGp(thetas: Float64Array[], targets: number[], o: Resolved, previous: GaussianProcess | undefined, round: number): GaussianProcess {
   return GaussianProcess.fit(thetas, targets, {
-    kernel: o.kernel, bounds: o.bounds.map(([lo, hi]) => [lo, hi] as [number, number]), restarts: o.restarts,
-    seed: (o.seed + round) % (MAX_SEED + 1), initial: previous ? { ...previous.hyperparameters, lengthScales: [...previous.hyperparameters.lengthScales] } : undefined,
+    kernel: o.kernel,
+    bounds: o.bounds.map(([lo, hi]) => [lo, hi] as [number, number]),
+    restarts: o.restarts,
+    seed: (o.seed + round) % (MAX_SEED + 1),
+    initial: previous ? { ...previous.hyperparameters, lengthScales: [...previous.hyperparameters.lengthScales] } : undefined,
   });
 }
 
 /** Minimiser of the posterior mean over the box (the point estimate BOLFI reports). */
 function posteriorMinimum(gp: GaussianProcess, bounds: ReadonlyArray<readonly [number, number]>, rng: Xoshiro128): { x: Float64Array; value: number } {
   const d = bounds.length;
-  return minimiseOverBox((p) => gp.predict(p).mean, (p) => gp.predict(p).mean[0], bounds, rng, Math.min(256 * d, 4096), 5);
+  return minimiseOverBox(
+    (p) => gp.predict(p).mean,
+    (p) => gp.predict(p).mean[0],
+    bounds,
+    rng,
+    Math.min(256 * d, 4096),
+    5,
+  );
 }
 
 function shiftedSobol(n: number, bounds: ReadonlyArray<readonly [number, number]>, rng: Xoshiro128): Float64Array[] {

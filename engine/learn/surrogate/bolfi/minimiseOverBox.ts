@@ -36,7 +36,11 @@ export function minimiseOverBox(
   let bestValue = values[order[0]];
   for (let r = 0; r < Math.min(refine, candidates); r++) {
     const i = order[r];
-    const polished = patternSearch(evaluateOne, points.subarray(i * d, i * d + d), bounds, { initialStep: 0.5 / Math.cbrt(candidates), minStep: 1e-4, maxEvaluations: 100 + 20 * d });
+    const polished = patternSearch(evaluateOne, points.subarray(i * d, i * d + d), bounds, {
+      initialStep: 0.5 / Math.cbrt(candidates),
+      minStep: 1e-4,
+      maxEvaluations: 100 + 20 * d,
+    });
     if (polished.value < bestValue) {
       bestValue = polished.value;
       bestX = polished.x;

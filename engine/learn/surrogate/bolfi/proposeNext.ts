@@ -12,7 +12,11 @@ export const proposeOptionsSchema = z.strictObject({
   /** Best candidates polished by compass search (default 5). */
   refine: integerSchema(0, 1000).default(5),
   /** ε_η of the exploration schedule, in (0, 1) (default 0.1, as in Gutmann & Corander 2016). */
-  epsilon: z.number({ error: 'expected a number in (0, 1)' }).gt(0, { error: 'expected a number in (0, 1)' }).lt(1, { error: 'expected a number in (0, 1)' }).default(0.1),
+  epsilon: z
+    .number({ error: 'expected a number in (0, 1)' })
+    .gt(0, { error: 'expected a number in (0, 1)' })
+    .lt(1, { error: 'expected a number in (0, 1)' })
+    .default(0.1),
   /** Iteration t of the schedule (default: the GP's number of training points). */
   t: integerSchema(1).optional(),
 });
@@ -37,7 +41,8 @@ export function proposeNext(gp: GaussianProcess, bounds: Bounds, batchSize: numb
   const d = gp.dimension;
   if (bounds.length !== d) throw new SurrogateError('proposeNext', 'bounds', `expected ${d} [lower, upper] pairs (one per parameter), got ${bounds.length}`);
   bounds.forEach(([lo, hi], k) => {
-    if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) throw new SurrogateError('proposeNext', `bounds[${k}]`, `expected finite lower < upper, got [${lo}, ${hi}]`);
+    if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi))
+      throw new SurrogateError('proposeNext', `bounds[${k}]`, `expected finite lower < upper, got [${lo}, ${hi}]`);
   });
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new SurrogateError('proposeNext', 'batchSize', `expected an integer >= 1, got ${batchSize}`);
   const candidates = o.candidates ?? Math.min(256 * d, 4096);
@@ -49,7 +54,10 @@ export function proposeNext(gp: GaussianProcess, bounds: Bounds, batchSize: numb
     const best = minimiseOverBox(
       (points) => lowerConfidenceBound(model, points, weight),
       (point) => lowerConfidenceBound(model, point, weight)[0],
-      bounds, rng, candidates, o.refine,
+      bounds,
+      rng,
+      candidates,
+      o.refine,
     );
     proposals.push(best.x);
     if (b + 1 < batchSize) believer = believer.withObservations(best.x, believer.predict(best.x).mean);

@@ -56,7 +56,9 @@ export class MlpRegressor {
   static fit(x: Rows, y: Rows | ArrayLike<number>, options: MlpOptions = {}): MlpRegressor {
     const o = parseOptions(mlpOptionsSchema, options, 'mlp', 'MLP options');
     const xs = toRowMajor('MlpRegressor.fit', 'x', x, o.dimension);
-    const yRows = isRows(y) ? toRowMajor('MlpRegressor.fit', 'y', y as Rows, o.outputCount ?? (y instanceof Float64Array ? 1 : undefined)) : { data: Float64Array.from(y as ArrayLike<number>), n: y.length, d: 1 };
+    const yRows = isRows(y)
+      ? toRowMajor('MlpRegressor.fit', 'y', y as Rows, o.outputCount ?? (y instanceof Float64Array ? 1 : undefined))
+      : { data: Float64Array.from(y as ArrayLike<number>), n: y.length, d: 1 };
     assertFinite('MlpRegressor.fit', 'y', yRows.data);
     const { n, d } = xs;
     const p = yRows.d;
@@ -115,10 +117,15 @@ export class MlpRegressor {
       } else if (++sinceBest >= o.patience) break;
     }
     return new MlpRegressor({
-      kind: 'mlpRegressor', version: 1, sizes: [...layout.sizes], activation: o.activation,
+      kind: 'mlpRegressor',
+      version: 1,
+      sizes: [...layout.sizes],
+      activation: o.activation,
       inputScaling: { offset: [...inScale.offset], scale: [...inScale.scale] },
       outputScaling: { mean: outScales.map((s) => s.mean), sd: outScales.map((s) => s.sd) },
-      parameters: Array.from(validationCount === 0 ? params : best), epochs: epoch, validationLoss: validationCount === 0 ? null : bestLoss,
+      parameters: Array.from(validationCount === 0 ? params : best),
+      epochs: epoch,
+      validationLoss: validationCount === 0 ? null : bestLoss,
     });
   }
 
@@ -143,10 +150,15 @@ export class MlpRegressor {
 
   toJSON(): MlpJson {
     return {
-      kind: 'mlpRegressor', version: 1, sizes: [...this.layout.sizes], activation: this.activation,
+      kind: 'mlpRegressor',
+      version: 1,
+      sizes: [...this.layout.sizes],
+      activation: this.activation,
       inputScaling: { offset: Array.from(this.inputOffset), scale: Array.from(this.inputScale) },
       outputScaling: { mean: Array.from(this.outputMean), sd: Array.from(this.outputSd) },
-      parameters: Array.from(this.parameters), epochs: this.epochs, validationLoss: this.validationLoss,
+      parameters: Array.from(this.parameters),
+      epochs: this.epochs,
+      validationLoss: this.validationLoss,
     };
   }
 
@@ -171,7 +183,17 @@ function isRows(y: Rows | ArrayLike<number>): boolean {
   return y instanceof Float64Array || (Array.isArray(y) && y.length > 0 && typeof y[0] !== 'number');
 }
 
-function validationLoss(layout: NetworkLayout, activation: Activation, params: Float64Array, acts: Float64Array[], rows: Uint32Array, xn: Float64Array, yn: Float64Array, d: number, p: number): number {
+function validationLoss(
+  layout: NetworkLayout,
+  activation: Activation,
+  params: Float64Array,
+  acts: Float64Array[],
+  rows: Uint32Array,
+  xn: Float64Array,
+  yn: Float64Array,
+  d: number,
+  p: number,
+): number {
   for (let r = 0; r < rows.length; r++) acts[0].set(xn.subarray(rows[r] * d, rows[r] * d + d), r * d);
   forward(layout, activation, params, acts, rows.length);
   const out = acts[acts.length - 1];

@@ -14,7 +14,11 @@ export const mlpOptionsSchema = z.strictObject({
   /** Passes over the training rows at most (default 500). */
   maxEpochs: integerSchema(1).default(500),
   /** Share of rows held out for early stopping (default 0.2); 0 trains on all rows for maxEpochs. */
-  validationFraction: z.number({ error: 'expected a number in [0, 0.9]' }).min(0, { error: 'expected a number in [0, 0.9]' }).max(0.9, { error: 'expected a number in [0, 0.9]' }).default(0.2),
+  validationFraction: z
+    .number({ error: 'expected a number in [0, 0.9]' })
+    .min(0, { error: 'expected a number in [0, 0.9]' })
+    .max(0.9, { error: 'expected a number in [0, 0.9]' })
+    .default(0.2),
   /** Epochs without a better validation loss before stopping (default 30). */
   patience: integerSchema(1).default(30),
   /** L2 penalty on the weights, added to the gradient as λ·w (default 0). */

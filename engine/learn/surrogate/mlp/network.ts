@@ -92,7 +92,16 @@ export function forward(layout: NetworkLayout, activation: Activation, params: F
  * Σ_outputs (ŷ − y)² into `gradient` (overwritten). `deltas` are scratch
  * buffers shaped like the activations.
  */
-export function backward(layout: NetworkLayout, activation: Activation, params: Float64Array, acts: Float64Array[], deltas: Float64Array[], target: Float64Array, batch: number, gradient: Float64Array): number {
+export function backward(
+  layout: NetworkLayout,
+  activation: Activation,
+  params: Float64Array,
+  acts: Float64Array[],
+  deltas: Float64Array[],
+  target: Float64Array,
+  batch: number,
+  gradient: Float64Array,
+): number {
   const { sizes, weightOffsets } = layout;
   const last = sizes.length - 1;
   const p = sizes[last];

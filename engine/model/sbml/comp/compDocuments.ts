@@ -45,7 +45,9 @@ export function compError(message: string, element: XmlElement | undefined, docu
 function indexDocument(root: XmlElement, href: string): SbmlSourceDocument {
   const core = namespaceOf(root);
   if (localName(root.name) !== 'sbml' || !isCoreNamespace(core)) {
-    throw new SbmlImportError([{ kind: 'xml', element: localName(root.name), message: `the document${href ? ` ${href}` : ''} is not SBML (root <${root.name}>)` }]);
+    throw new SbmlImportError([
+      { kind: 'xml', element: localName(root.name), message: `the document${href ? ` ${href}` : ''} is not SBML (root <${root.name}>)` },
+    ]);
   }
   const document: SbmlSourceDocument = { href, root, model: child(root, 'model', core), definitions: new Map(), externals: new Map() };
   for (const list of children(root, 'listOfModelDefinitions', COMP_NS)) {

@@ -13,7 +13,21 @@
  *   delay(x, d × time factor), a reaction's id ÷ extent/time factor;
  * - every comp element and attribute dropped.
  */
-import { attr, attributeNamespace, childElements, children, element, isNamespaceDeclaration, localName, lookupNamespace, namespaceOf, textOf, type XmlAttribute, type XmlElement, type XmlNode } from './xmlTree.js';
+import {
+  attr,
+  attributeNamespace,
+  childElements,
+  children,
+  element,
+  isNamespaceDeclaration,
+  localName,
+  lookupNamespace,
+  namespaceOf,
+  textOf,
+  type XmlAttribute,
+  type XmlElement,
+  type XmlNode,
+} from './xmlTree.js';
 import { COMP_NS, isCoreNamespace } from './compDocuments.js';
 import { finalId, finalMetaid, isComp, isCore, isLocalParameter, isRemoved, preorder, type Instance, type Term } from './instances.js';
 import type { NameResolver } from './resolveNames.js';
@@ -65,7 +79,10 @@ export class FlatEmitter {
 
   document(): XmlElement {
     const sbml = this.root.document.root;
-    const out = element(sbml.name, sbml.attributes.filter((a) => !(isNamespaceDeclaration(a) && a.value === COMP_NS) && attributeNamespace(sbml, a) !== COMP_NS).map((a) => ({ ...a })));
+    const out = element(
+      sbml.name,
+      sbml.attributes.filter((a) => !(isNamespaceDeclaration(a) && a.value === COMP_NS) && attributeNamespace(sbml, a) !== COMP_NS).map((a) => ({ ...a })),
+    );
     const model = this.root.model;
     const flat = element(model.name, this.attributes(this.root, model));
     this.sources.set(flat, model);
@@ -157,7 +174,9 @@ export class FlatEmitter {
     const oldMetaid = owner ? attr(owner, 'metaid') : undefined;
     const newMetaid = owner && oldMetaid !== undefined ? finalMetaid(instance, owner) : undefined;
     const copy = (e: XmlElement): XmlElement => {
-      const attributes = e.attributes.map((a) => (localName(a.name) === 'about' && oldMetaid !== undefined && a.value === `#${oldMetaid}` ? { name: a.name, value: `#${newMetaid}` } : { ...a }));
+      const attributes = e.attributes.map((a) =>
+        localName(a.name) === 'about' && oldMetaid !== undefined && a.value === `#${oldMetaid}` ? { name: a.name, value: `#${newMetaid}` } : { ...a },
+      );
       const out = element(e.name, attributes);
       this.sources.set(out, e);
       for (const c of e.children) {
@@ -224,7 +243,10 @@ export class FlatEmitter {
         }
         inner = names;
       }
-      const out = element(node.name, node.attributes.map((a) => ({ ...a })));
+      const out = element(
+        node.name,
+        node.attributes.map((a) => ({ ...a })),
+      );
       this.sources.set(out, node);
       const operands = childElements(node);
       const head = operands[0];
@@ -243,7 +265,11 @@ export class FlatEmitter {
       if (local === 'apply' && head && symbol(head, 'rateOf') && operands[1] && localName(operands[1].name) === 'ci') {
         const resolved = this.names.resolve(instance, textOf(operands[1]).trim(), operands[1]);
         if (resolved.factor) {
-          const plain = element(node.name, node.attributes.map((a) => ({ ...a })), [this.verbatim(head, instance, undefined), build({ op: 'ci', name: resolved.name })]);
+          const plain = element(
+            node.name,
+            node.attributes.map((a) => ({ ...a })),
+            [this.verbatim(head, instance, undefined), build({ op: 'ci', name: resolved.name })],
+          );
           return apply('divide', plain, build(resolved.factor));
         }
       }
@@ -264,7 +290,10 @@ export class FlatEmitter {
         if (rate) expression = apply('times', build(rate), expression);
       }
     }
-    const out = element(math.name, math.attributes.map((a) => ({ ...a })));
+    const out = element(
+      math.name,
+      math.attributes.map((a) => ({ ...a })),
+    );
     this.sources.set(out, math);
     for (const c of math.children) {
       if (c.kind !== 'element') out.children.push({ ...c });
@@ -309,4 +338,3 @@ export class FlatEmitter {
     for (const c of out.children) if (c.kind === 'element') this.declareNamespaces(c, inner, core);
   }
 }
-

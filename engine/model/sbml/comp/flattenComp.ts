@@ -50,7 +50,8 @@ export function flattenComp(xml: string, options: FlattenCompOptions = {}): stri
     collectReplacements(root);
     return printXml(new FlatEmitter(root, new NameResolver()).document());
   } catch (error) {
-    if (error instanceof SbmlImportError && options.source !== undefined && error.details.source === undefined) throw new SbmlImportError(error.problems, options.source);
+    if (error instanceof SbmlImportError && options.source !== undefined && error.details.source === undefined)
+      throw new SbmlImportError(error.problems, options.source);
     throw error;
   }
 }

@@ -59,7 +59,12 @@ export const isComp = (e: XmlElement): boolean => namespaceOf(e) === COMP_NS;
 /** A kinetic law's local parameter: its id is scoped to the kinetic law, never renamed. */
 export function isLocalParameter(e: XmlElement): boolean {
   const list = e.parent;
-  return list !== undefined && ['listOfLocalParameters', 'listOfParameters'].includes(localName(list.name)) && list.parent !== undefined && localName(list.parent.name) === 'kineticLaw';
+  return (
+    list !== undefined &&
+    ['listOfLocalParameters', 'listOfParameters'].includes(localName(list.name)) &&
+    list.parent !== undefined &&
+    localName(list.parent.name) === 'kineticLaw'
+  );
 }
 
 function indexModel(instance: Instance): void {
@@ -94,9 +99,21 @@ function uniquePrefix(instance: Instance, id: string): string {
   }
 }
 
-export function instantiate(documents: CompDocuments, location: ModelLocation, parent?: Instance, submodelElement?: XmlElement, prefix = '', ancestry: string[] = []): Instance {
+export function instantiate(
+  documents: CompDocuments,
+  location: ModelLocation,
+  parent?: Instance,
+  submodelElement?: XmlElement,
+  prefix = '',
+  ancestry: string[] = [],
+): Instance {
   if (ancestry.includes(location.key)) {
-    throw compError(`model "${attr(location.model, 'id') ?? ''}" contains itself (submodel cycle ${[...ancestry, location.key].join(' -> ')})`, submodelElement, parent?.document, attr(submodelElement ?? location.model, 'id', COMP_NS));
+    throw compError(
+      `model "${attr(location.model, 'id') ?? ''}" contains itself (submodel cycle ${[...ancestry, location.key].join(' -> ')})`,
+      submodelElement,
+      parent?.document,
+      attr(submodelElement ?? location.model, 'id', COMP_NS),
+    );
   }
   const instance: Instance = {
     prefix,
@@ -137,7 +154,12 @@ export interface Target {
 /** The element an SBaseRef (deletion, replacedElement, replacedBy, port, sBaseRef) points to, inside `instance`. */
 export function resolveReference(reference: XmlElement, instance: Instance): Target {
   const kinds = (['portRef', 'idRef', 'unitRef', 'metaIdRef'] as const).filter((k) => attr(reference, k, COMP_NS) !== undefined);
-  if (kinds.length !== 1) throw compError(`a <${localName(reference.name)}> must have exactly one of comp:portRef, comp:idRef, comp:unitRef, comp:metaIdRef`, reference, instance.document);
+  if (kinds.length !== 1)
+    throw compError(
+      `a <${localName(reference.name)}> must have exactly one of comp:portRef, comp:idRef, comp:unitRef, comp:metaIdRef`,
+      reference,
+      instance.document,
+    );
   const kind = kinds[0];
   const value = attr(reference, kind, COMP_NS) as string;
   const table = { portRef: instance.ports, idRef: instance.ids, unitRef: instance.unitIds, metaIdRef: instance.metaids }[kind];
@@ -189,7 +211,11 @@ function submodelFor(reference: XmlElement, instance: Instance): Instance {
 
 function replace(target: Target, replacement: Replacement, reference: XmlElement, instance: Instance): void {
   if (target.instance.replacements.has(target.element)) {
-    throw compError(`"${attr(target.element, 'id') ?? attr(target.element, 'metaid') ?? localName(target.element.name)}" is replaced more than once`, reference, instance.document);
+    throw compError(
+      `"${attr(target.element, 'id') ?? attr(target.element, 'metaid') ?? localName(target.element.name)}" is replaced more than once`,
+      reference,
+      instance.document,
+    );
   }
   if (isComp(target.element)) throw compError(`replacing a <${localName(target.element.name)}> is not supported`, reference, instance.document);
   target.instance.replacements.set(target.element, replacement);

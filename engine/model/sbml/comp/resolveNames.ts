@@ -89,5 +89,7 @@ export class NameResolver {
 }
 
 export function describe(instance: Instance): string {
-  return instance.prefix === '' ? `the main model` : `submodel "${instance.prefix.slice(0, -2)}" (model "${attr(instance.model, 'id') ?? localName(instance.model.name)}")`;
+  return instance.prefix === ''
+    ? `the main model`
+    : `submodel "${instance.prefix.slice(0, -2)}" (model "${attr(instance.model, 'id') ?? localName(instance.model.name)}")`;
 }

@@ -9,7 +9,16 @@
  * 1-D convolution, stride 1, 'same' zero padding as TensorFlow pads it
  * (floor((k−1)/2) before, the rest after). Kernel row = tap · cin + channel.
  */
-export function conv1d(x: Float64Array, rows: number, cin: number, kernel: Float32Array, bias: Float32Array, taps: number, filters: number, out: Float64Array): void {
+export function conv1d(
+  x: Float64Array,
+  rows: number,
+  cin: number,
+  kernel: Float32Array,
+  bias: Float32Array,
+  taps: number,
+  filters: number,
+  out: Float64Array,
+): void {
   const before = (taps - 1) >> 1;
   for (let t = 0; t < rows; t++) {
     const o = t * filters;
@@ -68,7 +77,17 @@ export function globalAveragePool1d(x: Float64Array, rows: number, cols: number,
 }
 
 /** Batch normalisation in inference mode (Ioffe & Szegedy 2015, arXiv:1502.03167), per column. */
-export function batchNorm(x: Float64Array, rows: number, cols: number, gamma: Float32Array, beta: Float32Array, mean: Float32Array, variance: Float32Array, epsilon: number, out: Float64Array): void {
+export function batchNorm(
+  x: Float64Array,
+  rows: number,
+  cols: number,
+  gamma: Float32Array,
+  beta: Float32Array,
+  mean: Float32Array,
+  variance: Float32Array,
+  epsilon: number,
+  out: Float64Array,
+): void {
   for (let c = 0; c < cols; c++) {
     const scale = gamma[c] / Math.sqrt(variance[c] + epsilon);
     const shift = beta[c] - mean[c] * scale;

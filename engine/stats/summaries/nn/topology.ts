@@ -68,7 +68,13 @@ export interface TopologyIssue {
   readonly message: string;
 }
 
-function planLayers(layers: readonly LayerSpec[], input: Shape, path: string, issues: TopologyIssue[], vectorOnly: boolean): { planned: PlannedLayer[]; output: Shape } {
+function planLayers(
+  layers: readonly LayerSpec[],
+  input: Shape,
+  path: string,
+  issues: TopologyIssue[],
+  vectorOnly: boolean,
+): { planned: PlannedLayer[]; output: Shape } {
   const planned: PlannedLayer[] = [];
   let shape = input;
   layers.forEach((layer, i) => {
@@ -86,7 +92,11 @@ function planLayers(layers: readonly LayerSpec[], input: Shape, path: string, is
         break;
       case 'maxPool1d':
         out = { rows: Math.floor(shape.rows / layer.poolSize), cols: shape.cols };
-        if (out.rows < 1) issues.push({ path: at, message: `pooling ${shape.rows} time points by ${layer.poolSize} leaves none; use fewer pooling layers or a smaller poolSize` });
+        if (out.rows < 1)
+          issues.push({
+            path: at,
+            message: `pooling ${shape.rows} time points by ${layer.poolSize} leaves none; use fewer pooling layers or a smaller poolSize`,
+          });
         break;
       case 'globalAveragePool1d':
         out = { rows: 1, cols: shape.cols };
@@ -122,7 +132,8 @@ export function planNetwork(graph: NetworkGraph, timePoints: number, channels: n
   let output: Shape;
   if (graph.type === 'sequential') {
     ({ planned: layers, output } = planLayers(graph.layers, { rows: timePoints, cols: channels }, 'layers', issues, false));
-    if (output.rows !== 1 && issues.length === 0) issues.push({ path: 'layers', message: `the network ends with ${output.rows} rows; end the series part with globalAveragePool1d or flatten` });
+    if (output.rows !== 1 && issues.length === 0)
+      issues.push({ path: 'layers', message: `the network ends with ${output.rows} rows; end the series part with globalAveragePool1d or flatten` });
   } else {
     const windows = timePoints - graph.order;
     if (windows < 1) issues.push({ path: 'order', message: `a PEN of order ${graph.order} needs more than ${graph.order} time points, got ${timePoints}` });
@@ -132,7 +143,11 @@ export function planNetwork(graph: NetworkGraph, timePoints: number, channels: n
     outer = rho.planned;
     output = rho.output;
   }
-  if (issues.length === 0 && output.cols !== outputs) issues.push({ path: graph.type === 'pen' ? 'outer' : 'layers', message: `the network outputs ${output.cols} values; expected ${outputs} (one per parameter): end with a dense layer of ${outputs} units` });
+  if (issues.length === 0 && output.cols !== outputs)
+    issues.push({
+      path: graph.type === 'pen' ? 'outer' : 'layers',
+      message: `the network outputs ${output.cols} values; expected ${outputs} (one per parameter): end with a dense layer of ${outputs} units`,
+    });
   if (issues.length > 0) return { issues };
   const weightCount = [...layers, ...outer].reduce((n, l) => n + l.weights.reduce((a, b) => a + b, 0), 0);
   return { layers, outer, output: output.cols, weightCount };

@@ -1,4 +1,4 @@
-import type { RunStatus } from '../../../../engine/api/contract'
+import type { RunStatus } from '../../../../engine/api/contract';
 
 /**
  * Run states in plain words: statuses, the engine's stop reasons
@@ -11,15 +11,15 @@ const STATUS_WORDS: Record<RunStatus, string> = {
   completed: 'Completed',
   interrupted: 'Interrupted',
   failed: 'Failed',
-  cancelled: 'Cancelled'
-}
+  cancelled: 'Cancelled',
+};
 /** Not a stored status: a run the app cannot follow while the engine is unreachable. */
-const DISCONNECTED = 'No connection'
+const DISCONNECTED = 'No connection';
 
 /** A status as a badge shows it; anything unknown is shown as given. */
 export function statusWords(status: string): string {
-  if (status === 'disconnected') return DISCONNECTED
-  return (STATUS_WORDS as Record<string, string>)[status] ?? status
+  if (status === 'disconnected') return DISCONNECTED;
+  return (STATUS_WORDS as Record<string, string>)[status] ?? status;
 }
 
 const STOP_REASONS: Record<string, string> = {
@@ -30,30 +30,30 @@ const STOP_REASONS: Record<string, string> = {
   maxGenerations: 'stopped at the maximum number of generations',
   minAcceptanceRate: 'stopped when the acceptance rate fell below its minimum',
   maxSimulations: 'stopped at the maximum number of simulations',
-  epsilonSchedule: 'stopped at the end of the tolerance schedule'
-}
+  epsilonSchedule: 'stopped at the end of the tolerance schedule',
+};
 
 /** Why a run stopped, in words: "stopped at the maximum number of generations". */
 export function stopReasonWords(reason: string | null | undefined): string | null {
-  if (!reason) return null
-  return STOP_REASONS[reason] ?? `stopped: ${reason}`
+  if (!reason) return null;
+  return STOP_REASONS[reason] ?? `stopped: ${reason}`;
 }
 
 /** Error codes and messages that only say the run was stopped on request (an AbortSignal). */
-const CANCEL_CODES = new Set(['CANCELLED', 'ABORTED', 'ABORT_ERR'])
-const CANCEL_MESSAGE = /^(this operation was aborted|the operation was aborted|aborted|cancelled|canceled)\.?$/i
+const CANCEL_CODES = new Set(['CANCELLED', 'ABORTED', 'ABORT_ERR']);
+const CANCEL_MESSAGE = /^(this operation was aborted|the operation was aborted|aborted|cancelled|canceled)\.?$/i;
 
 /** True when an error only says that the run was cancelled. */
 export function isCancellation(error: { code?: string | null; name?: string | null; message?: string | null } | null | undefined): boolean {
-  if (!error) return false
-  return (error.code != null && CANCEL_CODES.has(error.code)) || error.name === 'AbortError' || CANCEL_MESSAGE.test((error.message ?? '').trim())
+  if (!error) return false;
+  return (error.code != null && CANCEL_CODES.has(error.code)) || error.name === 'AbortError' || CANCEL_MESSAGE.test((error.message ?? '').trim());
 }
 
 /** The error line under a run: none for a cancelled run (its badge says Cancelled), the message otherwise. */
 export function runErrorWords(status: string | null | undefined, error: string | null | undefined): string | null {
-  if (!error) return null
-  if (status === 'cancelled' || isCancellation({ message: error })) return null
-  return error
+  if (!error) return null;
+  if (status === 'cancelled' || isCancellation({ message: error })) return null;
+  return error;
 }
 
 /**
@@ -65,13 +65,13 @@ export function runErrorWords(status: string | null | undefined, error: string |
  * rather than shown as "240 / 200".
  */
 export function progressWords(status: string | null | undefined, accepted: number | null, populationSize: number | null, connected = true): string {
-  if (!connected && status === 'running') return 'no connection to the engine'
+  if (!connected && status === 'running') return 'no connection to the engine';
   if (accepted !== null && populationSize !== null && populationSize > 0 && accepted > populationSize) {
-    return `final generation, using all remaining simulations: ${accepted.toLocaleString('en-US')} accepted`
+    return `final generation, using all remaining simulations: ${accepted.toLocaleString('en-US')} accepted`;
   }
-  if (accepted !== null && populationSize !== null) return `${accepted.toLocaleString('en-US')} / ${populationSize.toLocaleString('en-US')} accepted`
-  if (status === 'running' || status === null || status === undefined) return 'starting…'
-  return statusWords(status)
+  if (accepted !== null && populationSize !== null) return `${accepted.toLocaleString('en-US')} / ${populationSize.toLocaleString('en-US')} accepted`;
+  if (status === 'running' || status === null || status === undefined) return 'starting…';
+  return statusWords(status);
 }
 
 /**
@@ -82,6 +82,6 @@ export function progressWords(status: string | null | undefined, accepted: numbe
  * counting the outage.
  */
 export function shownElapsed(engineSeconds: number | null, secondsSinceEvent: number, running: boolean, connected: boolean): number | null {
-  if (engineSeconds === null) return null
-  return running && connected ? engineSeconds + Math.max(0, secondsSinceEvent) : engineSeconds
+  if (engineSeconds === null) return null;
+  return running && connected ? engineSeconds + Math.max(0, secondsSinceEvent) : engineSeconds;
 }

@@ -44,7 +44,10 @@ export function lotkaVolterraSystem(alpha: number, beta: number, gamma: number, 
 }
 
 /** Prey then predators at OBSERVATION_TIMES (20 values), or null when the solver failed. */
-export function populationsAtObservationTimes(p: { alpha: number; beta: number; gamma: number; delta: number }, tolerances?: { rtol: number; atol: number }): Float64Array | null {
+export function populationsAtObservationTimes(
+  p: { alpha: number; beta: number; gamma: number; delta: number },
+  tolerances?: { rtol: number; atol: number },
+): Float64Array | null {
   const out = new Float64Array(20);
   return solveAtTimes(lotkaVolterraSystem(p.alpha, p.beta, p.gamma, p.delta), INITIAL_STATE, OBSERVATION_TIMES, out, tolerances) ? out : null;
 }
@@ -53,5 +56,8 @@ export function simulate({ parameters, seed }: BlackBoxInput): BlackBoxOutput {
   const u = populationsAtObservationTimes(parameters as { alpha: number; beta: number; gamma: number; delta: number });
   if (!u) return asOutput(names, new Float64Array(20).fill(FAILED));
   const rng = Xoshiro128.fromSeed(seed);
-  return asOutput(names, Float64Array.from(u, (v) => Math.exp(Math.log(Math.min(Math.max(v, LOWER), UPPER)) + NOISE_SIGMA * rng.nextNormal())));
+  return asOutput(
+    names,
+    Float64Array.from(u, (v) => Math.exp(Math.log(Math.min(Math.max(v, LOWER), UPPER)) + NOISE_SIGMA * rng.nextNormal())),
+  );
 }

@@ -16,7 +16,13 @@ export const TASK_ODE_TOLERANCES = { rtol: 1e-6, atol: 1e-9 } as const;
  * species-major into out[s · at.length + k]. Returns false if the
  * integrator gave up (too many steps, non-finite state).
  */
-export function solveAtTimes(system: OdeSystem, y0: Float64Array, at: readonly number[], out: Float64Array, tolerances: { rtol: number; atol: number } = TASK_ODE_TOLERANCES): boolean {
+export function solveAtTimes(
+  system: OdeSystem,
+  y0: Float64Array,
+  at: readonly number[],
+  out: Float64Array,
+  tolerances: { rtol: number; atol: number } = TASK_ODE_TOLERANCES,
+): boolean {
   const integrator = createIntegrator(system, 'nonstiff', { ...tolerances, maxSteps: 200_000 });
   const n = system.size;
   const point = new Float64Array(n);

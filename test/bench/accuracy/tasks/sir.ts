@@ -56,5 +56,8 @@ export function simulate({ parameters, seed }: BlackBoxInput): BlackBoxOutput {
   const infected = infectedAtObservationDays(parameters.beta, parameters.gamma);
   if (!infected) return asOutput(names, new Float64Array(10).fill(FAILED));
   const rng = Xoshiro128.fromSeed(seed);
-  return asOutput(names, Float64Array.from(infected, (i) => binomial(SAMPLE_SIZE, Math.min(Math.max(i / POPULATION, 0), 1), rng)));
+  return asOutput(
+    names,
+    Float64Array.from(infected, (i) => binomial(SAMPLE_SIZE, Math.min(Math.max(i / POPULATION, 0), 1), rng)),
+  );
 }

@@ -1,7 +1,10 @@
 import type { BlackBoxInput, BlackBoxOutput } from '../../../../engine/simulate/blackbox/ModuleSimulator.js';
 
 /** A prior as the engine's prior registry reads it (engine/sample/priors/registry.ts). */
-export type TaskPriorSpec = { kind: 'uniform'; lower: number; upper: number } | { kind: 'normal'; mean: number; sd: number } | { kind: 'logNormal'; mu: number; sigma: number };
+export type TaskPriorSpec =
+  | { kind: 'uniform'; lower: number; upper: number }
+  | { kind: 'normal'; mean: number; sd: number }
+  | { kind: 'logNormal'; mu: number; sigma: number };
 
 /**
  * One sbibm task (Lueckmann et al. 2021, arXiv:2101.04653) as a black-box

@@ -114,7 +114,15 @@ describe('the engine bridge (a real EngineService behind a MessageChannel)', () 
   it("asks the front door's dialog to approve a simulator; only its answer approves", async () => {
     const added = (await client.invoke('models.addSimulator', {
       name: 'decay',
-      simulator: { kind: 'module', path: decayModule, parameters: [{ id: 'a0', value: 100 }, { id: 'k', value: 0.1 }], species: ['A', 'B'] },
+      simulator: {
+        kind: 'module',
+        path: decayModule,
+        parameters: [
+          { id: 'a0', value: 100 },
+          { id: 'k', value: 0.1 },
+        ],
+        species: ['A', 'B'],
+      },
     })) as CallOutcome<{ id: number }>;
     expect(added.ok).toBe(true);
     const modelId = added.ok ? added.value.id : -1;
@@ -127,7 +135,10 @@ describe('the engine bridge (a real EngineService behind a MessageChannel)', () 
     expect(asked).toHaveLength(1);
     // The dialog shows the engine's description, for this project.
     expect(asked[0]).toMatchObject({ scope: join(dir, 'bridge.sciope'), text: item!.text, description: { fingerprint: item!.fingerprint, kind: 'module' } });
-    expect(await client.invoke('simulate.preview', { modelId, runs: 1, points: 3, tEnd: 2, seed: 1 })).toMatchObject({ ok: false, error: { code: 'SIMULATOR_NOT_APPROVED' } });
+    expect(await client.invoke('simulate.preview', { modelId, runs: 1, points: 3, tEnd: 2, seed: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'SIMULATOR_NOT_APPROVED' },
+    });
 
     nextAnswer = true;
     expect(await client.invoke('trust.request', { fingerprint: item!.fingerprint })).toEqual({ ok: true, value: { approved: true, via: 'dialog' } });
@@ -176,7 +187,15 @@ describe("the engine bridge with a terminal's code channel (sciope serve)", () =
       await client.call('projects.create', { path: join(dir, 'code.sciope') });
       await client.call('models.addSimulator', {
         name: 'decay',
-        simulator: { kind: 'module', path: decayModule, parameters: [{ id: 'a0', value: 100 }, { id: 'k', value: 0.1 }], species: ['A', 'B'] },
+        simulator: {
+          kind: 'module',
+          path: decayModule,
+          parameters: [
+            { id: 'a0', value: 100 },
+            { id: 'k', value: 0.1 },
+          ],
+          species: ['A', 'B'],
+        },
       });
       const [item] = (await client.call('trust.list')).simulators;
       expect(await client.call('trust.request', { fingerprint: item.fingerprint! })).toEqual({ approved: false, via: 'code' });
@@ -235,7 +254,9 @@ describe('the engine bridge when the host crashes', () => {
     connection!.kill();
     expect(await waiting).toMatchObject({ ok: false, error: { code: 'ENGINE_STOPPED', message: expect.stringContaining('restarts with your next action') } });
     expect(crashes).toEqual([{ code: null, project: '/p/a.sciope', interruptedRuns: [7], failedTrainings: [3] }]);
-    expect(events).toContainEqual(expect.objectContaining({ type: 'run.finished', runId: 7, status: 'interrupted', error: expect.objectContaining({ code: 'ENGINE_STOPPED' }) }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'run.finished', runId: 7, status: 'interrupted', error: expect.objectContaining({ code: 'ENGINE_STOPPED' }) }),
+    );
     expect(events).toContainEqual(expect.objectContaining({ type: 'learn.finished', taskId: 3, status: 'failed' }));
     expect(client.running).toBe(false);
 
@@ -273,7 +294,10 @@ describe('the engine host refuses what is not a well-formed message of the front
     port1.postMessage({ kind: 'call', id: 3, method: 'app.info', args: { a: 1 } });
     await settle();
     expect(calls).toEqual([{ method: 'app.info', args: { a: 1 } }]);
-    expect(replies).toEqual([{ kind: 'ready' }, { kind: 'result', id: 3, outcome: new TextEncoder().encode(JSON.stringify({ ok: true, value: { method: 'app.info', args: { a: 1 } } })) }]);
+    expect(replies).toEqual([
+      { kind: 'ready' },
+      { kind: 'result', id: 3, outcome: new TextEncoder().encode(JSON.stringify({ ok: true, value: { method: 'app.info', args: { a: 1 } } })) },
+    ]);
     expect(logged).toHaveLength(5);
     expect(logged[0]).toContain('before init');
     expect(logged[1]).toContain('a second init');

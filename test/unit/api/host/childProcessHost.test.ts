@@ -54,8 +54,13 @@ describe('the engine host in a child process', () => {
     const observed = await value<{ id: number }>(client, 'observed.importCsv', { name: 'observed.csv', csv: observedCsv });
     const { priors } = await value<{ priors: unknown }>(client, 'priors.defaults', { modelId: model.id });
     const study = await value<{ id: number }>(client, 'studies.save', {
-      name: 'long', modelId: model.id, observedId: observed.id, priors, simulation: { runsPerTrial: 1 },
-      algorithm: { kind: 'smcAbc', populationSize: 40, maxGenerations: 50 }, seed: 3,
+      name: 'long',
+      modelId: model.id,
+      observedId: observed.id,
+      priors,
+      simulation: { runsPerTrial: 1 },
+      algorithm: { kind: 'smcAbc', populationSize: 40, maxGenerations: 50 },
+      seed: 3,
     });
     const firstGeneration = new Promise<void>((resolve) => {
       const off = client.onEvent((event) => {
@@ -72,7 +77,9 @@ describe('the engine host in a child process', () => {
     await new Promise<void>((resolve) => first.onExit(() => resolve()));
 
     expect(crashes).toEqual([expect.objectContaining({ project: path, interruptedRuns: [runId], failedTrainings: [] })]);
-    expect(events.filter((e): e is RunFinishedEvent => e.type === 'run.finished')).toEqual([expect.objectContaining({ runId, status: 'interrupted', error: expect.objectContaining({ code: 'ENGINE_STOPPED' }) })]);
+    expect(events.filter((e): e is RunFinishedEvent => e.type === 'run.finished')).toEqual([
+      expect.objectContaining({ runId, status: 'interrupted', error: expect.objectContaining({ code: 'ENGINE_STOPPED' }) }),
+    ]);
     expect(client.running).toBe(false);
 
     // The next call: a new host, the project reopened, the run interrupted with what it had committed.

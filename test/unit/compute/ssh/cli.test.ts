@@ -12,10 +12,18 @@ import { sciope } from '../../cli/runSciope.js';
 
 const bin = new URL('../../../../bin/sciope.js', import.meta.url).pathname;
 
-
 describe('sciope worker', () => {
   it('speaks the framed protocol on stdin/stdout: hello, job, batches in; results out; exits when stdin closes', async () => {
-    const job: SimulationJob = { model: getExample('birth-death')!, method: 'ssa', time: [0, 5, 10], parameterIds: [], runsPerTrial: 1, statistics: null, returnTrajectories: true, seed: 3 };
+    const job: SimulationJob = {
+      model: getExample('birth-death')!,
+      method: 'ssa',
+      time: [0, 5, 10],
+      parameterIds: [],
+      runsPerTrial: 1,
+      statistics: null,
+      returnTrajectories: true,
+      seed: 3,
+    };
     const trials: Trial[] = Array.from({ length: 5 }, (_, i) => ({ index: i, parameters: new Float64Array(0), stream: [0, i] }));
     const child = spawn(process.execPath, [bin, 'worker', '--threads', '2'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const frames: Frame[] = [];
@@ -54,7 +62,13 @@ describe.skipIf(!sshdAvailable)(`sciope nodes check${sshdAvailable ? '' : ` (ski
 
   it('prints a pre-flight table per node and fails when one node fails', async () => {
     const file = join(server.dir, 'nodes.json');
-    writeFileSync(file, JSON.stringify({ knownHosts: 'known_hosts', nodes: [{ ...server.node({ name: 'good', workers: 2 }), privateKey: 'user_key' }, server.node({ name: 'no-node', nodePath: '/opt/none/node' })] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        knownHosts: 'known_hosts',
+        nodes: [{ ...server.node({ name: 'good', workers: 2 }), privateKey: 'user_key' }, server.node({ name: 'no-node', nodePath: '/opt/none/node' })],
+      }),
+    );
     const { code, stdout, stderr } = await sciope('nodes', 'check', file);
     expect(code).toBe(2);
     expect(stdout).toMatch(/^node\s+status\s+node\.js\s+cores\s+workers\s+connect\s+host key/m);
@@ -85,4 +99,3 @@ describe.skipIf(!sshdAvailable)(`sciope nodes check${sshdAvailable ? '' : ` (ski
     expect(readFileSync(remote, 'utf8')).toBe(readFileSync(local, 'utf8'));
   });
 });
-

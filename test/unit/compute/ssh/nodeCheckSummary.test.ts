@@ -5,7 +5,12 @@ import { RemoteNodeError } from '../../../../engine/errors/index.js';
 describe('summariseNodeCheck', () => {
   it('says ready with the Node version and workers, and keeps the other facts', () => {
     const summary = summariseNodeCheck({ node: 'me@a:22', ok: true, hostKey: 'ED25519 SHA256:x', nodeVersion: 'v22.3.0', cores: 8, workers: 7, connectMs: 40 });
-    expect(summary).toEqual({ node: 'me@a:22', ok: true, message: 'ready: Node v22.3.0, 7 workers', facts: { hostKey: 'ED25519 SHA256:x', nodeVersion: 'v22.3.0', cores: 8, workers: 7, connectMs: 40 } });
+    expect(summary).toEqual({
+      node: 'me@a:22',
+      ok: true,
+      message: 'ready: Node v22.3.0, 7 workers',
+      facts: { hostKey: 'ED25519 SHA256:x', nodeVersion: 'v22.3.0', cores: 8, workers: 7, connectMs: 40 },
+    });
   });
 
   it('says what went wrong, from the node error, without the error among the facts', () => {

@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteNodeError } from '../../../../engine/errors/index.js';
-import { checkHostKey, checkNodes, fingerprint, NodeSettingsError, parseKnownHosts, parseNodesFile, SshNodePool, type NodeReport } from '../../../../engine/compute/ssh/index.js';
+import {
+  checkHostKey,
+  checkNodes,
+  fingerprint,
+  NodeSettingsError,
+  parseKnownHosts,
+  parseNodesFile,
+  SshNodePool,
+  type NodeReport,
+} from '../../../../engine/compute/ssh/index.js';
 import { getExample } from '../../../../engine/model/index.js';
 import { otherPublicKey, sshdAvailable, SSHD_MISSING, startSshd, type SshServer } from './sshServer.js';
 
@@ -13,7 +22,16 @@ const run = promisify(execFile);
 
 describe('node settings', () => {
   it('names every bad field with its path', () => {
-    const attempt = () => parseNodesFile({ nodes: [{ host: 'a', user: 'u', privateKey: 'k' }, { host: '', port: 70000, user: 'u', workers: 0, shell: 'zsh' }] }, 'nodes.json');
+    const attempt = () =>
+      parseNodesFile(
+        {
+          nodes: [
+            { host: 'a', user: 'u', privateKey: 'k' },
+            { host: '', port: 70000, user: 'u', workers: 0, shell: 'zsh' },
+          ],
+        },
+        'nodes.json',
+      );
     expect(attempt).toThrow(NodeSettingsError);
     const message = (() => {
       try {
@@ -27,7 +45,9 @@ describe('node settings', () => {
     expect(message).toContain('nodes[1].port: expected a port between 1 and 65535');
     expect(message).toContain('nodes[1].workers: expected at least 1 worker');
     expect(message).toContain('nodes[1]: unknown field "shell"');
-    expect(() => parseNodesFile([{ host: 'a', user: 'u' }])).toThrow('nodes[0]: expected "privateKey" (a key file path) or "agent" (true or a socket path) to authenticate');
+    expect(() => parseNodesFile([{ host: 'a', user: 'u' }])).toThrow(
+      'nodes[0]: expected "privateKey" (a key file path) or "agent" (true or a socket path) to authenticate',
+    );
   });
 
   it('fills defaults and resolves key paths against the file folder', () => {
@@ -76,7 +96,13 @@ describe.skipIf(!sshdAvailable)(`SSH pre-flight against a private sshd${sshdAvai
 
   it('reports Node version, cores and the verified host key per node', async () => {
     const [report] = await checkNodes([server.node()], { knownHosts: server.knownHosts });
-    expect(report).toMatchObject({ node: `${server.user}@127.0.0.1:${server.port}`, ok: true, nodeVersion: process.version, cores: availableParallelism(), workers: availableParallelism() });
+    expect(report).toMatchObject({
+      node: `${server.user}@127.0.0.1:${server.port}`,
+      ok: true,
+      nodeVersion: process.version,
+      cores: availableParallelism(),
+      workers: availableParallelism(),
+    });
     expect(report.hostKey).toBe(`ED25519 ${hostFingerprint()}`);
     const [two] = await checkNodes([server.node({ workers: 3, name: 'lab' })], { knownHosts: server.knownHosts });
     expect(two).toMatchObject({ node: 'lab', ok: true, workers: 3 });
@@ -96,7 +122,9 @@ describe.skipIf(!sshdAvailable)(`SSH pre-flight against a private sshd${sshdAvai
     writeFileSync(empty, '');
     const error = errorOf((await checkNodes([server.node()], { knownHosts: empty }))[0]);
     expect(error.reason).toBe('unknown-host');
-    expect(error.message).toContain(`unknown host: the server offered ED25519 key ${hostFingerprint()}, which ${empty} does not list for [127.0.0.1]:${server.port}`);
+    expect(error.message).toContain(
+      `unknown host: the server offered ED25519 key ${hostFingerprint()}, which ${empty} does not list for [127.0.0.1]:${server.port}`,
+    );
     expect(error.message).toContain(`ssh-keyscan -p ${server.port} -t ed25519 127.0.0.1 >> ${empty}`);
     expect(error.message).toContain(`ssh -p ${server.port} -o UserKnownHostsFile=${empty} ${server.user}@127.0.0.1`);
   });
@@ -111,7 +139,16 @@ describe.skipIf(!sshdAvailable)(`SSH pre-flight against a private sshd${sshdAvai
     expect(error.message).toContain(`ssh-keygen -R '[127.0.0.1]:${server.port}' -f ${wrong}`);
 
     const pool = new SshNodePool({ nodes: [server.node()], knownHosts: wrong });
-    const job = { model: getExample('birth-death')!, method: 'ssa' as const, time: [0, 1], parameterIds: [], runsPerTrial: 1, statistics: null, returnTrajectories: true, seed: 1 };
+    const job = {
+      model: getExample('birth-death')!,
+      method: 'ssa' as const,
+      time: [0, 1],
+      parameterIds: [],
+      runsPerTrial: 1,
+      statistics: null,
+      returnTrajectories: true,
+      seed: 1,
+    };
     const failure = pool.map(job, [{ index: 0, parameters: new Float64Array(0), stream: [0] }]);
     await expect(failure).rejects.toThrow(/every SSH node was lost or unavailable; 0 of 1 trials done:\n.*host key has CHANGED/);
     await expect(failure).rejects.toMatchObject({ code: 'REMOTE_NODE', reason: 'all-lost' });
@@ -132,7 +169,9 @@ describe.skipIf(!sshdAvailable)(`SSH pre-flight against a private sshd${sshdAvai
     const oldNode = join(server.dir, 'node18');
     writeFileSync(oldNode, '#!/bin/sh\necho v18.19.1\n');
     chmodSync(oldNode, 0o755);
-    const [missing, old] = await checkNodes([server.node({ nodePath: '/opt/none/bin/node' }), server.node({ nodePath: oldNode })], { knownHosts: server.knownHosts });
+    const [missing, old] = await checkNodes([server.node({ nodePath: '/opt/none/bin/node' }), server.node({ nodePath: oldNode })], {
+      knownHosts: server.knownHosts,
+    });
     expect(errorOf(missing).message).toMatch(/Node\.js was not found at "\/opt\/none\/bin\/node"/);
     expect(errorOf(old).reason).toBe('node-too-old');
     expect(errorOf(old).message).toContain('Node.js v18.19.1 is too old; the worker needs Node.js >= 20');
@@ -141,7 +180,10 @@ describe.skipIf(!sshdAvailable)(`SSH pre-flight against a private sshd${sshdAvai
   it('bad credentials and closed ports are named', async () => {
     const stranger = join(server.dir, 'stranger');
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', stranger]);
-    const [auth, closed] = await checkNodes([server.node({ privateKey: stranger }), server.node({ port: 1 })], { knownHosts: server.knownHosts, connectTimeoutMs: 5000 });
+    const [auth, closed] = await checkNodes([server.node({ privateKey: stranger }), server.node({ port: 1 })], {
+      knownHosts: server.knownHosts,
+      connectTimeoutMs: 5000,
+    });
     expect(errorOf(auth).reason).toBe('auth');
     expect(errorOf(auth).message).toContain(`authentication failed as "${server.user}" with the key ${stranger}`);
     expect(errorOf(closed).message).toMatch(/cannot connect: connection refused/);

@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationJob, Trial, TrialResult } from '../../../../engine/compute/executor.js';
 import { InProcessExecutor } from '../../../../engine/compute/InProcessExecutor.js';
-import { connectNode, deployWorker, parseNodeSettings, remoteWorkerBundle, SshNodePool, type NodeEvent, type SshNodePoolOptions } from '../../../../engine/compute/ssh/index.js';
+import {
+  connectNode,
+  deployWorker,
+  parseNodeSettings,
+  remoteWorkerBundle,
+  SshNodePool,
+  type NodeEvent,
+  type SshNodePoolOptions,
+} from '../../../../engine/compute/ssh/index.js';
 import { RemoteNodeError } from '../../../../engine/errors/index.js';
 import { getExample } from '../../../../engine/model/index.js';
 import { pgrep, sshdAvailable, SSHD_MISSING, startSshd, waitForNoProcess, type SshServer } from './sshServer.js';
@@ -64,7 +72,9 @@ describe.skipIf(!sshdAvailable)(`SshNodePool against a private sshd${sshdAvailab
   it('deploys the worker bundle once, then finds it in the cache', async () => {
     const bundle = await remoteWorkerBundle();
     expect(bundle.name).toMatch(/^worker-[0-9a-f]{16}\.mjs$/);
-    const connection = await connectNode(parseNodeSettings(server.node({ remoteDir: join(server.dir, 'deploy', 'nested') })), { knownHosts: server.knownHosts });
+    const connection = await connectNode(parseNodeSettings(server.node({ remoteDir: join(server.dir, 'deploy', 'nested') })), {
+      knownHosts: server.knownHosts,
+    });
     try {
       const first = await deployWorker(connection, bundle);
       expect(first).toEqual({ remoteFile: join(server.dir, 'deploy', 'nested', bundle.name), uploaded: true });
@@ -105,11 +115,18 @@ describe.skipIf(!sshdAvailable)(`SshNodePool against a private sshd${sshdAvailab
     const { executor } = pool(1, 'broken');
     const broken: SimulationJob = {
       ...job,
-      model: { name: 'negative', species: [{ id: 'X', initial: 0 }], parameters: [{ id: 'k', value: 1 }], reactions: [{ id: 'leak', products: { X: 1 }, propensity: 'k - 2' }] },
+      model: {
+        name: 'negative',
+        species: [{ id: 'X', initial: 0 }],
+        parameters: [{ id: 'k', value: 1 }],
+        reactions: [{ id: 'leak', products: { X: 1 }, propensity: 'k - 2' }],
+      },
       parameterIds: ['k'],
     };
     try {
-      await expect(executor.map(broken, [{ index: 0, parameters: Float64Array.of(1), stream: [0, 0] }])).rejects.toThrow(/reaction leak: propensity is -1.* \[on node1\]/);
+      await expect(executor.map(broken, [{ index: 0, parameters: Float64Array.of(1), stream: [0, 0] }])).rejects.toThrow(
+        /reaction leak: propensity is -1.* \[on node1\]/,
+      );
     } finally {
       await executor.close();
     }

@@ -116,7 +116,9 @@ export async function startSshd(options: SshServerOptions = {}): Promise<SshServ
         'Subsystem sftp internal-sftp',
         'MaxStartups 100',
         'MaxSessions 100',
-        `SetEnv PATH=${path}${Object.entries(options.env ?? {}).map(([name, value]) => ` ${name}=${value}`).join('')}`,
+        `SetEnv PATH=${path}${Object.entries(options.env ?? {})
+          .map(([name, value]) => ` ${name}=${value}`)
+          .join('')}`,
         'LogLevel ERROR',
         '',
       ].join('\n'),
@@ -164,7 +166,11 @@ export async function startSshd(options: SshServerOptions = {}): Promise<SshServ
 export async function pgrep(pattern: string): Promise<number[]> {
   try {
     const { stdout } = await run('pgrep', ['-f', pattern]);
-    return stdout.split('\n').filter(Boolean).map(Number).filter((pid) => pid !== process.pid);
+    return stdout
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
+      .filter((pid) => pid !== process.pid);
   } catch (error) {
     if ((error as { code?: number }).code === 1) return [];
     throw error;

@@ -49,15 +49,19 @@ describe('ComputeThreads: same results as in-thread', () => {
     expect(Array.from(there.hard)).toEqual(Array.from(here.hard));
   }, 60_000);
 
-  it.each(['pca', 'umap', 'tsne'] as const)('reduceDimension %s, with progress', async (method) => {
-    const { features } = blobs(120);
-    const options = { method, seed: 3, iterations: 60 };
-    const here = await inThreadCompute.run('reduceDimension', { features, options });
-    const progress: number[] = [];
-    const there = await threads.run('reduceDimension', { features, options }, { onProgress: ({ done }) => progress.push(done) });
-    expect(Array.from(there.embedding)).toEqual(Array.from(here.embedding));
-    expect(progress.length).toBeGreaterThan(0);
-  }, 60_000);
+  it.each(['pca', 'umap', 'tsne'] as const)(
+    'reduceDimension %s, with progress',
+    async (method) => {
+      const { features } = blobs(120);
+      const options = { method, seed: 3, iterations: 60 };
+      const here = await inThreadCompute.run('reduceDimension', { features, options });
+      const progress: number[] = [];
+      const there = await threads.run('reduceDimension', { features, options }, { onProgress: ({ done }) => progress.push(done) });
+      expect(Array.from(there.embedding)).toEqual(Array.from(here.embedding));
+      expect(progress.length).toBeGreaterThan(0);
+    },
+    60_000,
+  );
 
   it('proposePoints', async () => {
     const { features } = blobs(200, 2);
@@ -78,7 +82,10 @@ describe('ComputeThreads: same results as in-thread', () => {
     const here = GaussianProcess.fit(x, y, options);
     const there = GaussianProcess.fromJSON(await threads.run('fitGaussianProcess', { x, y, options }));
     expect(there.hyperparameters).toEqual(here.hyperparameters);
-    const at = [[0.3, 0.7], [0.9, 0.1]];
+    const at = [
+      [0.3, 0.7],
+      [0.9, 0.1],
+    ];
     expect(Array.from(there.predict(at).mean)).toEqual(Array.from(here.predict(at).mean));
   }, 60_000);
 });
@@ -87,7 +94,15 @@ describe('ComputeThreads: training', () => {
   let set: TrainingSet;
   beforeAll(async () => {
     const prior = createIndependentPrior({ alpha: [0.5, 5], mu: [0.05, 0.5] }, 'priors');
-    set = await simulateTrainingSet({ model: immigrationDeath, method: 'ode', time: Array.from({ length: 21 }, (_, i) => i * 2), prior, n: 200, seed: 1, executor: new InProcessExecutor() });
+    set = await simulateTrainingSet({
+      model: immigrationDeath,
+      method: 'ode',
+      time: Array.from({ length: 21 }, (_, i) => i * 2),
+      prior,
+      n: 200,
+      seed: 1,
+      executor: new InProcessExecutor(),
+    });
   });
   const options = { architecture: { architecture: 'pen' as const, inner: [8, 4], outer: [8] }, epochs: 2, batchSize: 32, seed: 9 };
 

@@ -18,7 +18,11 @@ beforeAll(async () => {
 
 function randomFlow(dimension: number, transforms: number, contextDimension = 1): MaskedAutoregressiveFlow {
   const architecture: FlowArchitecture = { kind: 'maf', dimension, contextDimension, transforms, hidden: 8, hiddenLayers: 2, activation: 'tanh' };
-  const weights = initialWeights(architecture, 11).map((w) => (w.name.includes('shift') || w.name.includes('logScale') ? { ...w, values: w.values.map((v, i) => v * 60 + (w.name.endsWith('bias') ? 0.1 * ((i % 3) - 1) : 0)) } : w));
+  const weights = initialWeights(architecture, 11).map((w) =>
+    w.name.includes('shift') || w.name.includes('logScale')
+      ? { ...w, values: w.values.map((v, i) => v * 60 + (w.name.endsWith('bias') ? 0.1 * ((i % 3) - 1) : 0)) }
+      : w,
+  );
   return new MaskedAutoregressiveFlow(architecture, weights);
 }
 
@@ -61,7 +65,8 @@ describe('MADE masks', () => {
       for (let j = 0; j < D; j++) {
         // A path input j → hidden a → hidden b → output k exists iff some a, b pass all three masks.
         let path = false;
-        for (let a = 0; a < H && !path; a++) for (let b = 0; b < H && !path; b++) path = m.input[j * H + a] === 1 && m.hidden[a * H + b] === 1 && m.output[b * D + k] === 1;
+        for (let a = 0; a < H && !path; a++)
+          for (let b = 0; b < H && !path; b++) path = m.input[j * H + a] === 1 && m.hidden[a * H + b] === 1 && m.output[b * D + k] === 1;
         expect(path).toBe(j < k);
       }
     }
@@ -117,7 +122,8 @@ describe('masked autoregressive flow', () => {
     for (let i = 0; i < side; i++) for (let j = 0; j < side; j++) grid.set([-10 + i * h, -10 + j * h], (i * side + j) * 2);
     const p = tf.tidy(() => tf.exp(flow.logProb(tf.tensor2d(grid, [side * side, 2]), tf.fill([side * side, 1], -0.4) as tf.Tensor2D)).dataSync());
     let integral = 0;
-    for (let i = 0; i < side; i++) for (let j = 0; j < side; j++) integral += (i === 0 || i === side - 1 ? 0.5 : 1) * (j === 0 || j === side - 1 ? 0.5 : 1) * p[i * side + j] * h * h;
+    for (let i = 0; i < side; i++)
+      for (let j = 0; j < side; j++) integral += (i === 0 || i === side - 1 ? 0.5 : 1) * (j === 0 || j === side - 1 ? 0.5 : 1) * p[i * side + j] * h * h;
     expect(integral).toBeGreaterThan(0.99);
     expect(integral).toBeLessThan(1.01);
     flow.dispose();

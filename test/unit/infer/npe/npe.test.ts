@@ -78,7 +78,11 @@ describe('npe', () => {
   it('gives the same estimator whatever the executor batching, and survives JSON', async () => {
     const settings = { ...gaussian, simulations: 200, seed: 9, training: { ...quickTraining, maxEpochs: 3 } };
     const a = await npe({ ...settings, executor: new FunctionExecutor((p, rng) => [p[0] + 0.5 * rng.nextNormal(), p[1] + 0.5 * rng.nextNormal()], 7) });
-    const b = await npe({ ...settings, executor: new FunctionExecutor((p, rng) => [p[0] + 0.5 * rng.nextNormal(), p[1] + 0.5 * rng.nextNormal()], 64), batchSize: 50 });
+    const b = await npe({
+      ...settings,
+      executor: new FunctionExecutor((p, rng) => [p[0] + 0.5 * rng.nextNormal(), p[1] + 0.5 * rng.nextNormal()], 64),
+      batchSize: 50,
+    });
     expect(b.estimator.weights).toEqual(a.estimator.weights);
     const json = JSON.parse(JSON.stringify(a.toJSON()));
     const rebuilt = NeuralPosterior.fromJSON(json, gaussian.prior);

@@ -61,11 +61,29 @@ describe('Conv1D paths: tf.layers.conv1d and UnfoldConv1D', () => {
   it('a network stored from the unfold path loads into the tf.layers path and evaluates the same', () => {
     const unfold = buildModel(graph, T, C, 7, { convolution: 'unfold' });
     // Weights a trained network might have: random, batch-norm variances positive.
-    unfold.model.setWeights(unfold.model.weights.map((w, i) => tf.tidy(() => (w.name.includes('moving_variance') ? tf.randomUniform(w.shape as number[], 0.5, 1.5, 'float32', i) : tf.randomNormal(w.shape as number[], 0, 0.4, 'float32', i)))));
-    const spec = JSON.parse(JSON.stringify(toNetworkSpec(unfold, {
-      architecture: 'cnn', graph, species: ['A', 'B', 'C'], timePoints: T, parameters: ['k1', 'k2'], lower: [0, 0], upper: [1, 1],
-      normalisation: { transform: 'none', mean: [0, 0, 0], sd: [1, 1, 1] },
-    })));
+    unfold.model.setWeights(
+      unfold.model.weights.map((w, i) =>
+        tf.tidy(() =>
+          w.name.includes('moving_variance')
+            ? tf.randomUniform(w.shape as number[], 0.5, 1.5, 'float32', i)
+            : tf.randomNormal(w.shape as number[], 0, 0.4, 'float32', i),
+        ),
+      ),
+    );
+    const spec = JSON.parse(
+      JSON.stringify(
+        toNetworkSpec(unfold, {
+          architecture: 'cnn',
+          graph,
+          species: ['A', 'B', 'C'],
+          timePoints: T,
+          parameters: ['k1', 'k2'],
+          lower: [0, 0],
+          upper: [1, 1],
+          normalisation: { transform: 'none', mean: [0, 0, 0], sd: [1, 1, 1] },
+        }),
+      ),
+    );
     const statistics = createSummaryStatistics(spec) as NeuralNetworkStatistics;
     const layers = buildModel(graph, T, C, 0, { convolution: 'layers' });
     loadFlatWeights(layers, exportWeights(unfold));

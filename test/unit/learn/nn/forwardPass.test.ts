@@ -41,7 +41,13 @@ describe('pure-TypeScript forward pass', () => {
     const built = buildModel(graph, T, S, 5);
     randomiseWeights(built.model, rng);
     const spec = toNetworkSpec(built, {
-      architecture, graph, species: ['A', 'B', 'C'], timePoints: T, parameters: ['k1', 'k2'], lower: [0, 0], upper: [1, 1],
+      architecture,
+      graph,
+      species: ['A', 'B', 'C'],
+      timePoints: T,
+      parameters: ['k1', 'k2'],
+      lower: [0, 0],
+      upper: [1, 1],
       normalisation: { transform: 'none', mean: [0, 0, 0], sd: [1, 1, 1] },
     });
     const statistics = createSummaryStatistics(JSON.parse(JSON.stringify(spec))) as NeuralNetworkStatistics;
@@ -61,7 +67,13 @@ describe('pure-TypeScript forward pass', () => {
     const built = buildModel(graph, T, 2, 1);
     randomiseWeights(built.model, new Xoshiro128(deriveStreamState(3)));
     const spec = toNetworkSpec(built, {
-      architecture: 'cnn', graph, species: ['Y', 'X'], timePoints: T, parameters: ['a', 'b'], lower: [0, 1], upper: [2, 3],
+      architecture: 'cnn',
+      graph,
+      species: ['Y', 'X'],
+      timePoints: T,
+      parameters: ['a', 'b'],
+      lower: [0, 1],
+      upper: [2, 3],
       normalisation: { transform: 'log1p', mean: [1, 2], sd: [2, 0.5] },
     });
     const statistics = createSummaryStatistics(spec);
@@ -89,9 +101,20 @@ describe('pure-TypeScript forward pass', () => {
   it('rejects a spec whose weights do not fit its layers, naming the field', () => {
     const graph = dnnGraph(1, { hidden: [3] });
     const built = buildModel(graph, 4, 1, 1);
-    const spec = toNetworkSpec(built, { architecture: 'dnn', graph, species: ['A'], timePoints: 4, parameters: ['k'], lower: [0], upper: [1], normalisation: { transform: 'none', mean: [0], sd: [1] } });
+    const spec = toNetworkSpec(built, {
+      architecture: 'dnn',
+      graph,
+      species: ['A'],
+      timePoints: 4,
+      parameters: ['k'],
+      lower: [0],
+      upper: [1],
+      normalisation: { transform: 'none', mean: [0], sd: [1] },
+    });
     expect(() => createSummaryStatistics({ ...spec, timePoints: 5 })).toThrow(/statistics\.weights: expected \d+ float32 values for this network, got \d+/);
-    expect(() => createSummaryStatistics({ ...spec, parameters: ['k', 'j'], lower: [0, 0], upper: [1, 1] })).toThrow(/statistics\.network\.layers: the network outputs 1 values; expected 2/);
+    expect(() => createSummaryStatistics({ ...spec, parameters: ['k', 'j'], lower: [0, 0], upper: [1, 1] })).toThrow(
+      /statistics\.network\.layers: the network outputs 1 values; expected 2/,
+    );
     built.model.dispose();
   });
 });

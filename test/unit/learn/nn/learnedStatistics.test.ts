@@ -33,7 +33,15 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sciope-learn-'));
   set = await simulateTrainingSet({ ...simulation, n: 1000, seed: 1, executor: new InProcessExecutor() });
-  learned = await learnSummaryStatistics(set, { architecture: smallCnn, epochs: 15, batchSize: 64, learningRate: 3e-3, patience: 6, plateauPatience: 3, seed: 3 });
+  learned = await learnSummaryStatistics(set, {
+    architecture: smallCnn,
+    epochs: 15,
+    batchSize: 64,
+    learningRate: 3e-3,
+    patience: 6,
+    plateauPatience: 3,
+    seed: 3,
+  });
 }, 120_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -97,7 +105,12 @@ describe('learnSummaryStatistics', () => {
   it('cancels between batches with the AbortSignal', async () => {
     const controller = new AbortController();
     const small = { ...set, size: 300, inputs: set.inputs.subarray(0, 300 * 51), targets: set.targets.subarray(0, 600) };
-    const run = learnSummaryStatistics(small, { architecture: { architecture: 'dnn', hidden: [8] }, epochs: 50, signal: controller.signal, onEpoch: (p) => p.epoch === 1 && controller.abort() });
+    const run = learnSummaryStatistics(small, {
+      architecture: { architecture: 'dnn', hidden: [8] },
+      epochs: 50,
+      signal: controller.signal,
+      onEpoch: (p) => p.epoch === 1 && controller.abort(),
+    });
     await expect(run).rejects.toThrow(/abort/i);
     const simulating = simulateTrainingSet({ ...simulation, n: 10, seed: 1, executor: new InProcessExecutor(), signal: AbortSignal.abort() });
     await expect(simulating).rejects.toThrow(/abort/i);
@@ -107,8 +120,22 @@ describe('learnSummaryStatistics', () => {
 describe('learned statistics in inference', () => {
   it('ABC rejection with nn:alpha, nn:mu narrows the posterior to < 0.5 × the prior sd', async () => {
     const truth = { alpha: 2, mu: 0.2 };
-    const observed = { speciesIds: ['X'], time: Float64Array.from(TIME), runs: 1, events: 0, data: Float64Array.from(TIME, (t) => (truth.alpha / truth.mu) * (1 - Math.exp(-truth.mu * t))) };
-    const posterior = await abcRejection({ prior, simulation: { model: immigrationDeath, method: 'ode', time: TIME }, summaries: learned.spec, observed, budget: 1000, quantile: 0.03, seed: 5 });
+    const observed = {
+      speciesIds: ['X'],
+      time: Float64Array.from(TIME),
+      runs: 1,
+      events: 0,
+      data: Float64Array.from(TIME, (t) => (truth.alpha / truth.mu) * (1 - Math.exp(-truth.mu * t))),
+    };
+    const posterior = await abcRejection({
+      prior,
+      simulation: { model: immigrationDeath, method: 'ode', time: TIME },
+      summaries: learned.spec,
+      observed,
+      budget: 1000,
+      quantile: 0.03,
+      seed: 5,
+    });
     const priorSd = [4.5 / Math.sqrt(12), 0.45 / Math.sqrt(12)];
     const sd = posterior.sd();
     const mean = posterior.mean();
@@ -119,7 +146,16 @@ describe('learned statistics in inference', () => {
   });
 
   it('runs unchanged in worker threads: the same features as in process', async () => {
-    const job = { model: immigrationDeath, method: 'ode' as const, time: TIME, parameterIds: ['alpha', 'mu'], runsPerTrial: 1, statistics: learned.spec, returnTrajectories: false, seed: 1 };
+    const job = {
+      model: immigrationDeath,
+      method: 'ode' as const,
+      time: TIME,
+      parameterIds: ['alpha', 'mu'],
+      runsPerTrial: 1,
+      statistics: learned.spec,
+      returnTrajectories: false,
+      seed: 1,
+    };
     const trials = Array.from({ length: 6 }, (_, i) => ({ index: i, parameters: Float64Array.of(0.5 + 0.7 * i, 0.05 + 0.07 * i), stream: [i] }));
     const pool = new WorkerPoolExecutor({ workers: 2 });
     try {
@@ -150,16 +186,26 @@ describe('learned statistics in inference', () => {
     const byFile = parseStudy({ ...base, summaries: { kind: 'neural-network', file: 'net.json' } }, '/studies/s.json');
     const resolved = resolveStudySummaries(byFile, { baseDir: '/studies', readJson: (path) => (path === '/studies/net.json' ? learned.spec : undefined) });
     expect(resolved.summaries).toEqual(learned.spec);
-    const broken = resolveStudySummaries.bind(null, byFile, { baseDir: '/studies', readJson: () => ({ ...learned.spec, weights: float32ToBase64(new Float32Array(10)) }) });
+    const broken = resolveStudySummaries.bind(null, byFile, {
+      baseDir: '/studies',
+      readJson: () => ({ ...learned.spec, weights: float32ToBase64(new Float32Array(10)) }),
+    });
     expect(broken).toThrow(/summaries\.file: \/studies\/net\.json: weights: expected \d+ float32 values for this network, got 10/);
-    expect(() => parseStudy({ ...base, summaries: { kind: 'neural-network', file: 'a.json', network: 2 } }, 's.json')).toThrow(/summaries: give either "file" .* or "network"/);
-    expect(() => parseStudy({ ...base, summaries: { kind: 'neural-network', network: 0 } }, 's.json')).toThrow(/summaries\.network: expected the id of a network stored in the project/);
+    expect(() => parseStudy({ ...base, summaries: { kind: 'neural-network', file: 'a.json', network: 2 } }, 's.json')).toThrow(
+      /summaries: give either "file" .* or "network"/,
+    );
+    expect(() => parseStudy({ ...base, summaries: { kind: 'neural-network', network: 0 } }, 's.json')).toThrow(
+      /summaries\.network: expected the id of a network stored in the project/,
+    );
     const byId = parseStudy({ ...base, summaries: { kind: 'neural-network', network: 1 } }, 's.json');
     expect(() => resolveStudySummaries(byId, { baseDir: '', readJson: () => null })).toThrow(/summaries\.network: network 1 lives in a project/);
   });
 
   it('refuses to run a study whose network reference was not resolved', async () => {
-    const study = parseStudy({ model: 'immigration-death', observed: 'o.csv', priors: { alpha: [0.5, 5] }, summaries: { kind: 'neural-network', file: 'net.json' } }, 's.json');
+    const study = parseStudy(
+      { model: 'immigration-death', observed: 'o.csv', priors: { alpha: [0.5, 5] }, summaries: { kind: 'neural-network', file: 'net.json' } },
+      's.json',
+    );
     const observed = { speciesIds: ['X'], time: Float64Array.from(TIME), runs: 1, events: 0, data: new Float64Array(51), labels: ['0'] };
     await expect(runStudy(study, immigrationDeath, observed)).rejects.toThrow(/summaries: the network reference \(file "net.json"\) must be resolved/);
   });

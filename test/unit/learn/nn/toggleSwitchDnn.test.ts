@@ -31,8 +31,25 @@ const SEED = 2020;
 
 describe('the toggle-switch DNN', () => {
   it('beats the prior-alone RMSE clearly, and its warning names only the parameters it did not learn', async () => {
-    const set = await simulateTrainingSet({ model: toggleSwitch, method: 'ssa', time: TIME, prior, species: ['U', 'V'], n: 800, seed: SEED, executor: new InProcessExecutor() });
-    const learned = await learnSummaryStatistics(set, { architecture: { architecture: 'dnn' }, epochs: 15, batchSize: 64, learningRate: 1e-3, patience: 10, plateauPatience: 5, seed: SEED });
+    const set = await simulateTrainingSet({
+      model: toggleSwitch,
+      method: 'ssa',
+      time: TIME,
+      prior,
+      species: ['U', 'V'],
+      n: 800,
+      seed: SEED,
+      executor: new InProcessExecutor(),
+    });
+    const learned = await learnSummaryStatistics(set, {
+      architecture: { architecture: 'dnn' },
+      epochs: 15,
+      batchSize: 64,
+      learningRate: 1e-3,
+      patience: 10,
+      plateauPatience: 5,
+      seed: SEED,
+    });
     const v = learned.validation!;
     expect(v.overallRmse / v.overallPriorRmse, 'overall validation RMSE / prior alone').toBeLessThan(0.9);
     for (const name of ['alpha1', 'alpha2', 'mu']) {

@@ -69,59 +69,64 @@ const pool = new WorkerPoolExecutor({ workers: 2 });
 afterAll(() => pool.close());
 
 describe('learned statistics on the Vilar oscillator', () => {
-  it(
-    'ABC with learned statistics narrows the posterior compared with the prior for the identifiable parameters',
-    async () => {
-      const set = await simulateTrainingSet({ model: vilar, method: 'ssa', time: TIME, prior, species: SPECIES, n: TRAINING_SIZE, seed: SEED.training, executor: pool });
-      const learned = await learnSummaryStatistics(set, {
-        architecture: { architecture: 'cnn', filters: [8, 16], dense: [32, 32] },
-        epochs: 15,
-        batchSize: 64,
-        learningRate: 3e-3,
-        patience: 6,
-        plateauPatience: 3,
-        seed: SEED.network,
-      });
-      expect(learned.spec.parameters).toEqual(NAMES);
+  it('ABC with learned statistics narrows the posterior compared with the prior for the identifiable parameters', async () => {
+    const set = await simulateTrainingSet({
+      model: vilar,
+      method: 'ssa',
+      time: TIME,
+      prior,
+      species: SPECIES,
+      n: TRAINING_SIZE,
+      seed: SEED.training,
+      executor: pool,
+    });
+    const learned = await learnSummaryStatistics(set, {
+      architecture: { architecture: 'cnn', filters: [8, 16], dense: [32, 32] },
+      epochs: 15,
+      batchSize: 64,
+      learningRate: 3e-3,
+      patience: 6,
+      plateauPatience: 3,
+      seed: SEED.network,
+    });
+    expect(learned.spec.parameters).toEqual(NAMES);
 
-      // Validation RMSE per parameter on the held-out tail (validationSplit 0.2), with the exported spec's forward pass.
-      const d = NAMES.length;
-      const T = TIME.length;
-      const S = SPECIES.length;
-      const nVal = Math.floor(TRAINING_SIZE * 0.2);
-      const inputs = normalise(set.inputs, S, learned.spec.normalisation);
-      const network = new NeuralNetworkStatistics(learned.spec);
-      const squared = new Float64Array(d);
-      for (let i = TRAINING_SIZE - nVal; i < TRAINING_SIZE; i++) {
-        const y = network.evaluateNormalised(Float64Array.from(inputs.subarray(i * T * S, (i + 1) * T * S)));
-        for (let k = 0; k < d; k++) squared[k] += (y[k] - set.targets[i * d + k]) ** 2;
-      }
-      const rmse = Array.from(squared, (s) => Math.sqrt(s / nVal));
-      for (const [k, name] of NAMES.entries()) expect(rmse[k], `validation RMSE of ${name}`).toBeLessThan(PRIOR_RMSE);
+    // Validation RMSE per parameter on the held-out tail (validationSplit 0.2), with the exported spec's forward pass.
+    const d = NAMES.length;
+    const T = TIME.length;
+    const S = SPECIES.length;
+    const nVal = Math.floor(TRAINING_SIZE * 0.2);
+    const inputs = normalise(set.inputs, S, learned.spec.normalisation);
+    const network = new NeuralNetworkStatistics(learned.spec);
+    const squared = new Float64Array(d);
+    for (let i = TRAINING_SIZE - nVal; i < TRAINING_SIZE; i++) {
+      const y = network.evaluateNormalised(Float64Array.from(inputs.subarray(i * T * S, (i + 1) * T * S)));
+      for (let k = 0; k < d; k++) squared[k] += (y[k] - set.targets[i * d + k]) ** 2;
+    }
+    const rmse = Array.from(squared, (s) => Math.sqrt(s / nVal));
+    for (const [k, name] of NAMES.entries()) expect(rmse[k], `validation RMSE of ${name}`).toBeLessThan(PRIOR_RMSE);
 
-      // Observed: one SSA trajectory at the true parameters (all fifteen at the model's values), all species; the network reads C, A, R.
-      const observed = simulateEnsemble(new DirectMethod(compileNetwork(validateModel(vilar))), { runs: 1, seed: SEED.observed, grid: Float64Array.from(TIME) });
-      const posterior = await abcRejection({
-        prior,
-        simulation: { model: vilar, method: 'ssa', time: TIME },
-        summaries: learned.spec,
-        distance: { kind: 'euclidean' },
-        observed,
-        budget: ABC_BUDGET,
-        k: ABC_KEEP,
-        seed: SEED.abc,
-        executor: pool,
-      });
-      const sd = posterior.sd();
-      const interval = posterior.credibleInterval(0.95);
-      for (const [k, name] of NAMES.entries()) {
-        const [lower, upper] = BOUNDS[name];
-        const priorSd = (upper - lower) / Math.sqrt(12);
-        expect(sd[k] / priorSd, `posterior sd / prior sd of ${name}`).toBeLessThan(SD_RATIO[name]);
-        expect(interval[k][0], `95% interval of ${name} vs the truth`).toBeLessThanOrEqual(TRUTH[name]);
-        expect(interval[k][1], `95% interval of ${name} vs the truth`).toBeGreaterThanOrEqual(TRUTH[name]);
-      }
-    },
-    240_000,
-  );
+    // Observed: one SSA trajectory at the true parameters (all fifteen at the model's values), all species; the network reads C, A, R.
+    const observed = simulateEnsemble(new DirectMethod(compileNetwork(validateModel(vilar))), { runs: 1, seed: SEED.observed, grid: Float64Array.from(TIME) });
+    const posterior = await abcRejection({
+      prior,
+      simulation: { model: vilar, method: 'ssa', time: TIME },
+      summaries: learned.spec,
+      distance: { kind: 'euclidean' },
+      observed,
+      budget: ABC_BUDGET,
+      k: ABC_KEEP,
+      seed: SEED.abc,
+      executor: pool,
+    });
+    const sd = posterior.sd();
+    const interval = posterior.credibleInterval(0.95);
+    for (const [k, name] of NAMES.entries()) {
+      const [lower, upper] = BOUNDS[name];
+      const priorSd = (upper - lower) / Math.sqrt(12);
+      expect(sd[k] / priorSd, `posterior sd / prior sd of ${name}`).toBeLessThan(SD_RATIO[name]);
+      expect(interval[k][0], `95% interval of ${name} vs the truth`).toBeLessThanOrEqual(TRUTH[name]);
+      expect(interval[k][1], `95% interval of ${name} vs the truth`).toBeGreaterThanOrEqual(TRUTH[name]);
+    }
+  }, 240_000);
 });

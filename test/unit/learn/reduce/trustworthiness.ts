@@ -31,7 +31,8 @@ export function trustworthiness(input: DenseMatrix, embedding: Float64Array, k: 
       inputDistance[j] = j === i ? Infinity : s;
     }
     const inputTopK = smallest(inputDistance, k);
-    for (let j = 0; j < n; j++) layoutDistance[j] = j === i ? Infinity : (embedding[2 * i] - embedding[2 * j]) ** 2 + (embedding[2 * i + 1] - embedding[2 * j + 1]) ** 2;
+    for (let j = 0; j < n; j++)
+      layoutDistance[j] = j === i ? Infinity : (embedding[2 * i] - embedding[2 * j]) ** 2 + (embedding[2 * i + 1] - embedding[2 * j + 1]) ** 2;
     for (const j of smallest(layoutDistance, k)) {
       if (inputTopK.includes(j)) continue;
       let rank = 1;

@@ -41,7 +41,16 @@ describe('UMAP curve parameters', () => {
   ])('are a least-squares minimum for spread %d, minDist %d (any 1e-4 relative step raises the residual)', (spread, minDist) => {
     const { a, b } = fitCurveParameters(spread, minDist);
     const best = curveResidual(a, b, spread, minDist);
-    for (const [da, db] of [[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [-1, -1], [1, -1], [-1, 1]]) {
+    for (const [da, db] of [
+      [1, 0],
+      [-1, 0],
+      [0, 1],
+      [0, -1],
+      [1, 1],
+      [-1, -1],
+      [1, -1],
+      [-1, 1],
+    ]) {
       expect(curveResidual(a * (1 + 1e-4 * da), b * (1 + 1e-4 * db), spread, minDist)).toBeGreaterThan(best);
     }
   });

@@ -28,13 +28,17 @@ describe('UMAP embedding quality against umap-js', () => {
   it.each([
     ['a 3-D manifold in 49 features', () => manifold(600), 0.985],
     ['five overlapping clusters in 10-D', () => clusters(600), 0.955],
-  ] as const)('%s: trustworthiness within 0.003 of umap-js or better', async (_name, data, floor) => {
-    const matrix = standardiseColumns(toDenseMatrix(data())).matrix;
-    const ours = trustworthiness(matrix, await umapEmbed(matrix, { seed: 1 }), 15);
-    const reference = trustworthiness(matrix, umapJsEmbed(matrix, 1), 15);
-    expect(ours).toBeGreaterThan(reference - 0.003);
-    expect(ours).toBeGreaterThan(floor);
-  }, 60_000);
+  ] as const)(
+    '%s: trustworthiness within 0.003 of umap-js or better',
+    async (_name, data, floor) => {
+      const matrix = standardiseColumns(toDenseMatrix(data())).matrix;
+      const ours = trustworthiness(matrix, await umapEmbed(matrix, { seed: 1 }), 15);
+      const reference = trustworthiness(matrix, umapJsEmbed(matrix, 1), 15);
+      expect(ours).toBeGreaterThan(reference - 0.003);
+      expect(ours).toBeGreaterThan(floor);
+    },
+    60_000,
+  );
 });
 
 describe('trustworthiness', () => {

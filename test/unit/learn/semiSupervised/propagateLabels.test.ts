@@ -65,7 +65,12 @@ describe('label spreading and propagation (Zhou et al. 2004; Zhu & Ghahramani 20
   });
 
   it('rejects bad labels with the index named', () => {
-    expect(() => propagateLabels(rows, Int32Array.from(labels, (l, i) => (i === 5 ? -2 : l)))).toThrow(/labels\[5\]/);
+    expect(() =>
+      propagateLabels(
+        rows,
+        Int32Array.from(labels, (l, i) => (i === 5 ? -2 : l)),
+      ),
+    ).toThrow(/labels\[5\]/);
     expect(() => propagateLabels(rows, new Int32Array(rows.length).fill(-1))).toThrow(LearnInputError);
   });
 });

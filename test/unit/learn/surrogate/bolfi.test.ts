@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { bolfi, GaussianProcess, lbfgs, lcbExplorationWeight, proposeNext, SurrogateError, SurrogateSpecError } from '../../../../engine/learn/surrogate/index.js';
+import {
+  bolfi,
+  GaussianProcess,
+  lbfgs,
+  lcbExplorationWeight,
+  proposeNext,
+  SurrogateError,
+  SurrogateSpecError,
+} from '../../../../engine/learn/surrogate/index.js';
 import { Xoshiro128 } from '../../../../engine/sample/random/index.js';
 
 const TRUE_MINIMISER = [0.3, -0.5];
-const BOX: [number, number][] = [[-2, 2], [-2, 2]];
+const BOX: [number, number][] = [
+  [-2, 2],
+  [-2, 2],
+];
 
 /** Quadratic discrepancy with minimum 0.1 at (0.3, −0.5), plus |N(0, 0.05²)| noise (the floor keeps log finite). */
 function noisyQuadratic(seed: number) {
@@ -73,11 +84,15 @@ describe('BOLFI', () => {
 
 describe('lbfgs', () => {
   it('minimises the Rosenbrock function', () => {
-    const result = lbfgs((x, g) => {
-      g[0] = -2 * (1 - x[0]) - 400 * x[0] * (x[1] - x[0] * x[0]);
-      g[1] = 200 * (x[1] - x[0] * x[0]);
-      return (1 - x[0]) ** 2 + 100 * (x[1] - x[0] * x[0]) ** 2;
-    }, [-1.2, 1], { maxIterations: 500, gradientTolerance: 1e-8 });
+    const result = lbfgs(
+      (x, g) => {
+        g[0] = -2 * (1 - x[0]) - 400 * x[0] * (x[1] - x[0] * x[0]);
+        g[1] = 200 * (x[1] - x[0] * x[0]);
+        return (1 - x[0]) ** 2 + 100 * (x[1] - x[0] * x[0]) ** 2;
+      },
+      [-1.2, 1],
+      { maxIterations: 500, gradientTolerance: 1e-8 },
+    );
     expect(result.x[0]).toBeCloseTo(1, 5);
     expect(result.x[1]).toBeCloseTo(1, 5);
   });

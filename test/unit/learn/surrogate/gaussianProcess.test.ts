@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { GaussianProcess, KERNEL_KINDS, likelihoodWorkspace, logMarginalLikelihood, MultiOutputGp, SurrogateError, SurrogateSpecError, choleskyWithJitter, covarianceMatrix, defaultRestarts, kernelProfile } from '../../../../engine/learn/surrogate/index.js';
+import {
+  GaussianProcess,
+  KERNEL_KINDS,
+  likelihoodWorkspace,
+  logMarginalLikelihood,
+  MultiOutputGp,
+  SurrogateError,
+  SurrogateSpecError,
+  choleskyWithJitter,
+  covarianceMatrix,
+  defaultRestarts,
+  kernelProfile,
+} from '../../../../engine/learn/surrogate/index.js';
 import { Xoshiro128 } from '../../../../engine/sample/random/index.js';
 
 /** y = sin(x) + N(0, σ²) at 20 equally spaced points of [0, 2π] (ends included). */
@@ -46,7 +58,10 @@ describe('GaussianProcess', () => {
       const d = 3;
       const x = Float64Array.from({ length: n * d }, () => rng.nextDouble());
       const y = Float64Array.from({ length: n }, () => rng.nextNormal());
-      for (const theta of [[-1, -0.5, 0.2, 0.3, -2], [0.5, -1.5, -0.7, -0.4, -5]]) {
+      for (const theta of [
+        [-1, -0.5, 0.2, 0.3, -2],
+        [0.5, -1.5, -0.7, -0.4, -5],
+      ]) {
         const th = Float64Array.from(theta);
         const gradient = logMarginalLikelihood(kernel, x, n, d, y, th, true).gradient!;
         for (let j = 0; j < th.length; j++) {
@@ -69,7 +84,11 @@ describe('GaussianProcess', () => {
       const x = Float64Array.from({ length: n * d }, () => rng.nextDouble());
       const y = Float64Array.from({ length: n }, () => rng.nextNormal());
       const workspace = likelihoodWorkspace(n, d);
-      for (const theta of [[-1, -0.5, 0.2, -2], [0.5, -1.5, -0.4, -5], [-1, -0.5, 0.2, -2]]) {
+      for (const theta of [
+        [-1, -0.5, 0.2, -2],
+        [0.5, -1.5, -0.4, -5],
+        [-1, -0.5, 0.2, -2],
+      ]) {
         const th = Float64Array.from(theta);
         const fresh = logMarginalLikelihood(kernel, x, n, d, y, th, true);
         const reused = logMarginalLikelihood(kernel, x, n, d, y, th, true, workspace);
@@ -115,7 +134,14 @@ describe('GaussianProcess', () => {
       for (let k = 0; k <= i; k++) s += l[i * n + k] * e[k];
       y[i] = s + 0.05 * rng.nextNormal();
     }
-    const gp = GaussianProcess.fit(x, y, { kernel: 'rbf', bounds: [[0, 1], [0, 1]], seed: 1 });
+    const gp = GaussianProcess.fit(x, y, {
+      kernel: 'rbf',
+      bounds: [
+        [0, 1],
+        [0, 1],
+      ],
+      seed: 1,
+    });
     gp.hyperparameters.lengthScales.forEach((learned, k) => {
       expect(Math.abs(learned / lengths[k] - 1)).toBeLessThan(0.35);
     });
@@ -184,9 +210,17 @@ describe('MultiOutputGp', () => {
     const rng = Xoshiro128.fromSeed(3);
     const x = Array.from({ length: 30 }, () => [rng.nextDouble(), rng.nextDouble()]);
     const y = x.map(([a, b]) => [Math.sin(3 * a) + b, 10 * a * b]);
-    const model = MultiOutputGp.fit(x, y, { bounds: [[0, 1], [0, 1]] });
+    const model = MultiOutputGp.fit(x, y, {
+      bounds: [
+        [0, 1],
+        [0, 1],
+      ],
+    });
     expect(model.outputCount).toBe(2);
-    const probe = [[0.3, 0.6], [0.7, 0.2]];
+    const probe = [
+      [0.3, 0.6],
+      [0.7, 0.2],
+    ];
     const p = model.predict(probe);
     probe.forEach(([a, b], i) => {
       expect(Math.abs(p.mean[i * 2] - (Math.sin(3 * a) + b))).toBeLessThan(0.05);

@@ -71,6 +71,8 @@ describe('MlpRegressor', () => {
     expect(() => MlpRegressor.fit(x, y, { activation: 'sigmoid' as never })).toThrow('mlp.activation: expected one of "tanh", "relu"');
     expect(() => MlpRegressor.fit(x, y, { validationFraction: 1 })).toThrow('mlp.validationFraction: expected a number in [0, 0.9]');
     expect(() => MlpRegressor.fit(x, y.slice(1))).toThrow('MlpRegressor.fit(y): expected 20 rows (one per row of x), got 19');
-    expect(() => MlpRegressor.fromJSON({ ...JSON.parse(JSON.stringify(MlpRegressor.fit(x, y, { maxEpochs: 1 }))), parameters: [1] })).toThrow('MlpRegressor.fromJSON(parameters)');
+    expect(() => MlpRegressor.fromJSON({ ...JSON.parse(JSON.stringify(MlpRegressor.fit(x, y, { maxEpochs: 1 }))), parameters: [1] })).toThrow(
+      'MlpRegressor.fromJSON(parameters)',
+    );
   });
 });

@@ -28,7 +28,11 @@ const weightedSum = (y: tf.Tensor) => tf.sum(tf.mul(y, tf.reshape(tf.sin(tf.rang
 /** The gradients of `loss` at `inputs` (given as nested arrays) on a backend, as flat Float32Arrays. */
 async function gradientsOn(name: string, loss: (...xs: tf.Tensor[]) => tf.Tensor, inputs: { values: number[]; shape: number[] }[]): Promise<Float32Array[]> {
   await tf.setBackend(name);
-  return tf.tidy(() => tf.grads(loss)(inputs.map((x) => tf.tensor(x.values, x.shape))).map((g) => g.dataSync() as Float32Array));
+  return tf.tidy(() =>
+    tf
+      .grads(loss)(inputs.map((x) => tf.tensor(x.values, x.shape)))
+      .map((g) => g.dataSync() as Float32Array),
+  );
 }
 
 function expectClose(got: Float32Array[], reference: Float32Array[]): void {
@@ -61,12 +65,56 @@ describe.runIf(onWasm)('WASM training kernels against tfjs CPU gradients', () =>
     ['2×2 filter, strides (1, 2), valid', [2, 6, 9, 2], [2, 2, 2, 5], [1, 2], 'valid'],
     ['3×3 filter, strides (3, 3), same', [2, 8, 7, 3], [3, 3, 3, 2], [3, 3], 'same'],
     ['4×1 filter (even), stride 1, same', [2, 9, 5, 3], [4, 1, 3, 3], [1, 1], 'same'],
-    ['explicit padding', [2, 6, 6, 2], [3, 3, 2, 3], [1, 2], [[0, 0], [1, 2], [2, 0], [0, 0]]],
+    [
+      'explicit padding',
+      [2, 6, 6, 2],
+      [3, 3, 2, 3],
+      [1, 2],
+      [
+        [0, 0],
+        [1, 2],
+        [2, 0],
+        [0, 0],
+      ],
+    ],
     ['one row, 1×4 filter (even), stride 1, same (the Conv1D matrix-product path)', [3, 1, 11, 3], [1, 4, 3, 5], [1, 1], 'same'],
     ['one row, 1×3 filter, stride 1, valid', [2, 1, 9, 4], [1, 3, 4, 2], [1, 1], 'valid'],
-    ['one row, explicit padding (2 before, 0 after)', [2, 1, 8, 2], [1, 3, 2, 3], [1, 1], [[0, 0], [0, 0], [2, 0], [0, 0]]],
-    ['one row padded to three rows (not the one-row path)', [2, 1, 8, 2], [1, 3, 2, 3], [1, 1], [[0, 0], [1, 1], [1, 1], [0, 0]]],
-    ['explicit padding wider than the filter (the backend kernel)', [2, 5, 5, 2], [2, 2, 2, 3], [1, 1], [[0, 0], [3, 1], [0, 2], [0, 0]]],
+    [
+      'one row, explicit padding (2 before, 0 after)',
+      [2, 1, 8, 2],
+      [1, 3, 2, 3],
+      [1, 1],
+      [
+        [0, 0],
+        [0, 0],
+        [2, 0],
+        [0, 0],
+      ],
+    ],
+    [
+      'one row padded to three rows (not the one-row path)',
+      [2, 1, 8, 2],
+      [1, 3, 2, 3],
+      [1, 1],
+      [
+        [0, 0],
+        [1, 1],
+        [1, 1],
+        [0, 0],
+      ],
+    ],
+    [
+      'explicit padding wider than the filter (the backend kernel)',
+      [2, 5, 5, 2],
+      [2, 2, 2, 3],
+      [1, 1],
+      [
+        [0, 0],
+        [3, 1],
+        [0, 2],
+        [0, 0],
+      ],
+    ],
   ])('conv2d, %s: dx and dW', async (_name, xShape, wShape, strides, pad) => {
     const loss = (x: tf.Tensor, w: tf.Tensor) => weightedSum(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, strides, pad));
     const inputs = [values(xShape, 1), values(wShape, 2)];
@@ -129,12 +177,27 @@ describe.runIf(onWasm)('WASM training kernels against tfjs CPU gradients', () =>
     await tf.setBackend('wasm');
     const x = tf.randomNormal([2, 1, 21, 3], 0, 1, 'float32', 6);
     const w = tf.randomNormal([1, 3, 3, 4], 0, 1, 'float32', 7);
-    const run = () => tf.tidy(() => {
-      const strided = tf.grads((a: tf.Tensor, b: tf.Tensor) => weightedSum(tf.maxPool(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, [1, 2], 'same'), [1, 2], [1, 2], 'valid')))([x, w]);
-      // Stride 1 on one row: the matrix-product filter gradient, the leading-axes Sum of the bias, the 2×1 pooling.
-      const layer = tf.grads((a: tf.Tensor, b: tf.Tensor) => weightedSum(tf.maxPool(tf.reshape(tf.add(tf.conv1d(tf.squeeze(a, [1]) as tf.Tensor3D, tf.squeeze(b, [0]) as tf.Tensor3D, 1, 'same'), tf.ones([4])), [2, 21, 1, 4]) as tf.Tensor4D, [2, 1], [2, 1], 'valid')))([x, w]);
-      [...strided, ...layer].forEach((g) => g.dataSync());
-    });
+    const run = () =>
+      tf.tidy(() => {
+        const strided = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          weightedSum(tf.maxPool(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, [1, 2], 'same'), [1, 2], [1, 2], 'valid')),
+        )([x, w]);
+        // Stride 1 on one row: the matrix-product filter gradient, the leading-axes Sum of the bias, the 2×1 pooling.
+        const layer = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          weightedSum(
+            tf.maxPool(
+              tf.reshape(
+                tf.add(tf.conv1d(tf.squeeze(a, [1]) as tf.Tensor3D, tf.squeeze(b, [0]) as tf.Tensor3D, 1, 'same'), tf.ones([4])),
+                [2, 21, 1, 4],
+              ) as tf.Tensor4D,
+              [2, 1],
+              [2, 1],
+              'valid',
+            ),
+          ),
+        )([x, w]);
+        [...strided, ...layer].forEach((g) => g.dataSync());
+      });
     run();
     const before = { tensors: tf.memory().numTensors, buffers: tf.engine().backend.numDataIds() };
     run();

@@ -5,7 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compileNetwork } from '../../../../engine/model/compile';
-import { AVOGADRO, CountConversionError, describeConversion, propensitiesAtStart, toMoleculeCounts, type CountConversionProblem } from '../../../../engine/model/counts';
+import {
+  AVOGADRO,
+  CountConversionError,
+  describeConversion,
+  propensitiesAtStart,
+  toMoleculeCounts,
+  type CountConversionProblem,
+} from '../../../../engine/model/counts';
 import { reactionNetworkSchema, type ReactionNetworkInput } from '../../../../engine/model/schema';
 import { createSimulator, simulateEnsemble, uniformTimeGrid } from '../../../../engine/simulate';
 
@@ -69,7 +76,11 @@ describe('toMoleculeCounts refuses what the stochastic methods cannot mean, with
   });
 
   it('names rate and algebraic rules and says what to use', () => {
-    has('rule', 'P', 'rate rule on P: the exact SSA has no continuous variables; use --method hybrid (continuous variables with stochastic reactions) or --method ode');
+    has(
+      'rule',
+      'P',
+      'rate rule on P: the exact SSA has no continuous variables; use --method hybrid (continuous variables with stochastic reactions) or --method ode',
+    );
     has('rule', 'rules[1]', 'algebraic rule 0 = Q + R - 1: the stochastic methods cannot solve algebraic constraints; use --method ode');
   });
 
@@ -147,7 +158,8 @@ describe('rules and events over counts', () => {
       {
         element: 'rule',
         id: 'R',
-        reason: 'the assignment rule for R sets it to 0.25 molecules at t = 0: a species the stochastic methods count must hold a whole number; mark R a boundary species if it is an input, not a population, or use --method ode',
+        reason:
+          'the assignment rule for R sets it to 0.25 molecules at t = 0: a species the stochastic methods count must hold a whole number; mark R a boundary species if it is an input, not a population, or use --method ode',
       },
       { element: 'event', id: 'dose', reason: 'it sets A to 1.5 molecules: a molecule count must be a non-negative whole number; use --method ode' },
     ]);
@@ -230,7 +242,9 @@ describe('units, conversion factors and stoichiometry', () => {
   });
 
   it('takes unknown and missing units as counts with a note', () => {
-    expect(toMoleculeCounts(amounts({ substance: 'gram' })).report.notes).toEqual(['unknown substance unit "gram": amounts are read as molecule counts (pass the unit or a factor to convert)']);
+    expect(toMoleculeCounts(amounts({ substance: 'gram' })).report.notes).toEqual([
+      'unknown substance unit "gram": amounts are read as molecule counts (pass the unit or a factor to convert)',
+    ]);
     expect(toMoleculeCounts(amounts(undefined)).report.notes).toEqual(['no substance unit for any species: amounts are taken as molecule counts (F = 1)']);
   });
 
@@ -249,7 +263,9 @@ describe('units, conversion factors and stoichiometry', () => {
         reactions: [{ id: 'make', reactants: { A: 'n' }, products: { B: 1 }, propensity: 'k * A' }],
       });
     expect(toMoleculeCounts(withFactor(3)).model.reactions[0]).toMatchObject({ reactants: { A: 2 }, products: { B: 3 }, propensity: 'k * A' });
-    expect(() => toMoleculeCounts(withFactor(0.5))).toThrow(/stoichiometry 1 × 0\.5 \(conversion factor × molecules per unit of B \/ molecules per unit of extent\) of B is not a whole number/);
+    expect(() => toMoleculeCounts(withFactor(0.5))).toThrow(
+      /stoichiometry 1 × 0\.5 \(conversion factor × molecules per unit of B \/ molecules per unit of extent\) of B is not a whole number/,
+    );
   });
 });
 

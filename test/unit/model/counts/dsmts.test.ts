@@ -70,11 +70,14 @@ describe('DSMTS models are counts already: toMoleculeCounts is the identity', ()
       const before = originalLookup(original, state);
       const after = countLookup(counts, state);
       const same = (a: number, b: number, what: string) => expect(Math.abs(a - b), `${what}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-12 * Math.abs(a));
-      original.reactions.forEach((r, j) => same(evaluate(r.propensity ?? r.rate!, before), evaluate(counts.reactions[j].propensity ?? counts.reactions[j].rate!, after), `reaction ${r.id}`));
+      original.reactions.forEach((r, j) =>
+        same(evaluate(r.propensity ?? r.rate!, before), evaluate(counts.reactions[j].propensity ?? counts.reactions[j].rate!, after), `reaction ${r.id}`),
+      );
       original.rules.forEach((r, j) => same(evaluate(r.expression, before), evaluate(counts.rules[j].expression, after), `rule ${r.variable}`));
       original.events.forEach((e, k) => {
         same(evaluate(e.trigger, before), evaluate(counts.events[k].trigger, after), `trigger of ${e.id}`);
-        for (const [v, text] of Object.entries(e.assignments)) same(evaluate(text, before), evaluate(counts.events[k].assignments[v], after), `${e.id} sets ${v}`);
+        for (const [v, text] of Object.entries(e.assignments))
+          same(evaluate(text, before), evaluate(counts.events[k].assignments[v], after), `${e.id} sets ${v}`);
       });
     }
   });

@@ -100,7 +100,9 @@ describe('toMoleculeCounts: a mol/l model and its count model agree', () => {
     ]);
     const lines = describeConversion(report);
     expect(lines).toContain('initial count of A rounded from 602.214076 to 602 molecules');
-    expect(lines[0]).toBe('1 mol of A = 6.022e23 molecules; initial count of A: 602 (from 1e-21 mol) (read as a concentration: its name now means count / (F × compartment size))');
+    expect(lines[0]).toBe(
+      '1 mol of A = 6.022e23 molecules; initial count of A: 602 (from 1e-21 mol) (read as a concentration: its name now means count / (F × compartment size))',
+    );
   });
 
   it('gives the rate equations of the original when its ODE is scaled back by F·V (relative error < 1e-6)', () => {
@@ -117,7 +119,9 @@ describe('toMoleculeCounts: a mol/l model and its count model agree', () => {
       for (let s = 0; s < 3; s++) {
         const concentration = out[s * grid.length + g] / FV;
         const expected = reference[g][s];
-        expect(Math.abs(concentration - expected), `species ${s} at t=${grid[g]}: ${concentration} vs ${expected}`).toBeLessThanOrEqual(1e-6 * Math.abs(expected) + 1e-18);
+        expect(Math.abs(concentration - expected), `species ${s} at t=${grid[g]}: ${concentration} vs ${expected}`).toBeLessThanOrEqual(
+          1e-6 * Math.abs(expected) + 1e-18,
+        );
       }
     }
   });

@@ -15,7 +15,6 @@ const fixture = (name: string) => new URL(`../../../fixtures/sbml/${name}`, impo
 const DSMTS = new URL('../../../fixtures/dsmts/sbml/', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'sciope-sbml-cli-'));
 
-
 describe('sciope import', () => {
   it('prints species, parameters, reactions, rules, events and warnings, and writes the model JSON', async () => {
     const out = join(work, 'events.json');
@@ -24,7 +23,9 @@ describe('sciope import', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('events.xml: imported "events", volume 2');
     expect(stdout).toMatch(/^compartments \(1\):\n {2}cell = 2$/m);
-    expect(stdout).toMatch(/^species \(3\):\n {2}X: amount 0 at t = 0 \(in cell\)\n {2}Y: amount 0 at t = 0 \(in cell\)\n {2}Zc: amount 0 at t = 0 \(in cell; its name means the concentration\)$/m);
+    expect(stdout).toMatch(
+      /^species \(3\):\n {2}X: amount 0 at t = 0 \(in cell\)\n {2}Y: amount 0 at t = 0 \(in cell\)\n {2}Zc: amount 0 at t = 0 \(in cell; its name means the concentration\)$/m,
+    );
     expect(stdout).toMatch(/^reactions \(1\):\n {2}birth: ∅ → X, propensity k$/m);
     expect(stdout).toMatch(/^events \(3\):\n {2}stop: when t >= tstop: X = 0 \(initialValue false\)$/m);
     expect(stdout).toMatch(/^warnings \(\d+\):$/m);
@@ -36,7 +37,9 @@ describe('sciope import', () => {
   it('malformed XML: exit code 2 and the line and column', async () => {
     const { code, stderr } = await sciope('import', fixture('malformed.xml'));
     expect(code).toBe(2);
-    expect(stderr).toBe(`sciope: error: ${fixture('malformed.xml')}: cannot import SBML (1 problem):\n  line 10, column 6: Element tag mismatch or missing tag.\n`);
+    expect(stderr).toBe(
+      `sciope: error: ${fixture('malformed.xml')}: cannot import SBML (1 problem):\n  line 10, column 6: Element tag mismatch or missing tag.\n`,
+    );
   });
 
   it('a missing file', async () => {
@@ -68,7 +71,8 @@ describe('sciope dsmts', () => {
     const { code, stdout } = await sciope('dsmts', DSMTS, '--cases', '1,28-29', '--runs', '500');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^DSMTS, 500 runs per case, method ssa, seed 0 \+ case/);
-    for (const id of ['00001', '00028', '00029']) expect(stdout).toMatch(new RegExp(`^${id} {2}pass {3}\\d+\\.\\d\\d \\(X t=\\d+\\) +\\d+\\.\\d\\d \\(X t=\\d+\\) +\\d+/51$`, 'm'));
+    for (const id of ['00001', '00028', '00029'])
+      expect(stdout).toMatch(new RegExp(`^${id} {2}pass {3}\\d+\\.\\d\\d \\(X t=\\d+\\) +\\d+\\.\\d\\d \\(X t=\\d+\\) +\\d+/51$`, 'm'));
     expect(stdout).toMatch(/^3 cases: 3 passed, 0 failed$/m);
   });
 

@@ -27,7 +27,8 @@ export const compartment = (id: string, size: number | null, extra = 'constant="
   `<compartment id="${id}" spatialDimensions="3"${size === null ? '' : ` size="${size}"`} ${extra}/>`;
 export const species = (id: string, amount: string, extra = '') =>
   `<species id="${id}" compartment="C" ${amount} hasOnlySubstanceUnits="true" boundaryCondition="false" constant="false" ${extra}/>`;
-export const parameter = (id: string, value: number | null, constant = true) => `<parameter id="${id}"${value === null ? '' : ` value="${value}"`} constant="${constant}"/>`;
+export const parameter = (id: string, value: number | null, constant = true) =>
+  `<parameter id="${id}"${value === null ? '' : ` value="${value}"`} constant="${constant}"/>`;
 
 export function importText(xml: string, source = 'inline.xml'): Promise<SbmlImportResult> {
   return importSbml(xml, { wasm: WASM, source });

@@ -22,7 +22,10 @@ describe('documents that are not SBML', () => {
   it.for([
     ['text that is not XML', 'not xml at all'],
     ['an empty document', ''],
-    ['XML cut short', '<?xml version="1.0" encoding="UTF-8"?>\n<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" level="3" version="1">\n  <model id="m">'],
+    [
+      'XML cut short',
+      '<?xml version="1.0" encoding="UTF-8"?>\n<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" level="3" version="1">\n  <model id="m">',
+    ],
   ] as const)('%s is an XML error with a line', async ([, text]) => {
     const error = await importSbml(text, { wasm: WASM }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SbmlImportError);
@@ -36,9 +39,15 @@ describe('documents that are not SBML', () => {
     const notSbml = await importSbml(`${header}<catalog><book/></catalog>`, { wasm: WASM }).catch((e: unknown) => e);
     expect(notSbml).toBeInstanceOf(SbmlImportError);
     // Level 3 Version 1 requires a model (libSBML says so, with the line); Version 2 makes it optional (we say so).
-    const l3v1 = await importSbml(`${header}<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" level="3" version="1"/>`, { wasm: WASM }).catch((e: unknown) => e);
-    expect((l3v1 as SbmlImportError).problems).toEqual([expect.objectContaining({ kind: 'sbml', line: 2, message: expect.stringMatching(/must contain a <model> element/) })]);
-    const l3v2 = await importSbml(`${header}<sbml xmlns="http://www.sbml.org/sbml/level3/version2/core" level="3" version="2"/>`, { wasm: WASM }).catch((e: unknown) => e);
+    const l3v1 = await importSbml(`${header}<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" level="3" version="1"/>`, { wasm: WASM }).catch(
+      (e: unknown) => e,
+    );
+    expect((l3v1 as SbmlImportError).problems).toEqual([
+      expect.objectContaining({ kind: 'sbml', line: 2, message: expect.stringMatching(/must contain a <model> element/) }),
+    ]);
+    const l3v2 = await importSbml(`${header}<sbml xmlns="http://www.sbml.org/sbml/level3/version2/core" level="3" version="2"/>`, { wasm: WASM }).catch(
+      (e: unknown) => e,
+    );
     expect((l3v2 as SbmlImportError).problems).toEqual([{ kind: 'sbml', message: 'the document has no <model>' }]);
   });
 
@@ -62,14 +71,21 @@ describe('invalid SBML', () => {
   it('unknown names and functions in math', async () => {
     const error = await importError('unknown-identifier.xml');
     expect(error.problems).toContainEqual({ kind: 'sbml', element: 'reaction', id: 'decay', message: 'kinetic law: unknown identifier "kk"' });
-    expect(error.problems).toContainEqual({ kind: 'sbml', element: 'reaction', id: 'decay', message: 'kinetic law: call to "f", which is not a function definition of the model' });
+    expect(error.problems).toContainEqual({
+      kind: 'sbml',
+      element: 'reaction',
+      id: 'decay',
+      message: 'kinetic law: call to "f", which is not a function definition of the model',
+    });
   });
 });
 
 describe('valid SBML the engine cannot run', () => {
   it('fast reactions are refused; everything else the old importer refused now imports (algebraic and rate rules, real stoichiometry, arcsin, factorial, delay, avogadro, time, reaction rates in math, delays, priorities, variable compartments)', async () => {
     const error = await importError('unsupported.xml');
-    expect(error.problems).toEqual([{ kind: 'unsupported', element: 'reaction', id: 'R_fast', message: 'fast reactions (rapid equilibrium) are not supported' }]);
+    expect(error.problems).toEqual([
+      { kind: 'unsupported', element: 'reaction', id: 'R_fast', message: 'fast reactions (rapid equilibrium) are not supported' },
+    ]);
     expect(error.message).toBe('unsupported.xml: cannot import SBML (1 problem):\n  reaction "R_fast": fast reactions (rapid equilibrium) are not supported');
 
     // Without the fast reaction, the same document imports whole.
@@ -97,7 +113,12 @@ describe('valid SBML the engine cannot run', () => {
     const qual = fixtureText('required-package.xml').replace(/comp(?=:required|\/version1"|=")/g, 'qual');
     const error = await importSbml(qual, { wasm: WASM, source: 'qual.xml' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SbmlImportError);
-    expect((error as SbmlImportError).problems).toContainEqual({ kind: 'unsupported', element: 'sbml', id: 'qual', message: 'the SBML package "qual" is required by the document but not supported' });
+    expect((error as SbmlImportError).problems).toContainEqual({
+      kind: 'unsupported',
+      element: 'sbml',
+      id: 'qual',
+      message: 'the SBML package "qual" is required by the document but not supported',
+    });
     const { model } = await importFixture('required-package.xml');
     expect(model.reactions.map((r) => r.id)).toEqual(['decay']);
   });
@@ -110,10 +131,15 @@ describe('valid SBML the engine cannot run', () => {
 
   it('an algebraic rule over constants only (an overdetermined model) is refused with the line', async () => {
     const error = await importSbml(
-      fixtureText('time-trigger.xml').replace('<listOfSpecies>', '<listOfParameters><parameter id="fixed" value="1" constant="true"/></listOfParameters><listOfRules><algebraicRule><math xmlns="http://www.w3.org/1998/Math/MathML"><apply><minus/><ci>fixed</ci><cn>1</cn></apply></math></algebraicRule></listOfRules><listOfSpecies>'),
+      fixtureText('time-trigger.xml').replace(
+        '<listOfSpecies>',
+        '<listOfParameters><parameter id="fixed" value="1" constant="true"/></listOfParameters><listOfRules><algebraicRule><math xmlns="http://www.w3.org/1998/Math/MathML"><apply><minus/><ci>fixed</ci><cn>1</cn></apply></math></algebraicRule></listOfRules><listOfSpecies>',
+      ),
       { wasm: WASM, source: 'overdetermined.xml' },
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SbmlImportError);
-    expect((error as SbmlImportError).problems).toEqual([{ kind: 'sbml', line: 4, column: 2, message: 'The system of equations created from an SBML model must not be overdetermined.' }]);
+    expect((error as SbmlImportError).problems).toEqual([
+      { kind: 'sbml', line: 4, column: 2, message: 'The system of equations created from an SBML model must not be overdetermined.' },
+    ]);
   });
 });

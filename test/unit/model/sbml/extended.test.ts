@@ -47,12 +47,20 @@ describe('species, compartments and parameters', () => {
   });
 
   it('one compartment: its size is the model volume; a model without compartments or reactions imports', async () => {
-    const one = await importText(sbml(`<listOfCompartments>${compartment('C', 0.5)}</listOfCompartments><listOfSpecies>${species('A', 'initialAmount="1"')}</listOfSpecies>`));
+    const one = await importText(
+      sbml(`<listOfCompartments>${compartment('C', 0.5)}</listOfCompartments><listOfSpecies>${species('A', 'initialAmount="1"')}</listOfSpecies>`),
+    );
     expect(one.model.volume).toBe(0.5);
     const none = await importText(
       sbml(`<listOfParameters>${parameter('p', 1, false)}</listOfParameters><listOfRules><rateRule variable="p">${math(cn(2))}</rateRule></listOfRules>`),
     );
-    expect(none.model).toMatchObject({ compartments: [], species: [], reactions: [], parameters: [{ id: 'p', value: 1, constant: false }], rules: [{ type: 'rate', variable: 'p', expression: '2' }] });
+    expect(none.model).toMatchObject({
+      compartments: [],
+      species: [],
+      reactions: [],
+      parameters: [{ id: 'p', value: 1, constant: false }],
+      rules: [{ type: 'rate', variable: 'p', expression: '2' }],
+    });
   });
 
   it('compartments of dimension 0 to 2; a species in a 0-dimensional one is read as an amount', async () => {
@@ -189,7 +197,12 @@ describe('reaction rates in math', () => {
       sbml(`<listOfCompartments>${compartment('C', 1)}</listOfCompartments><listOfSpecies>${species('A', 'initialAmount="1"')}</listOfSpecies>
         <listOfReactions>${reaction('R', ref('A', 1), '', apply('plus', cn(1), ci('R')))}</listOfReactions>`),
     );
-    expect(error.problems).toContainEqual({ kind: 'sbml', element: 'reaction', id: 'R', message: 'kinetic law: the rate of reaction "R" depends on itself (R → R)' });
+    expect(error.problems).toContainEqual({
+      kind: 'sbml',
+      element: 'reaction',
+      id: 'R',
+      message: 'kinetic law: the rate of reaction "R" depends on itself (R → R)',
+    });
   });
 });
 
@@ -226,10 +239,21 @@ describe('rules, initial assignments and events', () => {
       </event></listOfEvents>`;
     const l3 = await importText(sbml(body(true)));
     expect(l3.model.events).toEqual([
-      { id: 'E', trigger: 't > 2', assignments: { p: 'p + 1' }, initialValue: false, persistent: false, useValuesFromTriggerTime: false, delay: 'd + 1', priority: 'p' },
+      {
+        id: 'E',
+        trigger: 't > 2',
+        assignments: { p: 'p + 1' },
+        initialValue: false,
+        persistent: false,
+        useValuesFromTriggerTime: false,
+        delay: 'd + 1',
+        priority: 'p',
+      },
     ]);
     const l2 = await importText(sbml(body(false), '2.4'));
-    expect(l2.model.events).toEqual([{ id: 'E', trigger: 't > 2', assignments: { p: 'p + 1' }, initialValue: true, persistent: true, useValuesFromTriggerTime: false, delay: 'd + 1' }]);
+    expect(l2.model.events).toEqual([
+      { id: 'E', trigger: 't > 2', assignments: { p: 'p + 1' }, initialValue: true, persistent: true, useValuesFromTriggerTime: false, delay: 'd + 1' },
+    ]);
   });
 
   it('missing math (SBML allows it) has no effect: rules and assignments are left out with a warning, a rate rule is rate 0', async () => {
@@ -276,7 +300,9 @@ describe('MathML of the SBML Test Suite', () => {
 
   it.for(Object.keys(EXPECTED))('%s', async (name) => {
     const { model } = await importText(
-      sbml(`<listOfParameters>${parameter('x', x)}${parameter(`v_${name}`, 0, false)}</listOfParameters><listOfRules>${rule(`v_${name}`, EXPECTED[name][0])}</listOfRules>`),
+      sbml(
+        `<listOfParameters>${parameter('x', x)}${parameter(`v_${name}`, 0, false)}</listOfParameters><listOfRules>${rule(`v_${name}`, EXPECTED[name][0])}</listOfRules>`,
+      ),
     );
     const text = String(model.rules[0].expression);
     // Relative 1e-14: identities such as arcsec x = arccos(1/x) cost a rounding or two.
@@ -308,7 +334,9 @@ describe('hierarchical models (comp)', () => {
   const inner = '<listOfParameters><parameter id="q" value="5.01" constant="true"/><parameter id="r" value="2" constant="true"/></listOfParameters>';
 
   it('a model definition in the document is flattened first: the replaced parameter is the top one, the others are prefixed by the submodel', async () => {
-    const { model } = await importText(withSubmodel(`<comp:listOfModelDefinitions><comp:modelDefinition id="Inner">${inner}</comp:modelDefinition></comp:listOfModelDefinitions>`));
+    const { model } = await importText(
+      withSubmodel(`<comp:listOfModelDefinitions><comp:modelDefinition id="Inner">${inner}</comp:modelDefinition></comp:listOfModelDefinitions>`),
+    );
     expect(model.parameters.map((p) => [p.id, p.value])).toEqual([
       ['p', 10.42],
       ['sub__r', 2],
@@ -316,7 +344,9 @@ describe('hierarchical models (comp)', () => {
   });
 
   it('an external model definition is read through readExternal', async () => {
-    const external = withSubmodel('<comp:listOfExternalModelDefinitions><comp:externalModelDefinition comp:id="Inner" comp:source="inner.xml" comp:modelRef="innerModel"/></comp:listOfExternalModelDefinitions>');
+    const external = withSubmodel(
+      '<comp:listOfExternalModelDefinitions><comp:externalModelDefinition comp:id="Inner" comp:source="inner.xml" comp:modelRef="innerModel"/></comp:listOfExternalModelDefinitions>',
+    );
     const innerDocument = sbml(inner, '3.2').replace('<model id="m">', '<model id="innerModel">');
     const read: string[] = [];
     const { model } = await importSbml(external, { wasm: WASM, readExternal: (href) => (read.push(href), href === 'inner.xml' ? innerDocument : undefined) });

@@ -139,8 +139,23 @@ describe('events', () => {
   it('time and state triggers, initialValue, persistent, useValuesFromTriggerTime, assignments to species and parameters; an event without id gets one', async () => {
     const { model } = await importFixture('events.xml');
     expect(model.events).toEqual([
-      { id: 'stop', name: 'stop at tstop', trigger: 't >= tstop', assignments: { X: 0 }, initialValue: false, persistent: true, useValuesFromTriggerTime: true },
-      { id: 'burst', trigger: 'X > 20 && Y < 3', assignments: { Y: 'Y + 1', k: 'k * 2' }, initialValue: true, persistent: false, useValuesFromTriggerTime: false },
+      {
+        id: 'stop',
+        name: 'stop at tstop',
+        trigger: 't >= tstop',
+        assignments: { X: 0 },
+        initialValue: false,
+        persistent: true,
+        useValuesFromTriggerTime: true,
+      },
+      {
+        id: 'burst',
+        trigger: 'X > 20 && Y < 3',
+        assignments: { Y: 'Y + 1', k: 'k * 2' },
+        initialValue: true,
+        persistent: false,
+        useValuesFromTriggerTime: false,
+      },
       // Zc is a concentration species: the event sets its concentration to 3.
       { id: 'event3', trigger: '7.5 < t', assignments: { Zc: 3 }, initialValue: true, persistent: true, useValuesFromTriggerTime: true },
     ]);
@@ -153,7 +168,8 @@ describe('events', () => {
     const network = compileNetwork(counts);
     const grid = Float64Array.from([0, 4, 5, 7, 8]);
     const ensemble = simulateEnsemble(new DirectMethod(network), { runs: 50, seed: 7, grid });
-    const at = (run: number, species: string, g: number) => ensemble.data[(run * network.speciesIds.length + network.speciesIds.indexOf(species)) * grid.length + g];
+    const at = (run: number, species: string, g: number) =>
+      ensemble.data[(run * network.speciesIds.length + network.speciesIds.indexOf(species)) * grid.length + g];
     for (let run = 0; run < ensemble.runs; run++) {
       expect(at(run, 'X', 2)).toBe(0);
       expect(at(run, 'Zc', 3)).toBe(0);
@@ -175,7 +191,9 @@ describe('levels, names and documentation', () => {
       { id: 'conversion_k', value: 0.1 },
     ]);
     expect(reaction(model, 'conversion')).toMatchObject({ reactants: { X: 1 }, products: { Y: 1 }, propensity: 'conversion_k * X' });
-    expect(model.events).toEqual([{ id: 'refill', trigger: 'X < level', assignments: { X: 100 }, initialValue: true, persistent: true, useValuesFromTriggerTime: true }]);
+    expect(model.events).toEqual([
+      { id: 'refill', trigger: 'X < level', assignments: { X: 100 }, initialValue: true, persistent: true, useValuesFromTriggerTime: true },
+    ]);
   });
 
   it('ids the engine reserves are renamed, with a warning each', async () => {
@@ -204,7 +222,11 @@ describe('levels, names and documentation', () => {
 
   it("libSBML's consistency warnings come with line and column; undeclared units are summarised once", async () => {
     const { warnings } = await importFixture('local-parameters.xml');
-    expect(warnings).toContainEqual({ line: 19, column: 34, message: "libSBML: In this instance the local parameter with id 'k' will shadow the 'Parameter' with an identical id." });
+    expect(warnings).toContainEqual({
+      line: 19,
+      column: 34,
+      message: "libSBML: In this instance the local parameter with id 'k' will shadow the 'Parameter' with an identical id.",
+    });
     expect(warnings.filter((w) => /units are undeclared/.test(w.message))).toHaveLength(1);
   });
 });

@@ -80,14 +80,17 @@ const OPS = ['+', '-', '*', '/', '^', '<', '<=', '>', '>=', '==', '!=', '&&', '|
 const FUNCTIONS: FunctionName[] = ['exp', 'abs', 'min', 'max', 'piecewise', 'pow'];
 
 function randomTree(rand: () => number, depth: number): ExprNode {
-  const pick = <T,>(items: readonly T[]) => items[Math.floor(rand() * items.length)];
+  const pick = <T>(items: readonly T[]) => items[Math.floor(rand() * items.length)];
   const r = rand();
   if (depth === 0 || r < 0.2) {
-    return rand() < 0.5 ? { type: 'identifier', name: pick(['a', 'b', 'c']), pos: 0 } : { type: 'number', value: pick([0, 1, 2, 0.5, -3, 1e-7, 2.5e21]), pos: 0 };
+    return rand() < 0.5
+      ? { type: 'identifier', name: pick(['a', 'b', 'c']), pos: 0 }
+      : { type: 'number', value: pick([0, 1, 2, 0.5, -3, 1e-7, 2.5e21]), pos: 0 };
   }
   if (r < 0.35) return { type: 'unary', op: pick(['-', '+', '!'] as const), arg: randomTree(rand, depth - 1), pos: 0 };
   if (r < 0.8) return { type: 'binary', op: pick(OPS), left: randomTree(rand, depth - 1), right: randomTree(rand, depth - 1), pos: 0 };
-  if (r < 0.9) return { type: 'conditional', test: randomTree(rand, depth - 1), then: randomTree(rand, depth - 1), otherwise: randomTree(rand, depth - 1), pos: 0 };
+  if (r < 0.9)
+    return { type: 'conditional', test: randomTree(rand, depth - 1), then: randomTree(rand, depth - 1), otherwise: randomTree(rand, depth - 1), pos: 0 };
   const fn = pick(FUNCTIONS);
   const arity = fn === 'exp' || fn === 'abs' ? 1 : fn === 'pow' ? 2 : 2 + Math.floor(rand() * 2);
   return { type: 'call', fn, args: Array.from({ length: arity }, () => randomTree(rand, depth - 1)), pos: 0 };

@@ -71,7 +71,9 @@ describe('Vilar oscillator from SBML', () => {
     const imported = finalMoments(compileNetwork(model), 11);
     const builtIn = finalMoments(compileNetwork(validateModel(getExample('vilar'))), 12);
     const z = imported.map((a, s) => (a.mean - builtIn[s].mean) / Math.sqrt(a.variance / RUNS + builtIn[s].variance / RUNS));
-    const report = model.species.map((sp, s) => `${sp.id}: ${imported[s].mean.toFixed(2)} vs ${builtIn[s].mean.toFixed(2)} (Z = ${z[s].toFixed(2)})`).join('\n');
+    const report = model.species
+      .map((sp, s) => `${sp.id}: ${imported[s].mean.toFixed(2)} vs ${builtIn[s].mean.toFixed(2)} (Z = ${z[s].toFixed(2)})`)
+      .join('\n');
     for (const value of z) expect(Math.abs(value), report).toBeLessThan(4);
     // The oscillator has started: mean A is far from its initial 0 in both.
     expect(imported[model.species.findIndex((s) => s.id === 'A')].mean).toBeGreaterThan(50);

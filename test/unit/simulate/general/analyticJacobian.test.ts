@@ -72,7 +72,9 @@ function expectJacobianAgrees(input: ReactionNetworkInput, states = 5, seed = 1)
       for (let j = 0; j < p.n; j++) {
         const a = got[i * p.n + j];
         const b = want[i * p.n + j];
-        expect(Math.abs(a - b), `∂f${i}/∂y${j} at state ${k}: analytic ${a}, finite differences ${b}`).toBeLessThanOrEqual(1e-6 * (scale + Math.abs(b)) + 1e-12);
+        expect(Math.abs(a - b), `∂f${i}/∂y${j} at state ${k}: analytic ${a}, finite differences ${b}`).toBeLessThanOrEqual(
+          1e-6 * (scale + Math.abs(b)) + 1e-12,
+        );
       }
     }
   }
@@ -89,7 +91,11 @@ const CONCENTRATIONS: ReactionNetworkInput = {
     { id: 'C', initial: 0.5, compartment: 'grow', amountOnly: false },
     { id: 'D', initial: 2, compartment: 'grow', amountOnly: false, boundary: true },
   ],
-  parameters: [{ id: 'k1', value: 0.7 }, { id: 'k2', value: 1.3 }, { id: 'kg', value: 0.2 }],
+  parameters: [
+    { id: 'k1', value: 0.7 },
+    { id: 'k2', value: 1.3 },
+    { id: 'kg', value: 0.2 },
+  ],
   reactions: [
     { id: 'transport', reactants: { A: 1 }, products: { B: 1 }, propensity: 'k1 * A * small' },
     { id: 'dimerise', reactants: { B: 2 }, products: { C: 1 }, propensity: 'k2 * B^2 * grow' },
@@ -107,7 +113,11 @@ describe('analytic Jacobian of the general simulator', () => {
     expectJacobianAgrees({
       compartments: [{ id: 'c', size: 2 }],
       species: [{ id: 'S', initial: 1, compartment: 'c', amountOnly: false }],
-      parameters: [{ id: 'x', value: 1, constant: false }, { id: 'y', value: 0.5, constant: false }, { id: 'k', value: 0.3 }],
+      parameters: [
+        { id: 'x', value: 1, constant: false },
+        { id: 'y', value: 0.5, constant: false },
+        { id: 'k', value: 0.3 },
+      ],
       reactions: [],
       rules: [
         { type: 'rate', variable: 'x', expression: '-k * x * y + sin(S * t) + exp(-x)' },
@@ -154,7 +164,12 @@ describe('analytic Jacobian of the general simulator', () => {
         { id: 'B', initial: 1 },
         { id: 'C', initial: 1, conversionFactor: 'cfC' },
       ],
-      parameters: [{ id: 'cfA', value: 0, constant: false }, { id: 'cfModel', value: 3 }, { id: 'cfC', value: 0.5 }, { id: 'k', value: 0.8 }],
+      parameters: [
+        { id: 'cfA', value: 0, constant: false },
+        { id: 'cfModel', value: 3 },
+        { id: 'cfC', value: 0.5 },
+        { id: 'k', value: 0.8 },
+      ],
       reactions: [
         { id: 'r1', reactants: { A: 1 }, products: { B: 2 }, propensity: 'k * A * B' },
         { id: 'r2', reactants: { B: 1 }, products: { C: 1 }, propensity: 'k * B / (1 + C)' },
@@ -165,8 +180,16 @@ describe('analytic Jacobian of the general simulator', () => {
 
   it('variable stoichiometry: coefficients that rules (and a rate rule) set', () => {
     expectJacobianAgrees({
-      species: [{ id: 'A', initial: 5 }, { id: 'B', initial: 0 }, { id: 'C', initial: 1 }],
-      parameters: [{ id: 'n', value: 1, constant: false, stoichiometry: true }, { id: 'm', value: 2, constant: false, stoichiometry: true }, { id: 'k', value: 0.4 }],
+      species: [
+        { id: 'A', initial: 5 },
+        { id: 'B', initial: 0 },
+        { id: 'C', initial: 1 },
+      ],
+      parameters: [
+        { id: 'n', value: 1, constant: false, stoichiometry: true },
+        { id: 'm', value: 2, constant: false, stoichiometry: true },
+        { id: 'k', value: 0.4 },
+      ],
       reactions: [
         { id: 'r1', reactants: { A: 'n' }, products: { B: 'm' }, propensity: 'k * A' },
         { id: 'r2', reactants: { B: 1 }, products: { A: 1, C: 'n * m' }, propensity: 'k * B * C' },
@@ -180,21 +203,35 @@ describe('analytic Jacobian of the general simulator', () => {
   });
 
   it('piecewise kinetics, abs, min, max and comparisons (away from their kinks)', () => {
-    expectJacobianAgrees({
-      species: [{ id: 'A', initial: 1 }, { id: 'B', initial: 1 }],
-      parameters: [{ id: 'k', value: 1.2 }],
-      reactions: [
-        { id: 'r1', reactants: { A: 1 }, products: { B: 1 }, propensity: 'piecewise(k * A^2, A > 1.05, k * A, A < 0.95, 0.5 * (A + A^2) * k)' },
-        { id: 'r2', reactants: { B: 1 }, products: {}, propensity: 'max(B, 2 * A) * abs(B - 3) + min(A, B) / 2 + (B > A ? A * B : B)' },
-      ],
-    }, 8, 7);
+    expectJacobianAgrees(
+      {
+        species: [
+          { id: 'A', initial: 1 },
+          { id: 'B', initial: 1 },
+        ],
+        parameters: [{ id: 'k', value: 1.2 }],
+        reactions: [
+          { id: 'r1', reactants: { A: 1 }, products: { B: 1 }, propensity: 'piecewise(k * A^2, A > 1.05, k * A, A < 0.95, 0.5 * (A + A^2) * k)' },
+          { id: 'r2', reactants: { B: 1 }, products: {}, propensity: 'max(B, 2 * A) * abs(B - 3) + min(A, B) / 2 + (B > A ? A * B : B)' },
+        ],
+      },
+      8,
+      7,
+    );
   });
 
   it('legacy mass action: rate constants, vol ≠ 1, second order, and an order set by an expression', () => {
     expectJacobianAgrees({
       volume: 3,
-      species: [{ id: 'A', initial: 50 }, { id: 'B', initial: 0 }, { id: 'C', initial: 0 }],
-      parameters: [{ id: 'k', value: 0.02 }, { id: 'h', value: 1.5 }],
+      species: [
+        { id: 'A', initial: 50 },
+        { id: 'B', initial: 0 },
+        { id: 'C', initial: 0 },
+      ],
+      parameters: [
+        { id: 'k', value: 0.02 },
+        { id: 'h', value: 1.5 },
+      ],
       reactions: [
         { id: 'dimerise', reactants: { A: 2 }, products: { B: 1 }, rate: 'k' },
         { id: 'bind', reactants: { A: 1, B: 1 }, products: { C: 1 }, rate: 'k * vol' },
@@ -211,7 +248,10 @@ describe('analytic Jacobian of the general simulator', () => {
 describe('when the general simulator falls back to finite differences', () => {
   const base = (rules: ReactionNetworkInput['rules'], propensity = 'k * A'): ReactionNetworkInput => ({
     species: [{ id: 'A', initial: 1 }],
-    parameters: [{ id: 'k', value: 1 }, { id: 'B', value: 0, constant: false }],
+    parameters: [
+      { id: 'k', value: 1 },
+      { id: 'B', value: 0, constant: false },
+    ],
     reactions: [{ id: 'decay', reactants: { A: 1 }, propensity }],
     rules,
   });
@@ -243,7 +283,10 @@ describe('when the general simulator falls back to finite differences', () => {
   it('a partial derivative nested deeper than the generated code may be: finite differences', () => {
     // A/B/B/…/B (left-nested, 290 quotients) parses, but ∂/∂B nests two levels per quotient.
     const p = plan({
-      species: [{ id: 'A', initial: 1 }, { id: 'B', initial: 1 }],
+      species: [
+        { id: 'A', initial: 1 },
+        { id: 'B', initial: 1 },
+      ],
       reactions: [{ id: 'convert', reactants: { A: 1 }, products: { B: 1 }, propensity: `A${'/B'.repeat(290)}` }],
     });
     expect(p.jacobian).toBeNull();
@@ -263,8 +306,16 @@ describe('stiff runs with the analytic and the finite-difference Jacobian', () =
   it('agree, and the analytic one needs fewer evaluations of f', () => {
     // Robertson as reactions. Both runs at rtol 1e-8 are within ~1e-6 relative of the solution; 1e-5 is a margin of 10.
     const robertson = model({
-      species: [{ id: 'A', initial: 1 }, { id: 'B', initial: 0 }, { id: 'C', initial: 0 }],
-      parameters: [{ id: 'k1', value: 0.04 }, { id: 'k2', value: 3e7 }, { id: 'k3', value: 1e4 }],
+      species: [
+        { id: 'A', initial: 1 },
+        { id: 'B', initial: 0 },
+        { id: 'C', initial: 0 },
+      ],
+      parameters: [
+        { id: 'k1', value: 0.04 },
+        { id: 'k2', value: 3e7 },
+        { id: 'k3', value: 1e4 },
+      ],
       reactions: [
         { id: 'r1', reactants: { A: 1 }, products: { B: 1 }, propensity: 'k1 * A' },
         { id: 'r2', reactants: { B: 2 }, products: { B: 1, C: 1 }, propensity: 'k2 * B^2' },

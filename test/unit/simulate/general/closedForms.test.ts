@@ -26,7 +26,10 @@ describe('simulateGeneral: continuous dynamics', () => {
   it('decays concentrations at the same rate in compartments of different sizes (kinetic law k·S·C)', () => {
     // dA/dt = -k [S] C = -k A, so A = A0 e^{-kt} and [S] = A0/C e^{-kt} in each compartment.
     const m = model({
-      compartments: [{ id: 'small', size: 0.5 }, { id: 'big', size: 4 }],
+      compartments: [
+        { id: 'small', size: 0.5 },
+        { id: 'big', size: 4 },
+      ],
       species: [
         { id: 'S1', initial: 3, compartment: 'small', amountOnly: false },
         { id: 'S2', initial: 3, compartment: 'big', amountOnly: false },
@@ -50,7 +53,11 @@ describe('simulateGeneral: continuous dynamics', () => {
     // dx/dt = -k x, x(0) = 2; y = x^2 + t.
     const m = model({
       species: [],
-      parameters: [{ id: 'x', value: 2, constant: false }, { id: 'y', value: 0, constant: false }, { id: 'k', value: 0.3 }],
+      parameters: [
+        { id: 'x', value: 2, constant: false },
+        { id: 'y', value: 0, constant: false },
+        { id: 'k', value: 0.3 },
+      ],
       reactions: [],
       rules: [
         { type: 'rate', variable: 'x', expression: '-k * x' },
@@ -66,7 +73,10 @@ describe('simulateGeneral: continuous dynamics', () => {
     // A decays; B is fixed by 0 = A + B - 10, so B = 10 - 5 e^{-kt}.
     const m = model({
       species: [{ id: 'A', initial: 5 }],
-      parameters: [{ id: 'B', value: 0, constant: false }, { id: 'k', value: 0.4 }],
+      parameters: [
+        { id: 'B', value: 0, constant: false },
+        { id: 'k', value: 0.4 },
+      ],
       reactions: [{ id: 'decay', reactants: { A: 1 }, propensity: 'k * A' }],
       rules: [{ type: 'algebraic', expression: 'A + B - 10' }],
     });
@@ -98,7 +108,10 @@ describe('simulateGeneral: continuous dynamics', () => {
     // S = e^{-t}; dZ/dt = delay(S, 1): 1 for t < 1 (S before t0 is S(0)), e^{-(t-1)} after.
     // Z = t for t <= 1, then 1 + 1 - e^{-(t-1)}.
     const m = model({
-      species: [{ id: 'S', initial: 1 }, { id: 'Z', initial: 0 }],
+      species: [
+        { id: 'S', initial: 1 },
+        { id: 'Z', initial: 0 },
+      ],
       reactions: [{ id: 'decay', reactants: { S: 1 }, propensity: 'S' }],
       rules: [{ type: 'rate', variable: 'Z', expression: 'delay(S, 1)' }],
     });
@@ -111,7 +124,12 @@ describe('simulateGeneral: continuous dynamics', () => {
     // S = 4 e^{-kt}; r1 = rateOf(S) = -k S; Y = S² so rateOf(Y) = 2 S S' = -2k S².
     const m = model({
       species: [{ id: 'S', initial: 4 }],
-      parameters: [{ id: 'k', value: 0.5 }, { id: 'r1', value: 0, constant: false }, { id: 'Y', value: 0, constant: false }, { id: 'r2', value: 0, constant: false }],
+      parameters: [
+        { id: 'k', value: 0.5 },
+        { id: 'r1', value: 0, constant: false },
+        { id: 'Y', value: 0, constant: false },
+        { id: 'r2', value: 0, constant: false },
+      ],
       reactions: [{ id: 'decay', reactants: { S: 1 }, propensity: 'k * S' }],
       rules: [
         { variable: 'r1', expression: 'rateOf(S)' },
@@ -133,10 +151,16 @@ describe('simulateGeneral: continuous dynamics', () => {
         { id: 'S', initial: 'a * C', compartment: 'C' },
         { id: 'T', initial: 0, compartment: 'C', amountOnly: false },
       ],
-      parameters: [{ id: 'a', value: 0 }, { id: 'b', value: 3 }],
+      parameters: [
+        { id: 'a', value: 0 },
+        { id: 'b', value: 3 },
+      ],
       reactions: [],
       rules: [],
-      initialAssignments: [{ variable: 'a', expression: '2 * b' }, { variable: 'T', expression: 'a + 1' }],
+      initialAssignments: [
+        { variable: 'a', expression: '2 * b' },
+        { variable: 'T', expression: 'a + 1' },
+      ],
     });
     const r = simulateGeneral(m, Float64Array.from([0, 1]), TIGHT);
     expect(r.values.get('a')![0]).toBe(6);
@@ -148,11 +172,20 @@ describe('simulateGeneral: continuous dynamics', () => {
   it('applies overrides over written values and initial assignments', () => {
     const m = model({
       species: [{ id: 'S', initial: 4 }],
-      parameters: [{ id: 'k', value: 0.5 }, { id: 'k2', value: 0 }],
+      parameters: [
+        { id: 'k', value: 0.5 },
+        { id: 'k2', value: 0 },
+      ],
       reactions: [{ id: 'decay', reactants: { S: 1 }, propensity: 'k2 * S' }],
       initialAssignments: [{ variable: 'k2', expression: 'k' }],
     });
-    const r = simulateGeneral(m, grid, { ...TIGHT, overrides: new Map([['S', 2], ['k2', 1]]) });
+    const r = simulateGeneral(m, grid, {
+      ...TIGHT,
+      overrides: new Map([
+        ['S', 2],
+        ['k2', 1],
+      ]),
+    });
     expectSeries(r.amounts.get('S'), grid, (t) => 2 * Math.exp(-t));
   });
 
@@ -161,7 +194,11 @@ describe('simulateGeneral: continuous dynamics', () => {
     // RADAU5 at tight tolerances: y1 = 0.7158270687, y2 = 9.185534765e-6, y3 = 0.2841637457. rtol 1e-8 leaves
     // errors near 1e-8 relative; 1e-6 is the bound.
     const m = model({
-      species: [{ id: 'A', initial: 1 }, { id: 'B', initial: 0 }, { id: 'C', initial: 0 }],
+      species: [
+        { id: 'A', initial: 1 },
+        { id: 'B', initial: 0 },
+        { id: 'C', initial: 0 },
+      ],
       reactions: [
         { id: 'r1', reactants: { A: 1 }, products: { B: 1 }, propensity: '0.04 * A' },
         { id: 'r2', reactants: { B: 2 }, products: { B: 1, C: 1 }, propensity: '3e7 * B^2' },

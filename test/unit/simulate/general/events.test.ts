@@ -51,7 +51,10 @@ describe('simulateGeneral: events', () => {
     // A second event uses the values at execution: Y = S(1.5).
     const m = model({
       species: [{ id: 'S', initial: 1 }],
-      parameters: [{ id: 'X', value: 0, constant: false }, { id: 'Y', value: 0, constant: false }],
+      parameters: [
+        { id: 'X', value: 0, constant: false },
+        { id: 'Y', value: 0, constant: false },
+      ],
       reactions: [{ id: 'decay', reactants: { S: 1 }, propensity: 'S' }],
       events: [
         { id: 'atTrigger', trigger: 't >= 1', delay: '0.5', assignments: { X: 'S' } },
@@ -95,7 +98,10 @@ describe('simulateGeneral: events', () => {
     // Trigger true on [1, 1.2): both schedule at 1 + 0.5; only the persistent one executes at 1.5.
     const m = model({
       species: [],
-      parameters: [{ id: 'a', value: 0, constant: false }, { id: 'b', value: 0, constant: false }],
+      parameters: [
+        { id: 'a', value: 0, constant: false },
+        { id: 'b', value: 0, constant: false },
+      ],
       reactions: [],
       events: [
         { id: 'keeps', trigger: 't >= 1 && t < 1.2', delay: '0.5', assignments: { a: '1' } },
@@ -112,7 +118,10 @@ describe('simulateGeneral: events', () => {
     // start fires at t = 0 (x = 1); x > 0.5 then triggers follow (y = 2) at the same instant.
     const m = model({
       species: [],
-      parameters: [{ id: 'x', value: 0, constant: false }, { id: 'y', value: 0, constant: false }],
+      parameters: [
+        { id: 'x', value: 0, constant: false },
+        { id: 'y', value: 0, constant: false },
+      ],
       reactions: [],
       events: [
         { id: 'start', trigger: 't >= 0', initialValue: false, assignments: { x: '1' } },

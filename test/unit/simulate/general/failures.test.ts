@@ -20,10 +20,16 @@ describe('simulateGeneral: refusals', () => {
   it('names the cycle of initial assignments that depend on each other', () => {
     const m = model({
       species: [],
-      parameters: [{ id: 'a', value: 0 }, { id: 'b', value: 0 }],
+      parameters: [
+        { id: 'a', value: 0 },
+        { id: 'b', value: 0 },
+      ],
       reactions: [],
       rules: [{ type: 'rate', variable: 'a', expression: '1' }],
-      initialAssignments: [{ variable: 'a', expression: 'b + 1' }, { variable: 'b', expression: 'a * 2' }],
+      initialAssignments: [
+        { variable: 'a', expression: 'b + 1' },
+        { variable: 'b', expression: 'a * 2' },
+      ],
     });
     const error = failure(() => simulateGeneral(m, grid));
     expect(error).toBeInstanceOf(SimulationError);

@@ -39,8 +39,18 @@ function moments(e: TrajectoryEnsemble, species: string, g: number): { mean: num
 function geneModel(kp: number, kb: number, x0: number, extra: Partial<ReactionNetworkInput> = {}): ReactionNetworkInput {
   return {
     name: 'two-scale gene',
-    species: [{ id: 'Goff', initial: 1 }, { id: 'Gon', initial: 0 }, { id: 'X', initial: x0 }],
-    parameters: [{ id: 'kon', value: 0.2 }, { id: 'koff', value: 0.2 }, { id: 'kp', value: kp }, { id: 'kb', value: kb }, { id: 'kd', value: 1 }],
+    species: [
+      { id: 'Goff', initial: 1 },
+      { id: 'Gon', initial: 0 },
+      { id: 'X', initial: x0 },
+    ],
+    parameters: [
+      { id: 'kon', value: 0.2 },
+      { id: 'koff', value: 0.2 },
+      { id: 'kp', value: kp },
+      { id: 'kb', value: kb },
+      { id: 'kd', value: 1 },
+    ],
     reactions: [
       { id: 'on', reactants: { Goff: 1 }, products: { Gon: 1 }, rate: 'kon' },
       { id: 'off', reactants: { Gon: 1 }, products: { Goff: 1 }, rate: 'koff' },
@@ -90,7 +100,11 @@ describe('hybrid method: rate rules', () => {
       validateModel({
         name: 'rate rule',
         species: [{ id: 'X', initial: 0 }],
-        parameters: [{ id: 'kp', value: 10 }, { id: 'V', value: 10 }, { id: 'k', value: 0.5 }],
+        parameters: [
+          { id: 'kp', value: 10 },
+          { id: 'V', value: 10 },
+          { id: 'k', value: 0.5 },
+        ],
         reactions: [{ id: 'make', products: { X: 1 }, propensity: 'kp*V' }],
         rules: [{ type: 'rate', variable: 'V', expression: '-k*V' }],
       }),
@@ -113,8 +127,14 @@ describe('hybrid method: rate rules', () => {
     const input: ReactionNetworkInput = {
       name: 'concentration rate rule',
       compartments: [{ id: 'c', size: 2 }],
-      species: [{ id: 'S', initial: 10, compartment: 'c', amountOnly: false, boundary: true }, { id: 'A', initial: 0, compartment: 'c' }],
-      parameters: [{ id: 'kp', value: 20 }, { id: 'k', value: 0.5 }],
+      species: [
+        { id: 'S', initial: 10, compartment: 'c', amountOnly: false, boundary: true },
+        { id: 'A', initial: 0, compartment: 'c' },
+      ],
+      parameters: [
+        { id: 'kp', value: 20 },
+        { id: 'k', value: 0.5 },
+      ],
       reactions: [{ id: 'make', products: { A: 1 }, propensity: 'kp*S' }],
       rules: [{ type: 'rate', variable: 'S', expression: '-k*S' }],
     };
@@ -142,13 +162,18 @@ describe('toMoleculeCounts with rateRules: keep', () => {
       name: 'conversion',
       compartments: [{ id: 'c', size: 4, constant: false }],
       species: [{ id: 'S', initial: 8, compartment: 'c', amountOnly: false }],
-      parameters: [{ id: 'V', value: 1, constant: false }, { id: 'k', value: 1 }],
+      parameters: [
+        { id: 'V', value: 1, constant: false },
+        { id: 'k', value: 1 },
+      ],
       reactions: [{ id: 'decay', reactants: { S: 1 }, propensity: 'k*S' }],
     };
     const kept = toMoleculeCounts(validateModel({ ...base, rules: [{ type: 'rate', variable: 'V', expression: 'S' }] }), { rateRules: 'keep' }).model;
     // S in the rule meant a concentration: over counts it reads S / c.
     expect(kept.rules).toEqual([{ type: 'rate', variable: 'V', expression: 'S / c' }]);
-    expect(() => toMoleculeCounts(validateModel({ ...base, rules: [{ type: 'rate', variable: 'c', expression: '0.1' }] }), { rateRules: 'keep' })).toThrow(/its size is changed by a rate rule/);
+    expect(() => toMoleculeCounts(validateModel({ ...base, rules: [{ type: 'rate', variable: 'c', expression: '0.1' }] }), { rateRules: 'keep' })).toThrow(
+      /its size is changed by a rate rule/,
+    );
   });
 });
 
@@ -241,7 +266,16 @@ describe('hybrid method: settings and refusals', () => {
   const network = compileNetwork(validateModel(geneModel(3000, 30, 30)));
 
   it('refuses bad options with SimulationSettingsError', () => {
-    for (const options of [{ continuousPopulation: 0 }, { continuousFirings: -1 }, { hysteresis: 1.5 }, { window: 0 }, { rtol: 2 }, { atol: 0 }, { maxEvents: 0.5 }, { partition: 'sometimes' as 'adaptive' }]) {
+    for (const options of [
+      { continuousPopulation: 0 },
+      { continuousFirings: -1 },
+      { hysteresis: 1.5 },
+      { window: 0 },
+      { rtol: 2 },
+      { atol: 0 },
+      { maxEvents: 0.5 },
+      { partition: 'sometimes' as 'adaptive' },
+    ]) {
       expect(() => createHybridSimulator(network, options), JSON.stringify(options)).toThrow(SimulationSettingsError);
     }
   });
@@ -253,7 +287,12 @@ describe('hybrid method: settings and refusals', () => {
   });
 
   it('refuses a rate rule on a species that reactions change (validateModel refuses it too; compileHybridModel checks again)', () => {
-    const valid = validateModel({ name: 'bad', species: [{ id: 'X', initial: 5 }], parameters: [{ id: 'k', value: 1 }], reactions: [{ id: 'decay', reactants: { X: 1 }, rate: 'k' }] });
+    const valid = validateModel({
+      name: 'bad',
+      species: [{ id: 'X', initial: 5 }],
+      parameters: [{ id: 'k', value: 1 }],
+      reactions: [{ id: 'decay', reactants: { X: 1 }, rate: 'k' }],
+    });
     expect(() => compileHybridModel({ ...valid, rules: [{ type: 'rate', variable: 'X', expression: '1' }] })).toThrow(/reactions change it/);
   });
 

@@ -139,7 +139,11 @@ export function heatEquation(n: number): { system: OdeSystem; initial: number[];
 }
 
 /** Integrates to tEnd; returns the final state (a copy). */
-export function integrate(integrator: { t: number; y: Float64Array; reset(t0: number, y0: Float64Array): void; step(tMax: number): number }, y0: number[], tEnd: number): Float64Array {
+export function integrate(
+  integrator: { t: number; y: Float64Array; reset(t0: number, y0: Float64Array): void; step(tMax: number): number },
+  y0: number[],
+  tEnd: number,
+): Float64Array {
   integrator.reset(0, Float64Array.from(y0));
   while (integrator.t < tEnd) integrator.step(tEnd);
   return Float64Array.from(integrator.y);

@@ -44,8 +44,10 @@ function flat(xml: string, readExternal?: (href: string) => string | undefined) 
   const text = flattenComp(xml, { source: 'test.xml', readExternal });
   const root = parseXml(text);
   const model = childElements(root).find((e) => localName(e.name) === 'model') as XmlElement;
-  const list = (name: string) => childElements(childElements(model).find((e) => localName(e.name) === name) ?? model).filter((e) => localName(e.name) !== 'notes');
-  const ids = (name: string) => (childElements(model).some((e) => localName(e.name) === name) ? list(name).map((e) => attr(e, 'id') ?? attr(e, 'variable') ?? attr(e, 'symbol')) : []);
+  const list = (name: string) =>
+    childElements(childElements(model).find((e) => localName(e.name) === name) ?? model).filter((e) => localName(e.name) !== 'notes');
+  const ids = (name: string) =>
+    childElements(model).some((e) => localName(e.name) === name) ? list(name).map((e) => attr(e, 'id') ?? attr(e, 'variable') ?? attr(e, 'symbol')) : [];
   const kinetic = (id: string) => {
     const reaction = list('listOfReactions').find((r) => attr(r, 'id') === id) as XmlElement;
     const law = childElements(reaction).find((e) => localName(e.name) === 'kineticLaw') as XmlElement;
@@ -62,7 +64,12 @@ describe('flattenComp', () => {
   });
 
   it('instantiates a model definition twice under its submodel prefixes', () => {
-    const f = flat(doc('<comp:listOfSubmodels><comp:submodel comp:id="A" comp:modelRef="decay"/><comp:submodel comp:id="B" comp:modelRef="decay"/></comp:listOfSubmodels>', DECAY));
+    const f = flat(
+      doc(
+        '<comp:listOfSubmodels><comp:submodel comp:id="A" comp:modelRef="decay"/><comp:submodel comp:id="B" comp:modelRef="decay"/></comp:listOfSubmodels>',
+        DECAY,
+      ),
+    );
     expect(f.text).not.toContain('comp:');
     expect(f.text).not.toContain(COMP);
     expect(f.ids('listOfCompartments')).toEqual(['A__C', 'B__C']);
@@ -121,7 +128,10 @@ describe('flattenComp', () => {
   });
 
   it('removes deleted elements, found by id, metaid or port', () => {
-    const withPort = DECAY.replace('</comp:modelDefinition>', '<comp:listOfPorts><comp:port comp:id="k_port" comp:idRef="k"/></comp:listOfPorts></comp:modelDefinition>').replace('<reaction id="R"', '<reaction id="R" metaid="R_meta"');
+    const withPort = DECAY.replace(
+      '</comp:modelDefinition>',
+      '<comp:listOfPorts><comp:port comp:id="k_port" comp:idRef="k"/></comp:listOfPorts></comp:modelDefinition>',
+    ).replace('<reaction id="R"', '<reaction id="R" metaid="R_meta"');
     const main = (deletion: string) => `<listOfParameters><parameter id="k" value="9" constant="true"/></listOfParameters>
       <comp:listOfSubmodels><comp:submodel comp:id="A" comp:modelRef="decay"><comp:listOfDeletions>${deletion}</comp:listOfDeletions></comp:submodel></comp:listOfSubmodels>`;
     const byMetaid = flat(doc(main('<comp:deletion comp:metaIdRef="R_meta"/>'), withPort));
@@ -156,9 +166,15 @@ describe('flattenComp', () => {
   });
 
   it('reads external model definitions, which may use comp themselves', () => {
-    const external = doc('', DECAY).replace('<model id="main"></model>', '<model id="extmain"><comp:listOfSubmodels><comp:submodel comp:id="D" comp:modelRef="decay"/></comp:listOfSubmodels></model>');
+    const external = doc('', DECAY).replace(
+      '<model id="main"></model>',
+      '<model id="extmain"><comp:listOfSubmodels><comp:submodel comp:id="D" comp:modelRef="decay"/></comp:listOfSubmodels></model>',
+    );
     const main = `<comp:listOfSubmodels><comp:submodel comp:id="E" comp:modelRef="ext"/></comp:listOfSubmodels>`;
-    const xml = doc(main).replace('</sbml>', `<comp:listOfExternalModelDefinitions><comp:externalModelDefinition comp:id="ext" comp:source="lib/ext.xml" comp:modelRef="extmain"/></comp:listOfExternalModelDefinitions></sbml>`);
+    const xml = doc(main).replace(
+      '</sbml>',
+      `<comp:listOfExternalModelDefinitions><comp:externalModelDefinition comp:id="ext" comp:source="lib/ext.xml" comp:modelRef="extmain"/></comp:listOfExternalModelDefinitions></sbml>`,
+    );
     const read: string[] = [];
     const f = flat(xml, (href) => (read.push(href), href === 'lib/ext.xml' ? external : undefined));
     expect(read).toEqual(['lib/ext.xml']);
@@ -224,7 +240,10 @@ describe('flattenComp', () => {
   });
 
   it('lets a replaced local parameter read the replacement, and a deleted one the global of the same id', () => {
-    const local = DECAY.replace('</kineticLaw>', '<listOfLocalParameters><localParameter id="k" metaid="local_k" value="7"/></listOfLocalParameters></kineticLaw>');
+    const local = DECAY.replace(
+      '</kineticLaw>',
+      '<listOfLocalParameters><localParameter id="k" metaid="local_k" value="7"/></listOfLocalParameters></kineticLaw>',
+    );
     const replaced = `<listOfParameters><parameter id="kk" value="2" constant="true"><comp:listOfReplacedElements><comp:replacedElement comp:submodelRef="A" comp:metaIdRef="local_k"/></comp:listOfReplacedElements></parameter></listOfParameters>
       <comp:listOfSubmodels><comp:submodel comp:id="A" comp:modelRef="decay"/></comp:listOfSubmodels>`;
     expect(flat(doc(replaced, local)).kinetic('A__R')).toBe('(kk * A__S)');
