@@ -5,6 +5,7 @@ import { cholesky, drawMultivariateNormal as drawMvn, LOG_2PI, logDetFromCholesk
 import { effectiveSampleSize } from '../weighted.js';
 import type { Generation, KernelContext, PerturbationKernel } from '../types.js';
 import { NearestNeighbourKernel } from './nearestNeighbourKernel.js';
+import { PerParticleGaussianKernel } from './perParticleGaussianKernel.js';
 
 /** A kernel bandwidth rule: a fixed factor, or one of the rules of thumb that shrink with the population. */
 export type CovarianceScale = number | 'silverman' | 'scott';
@@ -88,45 +89,26 @@ export class MultivariateNormalKernel implements PerturbationKernel {
  * kernels for approximate Bayesian computation using sequential Monte
  * Carlo", Stat. Appl. Genet. Mol. Biol. 12:87-107, doi:10.1515/sagmb-2012-0069.
  */
-export class LocalCovarianceKernel implements PerturbationKernel {
+export class LocalCovarianceKernel extends PerParticleGaussianKernel {
   readonly kind = 'localCovariance';
-  private d = 0;
-  private factors: Float64Array[] = [];
-  private logNormalisers = new Float64Array(0);
-  private scratch = new Float64Array(0);
-  private diff = new Float64Array(0);
 
   update({ last, epsilon }: KernelContext): void {
-    const d = (this.d = last.dimension);
+    const d = last.dimension;
+    this.reset(last.count, d);
     const subset = acceptedSubset(last, epsilon);
     const weights = Float64Array.from(subset, (i) => last.weights[i]);
     const rows = new Float64Array(subset.length * d);
     subset.forEach((i, r) => rows.set(last.particles.subarray(i * d, (i + 1) * d), r * d));
     const mean = weightedMean(rows, weights, d);
     const base = weightedCovariance(rows, weights, d);
-    this.factors = new Array(last.count);
-    this.logNormalisers = new Float64Array(last.count);
     const sigma = new Float64Array(d * d);
     for (let j = 0; j < last.count; j++) {
       for (let a = 0; a < d; a++) {
         const va = mean[a] - last.particles[j * d + a];
         for (let b = 0; b < d; b++) sigma[a * d + b] = base[a * d + b] + va * (mean[b] - last.particles[j * d + b]);
       }
-      const l = cholesky(sigma, d);
-      this.factors[j] = l;
-      this.logNormalisers[j] = -0.5 * (d * LOG_2PI + logDetFromCholesky(l, d));
+      this.setCovariance(j, sigma);
     }
-    this.scratch = new Float64Array(d);
-    this.diff = new Float64Array(d);
-  }
-
-  perturb(center: Float64Array, index: number, rng: RandomSource, out: Float64Array): void {
-    drawMvn(center, this.factors[index], this.d, rng, this.scratch, out);
-  }
-
-  logDensity(x: Float64Array, center: Float64Array, index: number): number {
-    for (let k = 0; k < this.d; k++) this.diff[k] = x[k] - center[k];
-    return this.logNormalisers[index] - 0.5 * mahalanobisSquared(this.factors[index], this.d, this.diff, this.scratch);
   }
 
   toJSON(): PartSpec {

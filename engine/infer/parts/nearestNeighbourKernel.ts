@@ -1,8 +1,8 @@
-import type { RandomSource } from '../../sample/priors/types.js';
 import type { PartSpec } from '../../stats/types.js';
 import { InferenceError } from '../errors.js';
-import { cholesky, drawMultivariateNormal, LOG_2PI, logDetFromCholesky, mahalanobisSquared, weightedCovariance } from '../linalg.js';
-import type { KernelContext, PerturbationKernel } from '../types.js';
+import { weightedCovariance } from '../linalg.js';
+import { PerParticleGaussianKernel } from './perParticleGaussianKernel.js';
+import type { KernelContext } from '../types.js';
 
 /**
  * Gaussian kernel whose covariance follows the posterior's local shape:
@@ -22,17 +22,13 @@ import type { KernelContext, PerturbationKernel } from '../types.js';
  * the ridge. 1e-4 of the global covariance's diagonal is added so that
  * coinciding neighbours (copies of one particle) still move.
  */
-export class NearestNeighbourKernel implements PerturbationKernel {
+export class NearestNeighbourKernel extends PerParticleGaussianKernel {
   readonly kind = 'nearestNeighbour';
   readonly fraction: number;
   readonly scale: number;
-  private d = 0;
-  private factors: Float64Array[] = [];
-  private logNormalisers = new Float64Array(0);
-  private scratch = new Float64Array(0);
-  private diff = new Float64Array(0);
 
   constructor(options: { fraction?: number; scale?: number } = {}) {
+    super();
     this.fraction = options.fraction ?? 0.25;
     this.scale = options.scale ?? 2;
     if (!(this.fraction > 0 && this.fraction <= 1)) throw new InferenceError(`kernel.fraction: expected a number in (0, 1], got ${this.fraction}`);
@@ -40,8 +36,9 @@ export class NearestNeighbourKernel implements PerturbationKernel {
   }
 
   update({ last }: KernelContext): void {
-    const d = (this.d = last.dimension);
+    const d = last.dimension;
     const n = last.count;
+    this.reset(n, d);
     const x = last.particles;
     const global = weightedCovariance(x, last.weights, d);
     const unit = Float64Array.from({ length: d }, (_, a) => (global[a * d + a] > 0 ? 1 / Math.sqrt(global[a * d + a]) : 1));
@@ -49,8 +46,6 @@ export class NearestNeighbourKernel implements PerturbationKernel {
     const order = Array.from({ length: n }, (_, i) => i);
     const squared = new Float64Array(n);
     const sigma = new Float64Array(d * d);
-    this.factors = new Array(n);
-    this.logNormalisers = new Float64Array(n);
     for (let j = 0; j < n; j++) {
       for (let i = 0; i < n; i++) {
         let s = 0;
@@ -73,21 +68,8 @@ export class NearestNeighbourKernel implements PerturbationKernel {
         sigma[a * d + a] += 1e-4 * global[a * d + a];
         for (let b = 0; b <= a; b++) sigma[b * d + a] = sigma[a * d + b] *= this.scale;
       }
-      const l = cholesky(sigma, d);
-      this.factors[j] = l;
-      this.logNormalisers[j] = -0.5 * (d * LOG_2PI + logDetFromCholesky(l, d));
+      this.setCovariance(j, sigma);
     }
-    this.scratch = new Float64Array(d);
-    this.diff = new Float64Array(d);
-  }
-
-  perturb(center: Float64Array, index: number, rng: RandomSource, out: Float64Array): void {
-    drawMultivariateNormal(center, this.factors[index], this.d, rng, this.scratch, out);
-  }
-
-  logDensity(x: Float64Array, center: Float64Array, index: number): number {
-    for (let k = 0; k < this.d; k++) this.diff[k] = x[k] - center[k];
-    return this.logNormalisers[index] - 0.5 * mahalanobisSquared(this.factors[index], this.d, this.diff, this.scratch);
   }
 
   toJSON(): PartSpec {
