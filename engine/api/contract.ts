@@ -16,27 +16,55 @@ import { SLURM_TIME } from '../compute/slurm/slurmText.js';
  */
 
 const id = z.number({ error: 'expected a numeric id' }).int({ error: 'expected an integer id' }).positive({ error: 'expected a positive id' });
-const name = z.string({ error: 'expected a name (string)' }).trim().min(1, { error: 'expected a non-empty name' }).max(200, { error: 'expected a name of at most 200 characters' });
+const name = z
+  .string({ error: 'expected a name (string)' })
+  .trim()
+  .min(1, { error: 'expected a non-empty name' })
+  .max(200, { error: 'expected a name of at most 200 characters' });
 // A NUL would cut the path short below Node (the checked path is not the opened one); see engine/paths.
-// eslint-disable-next-line no-control-regex
-const path = z.string({ error: 'expected a file path (string)' }).min(1, { error: 'expected a non-empty file path' }).max(4096, { error: 'file path too long' }).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, { error: 'the path contains a control character (such as NUL or a line break); choose a file name without it' });
-const fingerprint = z.string({ error: 'expected a simulator fingerprint' }).regex(/^[0-9a-f]{64}$/, { error: 'expected a simulator fingerprint (64 hex digits, from trust.list)' });
+const path = z
+  .string({ error: 'expected a file path (string)' })
+  .min(1, { error: 'expected a non-empty file path' })
+  .max(4096, { error: 'file path too long' })
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, { error: 'the path contains a control character (such as NUL or a line break); choose a file name without it' });
+const fingerprint = z
+  .string({ error: 'expected a simulator fingerprint' })
+  .regex(/^[0-9a-f]{64}$/, { error: 'expected a simulator fingerprint (64 hex digits, from trust.list)' });
 /** A preview's own id, chosen by the caller, so that it can be cancelled while it runs. */
 const previewId = z.string().min(1).max(100);
-const seed = z.number({ error: 'expected an integer seed' }).int({ error: 'expected an integer seed' }).min(0, { error: 'expected a seed >= 0' }).max(2 ** 31 - 1, { error: 'expected a seed below 2^31' });
+const seed = z
+  .number({ error: 'expected an integer seed' })
+  .int({ error: 'expected an integer seed' })
+  .min(0, { error: 'expected a seed >= 0' })
+  .max(2 ** 31 - 1, { error: 'expected a seed below 2^31' });
 /** A run's seed: the whole range the engine's seed derivation takes (engine/sample MAX_SEED), as `sciope infer --seed` accepts it. */
-const runSeed = z.number({ error: 'expected an integer seed' }).int({ error: 'expected an integer seed' }).min(0, { error: 'expected a seed >= 0' }).max(Number.MAX_SAFE_INTEGER, { error: 'expected a seed below 2^53' });
+const runSeed = z
+  .number({ error: 'expected an integer seed' })
+  .int({ error: 'expected an integer seed' })
+  .min(0, { error: 'expected a seed >= 0' })
+  .max(Number.MAX_SAFE_INTEGER, { error: 'expected a seed below 2^53' });
 const positiveInt = (max: number, what: string) =>
-  z.number({ error: `expected ${what} (an integer)` }).int({ error: `expected ${what} (an integer)` }).min(1, { error: `expected ${what} >= 1` }).max(max, { error: `expected ${what} <= ${max}` });
+  z
+    .number({ error: `expected ${what} (an integer)` })
+    .int({ error: `expected ${what} (an integer)` })
+    .min(1, { error: `expected ${what} >= 1` })
+    .max(max, { error: `expected ${what} <= ${max}` });
 const finite = z.number({ error: 'expected a number' }).refine(Number.isFinite, { error: 'expected a finite number' });
 const method = z.enum(['ssa', 'tau', 'ode', 'hybrid'], { error: 'expected "ssa", "tau", "ode" or "hybrid"' });
 
 const none = z.strictObject({}).optional();
 /** A remote run's id as `remote.submit` made it: the study's name, then 6 hex digits (a unique prefix will do). */
-const remoteRunId = z.string({ error: 'expected a remote run id (string)' }).min(1, { error: 'expected a remote run id' }).max(100, { error: 'expected a remote run id of at most 100 characters' }).regex(/^[a-z0-9-]+$/, { error: 'expected a remote run id: lower-case letters, digits and "-" (see remote.list)' });
+const remoteRunId = z
+  .string({ error: 'expected a remote run id (string)' })
+  .min(1, { error: 'expected a remote run id' })
+  .max(100, { error: 'expected a remote run id of at most 100 characters' })
+  .regex(/^[a-z0-9-]+$/, { error: 'expected a remote run id: lower-case letters, digits and "-" (see remote.list)' });
 
 /** A prior as a study writes it (validated by engine/sample's registry, which names the bad field). */
-const priorSpec = z.union([z.record(z.string(), z.unknown()), z.tuple([z.number(), z.number()])], { error: 'expected a prior object like {"kind": "uniform", "lower": 0, "upper": 1} or [lower, upper]' });
+const priorSpec = z.union([z.record(z.string(), z.unknown()), z.tuple([z.number(), z.number()])], {
+  error: 'expected a prior object like {"kind": "uniform", "lower": 0, "upper": 1} or [lower, upper]',
+});
 const partSpec = z.looseObject({ kind: z.string({ error: 'expected a "kind"' }) }, { error: 'expected an object with a "kind"' });
 
 export const apiSchemas = {
@@ -49,7 +77,13 @@ export const apiSchemas = {
 
   'models.examples': none,
   'models.addExample': z.strictObject({ example: name, name: name.optional() }),
-  'models.importSbml': z.strictObject({ name, xml: z.string({ error: 'expected the SBML document as text' }).min(1, { error: 'the SBML document is empty' }).max(50_000_000, { error: 'SBML document larger than 50 MB' }) }),
+  'models.importSbml': z.strictObject({
+    name,
+    xml: z
+      .string({ error: 'expected the SBML document as text' })
+      .min(1, { error: 'the SBML document is empty' })
+      .max(50_000_000, { error: 'SBML document larger than 50 MB' }),
+  }),
   /** Validate a model as the user types: returns the issues, never throws on a bad model. */
   'models.check': z.strictObject({ model: z.unknown() }),
   /**
@@ -80,11 +114,19 @@ export const apiSchemas = {
   /** Stop a preview in progress (its call then fails with code CANCELLED). */
   'simulate.cancel': z.strictObject({ previewId }),
 
-  'priors.sample': z.strictObject({ priors: z.record(z.string(), priorSpec), n: positiveInt(100_000, 'the number of samples').default(1000), seed: seed.optional() }),
+  'priors.sample': z.strictObject({
+    priors: z.record(z.string(), priorSpec),
+    n: positiveInt(100_000, 'the number of samples').default(1000),
+    seed: seed.optional(),
+  }),
   /** Default priors for a model's parameters: uniform over [value / 2, value * 2] ([2·value, value / 2] for a negative value, [0, 1] for zero), as Sciope's examples do. */
   'priors.defaults': z.strictObject({ modelId: id, parameters: z.array(z.string()).optional() }),
 
-  'observed.importCsv': z.strictObject({ name, csv: z.string({ error: 'expected the CSV as text' }).min(1, { error: 'the CSV is empty' }).max(50_000_000, { error: 'CSV larger than 50 MB' }), species: z.array(z.string()).optional() }),
+  'observed.importCsv': z.strictObject({
+    name,
+    csv: z.string({ error: 'expected the CSV as text' }).min(1, { error: 'the CSV is empty' }).max(50_000_000, { error: 'CSV larger than 50 MB' }),
+    species: z.array(z.string()).optional(),
+  }),
   'observed.get': z.strictObject({ id }),
 
   /** Always stores a new study (runs keep pointing at the study they ran). */
@@ -111,14 +153,23 @@ export const apiSchemas = {
   'drafts.get': z.strictObject({ modelId: id }),
   'drafts.save': z.strictObject({ modelId: id, draft: z.record(z.string(), z.unknown(), { error: 'expected the draft as an object' }).nullable() }),
 
-  'runs.start': z.strictObject({ studyId: id, seed: runSeed.optional(), populationSize: positiveInt(1_000_000, 'the population size').min(2, { error: 'expected a population size >= 2' }).optional(), maxGenerations: positiveInt(1000, 'the number of generations').optional() }),
+  'runs.start': z.strictObject({
+    studyId: id,
+    seed: runSeed.optional(),
+    populationSize: positiveInt(1_000_000, 'the population size').min(2, { error: 'expected a population size >= 2' }).optional(),
+    maxGenerations: positiveInt(1000, 'the number of generations').optional(),
+  }),
   'runs.cancel': z.strictObject({ runId: id }),
   'runs.resume': z.strictObject({ runId: id }),
   'runs.list': z.strictObject({ studyId: id.optional() }).optional(),
   'runs.get': z.strictObject({ runId: id }),
   'runs.posterior': z.strictObject({ runId: id, generation: z.number().int().min(0).optional(), kdePoints: positiveInt(1000, 'KDE points').default(100) }),
   'runs.predictive': z.strictObject({ runId: id, samples: positiveInt(200, 'the number of posterior samples').default(20), seed: seed.optional() }),
-  'runs.export': z.strictObject({ runId: id, format: z.enum(['csv', 'json'], { error: 'expected "csv" or "json"' }), generation: z.number().int().min(0).optional() }),
+  'runs.export': z.strictObject({
+    runId: id,
+    format: z.enum(['csv', 'json'], { error: 'expected "csv" or "json"' }),
+    generation: z.number().int().min(0).optional(),
+  }),
   'runs.delete': z.strictObject({ runId: id }),
 
   'explore.list': none,
@@ -130,21 +181,37 @@ export const apiSchemas = {
     n: positiveInt(100_000, 'the batch size').optional(),
     /** Where the points come from: the session's design (default), a box of parameter values, around selected points, or given parameter rows (a proposal). */
     source: z
-      .union([
-        z.literal('design'),
-        z.strictObject({ kind: z.literal('box'), lower: z.record(z.string(), finite), upper: z.record(z.string(), finite) }),
-        z.strictObject({ kind: z.literal('around'), points: z.array(z.number().int().min(0)).min(1, { error: 'select at least one point' }), spread: finite.optional() }),
-        z.strictObject({ kind: z.literal('parameters'), parameters: z.array(z.array(finite)).min(1), strategy: z.string().optional() }),
-      ], { error: 'expected "design", {"kind": "box"}, {"kind": "around"} or {"kind": "parameters"}' })
+      .union(
+        [
+          z.literal('design'),
+          z.strictObject({ kind: z.literal('box'), lower: z.record(z.string(), finite), upper: z.record(z.string(), finite) }),
+          z.strictObject({
+            kind: z.literal('around'),
+            points: z.array(z.number().int().min(0)).min(1, { error: 'select at least one point' }),
+            spread: finite.optional(),
+          }),
+          z.strictObject({ kind: z.literal('parameters'), parameters: z.array(z.array(finite)).min(1), strategy: z.string().optional() }),
+        ],
+        { error: 'expected "design", {"kind": "box"}, {"kind": "around"} or {"kind": "parameters"}' },
+      )
       .optional(),
   }),
   'explore.embed': z.strictObject({ name, method: z.enum(['pca', 'umap', 'tsne'], { error: 'expected "pca", "umap" or "tsne"' }).optional() }),
   /** Point index → class index or name (new names become classes); null removes a label. */
-  'explore.label': z.strictObject({ name, labels: z.record(z.string().regex(/^\d+$/, { error: 'expected a point index' }), z.union([z.number().int().min(0), z.string().min(1), z.null()])), classes: z.array(z.string().min(1)).optional() }),
+  'explore.label': z.strictObject({
+    name,
+    labels: z.record(z.string().regex(/^\d+$/, { error: 'expected a point index' }), z.union([z.number().int().min(0), z.string().min(1), z.null()])),
+    classes: z.array(z.string().min(1)).optional(),
+  }),
   'explore.propagate': z.strictObject({ name }),
   /** Stop the session's batch or embedding in progress (its call then fails with code CANCELLED; finished batches stay). */
   'explore.cancel': z.strictObject({ name }),
-  'explore.propose': z.strictObject({ name, n: positiveInt(10_000, 'the number of points').optional(), strategy: z.enum(['entropy', 'margin', 'class'], { error: 'expected "entropy", "margin" or "class"' }).optional(), class: z.union([z.number().int().min(0), z.string().min(1)]).optional() }),
+  'explore.propose': z.strictObject({
+    name,
+    n: positiveInt(10_000, 'the number of points').optional(),
+    strategy: z.enum(['entropy', 'margin', 'class'], { error: 'expected "entropy", "margin" or "class"' }).optional(),
+    class: z.union([z.number().int().min(0), z.string().min(1)]).optional(),
+  }),
 
   /** TensorFlow.js backend that training uses here ("tensorflow" native, "wasm" or "cpu"); loads it. */
   'learn.backend': none,
@@ -158,7 +225,11 @@ export const apiSchemas = {
     batchSize: positiveInt(100_000, 'the batch size').default(64),
     learningRate: finite.refine((v) => v > 0, { error: 'expected a learning rate > 0' }).default(1e-3),
     patience: positiveInt(1000, 'the patience').default(10),
-    validationSplit: z.number({ error: 'expected a fraction in (0, 1)' }).gt(0, { error: 'expected a fraction in (0, 1)' }).lt(1, { error: 'expected a fraction in (0, 1)' }).default(0.2),
+    validationSplit: z
+      .number({ error: 'expected a fraction in (0, 1)' })
+      .gt(0, { error: 'expected a fraction in (0, 1)' })
+      .lt(1, { error: 'expected a fraction in (0, 1)' })
+      .default(0.2),
     seed: runSeed.optional(),
     name: name.optional(),
   }),
@@ -193,7 +264,12 @@ export const apiSchemas = {
    * in the config folder), not to the open project, so they are listed from
    * any project; their ids come from remote.submit or remote.list.
    */
-  'remote.submit': z.strictObject({ studyId: id, seed: runSeed.optional(), populationSize: positiveInt(1_000_000, 'the population size').min(2, { error: 'expected a population size >= 2' }).optional(), maxGenerations: positiveInt(1000, 'the number of generations').optional() }),
+  'remote.submit': z.strictObject({
+    studyId: id,
+    seed: runSeed.optional(),
+    populationSize: positiveInt(1_000_000, 'the population size').min(2, { error: 'expected a population size >= 2' }).optional(),
+    maxGenerations: positiveInt(1000, 'the number of generations').optional(),
+  }),
   /** With `refresh`, asks each cluster for the runs still queued or running (a run that ended is asked once); without, answers from what is known here. */
   'remote.list': z.strictObject({ refresh: z.boolean({ error: 'expected refresh: true or false' }).default(false) }).optional(),
   'remote.status': z.strictObject({ id: remoteRunId }),
@@ -202,7 +278,13 @@ export const apiSchemas = {
   /** Download the ended run: merged into the open project (default), or written as a project file at `out`. */
   'remote.fetch': z.strictObject({ id: remoteRunId, out: path.optional() }),
   /** A new job continues the run from its last stored generation (after a time limit, a cancel or a failure); `time` is its wall time. */
-  'remote.resume': z.strictObject({ id: remoteRunId, time: z.string({ error: 'expected a wall time (string)' }).regex(SLURM_TIME, { error: 'expected a wall time: minutes, MM:SS, HH:MM:SS or D-HH:MM:SS' }).optional() }),
+  'remote.resume': z.strictObject({
+    id: remoteRunId,
+    time: z
+      .string({ error: 'expected a wall time (string)' })
+      .regex(SLURM_TIME, { error: 'expected a wall time: minutes, MM:SS, HH:MM:SS or D-HH:MM:SS' })
+      .optional(),
+  }),
   /** Forget a run that is no longer queued or running (its files on the cluster stay). */
   'remote.forget': z.strictObject({ id: remoteRunId }),
 } as const;
@@ -563,6 +645,11 @@ export interface RemoteRunView {
   readonly jobs: number;
   /** The project a fetch merges into by default (where it was submitted from), if any. */
   readonly localProject: string | null;
+  /**
+   * The run's copy in the open project, added by an earlier fetch and still
+   * there (a second fetch into it is refused, naming this run); null: Fetch adds it.
+   */
+  readonly fetched: { readonly runId: number; readonly project: string } | null;
   readonly cancelledAt: string | null;
   /** SLURM's state of the job (PENDING, RUNNING, COMPLETED, TIMEOUT, CANCELLED...); null until the cluster was asked. */
   readonly state: string | null;
@@ -726,6 +813,11 @@ export interface PreloadBridge {
   call(method: string, args: unknown): Promise<CallOutcome>;
   onEvent(listener: (event: EngineEvent) => void): () => void;
   /** Native dialogs and menu commands, handled by main/ (absent in web mode). */
-  openFileDialog?(options: { title?: string; filters?: Array<{ name: string; extensions: string[] }>; save?: boolean; defaultPath?: string }): Promise<string | null>;
+  openFileDialog?(options: {
+    title?: string;
+    filters?: Array<{ name: string; extensions: string[] }>;
+    save?: boolean;
+    defaultPath?: string;
+  }): Promise<string | null>;
   onMenuCommand?(listener: (command: string, payload?: unknown) => void): () => void;
 }

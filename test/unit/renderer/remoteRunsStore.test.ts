@@ -1,18 +1,19 @@
-import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { CallOutcome, PreloadBridge, RemoteRunView } from '../../../engine/api/contract'
-import { REMOTE_POLL_MS, useRemoteRunsStore } from '../../../renderer/src/stores/remoteRuns'
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CallOutcome, PreloadBridge, RemoteRunView } from '../../../engine/api/contract';
+import { nextWords } from '../../../renderer/src/components/cluster/remoteWords';
+import { REMOTE_POLL_MS, useRemoteRunsStore } from '../../../renderer/src/stores/remoteRuns';
 
 // The renderer's client reads window.sciope (declared in renderer/src/env.d.ts, which the Node tsconfig of the tests does not include).
 declare global {
   interface Window {
-    readonly sciope?: PreloadBridge
+    readonly sciope?: PreloadBridge;
   }
 }
 
 /** The engine as the store sees it through the preload bridge: every call recorded, answers from `answer`. */
-const calls: Array<{ method: string; args: unknown }> = []
-let answer: (method: string, args: unknown) => unknown = () => null
+const calls: Array<{ method: string; args: unknown }> = [];
+let answer: (method: string, args: unknown) => unknown = () => null;
 
 const view = (id: string, phase: RemoteRunView['phase'], generation: number | null = null): RemoteRunView => ({
   id,
@@ -22,6 +23,7 @@ const view = (id: string, phase: RemoteRunView['phase'], generation: number | nu
   jobId: '42',
   jobs: 1,
   localProject: null,
+  fetched: null,
   cancelledAt: null,
   state: phase === 'queued' ? 'PENDING' : phase === 'running' ? 'RUNNING' : 'COMPLETED',
   reason: null,
@@ -39,13 +41,13 @@ const view = (id: string, phase: RemoteRunView['phase'], generation: number | nu
   elapsedSeconds: 1,
   logTail: '',
   checkedAt: null,
-  problem: null
-})
+  problem: null,
+});
 
 /** Let the store's promise chains settle. */
 const settle = async () => {
-  for (let i = 0; i < 5; i++) await Promise.resolve()
-}
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+};
 
 describe('the remote-runs store', () => {
   beforeAll(() => {
@@ -53,57 +55,79 @@ describe('the remote-runs store', () => {
       version: 'test',
       platform: 'linux',
       call: async (method, args): Promise<CallOutcome> => {
-        calls.push({ method, args })
-        return { ok: true, value: answer(method, args) }
+        calls.push({ method, args });
+        return { ok: true, value: answer(method, args) };
       },
-      onEvent: () => () => undefined
-    }
-    ;(globalThis as unknown as { window: unknown }).window = { sciope: bridge }
-  })
+      onEvent: () => () => undefined,
+    };
+    (globalThis as unknown as { window: unknown }).window = { sciope: bridge };
+  });
   beforeEach(() => {
-    setActivePinia(createPinia())
-    calls.length = 0
-    vi.useFakeTimers()
-  })
-  afterEach(() => vi.useRealTimers())
+    setActivePinia(createPinia());
+    calls.length = 0;
+    vi.useFakeTimers();
+  });
+  afterEach(() => vi.useRealTimers());
 
   it('Run on cluster saves the study as Run does, then submits that study', async () => {
-    answer = (method) => (method === 'studies.save' ? { id: 7 } : view('toggle-1', 'queued'))
-    const store = useRemoteRunsStore()
-    const submitted = await store.submit({ name: 'toggle', modelId: 1, observedId: 2, priors: {} }, { maxGenerations: 4 })
-    expect(calls.map((c) => c.method)).toEqual(['studies.save', 'remote.submit'])
-    expect(calls[1]!.args).toEqual({ studyId: 7, maxGenerations: 4 })
-    expect(submitted.id).toBe('toggle-1')
-    expect(store.lastSubmitted?.id).toBe('toggle-1')
-    expect(store.list.map((r) => r.id)).toEqual(['toggle-1'])
-  })
+    answer = (method) => (method === 'studies.save' ? { id: 7 } : view('toggle-1', 'queued'));
+    const store = useRemoteRunsStore();
+    const submitted = await store.submit({ name: 'toggle', modelId: 1, observedId: 2, priors: {} }, { maxGenerations: 4 });
+    expect(calls.map((c) => c.method)).toEqual(['studies.save', 'remote.submit']);
+    expect(calls[1]!.args).toEqual({ studyId: 7, maxGenerations: 4 });
+    expect(submitted.id).toBe('toggle-1');
+    expect(store.lastSubmitted?.id).toBe('toggle-1');
+    expect(store.list.map((r) => r.id)).toEqual(['toggle-1']);
+  });
+
+  it('a fetch replaces the run in the list by its fetched view: the panel then names the copy instead of offering Fetch', async () => {
+    const copy = { runId: 5, project: '/home/ana/toggle.sciope' };
+    answer = (method) =>
+      method === 'remote.fetch'
+        ? { run: { ...view('toggle-1', 'completed', 2), fetched: copy }, project: copy.project, runId: 5, merged: true }
+        : [view('toggle-1', 'completed', 2), view('old-2', 'cancelled', 1)];
+    const store = useRemoteRunsStore();
+    await store.load();
+    expect(nextWords(store.list[0]!)).toBe('Completed: Fetch adds it to this project.');
+    const fetched = await store.fetchRun('toggle-1');
+    expect(calls.at(-1)).toEqual({ method: 'remote.fetch', args: { id: 'toggle-1' } });
+    expect(fetched.runId).toBe(5);
+    expect(store.list.map((r) => [r.id, r.fetched])).toEqual([
+      ['toggle-1', copy],
+      ['old-2', null],
+    ]);
+    expect(nextWords(store.list[0]!)).toBe('Completed and fetched: run #5 of this project.');
+    expect(nextWords({ ...store.list[1]!, fetched: { runId: 3, project: copy.project } })).toMatch(
+      /^Cancelled; the generations it stored are run #3 of this project\./,
+    );
+  });
 
   it('asks the clusters every REMOTE_POLL_MS while a run may change and a panel follows, and stops after', async () => {
-    let phase: RemoteRunView['phase'] = 'running'
-    answer = () => [view('toggle-1', phase, 0), view('old-2', 'completed', 7)]
-    const store = useRemoteRunsStore()
-    const unfollow = store.follow()
-    await store.load(true)
-    expect(calls).toHaveLength(1)
-    await vi.advanceTimersByTimeAsync(REMOTE_POLL_MS - 1)
-    expect(calls).toHaveLength(1)
-    await vi.advanceTimersByTimeAsync(1)
-    await settle()
-    expect(calls).toHaveLength(2)
-    expect(calls[1]).toEqual({ method: 'remote.list', args: { refresh: true } })
+    let phase: RemoteRunView['phase'] = 'running';
+    answer = () => [view('toggle-1', phase, 0), view('old-2', 'completed', 7)];
+    const store = useRemoteRunsStore();
+    const unfollow = store.follow();
+    await store.load(true);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(REMOTE_POLL_MS - 1);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await settle();
+    expect(calls).toHaveLength(2);
+    expect(calls[1]).toEqual({ method: 'remote.list', args: { refresh: true } });
     // Ended: nothing more to ask.
-    phase = 'completed'
-    await vi.advanceTimersByTimeAsync(REMOTE_POLL_MS)
-    await settle()
-    expect(calls).toHaveLength(3)
-    expect(store.active).toHaveLength(0)
-    await vi.advanceTimersByTimeAsync(5 * REMOTE_POLL_MS)
-    expect(calls).toHaveLength(3)
+    phase = 'completed';
+    await vi.advanceTimersByTimeAsync(REMOTE_POLL_MS);
+    await settle();
+    expect(calls).toHaveLength(3);
+    expect(store.active).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(5 * REMOTE_POLL_MS);
+    expect(calls).toHaveLength(3);
     // Running again (resumed), but nobody follows: no polling.
-    unfollow()
-    phase = 'running'
-    await store.load(true)
-    await vi.advanceTimersByTimeAsync(5 * REMOTE_POLL_MS)
-    expect(calls).toHaveLength(4)
-  })
-})
+    unfollow();
+    phase = 'running';
+    await store.load(true);
+    await vi.advanceTimersByTimeAsync(5 * REMOTE_POLL_MS);
+    expect(calls).toHaveLength(4);
+  });
+});

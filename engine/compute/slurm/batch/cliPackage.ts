@@ -33,7 +33,17 @@ export interface CliPackage {
 /** Packages the bundle imports at run time without carrying them (see EXTERNAL). */
 const RUNTIME_PACKAGES = ['better-sqlite3', 'piscina', 'ssh2'];
 /** Kept out of the bundle: native code, or packages that must be shared with the worker threads. */
-const EXTERNAL = [...RUNTIME_PACKAGES, 'cpu-features', '@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm', 'esbuild', 'electron', 'libsbmljs_stable', 'tsx', 'tsx/*'];
+const EXTERNAL = [
+  ...RUNTIME_PACKAGES,
+  'cpu-features',
+  '@tensorflow/tfjs-node',
+  '@tensorflow/tfjs-backend-wasm',
+  'esbuild',
+  'electron',
+  'libsbmljs_stable',
+  'tsx',
+  'tsx/*',
+];
 /** Not needed to run: sources of native code, tests, docs. */
 const SKIP = /(^|\/)(deps|src|test|test-jest|tests|docs|benchmark|obj|obj\.target|\.github)(\/|$)|\.(md|a|gyp|cc|h|map|ts)$|test_extension\.node$/;
 
@@ -79,7 +89,12 @@ function filesUnder(dir: string): string[] {
 async function bundleCli(): Promise<Buffer> {
   const { build } = await import('esbuild');
   const result = await build({
-    stdin: { contents: "import { main } from './engine/cli/main.ts';\nprocess.exitCode = await main(process.argv);\n", resolveDir: root, loader: 'ts', sourcefile: 'sciope-cli.ts' },
+    stdin: {
+      contents: "import { main } from './engine/cli/main.ts';\nprocess.exitCode = await main(process.argv);\n",
+      resolveDir: root,
+      loader: 'ts',
+      sourcefile: 'sciope-cli.ts',
+    },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -111,7 +126,14 @@ export function cliPackage(): Promise<CliPackage> {
     const archive = gzippedTar(entries);
     const hash = createHash('sha256').update(archive).digest('hex').slice(0, 16);
     const sqlite = JSON.parse(readFileSync(join(packageDir('better-sqlite3', root), 'package.json'), 'utf8')) as { version: string };
-    return { archive, hash, name: `cli-${hash}`, nodeAbi: process.versions.modules, platform: `${process.platform}-${process.arch}`, sqliteVersion: sqlite.version };
+    return {
+      archive,
+      hash,
+      name: `cli-${hash}`,
+      nodeAbi: process.versions.modules,
+      platform: `${process.platform}-${process.arch}`,
+      sqliteVersion: sqlite.version,
+    };
   })();
   cached.catch(() => (cached = null));
   return cached;

@@ -32,7 +32,11 @@ export function allocationFromEnv(env: NodeJS.ProcessEnv = process.env): Allocat
   const jobId = env.SLURM_JOB_ID;
   const bundles = env.SCIOPE_WORKER_BUNDLE_DIR;
   if (!jobId || !/^\d+$/.test(jobId) || !bundles) {
-    throw new RemoteNodeError('slurm', 'not-in-allocation', '--executor slurm without a cluster file runs only inside a SLURM job started by `sciope infer --detach` (SLURM_JOB_ID and SCIOPE_WORKER_BUNDLE_DIR set); give --slurm <cluster.json> to run from this computer');
+    throw new RemoteNodeError(
+      'slurm',
+      'not-in-allocation',
+      '--executor slurm without a cluster file runs only inside a SLURM job started by `sciope infer --detach` (SLURM_JOB_ID and SCIOPE_WORKER_BUNDLE_DIR set); give --slurm <cluster.json> to run from this computer',
+    );
   }
   return {
     jobId,
@@ -61,7 +65,15 @@ export interface InAllocationOptions {
 export function inAllocationExecutor(options: InAllocationOptions = {}): Executor {
   const allocation = options.allocation ?? allocationFromEnv();
   // The settings only feed SlurmClient's step commands; the job script already ran the cluster's setup line.
-  const cluster = parseSlurmSettings({ host: 'localhost', user: userInfo().username, agent: '/nonexistent', time: '1', tasks: allocation.tasks, cpusPerTask: allocation.cpusPerTask, nodePath: allocation.nodePath });
+  const cluster = parseSlurmSettings({
+    host: 'localhost',
+    user: userInfo().username,
+    agent: '/nonexistent',
+    time: '1',
+    tasks: allocation.tasks,
+    cpusPerTask: allocation.cpusPerTask,
+    nodePath: allocation.nodePath,
+  });
   let step = 1;
   const launch: SessionLauncher = async (node, timing) => {
     const stepName = `sciope-${allocation.jobId}-w${step++}`;
@@ -80,9 +92,15 @@ export function inAllocationExecutor(options: InAllocationOptions = {}): Executo
     }
   };
   // Never used to connect (the launcher starts steps here); the settings schema only asks for a way to authenticate.
-  const nodes = Array.from({ length: allocation.tasks }, (_, i) => ({ name: `job ${allocation.jobId} task ${i + 1}`, host: 'localhost', user: cluster.user, agent: '/nonexistent', nodePath: allocation.nodePath, workers: allocation.cpusPerTask }));
+  const nodes = Array.from({ length: allocation.tasks }, (_, i) => ({
+    name: `job ${allocation.jobId} task ${i + 1}`,
+    host: 'localhost',
+    user: cluster.user,
+    agent: '/nonexistent',
+    nodePath: allocation.nodePath,
+    workers: allocation.cpusPerTask,
+  }));
   // Default: one line per step event in the job's log (the job has no other place to say it).
   const onNodeEvent = options.onNodeEvent ?? ((event: NodeEvent) => process.stderr.write(`sciope: ${describeStepEvent(event, { ready: true })}\n`));
   return new SshNodePool({ nodes, launch, onNodeEvent });
 }
-

@@ -1,7 +1,18 @@
 export { submitDetached, type DetachedStudy, type SubmitOptions } from './submit.js';
-export { attachRun, cancelRun, connectRun, readStatus, remoteProjectPath, requireEnded, resubmitRun, type AttachOptions, type RemoteStatus } from './remoteControl.js';
+export {
+  attachRun,
+  cancelRun,
+  connectRun,
+  readStatus,
+  remoteProjectPath,
+  requireEnded,
+  resubmitRun,
+  type AttachOptions,
+  type RemoteStatus,
+} from './remoteControl.js';
 export { fetchRun, mergeRun, type FetchResult } from './fetch.js';
-export { newRemoteRunId, RemoteRunError, RemoteRunRegistry, type RemoteJob, type RemoteRun } from './remoteRuns.js';
+export { alreadyFetchedError, mergedCopy, recordFetch } from './fetchRecord.js';
+export { newRemoteRunId, RemoteRunError, RemoteRunRegistry, type RemoteFetch, type RemoteJob, type RemoteRun } from './remoteRuns.js';
 export { coordinateRun, type CoordinateOptions } from './coordinator.js';
 export { allocationFromEnv, inAllocationExecutor, type Allocation, type InAllocationOptions } from './inAllocation.js';
 export { batchJobState, submitScript, type BatchJobState } from './jobState.js';

@@ -33,13 +33,20 @@ export async function submitScript(client: SlurmClient, script: string, time?: s
   if (time !== undefined && !SLURM_TIME.test(time)) throw new RangeError(`expected a wall time (minutes, MM:SS, HH:MM:SS or D-HH:MM:SS), got "${time}"`);
   const result = await client.run(`sbatch --parsable${time ? ` --time=${time}` : ''} ${shellQuote(script)}`);
   const jobId = parseSbatchJobId(result.stdout);
-  if (result.code !== 0 || !jobId) throw new RemoteNodeError(client.label, 'submit', `${client.label}: sbatch refused the job ${script}: ${(result.stderr || result.stdout).trim() || `exit ${result.code}`}`, { script });
+  if (result.code !== 0 || !jobId)
+    throw new RemoteNodeError(
+      client.label,
+      'submit',
+      `${client.label}: sbatch refused the job ${script}: ${(result.stderr || result.stdout).trim() || `exit ${result.code}`}`,
+      { script },
+    );
   return jobId;
 }
 
 export async function batchJobState(client: SlurmClient, jobId: string, runDir: string): Promise<BatchJobState> {
   const queued = await client.jobState(jobId);
-  if (isActive(queued)) return { jobId, state: queued!.state, inQueue: true, ...(queued!.reason && queued!.reason !== 'None' ? { reason: queued!.reason } : {}) };
+  if (isActive(queued))
+    return { jobId, state: queued!.state, inQueue: true, ...(queued!.reason && queued!.reason !== 'None' ? { reason: queued!.reason } : {}) };
   const exit = await client.connection.exec(`cat ${shellQuote(jobExitFile(runDir, jobId))} 2>/dev/null`);
   let exitCode: number | undefined;
   let endedAt: string | undefined;
@@ -56,6 +63,7 @@ export async function batchJobState(client: SlurmClient, jobId: string, runDir: 
   const accounting = await client.run(`sacct -n -X -P -j ${jobId} -o State 2>/dev/null`);
   const recorded = accounting.code === 0 ? accounting.stdout.trim().split('\n')[0]?.split(' ')[0] : '';
   if (recorded) return { jobId, state: recorded, inQueue: false, ...code, killed: KILLED.has(recorded) };
-  if (exitCode === undefined) return { jobId, state: 'ENDED', inQueue: false, reason: 'no exit record: killed before it could write one, or it never started', killed: true };
+  if (exitCode === undefined)
+    return { jobId, state: 'ENDED', inQueue: false, reason: 'no exit record: killed before it could write one, or it never started', killed: true };
   return { jobId, state: exitCode === 0 ? 'COMPLETED' : exitCode === 143 ? 'ENDED' : 'FAILED', inQueue: false, ...code, killed: exitCode === 143 };
 }

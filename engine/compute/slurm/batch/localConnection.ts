@@ -73,7 +73,7 @@ export function localConnection(node: NodeSettings, label: string): NodeConnecti
     exec(command, timeoutMs = 30_000) {
       return new Promise<ExecResult>((resolve) => {
         exec(command, { shell: '/bin/sh', timeout: timeoutMs, maxBuffer: 16 * 2 ** 20 }, (error, stdout, stderr) => {
-          const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : null) : 0;
+          const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : null) : 0;
           resolve({ code, stdout, stderr });
         });
       });

@@ -53,7 +53,13 @@ export function readManifest(file: string): RunManifest {
     throw new ManifestError(file, `cannot read the run's manifest: ${(error as Error).message}`);
   }
   const parsed = manifestSchema.safeParse(value);
-  if (!parsed.success) throw new ManifestError(file, `invalid manifest: ${zodIssues(parsed.error, { whole: '(manifest)' }).map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new ManifestError(
+      file,
+      `invalid manifest: ${zodIssues(parsed.error, { whole: '(manifest)' })
+        .map((i) => `${i.path}: ${i.message}`)
+        .join('; ')}`,
+    );
   return parsed.data;
 }
 
@@ -69,7 +75,10 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
 export function verifyApprovedSimulator(spec: BlackBoxSimulatorSpec | undefined, approved: ApprovedSimulator | undefined, where: string): void {
   if (!spec && !approved) return;
   const refuse = (what: string) => {
-    throw new ManifestError(where, `the simulator on the cluster is not the one approved on your computer (${what}); nothing was run. Submit the run again from your computer.`);
+    throw new ManifestError(
+      where,
+      `the simulator on the cluster is not the one approved on your computer (${what}); nothing was run. Submit the run again from your computer.`,
+    );
   };
   if (!spec || !approved) return refuse(spec ? 'the run carries no approval for it' : 'the study names no simulator');
   const here = describeSimulator(spec);
@@ -81,6 +90,7 @@ export function verifyApprovedSimulator(spec: BlackBoxSimulatorSpec | undefined,
   if (here.files.length !== approved.files.length) refuse(`${here.files.length} files instead of ${approved.files.length}`);
   here.files.forEach((file, i) => {
     const expected = approved.files[i];
-    if (file.role !== expected.role || file.sha256 !== expected.sha256) refuse(`${file.path} has SHA-256 ${file.sha256}, approved ${expected.sha256} for ${expected.path}`);
+    if (file.role !== expected.role || file.sha256 !== expected.sha256)
+      refuse(`${file.path} has SHA-256 ${file.sha256}, approved ${expected.sha256} for ${expected.path}`);
   });
 }

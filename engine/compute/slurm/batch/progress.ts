@@ -13,7 +13,14 @@ export interface RunProgress {
   readonly runId: number;
   readonly study: string;
   readonly status: RunStatus;
-  readonly generations: ReadonlyArray<{ readonly index: number; readonly epsilon: number; readonly acceptanceRate: number; readonly ess: number; readonly simulations: number; readonly count: number }>;
+  readonly generations: ReadonlyArray<{
+    readonly index: number;
+    readonly epsilon: number;
+    readonly acceptanceRate: number;
+    readonly ess: number;
+    readonly simulations: number;
+    readonly count: number;
+  }>;
   readonly stopReason: string | null;
   readonly simulations: number | null;
   readonly error: string | null;
@@ -34,7 +41,9 @@ export function readRunProgress(projectPath: string, runId?: number): RunProgres
       runId: run.id,
       study: study?.name ?? String(run.studyId),
       status: run.status,
-      generations: store.listGenerations(run.id).map((g) => ({ index: g.index, epsilon: g.epsilon, acceptanceRate: g.acceptanceRate, ess: g.ess, simulations: g.simulations, count: g.count })),
+      generations: store
+        .listGenerations(run.id)
+        .map((g) => ({ index: g.index, epsilon: g.epsilon, acceptanceRate: g.acceptanceRate, ess: g.ess, simulations: g.simulations, count: g.count })),
       stopReason: run.stopReason,
       simulations: run.simulations,
       error: run.error,

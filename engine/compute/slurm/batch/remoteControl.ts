@@ -77,8 +77,14 @@ export async function cancelRun(client: SlurmClient, run: RemoteRun, registry: R
  */
 export async function resubmitRun(client: SlurmClient, run: RemoteRun, registry: RemoteRunRegistry, options: { time?: string } = {}): Promise<string> {
   const status = await readStatus(client, run);
-  if (status.job.inQueue) throw new RemoteRunError('REMOTE_RUN_BUSY', `remote run ${run.id}: job ${status.job.jobId} is still ${status.job.state}; wait for it or cancel it first`, { id: run.id });
-  if (status.progress?.status === 'completed') throw new RemoteRunError('REMOTE_RUN_COMPLETED', `remote run ${run.id} is completed; nothing to resume (fetch it with \`sciope remote fetch ${run.id}\`)`, { id: run.id });
+  if (status.job.inQueue)
+    throw new RemoteRunError('REMOTE_RUN_BUSY', `remote run ${run.id}: job ${status.job.jobId} is still ${status.job.state}; wait for it or cancel it first`, {
+      id: run.id,
+    });
+  if (status.progress?.status === 'completed')
+    throw new RemoteRunError('REMOTE_RUN_COMPLETED', `remote run ${run.id} is completed; nothing to resume (fetch it with \`sciope remote fetch ${run.id}\`)`, {
+      id: run.id,
+    });
   const jobId = await submitScript(client, posix.join(run.runDir, 'job.sh'), options.time);
   registry.update(run.id, (r) => {
     const { cancelledAt: _cancelled, ...rest } = r;
@@ -94,6 +100,10 @@ export function remoteProjectPath(run: RemoteRun): string {
 /** Refuse to fetch a project the job is still writing (a copy could be torn). */
 export function requireEnded(status: RemoteStatus): void {
   if (status.job.inQueue) {
-    throw new RemoteRunError('REMOTE_RUN_BUSY', `remote run ${status.run.id}: job ${status.job.jobId} is still ${status.job.state}; fetch it when it has ended (\`sciope remote attach ${status.run.id}\` waits), or cancel it`, { id: status.run.id });
+    throw new RemoteRunError(
+      'REMOTE_RUN_BUSY',
+      `remote run ${status.run.id}: job ${status.job.jobId} is still ${status.job.state}; fetch it when it has ended (\`sciope remote attach ${status.run.id}\` waits), or cancel it`,
+      { id: status.run.id },
+    );
   }
 }

@@ -17,6 +17,25 @@ import { parseSlurmSettings, type SlurmSettings } from '../slurmSettings.js';
  */
 const jobSchema = z.strictObject({ id: z.string().regex(/^\d+$/), submittedAt: z.string(), kind: z.enum(['infer', 'resume']) });
 
+/**
+ * One fetch of the run: merged into a local project (the run added there as
+ * `runId`), or the remote project written as a file of its own. A merge is
+ * recorded so that a second one into the same project is refused rather than
+ * adding the same run twice (see fetch.ts).
+ */
+const fetchSchema = z.strictObject({
+  /** The project file merged into or written, as an absolute path. */
+  project: z.string(),
+  /** The run's id in that project. */
+  runId: z.number().int().positive(),
+  merged: z.boolean(),
+  /** The job whose result was fetched: once the run is continued by a new job, fetching it again is a new result. */
+  jobId: z.string().regex(/^\d+$/),
+  /** The run's start as stored there: a later run that took the same id after a delete is not mistaken for it. */
+  startedAt: z.string(),
+  fetchedAt: z.string(),
+});
+
 const remoteRunSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/),
   study: z.string(),
@@ -32,12 +51,15 @@ const remoteRunSchema = z.strictObject({
   localProject: z.string().optional(),
   /** The study of localProject the run was submitted from (the app's "Run on cluster"): the merged run joins it. */
   localStudyId: z.number().int().positive().optional(),
+  /** Where the run was fetched to, newest last (one entry per project or file). */
+  fetches: z.array(fetchSchema).optional(),
 });
 
 const fileSchema = z.strictObject({ format: z.literal(1), runs: z.array(remoteRunSchema) });
 
 export type RemoteRun = z.infer<typeof remoteRunSchema>;
 export type RemoteJob = z.infer<typeof jobSchema>;
+export type RemoteFetch = z.infer<typeof fetchSchema>;
 
 export class RemoteRunError extends EngineError {
   constructor(code: string, message: string, details: Record<string, unknown> = {}) {
@@ -47,7 +69,12 @@ export class RemoteRunError extends EngineError {
 
 /** A short id people can type: the study's name, then 6 random hex digits. */
 export function newRemoteRunId(study: string): string {
-  const stem = study.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 24) || 'run';
+  const stem =
+    study
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 24) || 'run';
   return `${stem}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -67,7 +94,8 @@ export class RemoteRunRegistry {
       throw error;
     }
     const parsed = fileSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new RemoteRunError('REMOTE_RUNS_FILE', `${this.file} is damaged (${parsed.error.issues[0]?.message}); fix or remove it`, { file: this.file });
+    if (!parsed.success)
+      throw new RemoteRunError('REMOTE_RUNS_FILE', `${this.file} is damaged (${parsed.error.issues[0]?.message}); fix or remove it`, { file: this.file });
     return parsed.data.runs;
   }
 
@@ -79,7 +107,13 @@ export class RemoteRunRegistry {
     const matches = runs.filter((r) => r.id.startsWith(id));
     if (matches.length === 1) return matches[0];
     const known = runs.length > 0 ? `; known: ${runs.map((r) => r.id).join(', ')}` : '';
-    throw new RemoteRunError('REMOTE_RUN_UNKNOWN', matches.length > 1 ? `"${id}" names several remote runs (${matches.map((r) => r.id).join(', ')})` : `no remote run "${id}" (see \`sciope remote list\`)${known}`, { id });
+    throw new RemoteRunError(
+      'REMOTE_RUN_UNKNOWN',
+      matches.length > 1
+        ? `"${id}" names several remote runs (${matches.map((r) => r.id).join(', ')})`
+        : `no remote run "${id}" (see \`sciope remote list\`)${known}`,
+      { id },
+    );
   }
 
   /** Add or replace (by id) a run. */

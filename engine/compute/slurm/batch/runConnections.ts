@@ -4,7 +4,12 @@ import { connectRun } from './remoteControl.js';
 import type { RemoteRun, RemoteRunRegistry } from './remoteRuns.js';
 
 /** Connect to a run's login node, do `fn`, disconnect (one command of `sciope remote`). */
-export async function withRemoteRun<T>(registry: RemoteRunRegistry, id: string, options: ConnectOptions, fn: (client: SlurmClient, run: RemoteRun) => Promise<T>): Promise<T> {
+export async function withRemoteRun<T>(
+  registry: RemoteRunRegistry,
+  id: string,
+  options: ConnectOptions,
+  fn: (client: SlurmClient, run: RemoteRun) => Promise<T>,
+): Promise<T> {
   const run = registry.get(id);
   const client = await connectRun(run, options);
   try {
@@ -70,7 +75,10 @@ export class RunConnections {
   private drop(key: string, entry: Held): void {
     if (this.held.get(key) === entry) this.held.delete(key);
     if (entry.timer) clearTimeout(entry.timer);
-    entry.client.then((c) => c.connection.close(), () => undefined);
+    entry.client.then(
+      (c) => c.connection.close(),
+      () => undefined,
+    );
   }
 
   /** Close every connection (the engine is closing). */

@@ -42,7 +42,10 @@ const inside = (dir: string, file: string) => {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 };
 
-function packModule(spec: Extract<BlackBoxSimulatorSpec, { kind: 'module' }>, files: TarEntry[]): { json: Record<string, unknown>; approved: ApprovedSimulator } {
+function packModule(
+  spec: Extract<BlackBoxSimulatorSpec, { kind: 'module' }>,
+  files: TarEntry[],
+): { json: Record<string, unknown>; approved: ApprovedSimulator } {
   const absolute = absoluteSpec(spec) as typeof spec;
   const target = `sim/${basename(absolute.path)}`;
   files.push({ path: target, data: readFileSync(absolute.path), mode: 0o644 });
@@ -54,7 +57,10 @@ function packModule(spec: Extract<BlackBoxSimulatorSpec, { kind: 'module' }>, fi
   };
 }
 
-function packCommand(spec: Extract<BlackBoxSimulatorSpec, { kind: 'command' }>, files: TarEntry[]): { json: Record<string, unknown>; approved: ApprovedSimulator } {
+function packCommand(
+  spec: Extract<BlackBoxSimulatorSpec, { kind: 'command' }>,
+  files: TarEntry[],
+): { json: Record<string, unknown>; approved: ApprovedSimulator } {
   const absolute = absoluteSpec(spec) as typeof spec;
   const cwd = absolute.cwd!;
   const description = describeSimulator(absolute);
@@ -94,10 +100,16 @@ export function packStudy(studyPath: string, study: Study, model: ReactionNetwor
   if (summaries?.kind === 'neural-network' && typeof summaries.file === 'string') {
     network = readFileSync(resolve(base, summaries.file));
   } else if (summaries?.kind === 'neural-network' && 'network' in summaries && !('weights' in summaries)) {
-    throw new InferenceError(`${study.name}: a network named by its id in a project cannot travel to the cluster; write it to a file (\`sciope learn --out net.json\`) and name that file in the study`);
+    throw new InferenceError(
+      `${study.name}: a network named by its id in a project cannot travel to the cluster; write it to a file (\`sciope learn --out net.json\`) and name that file in the study`,
+    );
   }
   const inlineModel = !(typeof study.model === 'object' && 'example' in study.model) && !isExampleName(study.model, base);
-  return packStudyJson(json, study, { model: inlineModel ? model : null, observed: readFileSync(resolve(base, study.observed)), ...(network ? { network } : {}) });
+  return packStudyJson(json, study, {
+    model: inlineModel ? model : null,
+    observed: readFileSync(resolve(base, study.observed)),
+    ...(network ? { network } : {}),
+  });
 }
 
 /**
@@ -123,7 +135,11 @@ export function packStoredStudy(store: ProjectStore, studyId: number): { study: 
 }
 
 /** The study JSON rewritten to name the packed copies (model.json, observed.csv, network.json, sim/...). */
-function packStudyJson(json: Record<string, unknown>, study: Study, inputs: { model: ReactionNetworkInput | null; observed: Buffer; network?: Buffer }): StudyPackage {
+function packStudyJson(
+  json: Record<string, unknown>,
+  study: Study,
+  inputs: { model: ReactionNetworkInput | null; observed: Buffer; network?: Buffer },
+): StudyPackage {
   const files: TarEntry[] = [];
   let simulator: ApprovedSimulator | undefined;
   delete json.output;

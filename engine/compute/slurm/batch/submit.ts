@@ -101,7 +101,12 @@ async function deployCli(client: SlurmClient, remoteDir: string, onStep: (m: str
     throw new RemoteNodeError(
       client.label,
       'native-module',
-      `${client.label}: the SQLite module built here (${cli.platform}, Node ABI ${cli.nodeAbi}) does not load on the cluster: ${probe.stderr.trim().split('\n').find((l) => /Error/.test(l)) ?? probe.stderr.trim().slice(0, 300)}\n` +
+      `${client.label}: the SQLite module built here (${cli.platform}, Node ABI ${cli.nodeAbi}) does not load on the cluster: ${
+        probe.stderr
+          .trim()
+          .split('\n')
+          .find((l) => /Error/.test(l)) ?? probe.stderr.trim().slice(0, 300)
+      }\n` +
         `Install a build for the cluster once, on its login node: cd ${dir} && npm install --no-save better-sqlite3@${cli.sqliteVersion} (or run \`sciope infer --detach\` from a computer of the cluster's platform and Node.js version).`,
       { dir },
     );

@@ -53,7 +53,8 @@ function header(entry: TarEntry): Buffer {
 export function gzippedTar(entries: readonly TarEntry[]): Buffer {
   const parts: Buffer[] = [];
   for (const entry of [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    if (entry.path.startsWith('/') || entry.path.split('/').includes('..')) throw new RangeError(`tar entry must be a relative path inside the archive: ${entry.path}`);
+    if (entry.path.startsWith('/') || entry.path.split('/').includes('..'))
+      throw new RangeError(`tar entry must be a relative path inside the archive: ${entry.path}`);
     parts.push(header(entry), entry.data);
     const pad = (BLOCK - (entry.data.byteLength % BLOCK)) % BLOCK;
     if (pad > 0) parts.push(Buffer.alloc(pad));

@@ -8,7 +8,8 @@ import { shellQuote, type NodeConnection } from '../../ssh/connection.js';
 export async function remoteHome(connection: NodeConnection): Promise<string> {
   const result = await connection.exec('printf %s "$HOME"');
   const home = result.stdout.trim();
-  if (result.code !== 0 || !home.startsWith('/')) throw new RemoteNodeError(connection.label, 'connect', `${connection.label}: cannot find the home folder (${result.stderr.trim() || 'no answer'})`);
+  if (result.code !== 0 || !home.startsWith('/'))
+    throw new RemoteNodeError(connection.label, 'connect', `${connection.label}: cannot find the home folder (${result.stderr.trim() || 'no answer'})`);
   return home;
 }
 
@@ -21,7 +22,13 @@ export function absoluteRemote(path: string, home: string): string {
 /** Run a command, fail with its stderr unless it exits 0; returns stdout. */
 export async function execOk(connection: NodeConnection, command: string, what: string, timeoutMs = 60_000): Promise<string> {
   const result = await connection.exec(command, timeoutMs);
-  if (result.code !== 0) throw new RemoteNodeError(connection.label, 'remote-command', `${connection.label}: ${what} failed (exit ${result.code ?? 'signal'}): ${(result.stderr || result.stdout).trim().slice(-800) || '(no output)'}`, { command });
+  if (result.code !== 0)
+    throw new RemoteNodeError(
+      connection.label,
+      'remote-command',
+      `${connection.label}: ${what} failed (exit ${result.code ?? 'signal'}): ${(result.stderr || result.stdout).trim().slice(-800) || '(no output)'}`,
+      { command },
+    );
   return result.stdout;
 }
 
@@ -47,7 +54,10 @@ export async function unpackRemote(connection: NodeConnection, archive: Buffer, 
     channel.on('close', () => resolve({ code, stderr }));
     channel.end(archive);
   });
-  if (result.code !== 0) throw new RemoteNodeError(connection.label, 'deploy', `${connection.label}: cannot unpack into ${dir}: ${result.stderr.trim() || `exit ${result.code}`}`, { dir });
+  if (result.code !== 0)
+    throw new RemoteNodeError(connection.label, 'deploy', `${connection.label}: cannot unpack into ${dir}: ${result.stderr.trim() || `exit ${result.code}`}`, {
+      dir,
+    });
 }
 
 /** Download one remote file over SFTP to a local path. */

@@ -1,8 +1,8 @@
-import type { RemoteRunView } from '../../../../engine/api/contract'
+import type { RemoteRunView } from '../../../../engine/api/contract';
 
 /** A saved cluster as the app names it: its name, else user@host. */
 export function clusterName(slurm: Record<string, unknown>): string {
-  return typeof slurm.name === 'string' && slurm.name ? slurm.name : `${String(slurm.user ?? '?')}@${String(slurm.host ?? '?')}`
+  return typeof slurm.name === 'string' && slurm.name ? slurm.name : `${String(slurm.user ?? '?')}@${String(slurm.host ?? '?')}`;
 }
 
 const PHASE_WORDS: Record<NonNullable<RemoteRunView['phase']>, string> = {
@@ -11,35 +11,38 @@ const PHASE_WORDS: Record<NonNullable<RemoteRunView['phase']>, string> = {
   completed: 'Completed',
   cancelled: 'Cancelled',
   failed: 'Failed',
-  stopped: 'Stopped by SLURM'
-}
+  stopped: 'Stopped by SLURM',
+};
 
 /** The badge of a remote run: its phase (the run statuses' colours where they share a name), and the phase in words for its tooltip. */
 export function phaseBadge(view: RemoteRunView): { status: string; words: string } {
-  if (view.phase === null) return view.problem ? { status: 'unreachable', words: 'The cluster could not be asked' } : { status: 'unknown', words: 'Not asked yet' }
-  return { status: view.phase, words: PHASE_WORDS[view.phase] }
+  if (view.phase === null)
+    return view.problem ? { status: 'unreachable', words: 'The cluster could not be asked' } : { status: 'unknown', words: 'Not asked yet' };
+  return { status: view.phase, words: PHASE_WORDS[view.phase] };
 }
 
 /** SLURM's side in a few words: "RUNNING", "PENDING (Priority)", "TIMEOUT, exit 143". */
 export function slurmWords(view: RemoteRunView): string {
-  if (!view.state) return '–'
-  const reason = view.reason ? ` (${view.reason})` : ''
-  const exit = view.exitCode !== null && view.exitCode !== 0 ? `, exit ${view.exitCode}` : ''
-  return `${view.state}${reason}${exit}`
+  if (!view.state) return '–';
+  const reason = view.reason ? ` (${view.reason})` : '';
+  const exit = view.exitCode !== null && view.exitCode !== 0 ? `, exit ${view.exitCode}` : '';
+  return `${view.state}${reason}${exit}`;
 }
 
 /** What the person can do next, in words, for the line under a run that ended without completing. */
 export function nextWords(view: RemoteRunView): string | null {
   switch (view.phase) {
     case 'completed':
-      return 'Completed: Fetch adds it to this project.'
+      return view.fetched ? `Completed and fetched: run #${view.fetched.runId} of this project.` : 'Completed: Fetch adds it to this project.';
     case 'cancelled':
-      return 'Cancelled: the generations it stored stay; Resume continues it in a new job, Fetch brings them here.'
+      return view.fetched
+        ? `Cancelled; the generations it stored are run #${view.fetched.runId} of this project. Resume continues it in a new job.`
+        : 'Cancelled: the generations it stored stay; Resume continues it in a new job, Fetch brings them here.';
     case 'failed':
-      return "The job failed (its log's end is below): once fixed, Resume continues it from its last generation."
+      return "The job failed (its log's end is below): once fixed, Resume continues it from its last generation.";
     case 'stopped':
-      return 'SLURM ended the job before the run did (time limit, preemption or scancel): Resume continues it from its last generation.'
+      return 'SLURM ended the job before the run did (time limit, preemption or scancel): Resume continues it from its last generation.';
     default:
-      return null
+      return null;
   }
 }

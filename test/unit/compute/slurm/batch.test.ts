@@ -62,7 +62,17 @@ function slowStudy(dir: string, name: string, populationSize: number, maxGenerat
     file,
     JSON.stringify({
       name,
-      model: { simulator: { kind: 'command', command: ['sh', 'slow-decay.sh'], parameters: [{ id: 'k', value: 0.5 }, { id: 'x0', value: 10 }], species: ['X'] } },
+      model: {
+        simulator: {
+          kind: 'command',
+          command: ['sh', 'slow-decay.sh'],
+          parameters: [
+            { id: 'k', value: 0.5 },
+            { id: 'x0', value: 10 },
+          ],
+          species: ['X'],
+        },
+      },
       observed: 'decay-observed.csv',
       priors: { k: [0.05, 2], x0: [2, 20] },
       summaries: { kind: 'identity' },
@@ -87,7 +97,13 @@ function storedGenerations(project: string): { status: string; generations: Gene
 
 /** Generations as bytes: equal strings mean bit-identical particles, weights, distances and statistics. */
 const bytesOf = (generations: readonly Generation[]) =>
-  generations.map((g) => [g.index, g.epsilon, ...[g.particles, g.weights, g.distances, g.features].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64'))].join(':'));
+  generations.map((g) =>
+    [
+      g.index,
+      g.epsilon,
+      ...[g.particles, g.weights, g.distances, g.features].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64')),
+    ].join(':'),
+  );
 
 describe.skipIf(!available.ok)(`SLURM batch mode on a one-node cluster${available.ok ? '' : ` (skipped: ${available.why})`}`, () => {
   let cluster: SlurmTestCluster;
@@ -95,7 +111,21 @@ describe.skipIf(!available.ok)(`SLURM batch mode on a one-node cluster${availabl
 
   const clusterFile = (name: string, fields: Record<string, unknown>) => {
     const file = join(dir, `${name}.json`);
-    writeFileSync(file, JSON.stringify({ host: cluster.host, port: cluster.sshPort, user: cluster.user, privateKey: cluster.privateKeyPath, knownHosts: cluster.knownHostsPath, partition: cluster.partition, remoteDir: join(cluster.workDir, 'sciope'), tasks: 2, cpusPerTask: 1, ...fields }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        host: cluster.host,
+        port: cluster.sshPort,
+        user: cluster.user,
+        privateKey: cluster.privateKeyPath,
+        knownHosts: cluster.knownHostsPath,
+        partition: cluster.partition,
+        remoteDir: join(cluster.workDir, 'sciope'),
+        tasks: 2,
+        cpusPerTask: 1,
+        ...fields,
+      }),
+    );
     return file;
   };
 
@@ -119,7 +149,9 @@ describe.skipIf(!available.ok)(`SLURM batch mode on a one-node cluster${availabl
   };
 
   const attachUntilEnded = (remote: RemoteRun, seen: number[] = []) =>
-    withClient(remote, (client) => attachRun(client, remote, { intervalMs: 1000, onStatus: (s) => s.progress?.generations.forEach((g) => !seen.includes(g.index) && seen.push(g.index)) }));
+    withClient(remote, (client) =>
+      attachRun(client, remote, { intervalMs: 1000, onStatus: (s) => s.progress?.generations.forEach((g) => !seen.includes(g.index) && seen.push(g.index)) }),
+    );
 
   const squeue = async () => (await run('squeue', ['-h', '-o', '%i %T'], { env: cluster.env })).stdout.trim();
 
@@ -128,7 +160,10 @@ describe.skipIf(!available.ok)(`SLURM batch mode on a one-node cluster${availabl
     dir = mkdtempSync(join(tmpdir(), 'sciope-batch-'));
     copyFileSync(new URL('../../../../resources/studies/toggle-switch/observed.csv', import.meta.url), join(dir, 'observed.csv'));
     const toggle = JSON.parse(readFileSync(new URL('../../../../resources/studies/toggle-switch/study.json', import.meta.url), 'utf8'));
-    writeFileSync(join(dir, 'toggle.json'), JSON.stringify({ ...toggle, simulation: { method: 'ssa', runsPerTrial: 2 }, algorithm: { kind: 'smcAbc', populationSize: 40, maxGenerations: 3 } }));
+    writeFileSync(
+      join(dir, 'toggle.json'),
+      JSON.stringify({ ...toggle, simulation: { method: 'ssa', runsPerTrial: 2 }, algorithm: { kind: 'smcAbc', populationSize: 40, maxGenerations: 3 } }),
+    );
     slowDecay(dir, 1);
   }, 120_000);
 
@@ -136,75 +171,66 @@ describe.skipIf(!available.ok)(`SLURM batch mode on a one-node cluster${availabl
     await cluster?.stop();
   });
 
-  it(
-    'detach: the client exits while the job runs; attach follows it; fetch brings back the complete run, equal to a local run',
-    async () => {
-      const remote = await detach(join(dir, 'toggle.json'), clusterFile('cluster', { time: '10' }));
-      // The client has exited: the job lives on its own.
-      expect(await squeue()).toMatch(new RegExp(`^${remote.jobs[0].id} (PENDING|RUNNING|COMPLETING)`, 'm'));
-      const seen: number[] = [];
-      const last = await attachUntilEnded(remote, seen);
-      expect(last.job).toMatchObject({ inQueue: false, exitCode: 0 });
-      expect(last.progress).toMatchObject({ status: 'completed', stopReason: 'maxGenerations' });
-      expect(seen).toEqual([0, 1, 2]);
-      const fetched = await withClient(remote, (client) => fetchRun(client, remote, { out: join(dir, 'fetched.sciope') }));
-      expect(fetched.merged).toBe(false);
-      const local = await sciope('infer', join(dir, 'toggle.json'), '--workers', '2', '--project', join(dir, 'local.sciope'), '-q');
-      expect(local.code).toBe(0);
-      const remoteRun = storedGenerations(join(dir, 'fetched.sciope'));
-      expect(remoteRun.status).toBe('completed');
-      expect(bytesOf(remoteRun.generations)).toEqual(bytesOf(storedGenerations(join(dir, 'local.sciope')).generations));
-      // Merged into a local project instead: the same run, with its study.
-      const merged = await withClient(remote, (client) => fetchRun(client, remote, { mergeInto: join(dir, 'merged.sciope') }));
-      expect(merged.merged).toBe(true);
-      expect(bytesOf(storedGenerations(join(dir, 'merged.sciope')).generations)).toEqual(bytesOf(remoteRun.generations));
-    },
-    300_000,
-  );
+  it('detach: the client exits while the job runs; attach follows it; fetch brings back the complete run, equal to a local run', async () => {
+    const remote = await detach(join(dir, 'toggle.json'), clusterFile('cluster', { time: '10' }));
+    // The client has exited: the job lives on its own.
+    expect(await squeue()).toMatch(new RegExp(`^${remote.jobs[0].id} (PENDING|RUNNING|COMPLETING)`, 'm'));
+    const seen: number[] = [];
+    const last = await attachUntilEnded(remote, seen);
+    expect(last.job).toMatchObject({ inQueue: false, exitCode: 0 });
+    expect(last.progress).toMatchObject({ status: 'completed', stopReason: 'maxGenerations' });
+    expect(seen).toEqual([0, 1, 2]);
+    const fetched = await withClient(remote, (client) => fetchRun(client, remote, { out: join(dir, 'fetched.sciope') }));
+    expect(fetched.merged).toBe(false);
+    const local = await sciope('infer', join(dir, 'toggle.json'), '--workers', '2', '--project', join(dir, 'local.sciope'), '-q');
+    expect(local.code).toBe(0);
+    const remoteRun = storedGenerations(join(dir, 'fetched.sciope'));
+    expect(remoteRun.status).toBe('completed');
+    expect(bytesOf(remoteRun.generations)).toEqual(bytesOf(storedGenerations(join(dir, 'local.sciope')).generations));
+    // Merged into a local project instead: the same run, with its study.
+    const merged = await withClient(remote, (client) => fetchRun(client, remote, { mergeInto: join(dir, 'merged.sciope') }));
+    expect(merged.merged).toBe(true);
+    expect(bytesOf(storedGenerations(join(dir, 'merged.sciope')).generations)).toEqual(bytesOf(remoteRun.generations));
+  }, 300_000);
 
-  it(
-    'cancel: scancel ends the job, the run keeps what it stored and says how to continue',
-    async () => {
-      const remote = await detach(slowStudy(dir, 'cancelled', 20, 6), clusterFile('cluster-cancel', { time: '10' }), '--trust');
-      await withClient(remote, async (client) => {
-        let status: RemoteStatus = await readStatus(client, remote);
-        for (let i = 0; i < 120 && status.job.state !== 'RUNNING'; i++) status = await new Promise((r) => setTimeout(r, 500)).then(() => readStatus(client, remote));
-        expect(status.job.state).toBe('RUNNING');
-        await cancelRun(client, remote, registry());
-        for (let i = 0; i < 60 && (await squeue()).includes(remote.jobs[0].id); i++) await new Promise((r) => setTimeout(r, 500));
-        expect(await squeue()).not.toMatch(new RegExp(`^${remote.jobs[0].id} `, 'm'));
-        status = await readStatus(client, registry().get(remote.id));
-        expect(status.job).toMatchObject({ inQueue: false, killed: true });
-        expect(status.run.cancelledAt).toBeDefined();
-        expect(status.progress?.status ?? 'not started').not.toBe('completed');
-      });
-    },
-    300_000,
-  );
+  it('cancel: scancel ends the job, the run keeps what it stored and says how to continue', async () => {
+    const remote = await detach(slowStudy(dir, 'cancelled', 20, 6), clusterFile('cluster-cancel', { time: '10' }), '--trust');
+    await withClient(remote, async (client) => {
+      let status: RemoteStatus = await readStatus(client, remote);
+      for (let i = 0; i < 120 && status.job.state !== 'RUNNING'; i++)
+        status = await new Promise((r) => setTimeout(r, 500)).then(() => readStatus(client, remote));
+      expect(status.job.state).toBe('RUNNING');
+      await cancelRun(client, remote, registry());
+      for (let i = 0; i < 60 && (await squeue()).includes(remote.jobs[0].id); i++) await new Promise((r) => setTimeout(r, 500));
+      expect(await squeue()).not.toMatch(new RegExp(`^${remote.jobs[0].id} `, 'm'));
+      status = await readStatus(client, registry().get(remote.id));
+      expect(status.job).toMatchObject({ inQueue: false, killed: true });
+      expect(status.run.cancelledAt).toBeDefined();
+      expect(status.progress?.status ?? 'not started').not.toBe('completed');
+    });
+  }, 300_000);
 
-  it(
-    'a job killed by its time limit resumes in a new job to the posterior of an uninterrupted run, bit for bit',
-    async () => {
-      // About 150 s of simulations (1 s each, 2 workers) under a 1-minute limit.
-      const study = slowStudy(dir, 'timelimit', 20, 6);
-      const remote = await detach(study, clusterFile('cluster-short', { time: '1' }), '--trust');
-      const killed = await attachUntilEnded(remote);
-      expect(killed.job).toMatchObject({ inQueue: false, killed: true });
-      // Not completed: killed under the run ('running'), or its worker steps were ended first ('failed').
-      expect(['running', 'failed']).toContain(killed.progress?.status);
-      const storedBefore = killed.progress!.generations.length;
-      expect(storedBefore).toBeGreaterThan(0);
-      expect(storedBefore).toBeLessThan(6);
-      // The rest needs about as long again: the new job gets a longer limit.
-      const resumeJob = await withClient(remote, (client) => resubmitRun(client, registry().get(remote.id), registry(), { time: '10' }));
-      expect(resumeJob).not.toBe(remote.jobs[0].id);
-      const finished = await attachUntilEnded(registry().get(remote.id));
-      expect(finished.progress).toMatchObject({ status: 'completed' });
-      await withClient(remote, (client) => fetchRun(client, registry().get(remote.id), { out: join(dir, 'resumed.sciope') }));
-      const local = await sciope('infer', study, '--workers', '8', '--trust', '--project', join(dir, 'uninterrupted.sciope'), '-q');
-      expect(local.code).toBe(0);
-      expect(bytesOf(storedGenerations(join(dir, 'resumed.sciope')).generations)).toEqual(bytesOf(storedGenerations(join(dir, 'uninterrupted.sciope')).generations));
-    },
-    600_000,
-  );
+  it('a job killed by its time limit resumes in a new job to the posterior of an uninterrupted run, bit for bit', async () => {
+    // About 150 s of simulations (1 s each, 2 workers) under a 1-minute limit.
+    const study = slowStudy(dir, 'timelimit', 20, 6);
+    const remote = await detach(study, clusterFile('cluster-short', { time: '1' }), '--trust');
+    const killed = await attachUntilEnded(remote);
+    expect(killed.job).toMatchObject({ inQueue: false, killed: true });
+    // Not completed: killed under the run ('running'), or its worker steps were ended first ('failed').
+    expect(['running', 'failed']).toContain(killed.progress?.status);
+    const storedBefore = killed.progress!.generations.length;
+    expect(storedBefore).toBeGreaterThan(0);
+    expect(storedBefore).toBeLessThan(6);
+    // The rest needs about as long again: the new job gets a longer limit.
+    const resumeJob = await withClient(remote, (client) => resubmitRun(client, registry().get(remote.id), registry(), { time: '10' }));
+    expect(resumeJob).not.toBe(remote.jobs[0].id);
+    const finished = await attachUntilEnded(registry().get(remote.id));
+    expect(finished.progress).toMatchObject({ status: 'completed' });
+    await withClient(remote, (client) => fetchRun(client, registry().get(remote.id), { out: join(dir, 'resumed.sciope') }));
+    const local = await sciope('infer', study, '--workers', '8', '--trust', '--project', join(dir, 'uninterrupted.sciope'), '-q');
+    expect(local.code).toBe(0);
+    expect(bytesOf(storedGenerations(join(dir, 'resumed.sciope')).generations)).toEqual(
+      bytesOf(storedGenerations(join(dir, 'uninterrupted.sciope')).generations),
+    );
+  }, 600_000);
 });

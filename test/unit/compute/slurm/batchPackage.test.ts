@@ -25,7 +25,15 @@ function commandStudy(): { dir: string; studyPath: string } {
   writeFileSync(join(dir, 'observed.csv'), 'time,X\n0,10\n1,6\n');
   const study = {
     name: 'packed',
-    model: { simulator: { kind: 'command', command: ['./bin/sim.sh', join(outside, 'table.txt'), '--fast'], env: { MODE: 'x' }, parameters: [{ id: 'k', value: 1 }], species: ['X'] } },
+    model: {
+      simulator: {
+        kind: 'command',
+        command: ['./bin/sim.sh', join(outside, 'table.txt'), '--fast'],
+        env: { MODE: 'x' },
+        parameters: [{ id: 'k', value: 1 }],
+        species: ['X'],
+      },
+    },
     observed: 'observed.csv',
     priors: { k: [0.1, 2] },
     output: 'posterior.csv',
@@ -66,7 +74,9 @@ describe('batch mode: the study package', () => {
     const readUploaded = () => parseStudy(JSON.parse(readFileSync(uploaded, 'utf8')), uploaded);
     expect(() => verifyApprovedSimulator(readUploaded().simulator, packed.simulator, 'manifest.json')).not.toThrow();
     writeFileSync(join(remote, 'sim', 'outside-1', 'table.txt'), '1 2 4\n');
-    expect(() => verifyApprovedSimulator(readUploaded().simulator, packed.simulator, 'manifest.json')).toThrow(/not the one approved on your computer.*table\.txt has SHA-256/s);
+    expect(() => verifyApprovedSimulator(readUploaded().simulator, packed.simulator, 'manifest.json')).toThrow(
+      /not the one approved on your computer.*table\.txt has SHA-256/s,
+    );
     // No approval travelling with a simulator: refused, nothing runs.
     expect(() => verifyApprovedSimulator(readUploaded().simulator, undefined, 'manifest.json')).toThrow(/carries no approval/);
   });
@@ -86,7 +96,12 @@ describe('batch mode: the study package', () => {
   });
 
   it('the job script asks for the cluster settings, records its exit code and keeps approvals in the run', () => {
-    const script = renderJobScript({ id: 'toggle-1a2b3c', runDir: '/shared/runs/toggle-1a2b3c', cliDir: '/shared/cli-abc', settings: { partition: 'short', time: '01:00:00', tasks: 4, cpusPerTask: 2, nodePath: 'node', setup: 'module load nodejs' } });
+    const script = renderJobScript({
+      id: 'toggle-1a2b3c',
+      runDir: '/shared/runs/toggle-1a2b3c',
+      cliDir: '/shared/cli-abc',
+      settings: { partition: 'short', time: '01:00:00', tasks: 4, cpusPerTask: 2, nodePath: 'node', setup: 'module load nodejs' },
+    });
     expect(script).toContain('#SBATCH --partition=short\n#SBATCH --time=01:00:00\n#SBATCH --ntasks=4\n#SBATCH --cpus-per-task=2\n');
     expect(script).toContain('export XDG_CONFIG_HOME=/shared/runs/toggle-1a2b3c/config');
     expect(script).toContain('module load nodejs\n');

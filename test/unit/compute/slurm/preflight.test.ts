@@ -90,7 +90,7 @@ describe.skipIf(!available.ok)(`SLURM pre-flight: account and limits${available.
     }
   });
 
-  it('checks the account against the user\'s associations (sacctmgr) and names the accounts that may be used', async () => {
+  it("checks the account against the user's associations (sacctmgr) and names the accounts that may be used", async () => {
     const setup = `export PATH=${fakeSacctmgr}:$PATH`;
     const unknown = await refusal({ account: 'other', setup });
     expect(unknown.reason).toBe('account');
@@ -111,11 +111,22 @@ describe.skipIf(!available.ok)(`SLURM pre-flight: account and limits${available.
     const slurm = new SlurmExecutor({ cluster: settings({ account: 'lab42' }), pollMs: 200 });
     try {
       expect(await slurm.check()).toMatchObject({ accountCheckedBy: 'sbatch --test-only' });
-      const job = { model: getExample('birth-death')!, method: 'ssa' as const, time: [0, 1, 2], parameterIds: [], runsPerTrial: 1, statistics: null, returnTrajectories: true, seed: 1 };
+      const job = {
+        model: getExample('birth-death')!,
+        method: 'ssa' as const,
+        time: [0, 1, 2],
+        parameterIds: [],
+        runsPerTrial: 1,
+        statistics: null,
+        returnTrajectories: true,
+        seed: 1,
+      };
       const error = await slurm.map(job, [{ index: 0, parameters: new Float64Array(0), stream: [0] }]).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RemoteNodeError);
       expect((error as RemoteNodeError).details).toMatchObject({ field: 'account' });
-      expect((error as Error).message).toMatch(/"account": the account is not valid for this user and partition: job \d+ would pend forever \(squeue's reason: Job's account not known/);
+      expect((error as Error).message).toMatch(
+        /"account": the account is not valid for this user and partition: job \d+ would pend forever \(squeue's reason: Job's account not known/,
+      );
     } finally {
       await slurm.close();
     }
@@ -125,10 +136,19 @@ describe.skipIf(!available.ok)(`SLURM pre-flight: account and limits${available.
     const configDir = mkdtempSync(join(cluster.dir, 'config-'));
     const dir = mkdtempSync(join(cluster.dir, 'study-'));
     writeFileSync(join(dir, 'observed.csv'), 'time,X\n0,10\n1,4\n2,1\n');
-    const json = { name: 'bd', model: 'birth-death', observed: 'observed.csv', priors: { lambda: [0.05, 0.2], mu: [0.05, 0.2] }, algorithm: { kind: 'abcRejection', populationSize: 10 } };
+    const json = {
+      name: 'bd',
+      model: 'birth-death',
+      observed: 'observed.csv',
+      priors: { lambda: [0.05, 0.2], mu: [0.05, 0.2] },
+      algorithm: { kind: 'abcRejection', populationSize: 10 },
+    };
     writeFileSync(join(dir, 'study.json'), JSON.stringify(json));
     const study = parseStudy(json, join(dir, 'study.json'));
-    const error = await submitDetached({ studyPath: join(dir, 'study.json'), study, model: getExample('birth-death')!, seed: 3 }, { cluster: parseSlurmSettings(settings({ account: 'lab42' })), configDir }).catch((e: unknown) => e);
+    const error = await submitDetached(
+      { studyPath: join(dir, 'study.json'), study, model: getExample('birth-death')!, seed: 3 },
+      { cluster: parseSlurmSettings(settings({ account: 'lab42' })), configDir },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RemoteNodeError);
     expect((error as Error).message).toMatch(/"account": .*would pend forever/);
     expect(new RemoteRunRegistry(configDir).list()).toEqual([]);

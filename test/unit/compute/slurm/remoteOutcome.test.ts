@@ -4,8 +4,25 @@ import type { RemoteStatus } from '../../../../engine/compute/slurm/batch/remote
 import type { RunProgress } from '../../../../engine/compute/slurm/batch/progress.js';
 
 /** Where a remote run stands, as `sciope remote status` and the app's Remote runs panel both judge it. */
-const run = { id: 'toggle-abc123', study: 'toggle', createdAt: '2026-12-05T10:00:00.000Z', cluster: {}, runDir: '/r', cliDir: '/c', jobs: [{ id: '7', submittedAt: '2026-12-05T10:00:00.000Z', kind: 'infer' as const }] };
-const progress = (status: RunProgress['status']): RunProgress => ({ runId: 1, study: 'toggle', status, generations: [], stopReason: null, simulations: null, error: null, at: '2026-12-05T10:05:00.000Z' });
+const run = {
+  id: 'toggle-abc123',
+  study: 'toggle',
+  createdAt: '2026-12-05T10:00:00.000Z',
+  cluster: {},
+  runDir: '/r',
+  cliDir: '/c',
+  jobs: [{ id: '7', submittedAt: '2026-12-05T10:00:00.000Z', kind: 'infer' as const }],
+};
+const progress = (status: RunProgress['status']): RunProgress => ({
+  runId: 1,
+  study: 'toggle',
+  status,
+  generations: [],
+  stopReason: null,
+  simulations: null,
+  error: null,
+  at: '2026-12-05T10:05:00.000Z',
+});
 const status = (job: Partial<RemoteStatus['job']>, runStatus: RunProgress['status'] | null, extra: Partial<RemoteStatus['run']> = {}): RemoteStatus => ({
   run: { ...run, ...extra },
   job: { jobId: '7', state: 'RUNNING', inQueue: true, ...job },
@@ -22,7 +39,10 @@ describe('remoteOutcome', () => {
 
   it('once the job has left: fetch a completed run; resume a cancelled, failed or stopped one', () => {
     expect(remoteOutcome(status({ state: 'COMPLETED', inQueue: false, exitCode: 0 }, 'completed'))).toEqual({ phase: 'completed', action: 'fetch' });
-    expect(remoteOutcome(status({ state: 'CANCELLED', inQueue: false, killed: true }, 'running', { cancelledAt: '2026-12-05T10:03:00Z' }))).toEqual({ phase: 'cancelled', action: 'resume' });
+    expect(remoteOutcome(status({ state: 'CANCELLED', inQueue: false, killed: true }, 'running', { cancelledAt: '2026-12-05T10:03:00Z' }))).toEqual({
+      phase: 'cancelled',
+      action: 'resume',
+    });
     expect(remoteOutcome(status({ state: 'FAILED', inQueue: false, exitCode: 1, killed: false }, 'failed'))).toEqual({ phase: 'failed', action: 'resume' });
     // A time limit (or scancel from outside): killed, not cancelled here.
     expect(remoteOutcome(status({ state: 'TIMEOUT', inQueue: false, killed: true }, 'running'))).toEqual({ phase: 'stopped', action: 'resume' });

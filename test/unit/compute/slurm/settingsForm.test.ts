@@ -5,9 +5,28 @@ import { emptySlurm, formFromSlurm, slurmFromForm } from '../../../../renderer/s
 /** The Settings view's SLURM form and the engine's cluster settings: what the form saves, the engine accepts, and back. */
 describe('SLURM settings form', () => {
   it('saves only what was filled in, so the engine defaults apply, and reads it back unchanged', () => {
-    const form = { ...emptySlurm(), host: ' login.hpc ', user: 'ana', partition: 'short', time: '2:00:00', tasks: 8, cpusPerTask: 4, setup: 'module load nodejs' };
+    const form = {
+      ...emptySlurm(),
+      host: ' login.hpc ',
+      user: 'ana',
+      partition: 'short',
+      time: '2:00:00',
+      tasks: 8,
+      cpusPerTask: 4,
+      setup: 'module load nodejs',
+    };
     const cluster = slurmFromForm(form);
-    expect(cluster).toEqual({ host: 'login.hpc', port: 22, user: 'ana', privateKey: '~/.ssh/id_ed25519', partition: 'short', time: '2:00:00', tasks: 8, cpusPerTask: 4, setup: 'module load nodejs' });
+    expect(cluster).toEqual({
+      host: 'login.hpc',
+      port: 22,
+      user: 'ana',
+      privateKey: '~/.ssh/id_ed25519',
+      partition: 'short',
+      time: '2:00:00',
+      tasks: 8,
+      cpusPerTask: 4,
+      setup: 'module load nodejs',
+    });
     const parsed = parseSlurmSettings(cluster);
     expect(parsed).toMatchObject({ remoteDir: '~/.cache/sciope', nodePath: 'node', tasks: 8, cpusPerTask: 4 });
     expect(formFromSlurm(cluster)).toEqual({ ...form, host: 'login.hpc' });

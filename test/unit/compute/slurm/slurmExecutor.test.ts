@@ -123,7 +123,10 @@ describe.skipIf(!available.ok)(`SlurmExecutor on a one-node SLURM cluster${avail
           if (completed === 0 || killed > 0) return;
           killed++;
           void squeue('-s', '-j', slurm.allocationId!, '-o', '%i|%j').then((steps) => {
-            const step = steps.split('\n').find((l) => l.endsWith('-w1'))!.split('|')[0]!;
+            const step = steps
+              .split('\n')
+              .find((l) => l.endsWith('-w1'))!
+              .split('|')[0]!;
             return run('scancel', [step], { env: cluster.env });
           });
         },
@@ -146,7 +149,7 @@ describe.skipIf(!available.ok)(`SlurmExecutor on a one-node SLURM cluster${avail
     }
   });
 
-  it('fails the run with the allocation\'s state when the job is scancel\'d from outside', async () => {
+  it("fails the run with the allocation's state when the job is scancel'd from outside", async () => {
     const { slurm } = executor();
     try {
       await slurm.map(job, trials[0]!);
@@ -182,11 +185,40 @@ describe.skipIf(!available.ok)(`SlurmExecutor on a one-node SLURM cluster${avail
 
   it('simulate --executor slurm --slurm cluster.json (flags on top) writes the same CSV as a local run', async () => {
     const file = join(cluster.dir, 'cluster.json');
-    writeFileSync(file, JSON.stringify({ host: cluster.host, port: cluster.sshPort, user: cluster.user, privateKey: cluster.privateKeyPath, knownHosts: cluster.knownHostsPath, time: '5', remoteDir: join(cluster.workDir, 'sciope') }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        host: cluster.host,
+        port: cluster.sshPort,
+        user: cluster.user,
+        privateKey: cluster.privateKeyPath,
+        knownHosts: cluster.knownHostsPath,
+        time: '5',
+        remoteDir: join(cluster.workDir, 'sciope'),
+      }),
+    );
     const local = join(cluster.dir, 'local.csv');
     const remote = join(cluster.dir, 'remote.csv');
     expect((await sciope('simulate', 'dimerisation', '-n', '12', '-s', '4', '-o', local, '-q')).code).toBe(0);
-    const over = await sciope('simulate', 'dimerisation', '-n', '12', '-s', '4', '-o', remote, '-q', '--executor', 'slurm', '--slurm', file, '--tasks', '2', '--partition', cluster.partition);
+    const over = await sciope(
+      'simulate',
+      'dimerisation',
+      '-n',
+      '12',
+      '-s',
+      '4',
+      '-o',
+      remote,
+      '-q',
+      '--executor',
+      'slurm',
+      '--slurm',
+      file,
+      '--tasks',
+      '2',
+      '--partition',
+      cluster.partition,
+    );
     expect(over.code, over.stderr).toBe(0);
     expect(over.stderr).toMatch(/allocation submitted as job \d+/);
     expect(over.stderr).toMatch(new RegExp(`running on ${cluster.hostname}, Node ${process.version.replace(/\./g, '\\.')}`));
@@ -194,19 +226,36 @@ describe.skipIf(!available.ok)(`SlurmExecutor on a one-node SLURM cluster${avail
     expect(readFileSync(remote, 'utf8')).toBe(readFileSync(local, 'utf8'));
     const bad = await sciope('simulate', 'dimerisation', '-n', '2', '-q', '--executor', 'slurm', '--slurm', file, '--time', 'soon');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain(`${file}: invalid SLURM settings (1 problem):\n  time: expected a wall time (minutes, MM:SS, HH:MM:SS or D-HH:MM:SS), got "soon"`);
+    expect(bad.stderr).toContain(
+      `${file}: invalid SLURM settings (1 problem):\n  time: expected a wall time (minutes, MM:SS, HH:MM:SS or D-HH:MM:SS), got "soon"`,
+    );
   });
 
-  it('the app\'s settings: checkSlurm runs the pre-flight, setSlurm validates and stores the cluster and makes it the executor', async () => {
+  it("the app's settings: checkSlurm runs the pre-flight, setSlurm validates and stores the cluster and makes it the executor", async () => {
     const service = new EngineService({ configDir: mkdtempSync(join(cluster.dir, 'config-')), log: () => {} });
     try {
-      const slurm = { host: cluster.host, port: cluster.sshPort, user: cluster.user, privateKey: cluster.privateKeyPath, knownHosts: cluster.knownHostsPath, time: '15', tasks: 2 };
+      const slurm = {
+        host: cluster.host,
+        port: cluster.sshPort,
+        user: cluster.user,
+        privateKey: cluster.privateKeyPath,
+        knownHosts: cluster.knownHostsPath,
+        time: '15',
+        tasks: 2,
+      };
       const check = await service.call('settings.checkSlurm', { slurm });
-      expect(check).toMatchObject({ ok: true, cluster: `${cluster.user}@127.0.0.1:${cluster.sshPort}`, facts: { partition: cluster.partition, cpusPerNode: 2 } });
+      expect(check).toMatchObject({
+        ok: true,
+        cluster: `${cluster.user}@127.0.0.1:${cluster.sshPort}`,
+        facts: { partition: cluster.partition, cpusPerNode: 2 },
+      });
       expect(check.message).toMatch(/^ready: SLURM \d+\.\d+/);
       const tooLong = await service.call('settings.checkSlurm', { slurm: { ...slurm, cpusPerTask: 64 } });
       expect(tooLong).toMatchObject({ ok: false, message: expect.stringMatching(/64 CPUs per task, but the nodes of partition "debug" have at most 2/) });
-      expect(await service.invoke('settings.setSlurm', { slurm: { ...slurm, time: 'soon' }, use: true })).toMatchObject({ ok: false, error: { code: 'SLURM_SETTINGS' } });
+      expect(await service.invoke('settings.setSlurm', { slurm: { ...slurm, time: 'soon' }, use: true })).toMatchObject({
+        ok: false,
+        error: { code: 'SLURM_SETTINGS' },
+      });
       expect(await service.call('settings.setSlurm', { slurm, use: true })).toMatchObject({ executor: 'slurm', slurm });
       expect((await service.call('app.info')).executor).toBe('slurm');
       expect(await service.call('settings.setSlurm', { slurm: null, use: false })).toMatchObject({ executor: 'local', slurm: null });

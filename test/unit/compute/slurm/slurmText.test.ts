@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { fatalPendingReason, refusalField } from '../../../../engine/compute/slurm/requestCheck.js';
-import { checkLimits, parseJobState, parseSbatchJobId, parseSinfo, parseSlurmSettings, parseSlurmTime, parseSlurmVersion, parseSteps, SlurmSettingsError } from '../../../../engine/compute/slurm/index.js';
+import {
+  checkLimits,
+  parseJobState,
+  parseSbatchJobId,
+  parseSinfo,
+  parseSlurmSettings,
+  parseSlurmTime,
+  parseSlurmVersion,
+  parseSteps,
+  SlurmSettingsError,
+} from '../../../../engine/compute/slurm/index.js';
 import { slurmSettingsInput } from '../../../../engine/cli/executorOptions.js';
 import { RemoteNodeError } from '../../../../engine/errors/index.js';
 
@@ -60,14 +70,29 @@ describe('SLURM settings and limits', () => {
     expect(message).toContain('partition: expected a partition name made of letters');
     expect(message).toContain('tasks: expected at least 1 of tasks');
     expect(message).toContain('settings: unknown field "extra"');
-    expect(() => parseSlurmSettings({ host: 'h', user: 'u', time: '10' })).toThrow('settings: expected "privateKey" (a key file path) or "agent" (true or a socket path) to authenticate');
+    expect(() => parseSlurmSettings({ host: 'h', user: 'u', time: '10' })).toThrow(
+      'settings: expected "privateKey" (a key file path) or "agent" (true or a socket path) to authenticate',
+    );
   });
 
   it('refuses a wall time over the partition limit, too many CPUs per task, a partition that is down', () => {
     const rows = parseSinfo('short*|up|4:00:00|16|3|idle\n');
-    expect(checkLimits('c', parseSlurmSettings({ ...base, cpusPerTask: 8 }), 'short', '22.05.8', rows)).toEqual({ slurmVersion: '22.05.8', partition: 'short', timeLimitS: 14400, cpusPerNode: 16, usableNodes: 3, usableCpus: 48, account: null, accountCheckedBy: null });
-    expect(() => checkLimits('c', parseSlurmSettings({ ...base, time: '5:00:00' }), 'short', '22.05.8', rows)).toThrow(/wall time 5:00:00 exceeds partition "short"'s limit \(04:00:00\)/);
-    expect(() => checkLimits('c', parseSlurmSettings({ ...base, cpusPerTask: 32 }), 'short', '22.05.8', rows)).toThrow(/32 CPUs per task, but the nodes of partition "short" have at most 16/);
+    expect(checkLimits('c', parseSlurmSettings({ ...base, cpusPerTask: 8 }), 'short', '22.05.8', rows)).toEqual({
+      slurmVersion: '22.05.8',
+      partition: 'short',
+      timeLimitS: 14400,
+      cpusPerNode: 16,
+      usableNodes: 3,
+      usableCpus: 48,
+      account: null,
+      accountCheckedBy: null,
+    });
+    expect(() => checkLimits('c', parseSlurmSettings({ ...base, time: '5:00:00' }), 'short', '22.05.8', rows)).toThrow(
+      /wall time 5:00:00 exceeds partition "short"'s limit \(04:00:00\)/,
+    );
+    expect(() => checkLimits('c', parseSlurmSettings({ ...base, cpusPerTask: 32 }), 'short', '22.05.8', rows)).toThrow(
+      /32 CPUs per task, but the nodes of partition "short" have at most 16/,
+    );
     expect(() => checkLimits('c', parseSlurmSettings(base), 'long', '22.05.8', parseSinfo('long|down|infinite|16|3|idle'))).toThrow(RemoteNodeError);
     // 3 nodes of 16 CPUs hold 6 tasks of 6 CPUs (2 per node), not 8 (48 / 6).
     expect(checkLimits('c', parseSlurmSettings({ ...base, tasks: 6, cpusPerTask: 6 }), 'short', '22.05.8', rows).usableCpus).toBe(48);
@@ -78,7 +103,9 @@ describe('SLURM settings and limits', () => {
         return error as RemoteNodeError;
       }
     })() as RemoteNodeError;
-    expect(tooMany.message).toBe('c: "tasks": 7 tasks of 6 CPU(s), but partition "short" holds at most 6 such tasks (48 CPUs on 3 node(s)); lower "tasks" or "cpusPerTask"');
+    expect(tooMany.message).toBe(
+      'c: "tasks": 7 tasks of 6 CPU(s), but partition "short" holds at most 6 such tasks (48 CPUs on 3 node(s)); lower "tasks" or "cpusPerTask"',
+    );
     expect(tooMany.details).toMatchObject({ field: 'tasks' });
   });
 
@@ -89,7 +116,8 @@ describe('SLURM settings and limits', () => {
     expect(refusalField('allocation failure: Requested node configuration is not available')?.field).toBe('cpusPerTask');
     expect(refusalField('sbatch: Job 3 to start at 2026-12-05T15:55:18')).toBeNull();
     // Reasons that clear by waiting are not errors; reasons that never clear name the field.
-    for (const reason of ['Priority', 'Resources', 'ReqNodeNotAvail, UnavailableNodes:n1', 'JobHeldUser', 'PartitionDown', 'AssocGrpCpuLimit']) expect(fatalPendingReason(reason)).toBeNull();
+    for (const reason of ['Priority', 'Resources', 'ReqNodeNotAvail, UnavailableNodes:n1', 'JobHeldUser', 'PartitionDown', 'AssocGrpCpuLimit'])
+      expect(fatalPendingReason(reason)).toBeNull();
     expect(fatalPendingReason("Job's account not known, so it can't use this partition (debug allows lab42)")?.field).toBe('account');
     expect(fatalPendingReason('InvalidAccount')?.field).toBe('account');
     expect(fatalPendingReason('PartitionTimeLimit')?.field).toBe('time');
@@ -99,8 +127,18 @@ describe('SLURM settings and limits', () => {
   });
 
   it('puts CLI flags over the cluster file, and falls back to the ssh-agent without a key', () => {
-    expect(slurmSettingsInput({ tasks: 4, time: '30' }, { host: 'h', user: 'u', agent: true, tasks: 2 })).toEqual({ host: 'h', user: 'u', agent: true, tasks: 4, time: '30' });
-    expect(slurmSettingsInput({ slurmKey: '/keys/id', slurmHost: 'login' }, { host: 'h', user: 'u', agent: true })).toEqual({ host: 'login', user: 'u', privateKey: '/keys/id' });
+    expect(slurmSettingsInput({ tasks: 4, time: '30' }, { host: 'h', user: 'u', agent: true, tasks: 2 })).toEqual({
+      host: 'h',
+      user: 'u',
+      agent: true,
+      tasks: 4,
+      time: '30',
+    });
+    expect(slurmSettingsInput({ slurmKey: '/keys/id', slurmHost: 'login' }, { host: 'h', user: 'u', agent: true })).toEqual({
+      host: 'login',
+      user: 'u',
+      privateKey: '/keys/id',
+    });
     expect(slurmSettingsInput({ slurmHost: 'login', slurmUser: 'ana', time: '10' })).toEqual({ host: 'login', user: 'ana', time: '10', agent: true });
   });
 });
