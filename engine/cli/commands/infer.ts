@@ -200,7 +200,7 @@ function generationProgress(name: string, show: boolean): { update: (event: RunP
       }
       bar.done();
       process.stderr.write(
-        `generation ${event.generation}: epsilon ${formatNumber(event.epsilon)}, acceptance ${(100 * event.acceptanceRate).toFixed(1)}%, ${event.simulations.toLocaleString('en-US')} simulations\n`,
+        `generation ${event.generation + 1}: epsilon ${formatNumber(event.epsilon)}, acceptance ${(100 * event.acceptanceRate).toFixed(1)}%, ${event.simulations.toLocaleString('en-US')} simulations\n`,
       );
       bar = new ProgressBar(process.stderr, `${name}: generation ${event.generation + 1}`);
     },
@@ -225,7 +225,7 @@ function report(study: Study, posterior: Posterior, seed: number, seconds: numbe
   const algorithm = String(posterior.config.algorithm);
   const lines = [
     `${study.name}: ${algorithm}, seed ${seed}, ${posterior.generations.length} generation${posterior.generations.length === 1 ? '' : 's'}, ${posterior.simulations.toLocaleString('en-US')} simulations, stopped: ${posterior.stopReason}`,
-    `final generation ${last.index}: ${last.count} particles, epsilon ${formatNumber(last.epsilon)}, ESS ${formatNumber(Math.round(last.ess))}, acceptance ${(100 * last.acceptanceRate).toFixed(1)}%`,
+    `final generation ${last.index + 1}: ${last.count} particles, epsilon ${formatNumber(last.epsilon)}, ESS ${formatNumber(Math.round(last.ess))}, acceptance ${(100 * last.acceptanceRate).toFixed(1)}%`,
     '',
     formatTable(header, rows),
     '',

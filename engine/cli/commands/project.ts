@@ -211,13 +211,15 @@ async function resumeCommand(runId: number, options: ResumeOptions): Promise<voi
   const onProgress = (event: RunProgressEvent) => {
     if (!show) return;
     if (event.phase === 'sampling') {
-      bar ??= new ProgressBar(process.stderr, `run ${runId}: generation ${event.generation}`);
+      bar ??= new ProgressBar(process.stderr, `run ${runId}: generation ${event.generation + 1}`);
       bar.update(Math.min(event.accepted, event.populationSize), event.populationSize);
       return;
     }
     bar?.done();
     bar = undefined;
-    process.stderr.write(`generation ${event.generation}: epsilon ${formatNumber(event.epsilon)}, acceptance ${(100 * event.acceptanceRate).toFixed(1)}%\n`);
+    process.stderr.write(
+      `generation ${event.generation + 1}: epsilon ${formatNumber(event.epsilon)}, acceptance ${(100 * event.acceptanceRate).toFixed(1)}%\n`,
+    );
   };
   const posterior = await withCliEngine(options, 'all', async (engine) => {
     engine.allowSimulator(simulator, await engine.openProject(options.project, false));
@@ -244,7 +246,7 @@ async function resumeCommand(runId: number, options: ResumeOptions): Promise<voi
     const last = posterior.last;
     process.stdout.write(
       `run ${runId}: resumed after ${resumedAfter} stored generation${resumedAfter === 1 ? '' : 's'}; completed with ${posterior.generations.length} generations, stopped: ${posterior.stopReason}\n` +
-        `final generation ${last.index}: ${last.count} particles, epsilon ${formatNumber(last.epsilon)}\n`,
+        `final generation ${last.index + 1}: ${last.count} particles, epsilon ${formatNumber(last.epsilon)}\n`,
     );
   }
 }

@@ -34,7 +34,7 @@ const withRun = <T>(id: string, fn: (client: SlurmClient, run: RemoteRun) => Pro
 const percent = (rate: number) => `${(100 * rate).toFixed(1)}%`;
 
 function generationLine(g: RunProgress['generations'][number]): string {
-  return `generation ${g.index}: epsilon ${formatNumber(g.epsilon)}, acceptance ${percent(g.acceptanceRate)}, ESS ${formatNumber(Math.round(g.ess))}, ${g.simulations.toLocaleString('en-US')} simulations`;
+  return `generation ${g.index + 1}: epsilon ${formatNumber(g.epsilon)}, acceptance ${percent(g.acceptanceRate)}, ESS ${formatNumber(Math.round(g.ess))}, ${g.simulations.toLocaleString('en-US')} simulations`;
 }
 
 function jobLine(status: RemoteStatus): string {
