@@ -100,7 +100,16 @@ export class CommandSimulator implements Simulator {
     this.ctrl[Ctrl.reqLength] = length;
     Atomics.store(this.ctrl, Ctrl.req, 1);
     Atomics.notify(this.ctrl, Ctrl.req);
-    if (Atomics.wait(this.ctrl, Ctrl.rep, 0, waitMs) === 'timed-out') return null;
+    // Wait until the reply flag is really set: Atomics.wait also returns 'ok' for a late notify of the
+    // previous reply (the helper stores REP = 1, is preempted, and notifies after this request began),
+    // which would read the previous answer again.
+    const deadline = performance.now() + waitMs;
+    while (Atomics.load(this.ctrl, Ctrl.rep) === 0) {
+      const left = deadline - performance.now();
+      if (left <= 0 || Atomics.wait(this.ctrl, Ctrl.rep, 0, left) === 'timed-out') {
+        if (Atomics.load(this.ctrl, Ctrl.rep) === 0) return null;
+      }
+    }
     const kind = this.ctrl[Ctrl.repKind] as ReplyKind;
     const replyLength = this.ctrl[Ctrl.repLength];
     const text = replyLength >= 0 ? this.repBuf.toString('utf8', 0, replyLength) : String(receiveMessageOnPort(this.port)?.message ?? '');
