@@ -80,5 +80,6 @@ export async function createExecutor(flags: ExecutorFlags, defaultWorkers: 'all'
     return createSshExecutor(flags.nodes);
   }
   const workers = flags.workers ?? (defaultWorkers === 'all' ? availableParallelism() : 1);
-  return workers === 1 ? new InProcessExecutor() : new WorkerPoolExecutor({ workers });
+  // The CLI's thread only coordinates: it computes an ssa job's scan order once for all the worker threads.
+  return workers === 1 ? new InProcessExecutor() : new WorkerPoolExecutor({ workers, scanOrderHere: true });
 }

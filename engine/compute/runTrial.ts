@@ -39,7 +39,12 @@ export interface PreparedJob {
 export function prepareJob(job: SimulationJob, factory?: StatisticsFactory): PreparedJob {
   if (job.simulator) throw new SimulationSettingsError('simulator', 'a job with a black-box simulator is prepared with prepareJobAsync');
   const maxEvents = eventBudget(job.method, job.maxEvents, 'maxEvents');
-  return prepareWithSimulator(job, createModelSimulator(validateModel(job.model, 'job.model'), job.method, { maxEvents }), factory);
+  const scanOrder = job.method === 'ssa' ? job.scanOrder : undefined;
+  return prepareWithSimulator(
+    job,
+    createModelSimulator(validateModel(job.model, 'job.model'), job.method, { maxEvents, ...(scanOrder ? { scanOrder } : {}) }),
+    factory,
+  );
 }
 
 /**

@@ -8,6 +8,7 @@ import { fromThreadFailure, isDeterministicFailure, isThreadFailure, type Thread
 import type { ThreadTask } from './threadWorker.js';
 import { workerBundlePath } from './workerBundle.js';
 import { nextBatchSize } from './batchSizing.js';
+import { withScanOrder } from '../jobScanOrder.js';
 
 export interface WorkerPoolOptions {
   /** Worker threads; one per core by default. */
@@ -16,6 +17,14 @@ export interface WorkerPoolOptions {
   readonly maxAttempts?: number;
   /** Fixed trials per batch; adaptive by default (see batchSizing). */
   readonly batchSize?: number;
+  /**
+   * Compute an ssa job's reaction scan order on the calling thread, once per
+   * job, instead of in every worker thread (see jobScanOrder). For a process
+   * whose own thread has nothing else to do meanwhile (the CLI); the pilot
+   * run blocks the caller for a tenth of a second or so, which the app's
+   * engine and `sciope serve` must not do, so it is off by default.
+   */
+  readonly scanOrderHere?: boolean;
 }
 
 export class TaskFailedError extends Error {
@@ -82,6 +91,7 @@ export class WorkerPoolExecutor implements Executor {
   readonly concurrency: number;
   private readonly maxAttempts: number;
   private readonly fixedBatchSize: number | undefined;
+  private readonly scanOrderHere: boolean;
   private pool: Promise<Piscina> | null = null;
   private readonly trialCosts = new TrialCosts();
   /** Fails the runs in progress; close() calls each. */
@@ -98,6 +108,7 @@ export class WorkerPoolExecutor implements Executor {
     this.concurrency = workers;
     this.maxAttempts = maxAttempts;
     this.fixedBatchSize = options.batchSize;
+    this.scanOrderHere = options.scanOrderHere ?? false;
   }
 
   /**
@@ -138,11 +149,14 @@ export class WorkerPoolExecutor implements Executor {
     return pending;
   }
 
-  async map(job: SimulationJob, trials: readonly Trial[], options: MapOptions = {}): Promise<TrialResult[]> {
+  async map(given: SimulationJob, trials: readonly Trial[], options: MapOptions = {}): Promise<TrialResult[]> {
     const { signal, onProgress } = options;
     signal?.throwIfAborted();
-    requireApprovedJob(job);
-    const pool = await this.piscina();
+    requireApprovedJob(given);
+    const starting = this.piscina();
+    // While the threads start (at the pool's first map), not after them.
+    const job = this.scanOrderHere ? withScanOrder(given) : given;
+    const pool = await starting;
     signal?.throwIfAborted();
     const { key: jobKey, bytes: jobBytes } = encodeJob(job);
 

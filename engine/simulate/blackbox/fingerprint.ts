@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EngineError } from '../../errors/index.js';
-import { BlackBoxSpecError, type BlackBoxSimulatorSpec } from './spec.js';
+import type { BlackBoxSimulatorSpec } from './spec.js';
+import { BlackBoxSpecError } from './specError.js';
 
 /**
  * What a run stores of its black-box simulator, so that the run can be

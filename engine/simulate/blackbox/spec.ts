@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { EngineError } from '../../errors/index.js';
 import type { ReactionNetworkInput } from '../../model/schema.js';
 import { zodIssues } from '../../errors/zodIssues.js';
+import { BlackBoxSpecError } from './specError.js';
+
+export { BlackBoxSpecError };
 
 /**
  * The JSON description of a black-box simulator, travelling in a study, in
@@ -94,15 +96,6 @@ export const blackBoxSimulatorSchema = z
 export type ModuleSimulatorSpec = z.output<typeof moduleSimulatorSchema> & { readonly source?: string; readonly sha256?: string };
 export type CommandSimulatorSpec = z.output<typeof commandSimulatorSchema>;
 export type BlackBoxSimulatorSpec = ModuleSimulatorSpec | CommandSimulatorSpec;
-
-export class BlackBoxSpecError extends EngineError {
-  constructor(
-    readonly source: string,
-    readonly issues: ReadonlyArray<{ path: string; message: string }>,
-  ) {
-    super('BLACKBOX_SPEC', `${source}: invalid simulator: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { source, issues });
-  }
-}
 
 /** Validate a simulator description (the value of a `"simulator"` field in a study, a project or an API call). */
 export function parseBlackBoxSpec(json: unknown, source = 'simulator'): BlackBoxSimulatorSpec {
