@@ -1,7 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CallOutcome, PreloadBridge, RemoteRunView } from '../../../engine/api/contract';
-import { nextWords } from '../../../renderer/src/components/cluster/remoteWords';
+import { nextWords, slurmWords } from '../../../renderer/src/components/cluster/remoteWords';
 import { REMOTE_POLL_MS, useRemoteRunsStore } from '../../../renderer/src/stores/remoteRuns';
 
 // The renderer's client reads window.sciope (declared in renderer/src/env.d.ts, which the Node tsconfig of the tests does not include).
@@ -129,5 +129,20 @@ describe('the remote-runs store', () => {
     await store.load(true);
     await vi.advanceTimersByTimeAsync(5 * REMOTE_POLL_MS);
     expect(calls).toHaveLength(4);
+  });
+});
+
+describe('slurmWords', () => {
+  const view = (over: Partial<RemoteRunView>) => ({ state: 'ENDED', reason: null, exitCode: 143, phase: 'cancelled', ...over }) as RemoteRunView;
+
+  it('shows no exit code for the terminated process of a run cancelled from here', () => {
+    expect(slurmWords(view({}))).toBe('ENDED');
+    expect(slurmWords(view({ state: 'CANCELLED', exitCode: 130 }))).toBe('CANCELLED');
+  });
+
+  it('shows the exit code of a job SLURM or the run itself ended', () => {
+    expect(slurmWords(view({ state: 'TIMEOUT', phase: 'stopped' }))).toBe('TIMEOUT, exit 143');
+    expect(slurmWords(view({ state: 'FAILED', phase: 'failed', exitCode: 1 }))).toBe('FAILED, exit 1');
+    expect(slurmWords(view({ state: 'PENDING', reason: 'Priority', exitCode: null, phase: 'queued' }))).toBe('PENDING (Priority)');
   });
 });

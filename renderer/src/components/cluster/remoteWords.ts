@@ -21,11 +21,18 @@ export function phaseBadge(view: RemoteRunView): { status: string; words: string
   return { status: view.phase, words: PHASE_WORDS[view.phase] };
 }
 
-/** SLURM's side in a few words: "RUNNING", "PENDING (Priority)", "TIMEOUT, exit 143". */
+/** Exit codes of a process ended by SIGTERM or SIGINT (128 + signal): what a Cancel does to the job's process. */
+const CANCEL_EXITS = new Set([130, 143]);
+
+/**
+ * SLURM's side in a few words: "RUNNING", "PENDING (Priority)", "TIMEOUT, exit 143". A run cancelled from
+ * here shows no exit code: the 143 of the terminated process is the cancel itself, not a failure to read into.
+ */
 export function slurmWords(view: RemoteRunView): string {
   if (!view.state) return '–';
   const reason = view.reason ? ` (${view.reason})` : '';
-  const exit = view.exitCode !== null && view.exitCode !== 0 ? `, exit ${view.exitCode}` : '';
+  const cancelExit = view.phase === 'cancelled' && view.exitCode !== null && CANCEL_EXITS.has(view.exitCode);
+  const exit = view.exitCode !== null && view.exitCode !== 0 && !cancelExit ? `, exit ${view.exitCode}` : '';
   return `${view.state}${reason}${exit}`;
 }
 
