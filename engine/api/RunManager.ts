@@ -7,6 +7,8 @@ import type { ReactionNetworkInput } from '../model/schema.js';
 import type { ProjectStore } from '../store/ProjectStore.js';
 import { recorderFor } from '../store/recorder.js';
 import { resumeRun } from '../store/resume.js';
+import { saveRunEstimator } from '../store/runEstimators.js';
+import { LiveTraining, plannedTraining } from './runTraining.js';
 import type { ApiParsedArgs, EngineEvent, RunStatus } from './contract.js';
 import { requireModel, requireObserved } from './projectViews.js';
 import { ApiStateError, toWireError } from './wire.js';
@@ -21,6 +23,8 @@ interface ActiveRun {
   readonly generationSeconds: number[];
   lastGenerationAt: number;
   lastSamplingEvent: number;
+  /** An NPE run's training curves (null for ABC runs). */
+  training: LiveTraining | null;
 }
 
 interface RunManagerOptions {
@@ -81,9 +85,17 @@ export class RunManager {
     if (study.simulator) overrides.simulator = storedSimulator(study.simulator);
     const runId = store.createRun({ studyId: record.id, algorithm: study.algorithm.kind, seed, options: overrides, parameterNames: study.prior.names });
     const recorder = recorderFor(store, runId, false);
+    const algorithm = study.algorithm;
     const maxGenerations =
-      study.algorithm.kind === 'abcRejection' ? 1 : (args.maxGenerations ?? (study.algorithm as { maxGenerations?: number }).maxGenerations ?? null);
+      algorithm.kind === 'abcRejection'
+        ? 1
+        : algorithm.kind === 'npe'
+          ? (algorithm.rounds ?? 1)
+          : (args.maxGenerations ?? (algorithm as { maxGenerations?: number }).maxGenerations ?? null);
     const active = this.track(runId, maxGenerations);
+    // NPE: epochs go to the app as they train, and the estimator is stored with the run after every round.
+    const training = algorithm.kind === 'npe' ? new LiveTraining(runId, active.started, plannedTraining(algorithm), this.options.emit) : null;
+    active.training = training;
     void (async () => {
       try {
         const executor = await this.options.executor();
@@ -95,6 +107,15 @@ export class RunManager {
           maxGenerations: args.maxGenerations,
           onProgress: (event) => this.progress(runId, active, event),
           onGeneration: recorder.onGeneration,
+          ...(training
+            ? {
+                onTrainingEpoch: (round: number, epoch: Parameters<LiveTraining['epoch']>[1]) => training.epoch(round, epoch),
+                onEstimator: (estimator: Parameters<typeof saveRunEstimator>[2]) => {
+                  saveRunEstimator(store, runId, estimator);
+                  training.roundEnded(estimator.rounds);
+                },
+              }
+            : {}),
         });
         recorder.complete(posterior);
         this.finish(runId, 'completed', null);
@@ -137,6 +158,7 @@ export class RunManager {
       generationSeconds: [],
       lastGenerationAt: now,
       lastSamplingEvent: 0,
+      training: null,
     };
     this.active.set(runId, active);
     return active;
@@ -167,7 +189,13 @@ export class RunManager {
     });
   }
 
+  /** A running NPE run's training curves so far, or null (not running here, or not NPE). */
+  training(runId: number): ReturnType<LiveTraining['view']> | null {
+    return this.active.get(runId)?.training?.view() ?? null;
+  }
+
   private finish(runId: number, status: RunStatus, error: unknown): void {
+    this.active.get(runId)?.training?.flush();
     this.active.delete(runId);
     const wire = error === null ? null : toWireError(error);
     if (wire?.code === 'INTERNAL') this.options.log(`sciope engine: run ${runId}: ${(error as Error)?.stack ?? String(error)}`);

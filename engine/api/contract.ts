@@ -171,6 +171,8 @@ export const apiSchemas = {
     generation: z.number().int().min(0).optional(),
   }),
   'runs.delete': z.strictObject({ runId: id }),
+  /** An NPE run's training curves: live while it runs here, else as stored with the run. */
+  'runs.training': z.strictObject({ runId: id }),
 
   'explore.list': none,
   /** A new exploration session on a stored model; `session` is the session JSON of `sciope explore` without "model". */
@@ -722,6 +724,7 @@ export interface ApiResults {
   'runs.predictive': PredictiveCheck;
   'runs.export': ExportResult;
   'runs.delete': null;
+  'runs.training': RunTraining;
   'explore.list': string[];
   'explore.create': ExplorationView;
   'explore.open': ExplorationView;
@@ -773,6 +776,50 @@ export interface RunProgressEvent {
   readonly maxGenerations: number | null;
 }
 
+/** One training epoch of a neural estimator (NPE); losses are null where not finite. */
+export interface TrainingEpoch {
+  readonly epoch: number;
+  readonly trainLoss: number | null;
+  readonly validationLoss: number | null;
+  readonly best: boolean;
+}
+
+/**
+ * Epochs of an NPE run's estimator since the last such event (sent at most
+ * every 100 ms, and at the end of each round), in order.
+ */
+export interface RunTrainingEvent {
+  readonly type: 'run.training';
+  readonly runId: number;
+  /** Round from 0 (0 for NPE; later rounds are SNPE-C). */
+  readonly round: number;
+  readonly epochs: readonly TrainingEpoch[];
+  readonly elapsedSeconds: number;
+}
+
+/** One round's training as `runs.training` gives it. */
+export interface TrainingRoundView {
+  readonly round: number;
+  /** Simulations of the round; null while the round is still training. */
+  readonly simulations: number | null;
+  readonly trainLoss: ReadonlyArray<number | null>;
+  readonly validationLoss: ReadonlyArray<number | null>;
+  /** 1-based epoch whose weights were kept; null while training. */
+  readonly bestEpoch: number | null;
+}
+
+export interface RunTraining {
+  readonly runId: number;
+  /** True while the run trains in this engine (later epochs arrive as run.training events). */
+  readonly live: boolean;
+  /** Empty for a run without a neural estimator (ABC) or before its first epoch. */
+  readonly rounds: readonly TrainingRoundView[];
+  /** The planned rounds (the study's), when known. */
+  readonly plannedRounds: number | null;
+  /** The epoch limit per round, for the chart's axis. */
+  readonly maxEpochs: number | null;
+}
+
 export interface RunFinishedEvent {
   readonly type: 'run.finished';
   readonly runId: number;
@@ -785,7 +832,14 @@ export interface ProjectChangedEvent {
   readonly project: ProjectSummary | null;
 }
 
-export type EngineEvent = RunProgressEvent | RunFinishedEvent | ProjectChangedEvent | TaskProgressEvent | LearnEpochEvent | LearnFinishedEvent;
+export type EngineEvent =
+  | RunProgressEvent
+  | RunTrainingEvent
+  | RunFinishedEvent
+  | ProjectChangedEvent
+  | TaskProgressEvent
+  | LearnEpochEvent
+  | LearnFinishedEvent;
 
 /** An error as it crosses IPC or HTTP: never a stack trace. */
 export interface WireError {

@@ -18,6 +18,7 @@ import { InferenceError, StudyError } from './errors.js';
 import { zodIssues } from '../errors/zodIssues.js';
 import type { ObservedData } from './observedData.js';
 import type { Posterior } from './Posterior.js';
+import { runNpeStudy, withNpeDefaults, type NpeStudyHooks } from './npeStudy.js';
 import { replenishmentSmcAbc } from './replenishmentSmcAbc.js';
 import { isResumable, RESUMABLE_ALGORITHMS, type ResumePoint } from './resumePoint.js';
 import { smcAbc } from './smcAbc.js';
@@ -77,8 +78,38 @@ const algorithmSchema = z.discriminatedUnion(
       maxSimulations: integer.optional(),
       regressionAdjustment: regressionAdjustment.optional(),
     }),
+    z.strictObject({
+      kind: z.literal('npe'),
+      simulations: count('an integer >= 10').min(10, { error: 'expected an integer >= 10' }).optional(),
+      rounds: integer.optional(),
+      posteriorSamples: integer.optional(),
+      flow: z
+        .strictObject({
+          transforms: integer.optional(),
+          hidden: integer.optional(),
+          hiddenLayers: integer.optional(),
+          activation: z.enum(['tanh', 'relu'], { error: 'expected "tanh" or "relu"' }).optional(),
+        })
+        .optional(),
+      training: z
+        .strictObject({
+          batchSize: count('an integer >= 2').min(2, { error: 'expected an integer >= 2' }).optional(),
+          learningRate: z.number({ error: 'expected a number > 0' }).positive({ error: 'expected a number > 0' }).optional(),
+          validationFraction: probability.optional(),
+          patience: integer.optional(),
+          plateauReductions: z.number({ error: 'expected an integer >= 0' }).int({ error: 'expected an integer >= 0' }).min(0).optional(),
+          maxEpochs: integer.optional(),
+          clipNorm: z.number({ error: 'expected a number > 0' }).positive({ error: 'expected a number > 0' }).optional(),
+          atoms: count('an integer >= 2').min(2, { error: 'expected an integer >= 2' }).optional(),
+        })
+        .optional(),
+      // Present only to say why: the adjustment regresses ABC particles on their statistics, and NPE samples have none.
+      regressionAdjustment: z
+        .never({ error: 'regression adjustment corrects ABC particles; NPE conditions on the observed statistics already (leave it out)' })
+        .optional(),
+    }),
   ],
-  { error: 'expected "kind": "smcAbc", "abcRejection" or "replenishmentSmcAbc"' },
+  { error: 'expected "kind": "smcAbc", "abcRejection", "replenishmentSmcAbc" or "npe"' },
 );
 
 const studySchema = z.strictObject({
@@ -202,6 +233,7 @@ export function studyWithRegressionAdjustment<T extends Record<string, unknown>>
 }
 
 function withStudyDefaults(algorithm: AlgorithmSettings): AlgorithmSettings {
+  if (algorithm.kind === 'npe') return withNpeDefaults(algorithm);
   if (algorithm.regressionAdjustment !== undefined) return algorithm;
   return { ...algorithm, regressionAdjustment: DEFAULT_STUDY_REGRESSION_ADJUSTMENT };
 }
@@ -258,6 +290,14 @@ export function parseStudy(json: unknown, source: string): Study {
       issues.push(...error.issues);
     }
   }
+  if (s.algorithm?.kind === 'npe') {
+    const { simulations, rounds } = withNpeDefaults(s.algorithm);
+    if (simulations < 10 * rounds)
+      issues.push({
+        path: 'algorithm.simulations',
+        message: `expected at least 10 simulations per round (${10 * rounds} for ${rounds} rounds), got ${simulations}`,
+      });
+  }
   if (simulator && prior) {
     const declared = simulator.parameters.map((p) => p.id);
     for (const name of prior.names) {
@@ -298,7 +338,7 @@ function validatedOrNull(model: ReactionNetworkInput): ReturnType<typeof validat
   }
 }
 
-export interface StudyRunOptions {
+export interface StudyRunOptions extends Pick<NpeStudyHooks, 'onTrainingEpoch' | 'onEstimator'> {
   readonly executor?: Executor;
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: InferenceProgress) => void;
@@ -381,6 +421,22 @@ export async function runStudy(study: Study, model: ReactionNetworkInput, observ
     onGeneration: options.onGeneration,
     ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
   };
+  if (study.algorithm.kind === 'npe') {
+    const overridden = [options.populationSize !== undefined && 'populationSize', options.maxGenerations !== undefined && 'maxGenerations'].filter(Boolean);
+    if (overridden.length > 0)
+      throw new StudyError(study.source, [
+        {
+          path: 'algorithm',
+          message: `${overridden.join(' and ')} ${overridden.length > 1 ? 'are ABC settings' : 'is an ABC setting'}; an NPE study sets "simulations", "rounds" and "posteriorSamples"`,
+        },
+      ]);
+    if (options.regressionAdjustment !== undefined)
+      throw new StudyError(study.source, [
+        { path: 'algorithm.regressionAdjustment', message: 'regression adjustment corrects ABC particles, not NPE samples' },
+      ]);
+    const { distance: _distance, onGeneration, resumeFrom: _resumeFrom, ...npeOptions } = common;
+    return runNpeStudy(npeOptions, study.algorithm, { onGeneration, onTrainingEpoch: options.onTrainingEpoch, onEstimator: options.onEstimator });
+  }
   const { kind, ...algorithmSettings } = study.algorithm;
   const settings =
     options.regressionAdjustment === undefined ? algorithmSettings : { ...algorithmSettings, regressionAdjustment: options.regressionAdjustment };

@@ -21,3 +21,4 @@ export { recorderFor, type RunRecorder } from './recorder.js';
 export { storeStudyFile, type StudyFileInput, type StoredStudyFile } from './studyFile.js';
 export { resumeRun, type ResumeRunOptions, type ResumedRun } from './resume.js';
 export { runCsvLines, runToCsv, runToJson, exportStudy, importStudy, type RunExportJSON, type StudyExportJSON } from './export.js';
+export { saveRunEstimator, readRunEstimator, readRunTraining, trainingRounds, type TrainingRound } from './runEstimators.js';

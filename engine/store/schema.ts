@@ -125,6 +125,21 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'run estimators',
+    // A run whose result is a trained estimator (NPE) keeps it here, with its training curves apart so a
+    // viewer reads the curves without the weights. Older projects gain the empty table when opened.
+    sql: `
+      CREATE TABLE run_estimators (
+        run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,             -- 'neuralPosterior'
+        estimator TEXT NOT NULL,        -- JSON: NeuralPosterior.toJSON() after the last completed round
+        training TEXT NOT NULL,         -- JSON: per round, simulations and train / validation loss per epoch
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The schema version this engine writes: the last migration's. */

@@ -3,6 +3,7 @@ import { observedSeries, posteriorPredictiveTrials } from '../../infer/posterior
 import { parseStudy } from '../../infer/study.js';
 import { Xoshiro128 } from '../../sample/random/index.js';
 import { runToCsv, runToJson } from '../../store/export.js';
+import { storedTraining } from '../runTraining.js';
 import {
   modelDetail,
   observedDetail,
@@ -93,6 +94,11 @@ export function runHandlers(context: HandlerContext) {
       if (context.runs.isActive(runId)) throw new ApiStateError('RUN_IN_PROGRESS', `run ${runId} is running: cancel it before deleting it`, { runId });
       store.deleteRun(runId);
       return null;
+    },
+    'runs.training': ({ runId }) => {
+      const store = context.project();
+      const run = requireRun(store, runId);
+      return context.runs.training(runId) ?? storedTraining(store, run);
     },
   } satisfies HandlerPart;
 }

@@ -52,11 +52,14 @@ Study file (JSON; paths are relative to the study file):
                {"kind": "abcRejection", "epsilon", "populationSize", "maxTrials"} or
                {"kind": "abcRejection", "budget": 10000, "quantile": 0.01 | "k"}
                {"kind": "replenishmentSmcAbc", "populationSize", "alpha": 0.5, "rTrial": 10, "c": 0.01, "pMin": 0.05}
+               {"kind": "npe", "simulations": 2000, "rounds": 1, "posteriorSamples": 1000, "flow", "training"}:
+               neural posterior estimation (a normalising flow trained on the simulations; rounds > 1:
+               SNPE-C); no distance, no regression adjustment; not resumable
                maxSimulations: the run spends exactly this many trials; its last generation runs all
                that remain and keeps every acceptance (so it can exceed populationSize), or the
                minFinalPopulation nearest (default populationSize / 2) if fewer are accepted; with
                it, populationSize defaults to maxSimulations / 16 (100 to 1000), maxGenerations to 100
-               regressionAdjustment (every kind): true (default) adjusts the final particles by
+               regressionAdjustment (every ABC kind): true (default) adjusts the final particles by
                local-linear regression on the statistics (Beaumont et al. 2002); false shows them as
                sampled; {"kind": "localLinear", "transform": false} regresses on the raw scale
   kernel       (inside an smcAbc algorithm) {"kind": "multivariateNormal", "scale": 2 | "silverman" |
@@ -154,7 +157,7 @@ async function inferCommand(studyPath: string, options: InferOptions): Promise<v
       });
       if (options.project && !options.quiet) process.stderr.write(`run ${started.runId} stored in ${options.project}\n`);
       const began = performance.now();
-      const progress = generationProgress(study.name, !options.quiet && Boolean(process.stderr.isTTY));
+      const progress = generationProgress(study.name, study.algorithm.kind === 'npe', !options.quiet && Boolean(process.stderr.isTTY));
       try {
         await engine.followRun(started.runId, progress.update, `${study.name}: cancelled (interrupted)`);
       } finally {
@@ -189,8 +192,10 @@ function withProject<T>(path: string, work: (store: ProjectStore) => T, readonly
 }
 
 /** The progress a run reports on a terminal: a bar while a generation samples, a line when it is done. */
-function generationProgress(name: string, show: boolean): { update: (event: RunProgressEvent) => void; done: () => void } {
-  let bar = new ProgressBar(process.stderr, `${name}: generation 0`);
+/** NPE: its "generations" are rounds (simulate, train, draw), with no epsilon or acceptance to report. */
+function generationProgress(name: string, npe: boolean, show: boolean): { update: (event: RunProgressEvent) => void; done: () => void } {
+  const step = npe ? 'round' : 'generation';
+  let bar = new ProgressBar(process.stderr, `${name}: ${step} 0`);
   return {
     update: (event) => {
       if (!show) return;
@@ -200,9 +205,11 @@ function generationProgress(name: string, show: boolean): { update: (event: RunP
       }
       bar.done();
       process.stderr.write(
-        `generation ${event.generation + 1}: epsilon ${formatNumber(event.epsilon)}, acceptance ${(100 * event.acceptanceRate).toFixed(1)}%, ${event.simulations.toLocaleString('en-US')} simulations\n`,
+        npe
+          ? `round ${event.generation + 1}: estimator trained, ${event.simulations.toLocaleString('en-US')} simulations\n`
+          : `generation ${event.generation + 1}: epsilon ${formatNumber(event.epsilon)}, acceptance ${(100 * event.acceptanceRate).toFixed(1)}%, ${event.simulations.toLocaleString('en-US')} simulations\n`,
       );
-      bar = new ProgressBar(process.stderr, `${name}: generation ${event.generation + 1}`);
+      bar = new ProgressBar(process.stderr, `${name}: ${step} ${event.generation + 1}`);
     },
     done: () => bar.done(),
   };
@@ -223,9 +230,14 @@ function report(study: Study, posterior: Posterior, seed: number, seconds: numbe
       ...(truth ? [truth[r.parameter] !== undefined ? formatNumber(truth[r.parameter]) : ''] : []),
     ]);
   const algorithm = String(posterior.config.algorithm);
+  const npe = study.algorithm.kind === 'npe';
+  const step = npe ? 'round' : 'generation';
+  const steps = posterior.generations.length;
   const lines = [
-    `${study.name}: ${algorithm}, seed ${seed}, ${posterior.generations.length} generation${posterior.generations.length === 1 ? '' : 's'}, ${posterior.simulations.toLocaleString('en-US')} simulations, stopped: ${posterior.stopReason}`,
-    `final generation ${last.index + 1}: ${last.count} particles, epsilon ${formatNumber(last.epsilon)}, ESS ${formatNumber(Math.round(last.ess))}, acceptance ${(100 * last.acceptanceRate).toFixed(1)}%`,
+    `${study.name}: ${algorithm}, seed ${seed}, ${steps} ${step}${steps === 1 ? '' : 's'}, ${posterior.simulations.toLocaleString('en-US')} simulations, stopped: ${posterior.stopReason}`,
+    npe
+      ? `final round ${last.index + 1}: ${last.count} draws from the trained estimator q(theta | x_o)`
+      : `final generation ${last.index + 1}: ${last.count} particles, epsilon ${formatNumber(last.epsilon)}, ESS ${formatNumber(Math.round(last.ess))}, acceptance ${(100 * last.acceptanceRate).toFixed(1)}%`,
     '',
     formatTable(header, rows),
     '',

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineService, type EngineEvent, type RunFinishedEvent } from '../../../engine/api/index.js';
+import { SCHEMA_VERSION } from '../../../engine/store/schema.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const toggleObserved = readFileSync(join(root, 'resources/studies/toggle-switch/observed.csv'), 'utf8');
@@ -63,7 +64,7 @@ describe('EngineService', () => {
   it('creates a project, refuses to create over an existing file, and remembers it as recent', async () => {
     const path = join(dir, 'p.sciope');
     const project = await service.call('projects.create', { path });
-    expect(project).toMatchObject({ path, name: 'p', schemaVersion: 1 });
+    expect(project).toMatchObject({ path, name: 'p', schemaVersion: SCHEMA_VERSION });
     expect(await service.invoke('projects.create', { path })).toMatchObject({ ok: false, error: { code: 'PROJECT_EXISTS' } });
     expect(await service.call('projects.recent')).toEqual([path]);
     expect(events).toContainEqual({ type: 'project.changed', project: expect.objectContaining({ path }) });

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../../../engine/store/schema.js';
 import { tempDir } from './helpers.js';
 
 const run = promisify(execFile);
@@ -38,7 +39,7 @@ describe('sciope project', () => {
     const again = await sciope('project', 'new', 'empty.sciope');
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/empty\.sciope: the file already exists/);
-    expect((await sciope('project', 'info', 'empty.sciope')).stdout).toMatch(/schema version 1/);
+    expect((await sciope('project', 'info', 'empty.sciope')).stdout).toMatch(`schema version ${SCHEMA_VERSION},`);
   });
 
   it('info and runs show what infer --project stored', async () => {

@@ -264,7 +264,11 @@ describe('ProjectStore: files that are not (usable) projects are left unchanged'
     store.db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     store.close();
     const before = snapshot(path);
-    const error = expectProjectError(() => ProjectStore.open(path), 'newer-version', /newer Sciope \(schema version 2; this version reads up to 1\)/);
+    const error = expectProjectError(
+      () => ProjectStore.open(path),
+      'newer-version',
+      new RegExp(`newer Sciope \\(schema version ${SCHEMA_VERSION + 1}; this version reads up to ${SCHEMA_VERSION}\\)`),
+    );
     expect(error.details).toMatchObject({ version: SCHEMA_VERSION + 1, supported: SCHEMA_VERSION });
     expect(snapshot(path)).toEqual(before);
   });

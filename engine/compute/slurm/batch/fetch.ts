@@ -2,6 +2,7 @@ import { existsSync, linkSync, mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ProjectFileError } from '../../../errors/index.js';
 import { ProjectStore } from '../../../store/index.js';
+import { readRunEstimator, saveRunEstimator } from '../../../store/runEstimators.js';
 import { shellQuote } from '../../ssh/connection.js';
 import type { SlurmClient } from '../SlurmClient.js';
 import { recordFetch, refuseSecondMerge } from './fetchRecord.js';
@@ -55,6 +56,9 @@ export function mergeRun(source: ProjectStore, runId: number, target: string | P
           run.error ?? `fetched from the cluster while ${run.status}`,
         );
       store.setRunTimes(id, { startedAt: run.startedAt, finishedAt });
+      // An NPE run's trained estimator and its training curves come with it.
+      const estimator = readRunEstimator(source, runId)?.estimator;
+      if (estimator) saveRunEstimator(store, id, estimator as Parameters<typeof saveRunEstimator>[2]);
       return id;
     });
   } finally {

@@ -8,7 +8,7 @@
 export type SummaryKind = 'time-series-features' | 'ensemble-moments' | 'identity' | 'neural-network';
 export type FeatureSet = 'minimal' | 'efficient' | 'comprehensive';
 export type DistanceKind = 'adaptive' | 'euclidean' | 'manhattan' | 'weighted-euclidean';
-export type AlgorithmKind = 'smcAbc' | 'abcRejection' | 'replenishmentSmcAbc';
+export type AlgorithmKind = 'smcAbc' | 'abcRejection' | 'replenishmentSmcAbc' | 'npe';
 /** SMC-ABC perturbation kernels (engine/infer/parts/kernels.ts). */
 export type KernelKind = 'multivariateNormal' | 'localCovariance' | 'nearestNeighbour';
 /** The multivariate normal kernel's covariance factor: a fixed number (kernelScale) or a bandwidth rule from the effective sample size. */
@@ -67,6 +67,10 @@ export interface AlgorithmSettings {
   quantile: number;
   epsilon: number | null;
   pMin: number;
+  /** NPE: simulations over all rounds, rounds (1 = NPE, more = sequential SNPE-C) and posterior draws kept per round. */
+  simulations: number;
+  rounds: number;
+  posteriorSamples: number;
 }
 
 export interface SimulationSettings {
@@ -109,6 +113,10 @@ export function defaultSettings(): InferenceSettings {
       quantile: 0.01,
       epsilon: null,
       pMin: 0.05,
+      // engine/infer/npeStudy.ts NPE_STUDY_DEFAULTS.
+      simulations: 2000,
+      rounds: 1,
+      posteriorSamples: 1000,
     },
     simulation: { method: 'ssa', runsPerTrial: 10 },
     seed: randomSeed(),
@@ -170,6 +178,8 @@ export function algorithmSpec(a: AlgorithmSettings): Spec {
       ...adjustment,
     };
   }
+  // Neural posterior estimation takes no ABC settings (and no regression adjustment: its samples have no distances).
+  if (a.kind === 'npe') return { kind: 'npe', simulations: a.simulations, rounds: a.rounds, posteriorSamples: a.posteriorSamples };
   if (a.kind === 'replenishmentSmcAbc') {
     return {
       kind: 'replenishmentSmcAbc',
@@ -218,7 +228,13 @@ export function settingsFromSpecs(
     if (Array.isArray(dist.weights)) out.distance.weights = dist.weights.join(', ');
   }
   const alg = specs.algorithm as Spec | undefined;
-  if (alg && (alg.kind === 'smcAbc' || alg.kind === 'abcRejection' || alg.kind === 'replenishmentSmcAbc')) {
+  if (alg && alg.kind === 'npe') {
+    const a = out.algorithm;
+    a.kind = 'npe';
+    a.simulations = num(alg.simulations) ?? a.simulations;
+    a.rounds = num(alg.rounds) ?? a.rounds;
+    a.posteriorSamples = num(alg.posteriorSamples) ?? a.posteriorSamples;
+  } else if (alg && (alg.kind === 'smcAbc' || alg.kind === 'abcRejection' || alg.kind === 'replenishmentSmcAbc')) {
     const a = out.algorithm;
     a.kind = alg.kind;
     a.populationSize = num(alg.populationSize) ?? a.populationSize;
@@ -270,6 +286,7 @@ function readKernel(a: AlgorithmSettings, spec: unknown): void {
 
 /** A human line for the settings (shown in the run header). */
 export function describeAlgorithm(a: AlgorithmSettings): string {
+  if (a.kind === 'npe') return `${a.rounds > 1 ? `Sequential NPE · ${a.rounds} rounds` : 'NPE'} · ${a.simulations} simulations`;
   const adjusted = a.regressionAdjustment ? ' · regression-adjusted' : '';
   if (a.kind === 'smcAbc') return `SMC-ABC · ${a.populationSize} particles · up to ${a.maxGenerations} generations${adjusted}`;
   if (a.kind === 'replenishmentSmcAbc') return `Replenishment SMC-ABC · ${a.populationSize} particles${adjusted}`;
@@ -280,4 +297,5 @@ export const ALGORITHM_LABELS: Record<string, string> = {
   smcAbc: 'SMC-ABC',
   abcRejection: 'ABC rejection',
   replenishmentSmcAbc: 'Replenishment SMC-ABC',
+  npe: 'NPE',
 };

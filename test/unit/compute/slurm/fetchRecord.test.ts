@@ -4,6 +4,7 @@ import { mergeRun } from '../../../../engine/compute/slurm/batch/fetch.js';
 import { alreadyFetchedError, mergedCopy, recordFetch } from '../../../../engine/compute/slurm/batch/fetchRecord.js';
 import { RemoteRunRegistry, type RemoteRun } from '../../../../engine/compute/slurm/batch/remoteRuns.js';
 import { ProjectStore } from '../../../../engine/store/index.js';
+import { readRunEstimator, readRunTraining, saveRunEstimator } from '../../../../engine/store/runEstimators.js';
 import { fakeGeneration, tempDir } from '../../store/helpers.js';
 
 /**
@@ -107,6 +108,25 @@ describe('the fetch record in remote-runs.json', () => {
     } finally {
       other.close();
       target.close();
+      source.close();
+    }
+  });
+});
+
+describe('mergeRun brings an NPE run’s estimator', () => {
+  it('copies the trained estimator and its training curves with the run', () => {
+    const dir = tempDir('sciope-fetch-');
+    const { store: source, runId } = clusterProject(dir, 'completed');
+    const round = { round: 0, simulations: 60, trainLoss: [2.5, 1.75], validationLoss: [2.625, 2], bestEpoch: 2, seconds: 1.5 };
+    saveRunEstimator(source, runId, { kind: 'maf', rounds: [round] });
+    const target = join(dir, 'local.sciope');
+    const id = mergeRun(source, runId, target);
+    const local = ProjectStore.open(target);
+    try {
+      expect(readRunEstimator(local, id)?.estimator).toEqual({ kind: 'maf', rounds: [round] });
+      expect(readRunTraining(local, id)).toEqual([round]);
+    } finally {
+      local.close();
       source.close();
     }
   });
