@@ -15,16 +15,8 @@ export interface NpeAlgorithmSettings {
   /** Draws from q(θ | x_o) kept per round as that round's generation. */
   readonly posteriorSamples?: number;
   readonly flow?: { readonly transforms?: number; readonly hidden?: number; readonly hiddenLayers?: number; readonly activation?: 'tanh' | 'relu' };
-  readonly training?: {
-    readonly batchSize?: number;
-    readonly learningRate?: number;
-    readonly validationFraction?: number;
-    readonly patience?: number;
-    readonly plateauReductions?: number;
-    readonly maxEpochs?: number;
-    readonly clipNorm?: number;
-    readonly atoms?: number;
-  };
+  /** As the study file spells them (see trainFlow's FlowTrainingOptions). */
+  readonly training?: NpeOptions['training'];
 }
 
 /**
