@@ -30,6 +30,7 @@ export function npeAlgorithm(options: {
   rounds: number;
   compareWith: 'NPE' | 'SNPE';
   training?: NpeOptions['training'];
+  flow?: NpeOptions['flow'];
 }): AccuracyAlgorithm {
   return {
     id: options.id,
@@ -52,6 +53,7 @@ export function npeAlgorithm(options: {
           simulations: context.budget,
           rounds: options.rounds,
           training: options.training,
+          flow: options.flow,
           signal: context.signal,
           onEpoch: (round, epoch) => {
             lastEpoch = epoch.epoch;
@@ -75,7 +77,7 @@ export function npeAlgorithm(options: {
             seconds: r.seconds,
             invalid: r.invalid,
             proposalAcceptance: r.proposalAcceptance,
-            bestValidationLoss: r.validationLoss[r.bestEpoch - 1],
+            bestValidationLoss: r.bestEpoch > 0 ? r.validationLoss[r.bestEpoch - 1] : null,
           })),
         };
         const samplesDir = process.env.NPE_BENCH_SAMPLES_DIR;

@@ -18,6 +18,7 @@ export interface NpeRound {
   readonly proposalAcceptance: number;
   readonly trainLoss: number[];
   readonly validationLoss: number[];
+  /** The epoch whose weights were kept; 0 when none beat the starting weights (a warm start in SNPE). */
   readonly bestEpoch: number;
   readonly seconds: number;
 }

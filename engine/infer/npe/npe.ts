@@ -13,8 +13,12 @@ export interface NpeOptions extends Omit<AbcOptions, 'distance' | 'onGeneration'
   readonly simulations?: number;
   /** 1: NPE on prior draws; > 1: SNPE-C, later rounds drawing from the posterior at x_o (default 1). */
   readonly rounds?: number;
-  /** The flow's shape; sbi's defaults: 5 transforms of 50 hidden units, two hidden layers each, tanh. */
-  readonly flow?: Partial<Pick<FlowArchitecture, 'transforms' | 'hidden' | 'hiddenLayers' | 'activation'>>;
+  /**
+   * The flow's shape; sbi's defaults: 5 transforms of 50 hidden units, two
+   * hidden layers each, tanh; here with direct linear connections too (see
+   * FlowArchitecture.linear).
+   */
+  readonly flow?: Partial<Pick<FlowArchitecture, 'transforms' | 'hidden' | 'hiddenLayers' | 'activation' | 'linear'>>;
   /** Training settings (the loss is chosen per round: maximum likelihood in round 0, atomic after). */
   readonly training?: Omit<FlowTrainingOptions, 'loss' | 'seed' | 'signal' | 'onEpoch'>;
   /** Each training epoch of each round: for live training curves. */
@@ -52,6 +56,7 @@ export async function npe(options: NpeOptions): Promise<NeuralPosterior> {
     const thetas: Float64Array[] = [];
     const xs: Float64Array[] = [];
     const logPriors: number[] = [];
+    const fromPrior: number[] = [];
     const history: NpeRound[] = [];
     let estimator: TrainedFlow | null = null;
     let posterior: NeuralPosterior | null = null;
@@ -63,6 +68,7 @@ export async function npe(options: NpeOptions): Promise<NeuralPosterior> {
       hidden: 50,
       hiddenLayers: 2,
       activation: 'tanh',
+      linear: true,
       ...options.flow,
     });
     // Settings are checked before any simulation runs.
@@ -99,9 +105,16 @@ export async function npe(options: NpeOptions): Promise<NeuralPosterior> {
         thetas.push(theta);
         xs.push(x);
         logPriors.push(prior.logDensity(theta));
+        fromPrior.push(r === 0 ? 1 : 0);
       }
       setup.simulations += sample.trialsUsed;
-      const data = { count: thetas.length, theta: pack(thetas, D), x: pack(xs, C), logPrior: Float64Array.from(logPriors) };
+      const data = {
+        count: thetas.length,
+        theta: pack(thetas, D),
+        x: pack(xs, C),
+        logPrior: Float64Array.from(logPriors),
+        fromPrior: Float64Array.from(fromPrior),
+      };
       if (data.count < 10) throw new InferenceError(`only ${data.count} simulations gave finite statistics; NPE needs at least 10`, { invalid });
       estimator ??= createFlow(architecture(C), data, roundSeed(setup.seed, 0, 1));
       const trained = await trainFlow(estimator, data, {

