@@ -1,6 +1,6 @@
 import type { FlowEpoch } from '../infer/npe/trainFlow.js';
 import type { ProjectStore, RunRecord } from '../store/ProjectStore.js';
-import { readRunTraining, type TrainingRound } from '../store/runEstimators.js';
+import { finiteOrNull, readRunTraining, type TrainingRound } from '../store/runEstimators.js';
 import type { EngineEvent, RunTraining, TrainingEpoch, TrainingRoundView } from './contract.js';
 
 /** Training epochs are sent at most this often per run (and at each round's end): a smooth curve, cheap over IPC and WebSocket. */
@@ -8,8 +8,6 @@ const TRAINING_EVENT_INTERVAL_MS = 100;
 
 /** npe()'s epoch limit when the study sets none (FlowTrainingOptions.maxEpochs). */
 const DEFAULT_MAX_EPOCHS = 1000;
-
-const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
 
 /** What a study's NPE algorithm plans: rounds and the epoch limit, for the chart's axes. */
 export function plannedTraining(algorithm: unknown): { plannedRounds: number | null; maxEpochs: number | null } {
@@ -78,7 +76,7 @@ export class LiveTraining {
     if (now - this.lastSent >= TRAINING_EVENT_INTERVAL_MS) this.flush();
   }
 
-  /** A round ended: its final curve (the estimator's own record) replaces the live one, and what is pending goes out. */
+  /** A round ended: what is pending goes out, and the round gets its simulations and kept epoch from the estimator's record. */
   roundEnded(rounds: readonly { round: number; simulations: number; bestEpoch: number }[]): void {
     this.flush();
     for (const r of rounds) {

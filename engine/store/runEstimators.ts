@@ -22,7 +22,8 @@ interface EstimatorRound {
   readonly seconds: number;
 }
 
-const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
+/** A loss as stored and sent: JSON has no NaN or Infinity. */
+export const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 /** The training curves of an estimator's rounds (NeuralPosteriorJSON.rounds). */
 export function trainingRounds(rounds: readonly EstimatorRound[]): TrainingRound[] {
