@@ -14,13 +14,15 @@
  * engine/ or package-lock.json), as `npm run build` would.
  * Prints a table and writes test/bench/results/cli.json.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable } from '../../engine/cli/output/finalStateSummary.js';
 import { summarise, type Timing } from './measure.js';
+import { compileVilarReference } from './vilarReference.js';
+import { cliBundleFresh, ensureCliBundle } from './cliBundleState.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const STARTS = Number(process.env.BENCH_CLI_STARTS ?? 15);
@@ -28,22 +30,6 @@ const SIMULATIONS = Number(process.env.BENCH_CLI_SIMULATIONS ?? 5);
 const RUNS = 200;
 const SEED = 1;
 const EVENT_TOLERANCE = 0.03;
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Whether bin/sciope.js runs the bundle (the same test it makes). */
-function bundleFresh(): boolean {
-  const bundle = join(root, 'out/cli/sciope.mjs');
-  const lock = statSync(join(root, 'package-lock.json'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  return existsSync(bundle) && statSync(bundle).mtimeMs >= Math.max(lock, newestMtime(join(root, 'engine')));
-}
 
 /** GNU time, where installed: the CPU seconds each process used, a figure that a busy machine disturbs less than the wall time. */
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
@@ -73,26 +59,14 @@ function alternate(commands: Record<string, [string, string[]]>, rounds: number)
   return { wall, cpu };
 }
 
-function compileReference(): string | undefined {
-  const binary = join(mkdtempSync(join(tmpdir(), 'sciope-bench-cli-')), 'vilarDirect');
-  for (const compiler of ['gcc', 'cc', 'clang']) {
-    const result = spawnSync(compiler, ['-O3', '-march=native', '-o', binary, join(root, 'test/bench/reference/vilarDirect.c'), '-lm'], { encoding: 'utf8' });
-    if (result.status === 0) return binary;
-  }
-  return undefined;
-}
-
 const loadBefore = loadavg();
-if (!bundleFresh()) {
-  console.log('building the CLI bundle (out/cli is missing, or older than engine/ or package-lock.json)');
-  execFileSync(process.execPath, [join(root, 'build/cliBundle.mjs')], { cwd: root, stdio: 'inherit' });
-}
+ensureCliBundle();
 const sciope = (...args: string[]): [string, string[]] => [process.execPath, [join(root, 'bin/sciope.js'), ...args]];
 const simulateArgs = ['simulate', 'vilar', '--runs', String(RUNS), '--seed', String(SEED)];
 
 // One untimed run each: warms the file cache, and gives the event counts to compare.
 const ours = /events: [\d,]+ \(([\d.]+) per trajectory\)/.exec(timed(...sciope(...simulateArgs)).stdout);
-const reference = compileReference();
+const reference = compileVilarReference();
 if (!reference) console.log('no C compiler (gcc, cc, clang) found: the C reference is left out');
 const referenceEvents = reference ? /mean_events ([\d.]+)/.exec(timed(reference, [String(RUNS), String(SEED)]).stdout) : null;
 
@@ -101,7 +75,7 @@ const simulations = alternate(
   { simulate: sciope(...simulateArgs, '-q'), ...(reference ? { reference: [reference, [String(RUNS), String(SEED)]] as [string, string[]] } : {}) },
   SIMULATIONS,
 );
-const stayedFresh = bundleFresh();
+const stayedFresh = cliBundleFresh();
 
 const timing: Record<string, Timing> = Object.fromEntries(Object.entries({ ...starts.wall, ...simulations.wall }).map(([k, v]) => [k, summarise(v)]));
 const cpuTiming: Record<string, Timing> = Object.fromEntries(Object.entries({ ...starts.cpu, ...simulations.cpu }).map(([k, v]) => [k, summarise(v)]));
