@@ -97,7 +97,7 @@ export async function runAccuracyBenchmark(settings: AccuracySettings, onRecord?
           const rows = result.particles.length / d;
           const weights = result.weights ?? new Float64Array(rows).fill(1);
           const rng = Xoshiro128.fromSeed(seed, 1);
-          let bandwidth: number | undefined;
+          let kde: { kdeBandwidth: number; kdeShape: string } | undefined;
           let samples: Float64Array;
           if (algorithm.resample === 'kde') {
             const smoothed = kdeResample(
@@ -108,7 +108,8 @@ export async function runAccuracyBenchmark(settings: AccuracySettings, onRecord?
               rng,
             );
             samples = smoothed.samples;
-            bandwidth = smoothed.bandwidth;
+            // The width and which covariance the kernel followed (the particles' full or diagonal one, or isotropic), to tell a smoothing effect from the sampler's.
+            kde = { kdeBandwidth: smoothed.bandwidth, kdeShape: smoothed.shape };
           } else samples = resampleWeighted(result.particles, weights, d, settings.posteriorSamples, rng);
           const c2stStarted = performance.now();
           const score = c2st(samples, reference.values, {
@@ -131,9 +132,7 @@ export async function runAccuracyBenchmark(settings: AccuracySettings, onRecord?
             particles: rows,
             runSeconds,
             c2stSeconds: (performance.now() - c2stStarted) / 1000,
-            ...(result.details || bandwidth !== undefined
-              ? { details: { ...result.details, ...(bandwidth !== undefined ? { kdeBandwidth: bandwidth } : {}) } }
-              : {}),
+            ...(result.details || kde ? { details: { ...result.details, ...kde } } : {}),
           };
           records.push(record);
           onRecord?.(record);
