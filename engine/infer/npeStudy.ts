@@ -10,8 +10,10 @@ export interface NpeAlgorithmSettings {
   readonly kind: 'npe';
   /** Total simulations over all rounds. */
   readonly simulations?: number;
-  /** 1: NPE on prior draws; more: SNPE-C rounds, each drawing from the last estimate at x_o. */
+  /** 1: NPE on prior draws; more: sequential rounds, each focused on x_o by the last estimate. */
   readonly rounds?: number;
+  /** With rounds > 1: 'truncated' (TSNPE, the default) or 'atomic' (SNPE-C / APT); see NpeOptions.sequential. */
+  readonly sequential?: NpeOptions['sequential'];
   /** Draws from q(θ | x_o) kept per round as that round's generation. */
   readonly posteriorSamples?: number;
   readonly flow?: { readonly transforms?: number; readonly hidden?: number; readonly hiddenLayers?: number; readonly activation?: 'tanh' | 'relu' };
@@ -78,6 +80,7 @@ export async function runNpeStudy(
     onProgress,
     simulations,
     rounds,
+    ...(settings.sequential ? { sequential: settings.sequential } : {}),
     ...(settings.flow ? { flow: settings.flow } : {}),
     ...(settings.training ? { training: settings.training } : {}),
     onEpoch: hooks.onTrainingEpoch,

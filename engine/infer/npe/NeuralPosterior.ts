@@ -14,8 +14,16 @@ export interface NpeRound {
   readonly simulations: number;
   /** Of them, pairs with non-finite statistics, left out of training (sbi's `exclude_invalid_x`). */
   readonly invalid: number;
-  /** Share of flow draws inside the prior's support when this round's proposals were drawn (1 in round 0). */
+  /**
+   * Share of proposal draws kept (1 in round 0): with atomic rounds, of flow
+   * draws inside the prior's support; with truncated rounds, of prior draws
+   * inside the highest-density region (its prior mass).
+   */
   readonly proposalAcceptance: number;
+  /** Truncated rounds: the log q(θ | x_o) threshold that bounded this round's region. */
+  readonly truncationThreshold?: number;
+  /** Truncated rounds: the region's prior mass (share of prior draws with log q above the threshold). */
+  readonly truncatedPriorMass?: number;
   readonly trainLoss: number[];
   readonly validationLoss: number[];
   /** The epoch whose weights were kept; 0 when none beat the starting weights (a warm start in SNPE). */

@@ -1,4 +1,4 @@
-export { npe, type NpeOptions } from './npe.js';
+export { npe, SEQUENTIAL_METHODS, type NpeOptions, type SequentialMethod } from './npe.js';
 export { NeuralPosterior, type NeuralPosteriorJSON, type NeuralSamples, type NpeRound, type SampleOptions } from './NeuralPosterior.js';
 export { MaskedAutoregressiveFlow, initialWeights, type FlowArchitecture, type NamedWeight } from './maskedAutoregressiveFlow.js';
 export {
@@ -12,3 +12,11 @@ export {
   type TrainedFlow,
 } from './trainFlow.js';
 export { madeMasks, type MadeMasks } from './madeMasks.js';
+export {
+  highDensityThreshold,
+  validateTruncation,
+  sampleTruncatedPrior,
+  type DensityEstimate,
+  type TruncatedPriorSample,
+  type TruncationOptions,
+} from './truncatedProposal.js';

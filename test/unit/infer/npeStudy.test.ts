@@ -56,6 +56,9 @@ describe('NPE study algorithm: parsing', () => {
     expect(studyErrors({ ...base, algorithm: { kind: 'npe', simulations: 40, rounds: 5 } })).toEqual([
       'algorithm.simulations: expected at least 10 simulations per round (50 for 5 rounds), got 40',
     ]);
+    expect(studyErrors({ ...base, algorithm: { kind: 'npe', rounds: 2, sequential: 'apt' } })).toEqual([
+      'algorithm.sequential: expected "truncated" or "atomic"',
+    ]);
     expect(studyErrors({ ...base, algorithm: { kind: 'npe', flow: { activation: 'sigmoid' } } })).toEqual([
       'algorithm.flow.activation: expected "tanh" or "relu"',
     ]);
@@ -101,24 +104,32 @@ describe('NPE study algorithm: running', () => {
     expect(summary.sd).toBeLessThan(0.8);
   }, 60_000);
 
-  it('runs sequential rounds (SNPE-C) as one stored generation each, the budget split over them', async () => {
-    const study = parseStudy({ ...base, algorithm: { ...TINY_NPE, rounds: 2, posteriorSamples: 200 }, seed: 9 }, 'study.json');
-    const generations: Array<{ index: number; simulations: number }> = [];
-    let rounds: unknown[] = [];
-    const posterior = await runStudy(study, getExample('birth-death')!, observed, {
-      executor: new FunctionExecutor((p, rng) => [p[0] + 0.5 * rng.nextNormal()], 100),
-      onGeneration: (g) => void generations.push({ index: g.index, simulations: g.simulations }),
-      onEstimator: (json) => void (rounds = [...json.rounds]),
-    });
-    expect(generations).toEqual([
-      { index: 0, simulations: 150 },
-      { index: 1, simulations: 150 },
-    ]);
-    expect(rounds).toHaveLength(2);
-    expect(posterior.generations.map((g) => g.count)).toEqual([200, 200]);
-    expect(posterior.simulations).toBe(300);
-    expect(posterior.config).toMatchObject({ algorithm: 'snpe', rounds: 2 });
-  }, 60_000);
+  it.each([
+    ['truncated (TSNPE, the default)', undefined, 'tsnpe'],
+    ['atomic (SNPE-C)', 'atomic', 'snpe'],
+  ] as const)(
+    'runs sequential rounds, %s, as one stored generation each, the budget split over them',
+    async (_, sequential, algorithm) => {
+      const settings = { ...TINY_NPE, rounds: 2, posteriorSamples: 200, ...(sequential ? { sequential } : {}) };
+      const study = parseStudy({ ...base, algorithm: settings, seed: 9 }, 'study.json');
+      const generations: Array<{ index: number; simulations: number }> = [];
+      let rounds: unknown[] = [];
+      const posterior = await runStudy(study, getExample('birth-death')!, observed, {
+        executor: new FunctionExecutor((p, rng) => [p[0] + 0.5 * rng.nextNormal()], 100),
+        onGeneration: (g) => void generations.push({ index: g.index, simulations: g.simulations }),
+        onEstimator: (json) => void (rounds = [...json.rounds]),
+      });
+      expect(generations).toEqual([
+        { index: 0, simulations: 150 },
+        { index: 1, simulations: 150 },
+      ]);
+      expect(rounds).toHaveLength(2);
+      expect(posterior.generations.map((g) => g.count)).toEqual([200, 200]);
+      expect(posterior.simulations).toBe(300);
+      expect(posterior.config).toMatchObject({ algorithm, rounds: 2, sequential: sequential ?? 'truncated' });
+    },
+    60_000,
+  );
 
   it('refuses to resume an NPE run and ABC overrides, saying why', async () => {
     const study = parseStudy({ ...base, algorithm: TINY_NPE }, 'study.json');
