@@ -86,7 +86,7 @@ export class EngineService {
     this.log = options.log ?? ((message) => process.stderr.write(`${message}\n`));
     const executor = () => this.executor();
     const emit = (event: EngineEvent) => this.emit(event);
-    this.runs = new RunManager({ executor, emit, log: this.log });
+    this.runs = new RunManager({ executor, compute, emit, log: this.log });
     this.learning = new LearnManager({ executor, emit, log: this.log, compute });
     this.explorations = new ExplorationSessions(compute);
     this.previews = new PreviewTasks(options.previewTimeLimitMs);

@@ -1,4 +1,5 @@
 import type { Executor } from '../compute/executor.js';
+import type { ComputeRunner } from '../compute/thread/index.js';
 import { parseObservedCsv } from '../infer/observedData.js';
 import { parseStudy, runStudy } from '../infer/study.js';
 import { resolveStudySummaries } from '../learn/nn/studySummaries.js';
@@ -29,6 +30,8 @@ interface ActiveRun {
 
 interface RunManagerOptions {
   readonly executor: () => Promise<Executor>;
+  /** Where an NPE run's network trains: the engine's compute threads, so its event loop stays free. */
+  readonly compute?: ComputeRunner;
   readonly emit: (event: EngineEvent) => void;
   readonly log: (message: string) => void;
 }
@@ -103,6 +106,7 @@ export class RunManager {
           seed,
           executor,
           signal: active.controller.signal,
+          ...(this.options.compute ? { compute: this.options.compute } : {}),
           populationSize: args.populationSize,
           maxGenerations: args.maxGenerations,
           onProgress: (event) => this.progress(runId, active, event),

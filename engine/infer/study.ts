@@ -1,3 +1,4 @@
+import type { ComputeRunner } from '../compute/thread/ComputeRunner.js';
 import { z } from 'zod';
 import type { Executor, SimulationJob } from '../compute/executor.js';
 import { InProcessExecutor } from '../compute/InProcessExecutor.js';
@@ -82,6 +83,7 @@ const algorithmSchema = z.discriminatedUnion(
       kind: z.literal('npe'),
       simulations: count('an integer >= 10').min(10, { error: 'expected an integer >= 10' }).optional(),
       rounds: integer.optional(),
+      sequential: z.enum(['truncated', 'atomic'], { error: 'expected "truncated" or "atomic"' }).optional(),
       posteriorSamples: integer.optional(),
       flow: z
         .strictObject({
@@ -340,6 +342,8 @@ function validatedOrNull(model: ReactionNetworkInput): ReturnType<typeof validat
 
 export interface StudyRunOptions extends Pick<NpeStudyHooks, 'onTrainingEpoch' | 'onEstimator'> {
   readonly executor?: Executor;
+  /** Where an NPE study's flow trains (default: this thread; see NpeOptions.compute). */
+  readonly compute?: ComputeRunner;
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: InferenceProgress) => void;
   readonly onGeneration?: (generation: Generation) => void | Promise<void>;
@@ -435,7 +439,11 @@ export async function runStudy(study: Study, model: ReactionNetworkInput, observ
         { path: 'algorithm.regressionAdjustment', message: 'regression adjustment corrects ABC particles, not NPE samples' },
       ]);
     const { distance: _distance, onGeneration, resumeFrom: _resumeFrom, ...npeOptions } = common;
-    return runNpeStudy(npeOptions, study.algorithm, { onGeneration, onTrainingEpoch: options.onTrainingEpoch, onEstimator: options.onEstimator });
+    return runNpeStudy({ ...npeOptions, ...(options.compute ? { compute: options.compute } : {}) }, study.algorithm, {
+      onGeneration,
+      onTrainingEpoch: options.onTrainingEpoch,
+      onEstimator: options.onEstimator,
+    });
   }
   const { kind, ...algorithmSettings } = study.algorithm;
   const settings =

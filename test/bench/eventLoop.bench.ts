@@ -18,6 +18,9 @@
  *   whose kNN classifier is O(n²)) on a session whose one
  *   batch holds synthetic features (smooth functions of the two parameters
  *   plus noise; simulating 20,000 points would only add pool time);
+ * - an NPE run (`runs.start`, toggle-switch: BENCH_EVENTLOOP_NPE simulations,
+ *   default 2,000, on the worker pool, then BENCH_EVENTLOOP_NPE_EPOCHS epochs
+ *   of flow training, default 20, then 1,000 posterior draws);
  * - a GP fit (300 points, 3-D, Matérn 5/2, default restarts) through the
  *   same ComputeRunner (no EngineApi method fits GPs yet).
  * Modes alternate per task, so both see the same machine load; an idle row
@@ -46,6 +49,8 @@ const POINTS = Number(process.env.BENCH_EVENTLOOP_POINTS ?? 20_000);
 const TSNE_POINTS = Math.min(POINTS, Number(process.env.BENCH_EVENTLOOP_TSNE_POINTS ?? 2_000));
 const EPOCHS = Number(process.env.BENCH_EVENTLOOP_EPOCHS ?? 2);
 const TRAIN = Number(process.env.BENCH_EVENTLOOP_TRAIN ?? 2_000);
+const NPE_SIMULATIONS = Number(process.env.BENCH_EVENTLOOP_NPE ?? 2_000);
+const NPE_EPOCHS = Number(process.env.BENCH_EVENTLOOP_NPE_EPOCHS ?? 20);
 const LABELS = 200;
 type Mode = 'inThread' | 'threads';
 const MODES = (process.env.BENCH_EVENTLOOP_MODES ?? 'inThread,threads').split(',') as Mode[];
@@ -187,6 +192,34 @@ async function train(service: EngineService, mode: Mode): Promise<void> {
   off();
 }
 
+/**
+ * An NPE run (`runs.start`) on the toggle-switch study: NPE_SIMULATIONS
+ * simulations on the worker pool, then the flow trained for NPE_EPOCHS
+ * epochs (on a compute thread, or in-thread), then 1,000 posterior draws.
+ */
+async function npeRun(service: EngineService, mode: Mode): Promise<void> {
+  const model = await service.call('models.addExample', { example: 'toggle-switch' });
+  const observed = await service.call('observed.importCsv', { name: 'observed.csv', csv: toggleObserved });
+  const { priors } = await service.call('priors.defaults', { modelId: model.id });
+  const study = await service.call('studies.save', {
+    name: 'toggle npe',
+    modelId: model.id,
+    observedId: observed.id,
+    priors,
+    seed: 11,
+    algorithm: { kind: 'npe', simulations: NPE_SIMULATIONS, posteriorSamples: 1000, training: { maxEpochs: NPE_EPOCHS, patience: 1000 } },
+  });
+  let finished!: (event: EngineEvent) => void;
+  const done = new Promise<EngineEvent>((resolve) => (finished = resolve));
+  const off = service.onEvent((event) => event.type === 'run.finished' && finished(event));
+  await measured(`NPE run: ${NPE_SIMULATIONS.toLocaleString('en-US')} simulations (pool), ${NPE_EPOCHS} epochs, 1,000 draws`, mode, async () => {
+    await service.call('runs.start', { studyId: study.id });
+    const event = await done;
+    if (event.type === 'run.finished' && event.status !== 'completed') throw new Error(`NPE run ${event.status}: ${event.error?.message}`);
+  });
+  off();
+}
+
 function gpInput(): { x: number[][]; y: number[] } {
   const rng = Xoshiro128.fromSeed(9);
   const x = Array.from({ length: 300 }, () => [rng.nextDouble(), rng.nextDouble(), rng.nextDouble()]);
@@ -200,6 +233,7 @@ const idle = () => new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1
 try {
   for (const mode of MODES) await measured(`idle (${IDLE_SECONDS} s wait)`, mode, idle);
   for (const mode of MODES) await train(services[mode], mode);
+  for (const mode of MODES) await npeRun(services[mode], mode);
   for (const mode of MODES)
     await measured(`explore.embed UMAP, ${POINTS.toLocaleString('en-US')} points`, mode, () =>
       services[mode].call('explore.embed', { name: 'map', method: 'umap' }),

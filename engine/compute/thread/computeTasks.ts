@@ -6,6 +6,7 @@ import type { ReduceOptions, Reduction } from '../../learn/reduce/reduceDimensio
 import type { PropagateOptions, PropagationResult } from '../../learn/semiSupervised/propagateLabels.js';
 import type { Rows } from '../../learn/surrogate/GaussianProcess.js';
 import type { GaussianProcessJson, GaussianProcessOptions } from '../../learn/surrogate/gpOptions.js';
+import type { FlowEpoch, FlowTrainingData, FlowTrainingOptions, FlowTrainingResult, TrainedFlow } from '../../infer/npe/trainFlow.js';
 
 /**
  * The engine's CPU-heavy tasks by name, each with plain (structured-clone)
@@ -22,6 +23,12 @@ export interface ComputeTaskTypes {
     input: { readonly set: TrainingSet; readonly options: Omit<LearnStatisticsOptions, 'signal' | 'onEpoch'> };
     progress: EpochProgress;
     output: LearnedStatistics;
+  };
+  /** Train (or keep training) a neural posterior's flow on (θ, x) pairs: one round of NPE (trainFlow). */
+  trainFlow: {
+    input: { readonly start: TrainedFlow; readonly data: FlowTrainingData; readonly options: Omit<FlowTrainingOptions, 'signal' | 'onEpoch'> };
+    progress: FlowEpoch;
+    output: FlowTrainingResult;
   };
   /** Initialise the training backend and name it. */
   learnBackend: { input: Record<string, never>; progress: never; output: LearnBackend };
@@ -75,6 +82,7 @@ type TaskTable = { readonly [K in ComputeTaskName]: (input: TaskInput<K>, contex
 
 export const COMPUTE_TASK_NAMES: readonly ComputeTaskName[] = [
   'trainStatistics',
+  'trainFlow',
   'learnBackend',
   'reduceDimension',
   'propagateLabels',
@@ -86,6 +94,12 @@ export const computeTasks: TaskTable = {
   async trainStatistics({ set, options }, { signal, progress }) {
     const { learnSummaryStatistics } = await import('../../learn/nn/learnStatistics.js');
     return learnSummaryStatistics(set, { ...options, signal, onEpoch: progress });
+  },
+  async trainFlow({ start, data, options }, { signal, progress }) {
+    const { initLearnBackend } = await import('../../learn/backend.js');
+    const { trainFlow } = await import('../../infer/npe/trainFlow.js');
+    await initLearnBackend();
+    return trainFlow(start, data, { ...options, signal, onEpoch: progress });
   },
   async learnBackend() {
     const { initLearnBackend } = await import('../../learn/backend.js');

@@ -12,6 +12,7 @@ import { GaussianProcess } from '../../../../engine/learn/surrogate/GaussianProc
 import { immigrationDeath } from '../../../../engine/model/examples/smallNetworks.js';
 import { createIndependentPrior } from '../../../../engine/sample/priors/registry.js';
 import { Xoshiro128 } from '../../../../engine/sample/random/index.js';
+import { createFlow, type FlowEpoch, type FlowTrainingData } from '../../../../engine/infer/npe/trainFlow.js';
 
 /**
  * The compute thread runs the very functions the caller's thread would
@@ -114,6 +115,29 @@ describe('ComputeThreads: training', () => {
     expect(there.spec.weights).toBe(here.spec.weights);
     expect(there.history.trainLoss).toEqual(here.history.trainLoss);
     expect(epochs.map((p) => p.epoch)).toEqual([1, 2]);
+  }, 120_000);
+
+  it('trains an NPE flow to the same weights and losses as in-thread, and reports every epoch', async () => {
+    // theta ~ U(-1, 1)^2, x = theta + N(0, 0.1^2) noise in 3-D (the third coordinate pure noise): 400 pairs.
+    const rng = Xoshiro128.fromSeed(5, 0);
+    const count = 400;
+    const theta = Float64Array.from({ length: count * 2 }, () => 2 * rng.nextDouble() - 1);
+    const x = Float64Array.from({ length: count * 3 }, (_, i) => (i % 3 < 2 ? theta[Math.floor(i / 3) * 2 + (i % 3)] : 0) + 0.1 * rng.nextNormal());
+    const data: FlowTrainingData = { count, theta, x };
+    const start = createFlow(
+      { kind: 'maf', dimension: 2, contextDimension: 3, transforms: 2, hidden: 8, hiddenLayers: 1, activation: 'tanh', linear: true },
+      data,
+      3,
+    );
+    const flowOptions = { maxEpochs: 3, batchSize: 64, seed: 4 };
+    const here = await inThreadCompute.run('trainFlow', { start, data, options: flowOptions });
+    const epochs: FlowEpoch[] = [];
+    const there = await threads.run('trainFlow', { start, data, options: flowOptions }, { onProgress: (p) => epochs.push(p) });
+    expect(there.trainLoss).toEqual(here.trainLoss);
+    expect(there.validationLoss).toEqual(here.validationLoss);
+    expect(there.weights).toEqual(here.weights);
+    expect(epochs.map((p) => p.epoch)).toEqual(here.trainLoss.map((_, i) => i + 1));
+    expect(here.trainLoss.every(Number.isFinite)).toBe(true);
   }, 120_000);
 
   it('cancel ends the thread at once, mid-epoch', async () => {
