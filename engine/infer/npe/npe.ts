@@ -32,7 +32,7 @@ export interface NpeOptions extends Omit<AbcOptions, 'distance' | 'onGeneration'
    * FlowArchitecture.linear).
    */
   readonly flow?: Partial<Pick<FlowArchitecture, 'transforms' | 'hidden' | 'hiddenLayers' | 'activation' | 'linear'>>;
-  /** Training settings (the loss is chosen per round: maximum likelihood in round 0, atomic after). */
+  /** Training settings (the loss is chosen per round: maximum likelihood in round 0 and in truncated rounds, atomic in atomic ones). */
   readonly training?: Omit<FlowTrainingOptions, 'loss' | 'seed' | 'signal' | 'onEpoch'>;
   /**
    * Where the flow trains (default: this thread). The engine behind the app
