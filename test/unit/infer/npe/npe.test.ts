@@ -67,16 +67,24 @@ async function klFromExact(posterior: NeuralPosterior): Promise<number> {
   return kl;
 }
 
+/**
+ * The closed-form Gaussian case's posterior, N((0.8, −0.4), 0.2 I), from 4,000 draws: means within 0.1
+ * (0.22 posterior sd), sds within 15%, and the 1,500 simulations it was given.
+ */
+async function expectExactGaussian(posterior: NeuralPosterior): Promise<void> {
+  const samples = await posterior.toPosterior(4000, { seed: 1 });
+  const mean = samples.mean();
+  const sd = samples.sd();
+  expect(Math.abs(mean[0] - 0.8)).toBeLessThan(0.1);
+  expect(Math.abs(mean[1] + 0.4)).toBeLessThan(0.1);
+  for (const s of sd) expect(Math.abs(s / Math.sqrt(0.2) - 1)).toBeLessThan(0.15);
+  expect(posterior.simulations).toBe(1500);
+}
+
 describe('npe', () => {
   it('recovers the closed-form Gaussian posterior', async () => {
     const posterior = await npe({ ...gaussian, simulations: 1500, seed: 3 });
-    const samples = await posterior.toPosterior(4000, { seed: 1 });
-    const mean = samples.mean();
-    const sd = samples.sd();
-    expect(Math.abs(mean[0] - 0.8)).toBeLessThan(0.1);
-    expect(Math.abs(mean[1] + 0.4)).toBeLessThan(0.1);
-    for (const s of sd) expect(Math.abs(s / Math.sqrt(0.2) - 1)).toBeLessThan(0.15);
-    expect(posterior.simulations).toBe(1500);
+    await expectExactGaussian(posterior);
     expect(posterior.rounds[0].trainLoss.length).toBeGreaterThan(posterior.rounds[0].bestEpoch - 1);
     posterior.dispose();
   }, 120_000);
@@ -143,14 +151,7 @@ describe('npe', () => {
 
   it('TSNPE recovers the closed-form Gaussian posterior in an unbounded prior', async () => {
     const posterior = await npe({ ...gaussian, simulations: 1500, rounds: 3, seed: 3 });
-    const samples = await posterior.toPosterior(4000, { seed: 1 });
-    const mean = samples.mean();
-    const sd = samples.sd();
-    // The tolerances of the NPE test above (0.22 posterior sd on the means, 15% on the sds).
-    expect(Math.abs(mean[0] - 0.8)).toBeLessThan(0.1);
-    expect(Math.abs(mean[1] + 0.4)).toBeLessThan(0.1);
-    for (const s of sd) expect(Math.abs(s / Math.sqrt(0.2) - 1)).toBeLessThan(0.15);
-    expect(posterior.simulations).toBe(1500);
+    await expectExactGaussian(posterior);
     // Under N(0, I) the exact posterior's region at 1e-4 (radius √(0.4 · ln 1e4) = 1.92 around (0.8, −0.4)) has
     // prior mass 0.727 (Monte Carlo, 200,000 draws); the estimates' regions must come near it (±0.15).
     for (const round of posterior.rounds.slice(1)) expect(Math.abs(round.truncatedPriorMass! - 0.727)).toBeLessThan(0.15);
