@@ -1,10 +1,8 @@
-import { compileNetwork } from '../model/compile.js';
 import { beyondCounts } from '../model/countModel.js';
 import { toMoleculeCounts } from '../model/counts/index.js';
 import type { ReactionNetwork } from '../model/schema.js';
-import { createSimulator, type SimulatorOptions } from './createSimulator.js';
-import { GeneralOdeSimulator } from './general/index.js';
-import { createHybridModelSimulator } from './hybrid/index.js';
+import type { SimulatorOptions } from './createSimulator.js';
+import { simulatorForMethodModel } from './simulatorForMethodModel.js';
 import type { SimulationMethod, Simulator } from './types.js';
 
 /**
@@ -19,11 +17,19 @@ import type { SimulationMethod, Simulator } from './types.js';
  * first and pass the count model.
  */
 export function createModelSimulator(model: ReactionNetwork, method: SimulationMethod = 'ssa', options: SimulatorOptions = {}): Simulator {
-  if (method === 'hybrid') return createHybridModelSimulator(model, { maxEvents: options.maxEvents });
-  const beyond = beyondCounts(model).length > 0;
-  if (method === 'ode' && beyond) return new GeneralOdeSimulator(model, { maxSteps: options.maxEvents });
-  const counts = beyond ? toMoleculeCounts(model).model : model;
-  return createSimulator(compileNetwork(counts, method), method, options);
+  return simulatorForMethodModel(modelForMethod(model, method), method, options);
+}
+
+/**
+ * The model in the form `method` simulates it: ssa and tau take a model
+ * beyond counts converted to molecule counts, hybrid converted keeping its
+ * rate rules; ode takes any model as it is. Deterministic, so the worker
+ * pool converts a job's model once on its own thread (pool/validatedJob.ts)
+ * and its threads build the simulator with simulatorForMethodModel alone.
+ */
+export function modelForMethod(model: ReactionNetwork, method: SimulationMethod): ReactionNetwork {
+  if (method === 'ode' || beyondCounts(model).length === 0) return model;
+  return toMoleculeCounts(model, method === 'hybrid' ? { rateRules: 'keep' } : {}).model;
 }
 
 /**

@@ -3,7 +3,7 @@ import { SimulationSettingsError } from '../errors/index.js';
 import { DirectMethod } from './ssa/DirectMethod.js';
 import { TauLeaping } from './tau/TauLeaping.js';
 import { OdeSolver } from './ode/OdeSolver.js';
-import { createHybridSimulator } from './hybrid/index.js';
+import { HybridSimulator } from './hybrid/HybridSimulator.js';
 import type { SimulationMethod, Simulator } from './types.js';
 
 export const SIMULATION_METHODS: readonly SimulationMethod[] = ['ssa', 'tau', 'ode', 'hybrid'];
@@ -31,7 +31,7 @@ export function createSimulator(network: CompiledNetwork, method: SimulationMeth
     case 'ode':
       return new OdeSolver(network, { maxEvents });
     case 'hybrid':
-      return createHybridSimulator(network, { maxEvents });
+      return new HybridSimulator(network, { maxEvents });
     default:
       throw new SimulationSettingsError('method', `unknown method "${method}"; expected one of ${SIMULATION_METHODS.join(', ')}`);
   }

@@ -9,6 +9,8 @@ import type { ThreadTask } from './threadWorker.js';
 import { workerBundlePath } from './workerBundle.js';
 import { nextBatchSize } from './batchSizing.js';
 import { withScanOrder } from '../jobScanOrder.js';
+import { compileInlineInNewThreads } from '../simulationThreadTiering.js';
+import { withValidatedModel } from './validatedJob.js';
 
 export interface WorkerPoolOptions {
   /** Worker threads; one per core by default. */
@@ -124,6 +126,7 @@ export class WorkerPoolExecutor implements Executor {
 
   private piscina(): Promise<Piscina> {
     this.pool ??= workerBundlePath('threadWorker').then((filename) => {
+      compileInlineInNewThreads();
       const pool = new Piscina({
         filename,
         minThreads: this.concurrency,
@@ -155,7 +158,8 @@ export class WorkerPoolExecutor implements Executor {
     requireApprovedJob(given);
     const starting = this.piscina();
     // While the threads start (at the pool's first map), not after them.
-    const job = this.scanOrderHere ? withScanOrder(given) : given;
+    // Validated (and converted for its method) here, so the threads need no schema library; see validatedJob.
+    const job = withValidatedModel(this.scanOrderHere ? withScanOrder(given) : given);
     const pool = await starting;
     signal?.throwIfAborted();
     const { key: jobKey, bytes: jobBytes } = encodeJob(job);

@@ -26,6 +26,7 @@ import type { SimulationJob } from '../executor.js';
 import { prepareJobAsync, type PreparedJob } from '../runTrial.js';
 import { encodeFrame, FrameDecoder, FrameType, float64At, jsonBytes, NO_BATCH, PROTOCOL, u32, type Frame, type Hello, type WireError } from '../ssh/frames.js';
 import { packResults, unpackTrials } from './batchCodec.js';
+import { compileInlineInNewThreads } from '../simulationThreadTiering.js';
 
 export interface RemoteWorkerOptions {
   readonly threads: number;
@@ -91,6 +92,7 @@ export function runRemoteWorker(options: RemoteWorkerOptions): Promise<number> {
   const heartbeatMs = options.heartbeatMs ?? 1000;
   const hostTimeoutMs = options.hostTimeoutMs ?? 60_000;
   consoleToStderr();
+  compileInlineInNewThreads();
   const jobs = new Map<number, string>();
   const queue: Array<{ batchId: number; jobId: number; trials: Float64Array }> = [];
   const slots: Slot[] = [];

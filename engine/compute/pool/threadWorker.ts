@@ -1,6 +1,9 @@
 /**
  * Entry point of a worker thread of the local pool (bundled by
- * workerBundle.ts, loaded by piscina). A job arrives as UTF-8 JSON in a
+ * workerBundle.ts, loaded by piscina). A job arrives with its model
+ * validated, and converted for its method, by the pool (validatedJob.ts), so
+ * the thread evaluates no schema library unless a job has summary statistics
+ * or a black-box simulator (preparedJob.ts). It arrives as UTF-8 JSON in a
  * SharedArrayBuffer that every task of the job shares, so it is written once
  * however many batches follow; it is keyed by a hash of those bytes, so each
  * thread parses and prepares (compiles) a job once, however many `map` calls
@@ -10,7 +13,7 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { move } from 'piscina';
 import type { SimulationJob } from '../executor.js';
-import { prepareJobAsync, type PreparedJob } from '../runTrial.js';
+import { prepareValidatedJob, type PreparedJob } from '../preparedJob.js';
 import { packResults, unpackTrials } from './batchCodec.js';
 import { toThreadFailure } from './threadFailure.js';
 
@@ -35,7 +38,7 @@ function preparedJob(task: ThreadTask): Promise<PreparedJob> {
     prepared.delete(task.jobKey);
   } else {
     const job = JSON.parse(new TextDecoder().decode(new Uint8Array(task.jobBytes).slice())) as SimulationJob;
-    entry = prepareJobAsync(job);
+    entry = prepareValidatedJob(job);
     // A failed preparation is not kept: a batch that is retried prepares again.
     entry.catch(() => prepared.get(task.jobKey) === entry && prepared.delete(task.jobKey));
     if (prepared.size >= PREPARED_JOBS) prepared.delete(prepared.keys().next().value!);

@@ -36,6 +36,35 @@ const trials: Trial[] = Array.from({ length: 40 }, (_, i) => ({
 
 const reference = await new InProcessExecutor().map(vilarJob, trials);
 
+/**
+ * A model in concentrations (a compartment of size 2): the stochastic methods
+ * simulate it converted to molecule counts. The pool converts it on its own
+ * thread before sending it (pool/validatedJob.ts); every executor must give
+ * the in-process numbers.
+ */
+const concentrationJob: SimulationJob = {
+  model: {
+    name: 'concentrations',
+    units: { substance: 'item' },
+    compartments: [{ id: 'cell', size: 2 }],
+    species: [
+      { id: 'A', initial: 20, compartment: 'cell', amountOnly: false },
+      { id: 'B', initial: 0, compartment: 'cell', amountOnly: false },
+    ],
+    parameters: [{ id: 'k', value: 0.3 }],
+    reactions: [{ id: 'convert', reactants: { A: 1 }, products: { B: 1 }, propensity: 'k * A * cell' }],
+  },
+  method: 'ssa',
+  time: Array.from({ length: 21 }, (_, i) => i / 2),
+  parameterIds: ['k'],
+  runsPerTrial: 3,
+  statistics: { kind: 'time-series-features', set: 'minimal' },
+  returnTrajectories: false,
+  seed: 77,
+};
+const concentrationTrials: Trial[] = Array.from({ length: 6 }, (_, i) => ({ index: i, parameters: Float64Array.of(0.1 + 0.1 * i), stream: [i] }));
+const concentrationReference = await new InProcessExecutor().map(concentrationJob, concentrationTrials);
+
 function bytes(results: readonly TrialResult[]): string {
   return results
     .map((r) => `${r.index}:${r.events}:${Buffer.from(r.features!.buffer, r.features!.byteOffset, r.features!.byteLength).toString('hex')}`)
@@ -110,6 +139,16 @@ describe.each(executors)('executor conformance: %s', (_name, make) => {
     await expect(run).rejects.toBe(reason);
     // 400 Vilar trials take seconds; stopping must not wait for them.
     expect(performance.now() - started).toBeLessThan(1500);
+  });
+
+  it('simulates a model in concentrations converted to molecule counts, as in-process', async () => {
+    expect(bytes(await executor.map(concentrationJob, concentrationTrials))).toBe(bytes(concentrationReference));
+  });
+
+  it('refuses a malformed model with the field named', async () => {
+    const species = vilarJob.model.species.map((s, i) => (i === 0 ? { ...s, initial: 'oops' } : s));
+    const malformed: SimulationJob = { ...vilarJob, model: { ...vilarJob.model, species } };
+    await expect(executor.map(malformed, trials.slice(0, 1))).rejects.toThrow(/job\.model: invalid model.*species\[0\]\.initial: unknown name "oops"/s);
   });
 
   it('fails with the simulator error message when a trial cannot run', async () => {

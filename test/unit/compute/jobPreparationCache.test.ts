@@ -6,6 +6,8 @@ import { packTrials, unpackResults } from '../../../engine/compute/pool/batchCod
 import { encodeJob } from '../../../engine/compute/pool/encodedJob.js';
 import { isThreadFailure } from '../../../engine/compute/pool/threadFailure.js';
 import * as runTrial from '../../../engine/compute/runTrial.js';
+import * as preparedJob from '../../../engine/compute/preparedJob.js';
+import { withValidatedModel } from '../../../engine/compute/pool/validatedJob.js';
 import { getExample } from '../../../engine/model/index.js';
 
 /**
@@ -20,8 +22,13 @@ vi.mock('../../../engine/compute/runTrial.js', async (importOriginal) => {
   const actual = await importOriginal<typeof runTrial>();
   return { ...actual, prepareJobAsync: vi.fn(actual.prepareJobAsync) };
 });
+vi.mock('../../../engine/compute/preparedJob.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof preparedJob>();
+  return { ...actual, prepareValidatedJob: vi.fn(actual.prepareValidatedJob) };
+});
 const { default: runBatch } = await import('../../../engine/compute/pool/threadWorker.js');
 const prepareJobAsync = vi.mocked(runTrial.prepareJobAsync);
+const prepareValidatedJob = vi.mocked(preparedJob.prepareValidatedJob);
 
 const job: SimulationJob = {
   model: getExample('birth-death')!,
@@ -36,7 +43,8 @@ const job: SimulationJob = {
 const trials: Trial[] = Array.from({ length: 5 }, (_, i) => ({ index: i, parameters: new Float64Array(0), stream: [i] }));
 
 async function runOn(someJob: SimulationJob, batch: readonly Trial[]): Promise<TrialResult[]> {
-  const { key, bytes } = encodeJob(someJob);
+  // As the pool sends it: the model validated on the pool's thread.
+  const { key, bytes } = encodeJob(withValidatedModel(someJob));
   const reply = await runBatch({ jobKey: key, jobBytes: bytes, trials: packTrials(batch) });
   if (isThreadFailure(reply)) throw new Error(reply.failed.message);
   return unpackResults((reply as Record<symbol, Float64Array>)[valueSymbol]).results;
@@ -46,32 +54,33 @@ const features = (results: readonly TrialResult[]) => results.map((r) => Array.f
 
 describe('thread worker job cache', () => {
   beforeEach(() => {
-    prepareJobAsync.mockClear();
+    prepareValidatedJob.mockClear();
   });
 
   it('prepares equal jobs once, even as different objects, and returns the in-process results', async () => {
     const first = await runOn(job, trials.slice(0, 2));
     const second = await runOn({ ...job }, trials.slice(2));
-    expect(prepareJobAsync).toHaveBeenCalledTimes(1);
+    expect(prepareValidatedJob).toHaveBeenCalledTimes(1);
     expect(features([...first, ...second])).toEqual(features(await new InProcessExecutor().map(job, trials)));
   });
 
   it('prepares again for a job that differs, and keeps the last four', async () => {
     const seeds = [101, 102, 103, 104, 105];
     for (const seed of seeds) await runOn({ ...job, seed }, trials.slice(0, 1));
-    expect(prepareJobAsync).toHaveBeenCalledTimes(5);
+    expect(prepareValidatedJob).toHaveBeenCalledTimes(5);
     await runOn({ ...job, seed: 105 }, trials.slice(0, 1));
     await runOn({ ...job, seed: 102 }, trials.slice(0, 1));
-    expect(prepareJobAsync).toHaveBeenCalledTimes(5);
+    expect(prepareValidatedJob).toHaveBeenCalledTimes(5);
     await runOn({ ...job, seed: 101 }, trials.slice(0, 1));
-    expect(prepareJobAsync).toHaveBeenCalledTimes(6);
+    expect(prepareValidatedJob).toHaveBeenCalledTimes(6);
   });
 
   it('does not keep a job whose preparation failed: a retried batch prepares it again', async () => {
-    const broken: SimulationJob = { ...job, model: { ...job.model, reactions: [{ id: 'r', products: { X: 1 }, propensity: 'nope(' }] } };
+    // Valid for the pool, refused by the thread: a scan order that is not a permutation of the reactions.
+    const broken: SimulationJob = { ...job, scanOrder: [0, 0] };
     await expect(runOn(broken, trials.slice(0, 1))).rejects.toThrow();
     await expect(runOn(broken, trials.slice(0, 1))).rejects.toThrow();
-    expect(prepareJobAsync).toHaveBeenCalledTimes(2);
+    expect(prepareValidatedJob).toHaveBeenCalledTimes(2);
   });
 
   it('keys jobs by content: same key for equal jobs, another for any change', () => {
