@@ -81,5 +81,5 @@ export async function createExecutor(flags: ExecutorFlags, defaultWorkers: 'all'
   }
   const workers = flags.workers ?? (defaultWorkers === 'all' ? availableParallelism() : 1);
   // The CLI's thread only coordinates: it computes an ssa job's scan order once for all the worker threads.
-  return workers === 1 ? new InProcessExecutor() : new WorkerPoolExecutor({ workers, scanOrderHere: true });
+  return workers === 1 ? new InProcessExecutor() : new WorkerPoolExecutor({ workers });
 }

@@ -37,13 +37,6 @@ export interface SimulationJob {
    * for ode). Not applied to black-box simulators.
    */
   readonly maxEvents?: number;
-  /**
-   * ssa only: the reaction scan order (DirectMethod's `scanOrder`), as the
-   * pilot run computes it for this model. Optional, and it changes no result
-   * (the pilot is deterministic): the worker pool fills it in once so that
-   * each thread skips the pilot (see jobScanOrder).
-   */
-  readonly scanOrder?: readonly number[];
 }
 
 /** One parameter point to simulate. */

@@ -52,11 +52,9 @@ export async function prepareValidatedJob(job: SimulationJob, factory?: Statisti
   return prepareWithSimulator(job, simulatorForMethodModel(job.model as ReactionNetwork, job.method, simulatorOptions(job)), statistics);
 }
 
-/** The job's event budget and, for ssa, its reaction scan order, as simulator options. */
+/** The job's event budget, as simulator options. */
 export function simulatorOptions(job: SimulationJob): SimulatorOptions {
-  const maxEvents = eventBudget(job.method, job.maxEvents, 'maxEvents');
-  const scanOrder = job.method === 'ssa' ? job.scanOrder : undefined;
-  return { maxEvents, ...(scanOrder ? { scanOrder } : {}) };
+  return { maxEvents: eventBudget(job.method, job.maxEvents, 'maxEvents') };
 }
 
 export function prepareWithSimulator(job: SimulationJob, simulator: Simulator, factory: StatisticsFactory | null): PreparedJob {

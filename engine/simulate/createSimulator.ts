@@ -16,8 +16,6 @@ export interface SimulatorOptions {
    * EVENT_BUDGET). Default: DEFAULT_MAX_EVENTS[method] (budget.ts).
    */
   readonly maxEvents?: number;
-  /** ssa only: the reaction scan order (see DirectMethodOptions.scanOrder); default the pilot run's. */
-  readonly scanOrder?: readonly number[];
 }
 
 /** The simulator for `method`: exact SSA, tau-leaping or deterministic ODE. */
@@ -25,7 +23,7 @@ export function createSimulator(network: CompiledNetwork, method: SimulationMeth
   const { maxEvents } = options;
   switch (method) {
     case 'ssa':
-      return new DirectMethod(network, { maxEvents, ...(options.scanOrder ? { scanOrder: options.scanOrder } : {}) });
+      return new DirectMethod(network, { maxEvents });
     case 'tau':
       return new TauLeaping(network, { maxEvents });
     case 'ode':

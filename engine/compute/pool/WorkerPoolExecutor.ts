@@ -8,7 +8,6 @@ import { fromThreadFailure, isDeterministicFailure, isThreadFailure, type Thread
 import type { ThreadTask } from './threadWorker.js';
 import { workerBundlePath } from './workerBundle.js';
 import { nextBatchSize } from './batchSizing.js';
-import { withScanOrder } from '../jobScanOrder.js';
 import { compileInlineInNewThreads } from '../simulationThreadTiering.js';
 import { withValidatedModel } from './validatedJob.js';
 
@@ -19,14 +18,6 @@ export interface WorkerPoolOptions {
   readonly maxAttempts?: number;
   /** Fixed trials per batch; adaptive by default (see batchSizing). */
   readonly batchSize?: number;
-  /**
-   * Compute an ssa job's reaction scan order on the calling thread, once per
-   * job, instead of in every worker thread (see jobScanOrder). For a process
-   * whose own thread has nothing else to do meanwhile (the CLI); the pilot
-   * run blocks the caller for a tenth of a second or so, which the app's
-   * engine and `sciope serve` must not do, so it is off by default.
-   */
-  readonly scanOrderHere?: boolean;
 }
 
 export class TaskFailedError extends Error {
@@ -93,7 +84,6 @@ export class WorkerPoolExecutor implements Executor {
   readonly concurrency: number;
   private readonly maxAttempts: number;
   private readonly fixedBatchSize: number | undefined;
-  private readonly scanOrderHere: boolean;
   private pool: Promise<Piscina> | null = null;
   private readonly trialCosts = new TrialCosts();
   /** Fails the runs in progress; close() calls each. */
@@ -110,7 +100,6 @@ export class WorkerPoolExecutor implements Executor {
     this.concurrency = workers;
     this.maxAttempts = maxAttempts;
     this.fixedBatchSize = options.batchSize;
-    this.scanOrderHere = options.scanOrderHere ?? false;
   }
 
   /**
@@ -157,9 +146,9 @@ export class WorkerPoolExecutor implements Executor {
     signal?.throwIfAborted();
     requireApprovedJob(given);
     const starting = this.piscina();
-    // While the threads start (at the pool's first map), not after them.
-    // Validated (and converted for its method) here, so the threads need no schema library; see validatedJob.
-    const job = withValidatedModel(this.scanOrderHere ? withScanOrder(given) : given);
+    // While the threads start (at the pool's first map), not after them. Validated (and converted for its
+    // method) here, so the threads need no schema library; see validatedJob.
+    const job = withValidatedModel(given);
     const pool = await starting;
     signal?.throwIfAborted();
     const { key: jobKey, bytes: jobBytes } = encodeJob(job);

@@ -76,8 +76,8 @@ describe('thread worker job cache', () => {
   });
 
   it('does not keep a job whose preparation failed: a retried batch prepares it again', async () => {
-    // Valid for the pool, refused by the thread: a scan order that is not a permutation of the reactions.
-    const broken: SimulationJob = { ...job, scanOrder: [0, 0] };
+    // Valid for the pool, refused by the thread: a time grid that goes back.
+    const broken: SimulationJob = { ...job, time: [0, 2, 1] };
     await expect(runOn(broken, trials.slice(0, 1))).rejects.toThrow();
     await expect(runOn(broken, trials.slice(0, 1))).rejects.toThrow();
     expect(prepareValidatedJob).toHaveBeenCalledTimes(2);
