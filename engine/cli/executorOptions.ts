@@ -80,6 +80,6 @@ export async function createExecutor(flags: ExecutorFlags, defaultWorkers: 'all'
     return createSshExecutor(flags.nodes);
   }
   const workers = flags.workers ?? (defaultWorkers === 'all' ? availableParallelism() : 1);
-  // The CLI's thread only coordinates: it computes an ssa job's scan order once for all the worker threads.
+  // The CLI's thread only coordinates; each worker thread runs the ssa scan-order pilot itself (about 50 ms).
   return workers === 1 ? new InProcessExecutor() : new WorkerPoolExecutor({ workers });
 }
