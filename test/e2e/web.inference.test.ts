@@ -20,10 +20,16 @@ const POPULATION = 150;
 const GENERATIONS = 3;
 const PARAMETERS = Object.keys(TOGGLE_STUDY.priors);
 
-async function pointsOf(page: Page, testid: string): Promise<number> {
-  await page.waitForFunction((id) => Number(document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-points') ?? 0) > 0, testid, {
-    timeout: 30_000,
-  });
+/**
+ * The points a chart shows, once it shows at least `atLeast`: a chart fills in after the run's last
+ * event (the stored generations are read back), so reading at the first point can race it.
+ */
+async function pointsOf(page: Page, testid: string, atLeast = 1): Promise<number> {
+  await page.waitForFunction(
+    ([id, least]) => Number(document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-points') ?? 0) >= least,
+    [testid, atLeast] as const,
+    { timeout: 30_000 },
+  );
   return Number(await page.getByTestId(testid).getAttribute('data-points'));
 }
 
@@ -86,9 +92,9 @@ describe.skipIf(reason !== null)('web inference: run SMC-ABC live, reopen it, ex
 
       // The plots hold the final generation's particles, the epsilon history and the predictive simulations.
       await page.waitForSelector(`[data-testid="posterior-marginals"][data-points="${POPULATION}"]`, { timeout: 30_000 });
-      expect(await pointsOf(page, 'pair-plot')).toBe(POPULATION);
-      expect(await pointsOf(page, 'epsilon-chart')).toBeGreaterThanOrEqual(GENERATIONS - 1);
-      expect(await pointsOf(page, 'predictive-chart')).toBe(20 * 2 * 101);
+      expect(await pointsOf(page, 'pair-plot', POPULATION)).toBe(POPULATION);
+      expect(await pointsOf(page, 'epsilon-chart', GENERATIONS - 1)).toBeGreaterThanOrEqual(GENERATIONS - 1);
+      expect(await pointsOf(page, 'predictive-chart', 20 * 2 * 101)).toBe(20 * 2 * 101);
       await session.screenshot('inference-completed');
       runId = Number((await page.getByTestId('inference-open-results').textContent())?.match(/#(\d+)/)?.[1]);
       expect(runId).toBeGreaterThan(0);
